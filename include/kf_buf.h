@@ -1,0 +1,40 @@
+/* kf_buf.h - growable byte buffers and arrays.
+ *
+ * Every module that builds text (rendered items, results, messages) does it
+ * in a kf_buf. A kf_buf owns its memory; kf_buf_free() releases it. All
+ * append functions return 0 on success and -1 when memory runs out, leaving
+ * the buffer as it was, so callers can propagate the failure.
+ */
+#ifndef KF_BUF_H
+#define KF_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct kf_buf {
+    char *data;  /* NUL-terminated when len > 0 */
+    size_t len;
+    size_t cap;
+} kf_buf;
+
+int kf_buf_reserve(kf_buf *b, size_t extra);
+int kf_buf_append(kf_buf *b, const void *p, size_t n);
+int kf_buf_puts(kf_buf *b, const char *s);
+int kf_buf_putc(kf_buf *b, char c);
+int kf_buf_spaces(kf_buf *b, size_t n);
+int kf_buf_printf(kf_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void kf_buf_free(kf_buf *b);
+
+/* Grow an array *items of *cap elements of size elem so it holds need
+ * elements. Returns 0 or -1 (out of memory, array untouched). */
+int kf_array_grow(void **items, size_t *cap, size_t need, size_t elem);
+
+/* A string stored in a kf_buf used as a pool: offset and length. */
+typedef struct kf_str {
+    uint32_t off;
+    uint32_t len;
+} kf_str;
+
+#endif

@@ -1,0 +1,41 @@
+/* kf_config.h - the function's settings: flags > functionConfig > env.
+ *
+ * Two functionConfig forms are accepted: a v1 ConfigMap (data.*) as kpt
+ * builds from a Kptfile configMap: or from `key=value` arguments, and the
+ * typed fn.kleym.sonda.red/v1alpha1 ClusterSPIFFEIDGenerator (spec.*) that
+ * kustomize transformers and kpt configPath: use.
+ */
+#ifndef KF_CONFIG_H
+#define KF_CONFIG_H
+
+#include <stdbool.h>
+
+#include "kf_read.h"
+#include "kf_results.h"
+
+#define KF_ENV_TRUST_DOMAIN "KLEYM_TRUST_DOMAIN"
+#define KF_ENV_CLASS_NAME "KLEYM_CLUSTERSPIFFEID_CLASS_NAME"
+
+/* Settings given outside the input (flags, environment). NULL: not given. */
+typedef struct kf_settings {
+    const char *flag_trust_domain, *flag_class_name;
+    const char *env_trust_domain, *env_class_name;
+} kf_settings;
+
+typedef struct kf_config {
+    char trust_domain[256];   /* empty: missing or invalid */
+    char class_name[254];     /* empty: classless */
+    bool namespace_selector;  /* default true */
+    bool keep_bindings;       /* bindings: keep */
+} kf_config;
+
+/* Fill cfg from the input's functionConfig and the settings; problems are
+ * added to rs (errors and warnings on the functionConfig). Returns 0, or -1
+ * when memory runs out. */
+int kf_config_load(const kf_input *in, const kf_settings *settings,
+                   kf_config *cfg, kf_results *rs);
+
+/* Whether a --trust-domain / --class-name value is acceptable. */
+bool kf_config_valid_class_name(const char *s);
+
+#endif

@@ -1,0 +1,21 @@
+/* kf_conflicts.h - bindings that must not render together.
+ *
+ * IdentityCollision: PerObjective bindings whose final selector sets are
+ * equal (same namespace, pool selector, service account and container)
+ * would hand two identities to the same workload.
+ * DuplicateSPIFFEID: bindings that render the same SPIFFE ID.
+ * Both are found by sorting; every binding in a colliding group fails and
+ * its message names its peers (the first few, then a count).
+ */
+#ifndef KF_CONFLICTS_H
+#define KF_CONFLICTS_H
+
+#include "kf_resolve.h"
+#include "kf_results.h"
+
+/* How many peers a conflict message names before it says "and N more". */
+#define KF_CONFLICT_PEERS_NAMED 5
+
+int kf_check_conflicts(kf_plan *plan, kf_results *rs);
+
+#endif

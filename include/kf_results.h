@@ -1,0 +1,53 @@
+/* kf_results.h - the results the function reports.
+ *
+ * Results name the resource (resourceRef), the field at fault, the file it
+ * came from (kpt/kustomize path and index annotations) and carry the
+ * condition and reason as tags. They are sorted by (namespace, name,
+ * severity, reason) before output, written into the ResourceList, and
+ * mirrored on stderr.
+ */
+#ifndef KF_RESULTS_H
+#define KF_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "kf_buf.h"
+
+enum kf_severity { KF_SEV_ERROR, KF_SEV_WARNING, KF_SEV_INFO };
+
+/* Which resource a result is about. Strings are borrowed (they live in the
+ * input's string pool) and may be empty, never NULL. */
+typedef struct kf_ref {
+    const char *api_version, *kind, *name, *namespace;
+    const char *path, *index; /* file annotations; empty when absent */
+    size_t position;          /* the item's position in the input */
+} kf_ref;
+
+typedef struct kf_result {
+    kf_ref ref;
+    enum kf_severity severity;
+    const char *condition, *reason; /* static strings */
+    const char *field;              /* static field path, or NULL */
+    char *message;                  /* owned */
+    size_t order;                   /* insertion order, for a stable sort */
+} kf_result;
+
+typedef struct kf_results {
+    kf_result *v;
+    size_t n, cap;
+} kf_results;
+
+int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
+                   const char *condition, const char *reason, const char *field,
+                   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+bool kf_results_has_error(const kf_results *rs);
+void kf_results_sort(kf_results *rs);
+/* One result as a YAML block mapping or a one-line JSON object. */
+int kf_result_render(const kf_result *r, bool json, kf_buf *out);
+/* The stderr lines: errors only, or every result when all is true. */
+void kf_results_print(const kf_results *rs, bool all, FILE *err);
+void kf_results_free(kf_results *rs);
+
+#endif

@@ -1,0 +1,32 @@
+/* kf_view.h - looking at one item's captured fields.
+ *
+ * The reader stores an item's fields as a flat list. A kf_view indexes the
+ * single-valued ones by id (first occurrence wins, later ones mark dup) and
+ * builds the kf_ref that results use to name the item.
+ */
+#ifndef KF_VIEW_H
+#define KF_VIEW_H
+
+#include "kf_read.h"
+#include "kf_results.h"
+
+typedef struct kf_view {
+    const kf_input *in;
+    const kf_field *fields;  /* all of the item's fields */
+    size_t nfields;
+    const kf_field *f[KF_F_SINGLE];
+    bool dup[KF_F_SINGLE];
+} kf_view;
+
+void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
+                  size_t n);
+/* The field's text when it is a string, else "". */
+const char *kf_view_str(const kf_view *v, enum kf_fid id);
+/* The field's type (KF_V_ABSENT when missing). */
+enum kf_vtype kf_view_type(const kf_view *v, enum kf_fid id);
+/* The item's identity and file, for results. */
+kf_ref kf_view_ref(const kf_view *v, size_t position);
+/* The text of any kf_str of the input. */
+const char *kf_view_text(const kf_view *v, kf_str s);
+
+#endif

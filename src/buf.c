@@ -1,0 +1,84 @@
+/* buf.c - growable byte buffers and arrays (see kf_buf.h). */
+#include "kf_buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kf_array_grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return -1;
+        ncap *= 2;
+    }
+    void *p = realloc(*items, ncap * elem);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = ncap;
+    return 0;
+}
+
+int kf_buf_reserve(kf_buf *b, size_t extra)
+{
+    if (extra > SIZE_MAX - b->len - 1)
+        return -1;
+    return kf_array_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
+}
+
+int kf_buf_append(kf_buf *b, const void *p, size_t n)
+{
+    if (kf_buf_reserve(b, n) < 0)
+        return -1;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int kf_buf_puts(kf_buf *b, const char *s)
+{
+    return kf_buf_append(b, s, strlen(s));
+}
+
+int kf_buf_putc(kf_buf *b, char c)
+{
+    return kf_buf_append(b, &c, 1);
+}
+
+int kf_buf_spaces(kf_buf *b, size_t n)
+{
+    if (kf_buf_reserve(b, n) < 0)
+        return -1;
+    memset(b->data + b->len, ' ', n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int kf_buf_printf(kf_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || kf_buf_reserve(b, (size_t)n) < 0)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+void kf_buf_free(kf_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}

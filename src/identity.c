@@ -1,0 +1,192 @@
+/* identity.c - name rules, SPIFFE rules, identity names (kf_identity.h). */
+#include "kf_identity.h"
+
+#include <nettle/sha1.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool lower_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool alnum(char c)
+{
+    return lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+
+bool kf_is_dns1123_label(const char *s, size_t n)
+{
+    if (n == 0 || n > 63 || !lower_alnum(s[0]) || !lower_alnum(s[n - 1]))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!lower_alnum(s[i]) && s[i] != '-')
+            return false;
+    return true;
+}
+
+bool kf_is_dns1123_subdomain(const char *s, size_t n)
+{
+    if (n == 0 || n > 253)
+        return false;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '.') {
+            size_t len = i - start;
+            /* each dot-separated part follows the label alphabet; k8s does
+             * not cap the parts at 63 for subdomains, only the whole */
+            if (len == 0 || !lower_alnum(s[start]) || !lower_alnum(s[i - 1]))
+                return false;
+            for (size_t k = start; k < i; k++)
+                if (!lower_alnum(s[k]) && s[k] != '-')
+                    return false;
+            start = i + 1;
+        }
+    }
+    return true;
+}
+
+static bool is_name_part(const char *s, size_t n)
+{
+    if (n == 0 || n > 63 || !alnum(s[0]) || !alnum(s[n - 1]))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!alnum(s[i]) && !strchr("-_.", s[i]))
+            return false;
+    return true;
+}
+
+bool kf_is_label_value(const char *s, size_t n)
+{
+    return n == 0 || is_name_part(s, n);
+}
+
+bool kf_is_qualified_name(const char *s, size_t n)
+{
+    const char *slash = memchr(s, '/', n);
+    if (!slash)
+        return is_name_part(s, n);
+    size_t plen = (size_t)(slash - s);
+    return kf_is_dns1123_subdomain(s, plen) &&
+           is_name_part(slash + 1, n - plen - 1);
+}
+
+bool kf_is_trust_domain(const char *s, size_t n)
+{
+    if (n == 0 || n > 255)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!lower_alnum(s[i]) && !strchr(".-_", s[i]))
+            return false;
+    return true;
+}
+
+bool kf_is_spiffe_id(const char *s, size_t n)
+{
+    static const char scheme[] = "spiffe://";
+    const size_t sl = sizeof scheme - 1;
+    if (n > KF_MAX_SPIFFE_ID || n <= sl || memcmp(s, scheme, sl) != 0)
+        return false;
+    const char *td = s + sl;
+    const char *slash = memchr(td, '/', n - sl);
+    size_t tdlen = slash ? (size_t)(slash - td) : n - sl;
+    if (!kf_is_trust_domain(td, tdlen))
+        return false;
+    if (!slash)
+        return true;
+    const char *p = slash, *end = s + n;
+    while (p < end) { /* p points at a '/' */
+        const char *seg = p + 1, *q = seg;
+        while (q < end && *q != '/')
+            q++;
+        size_t len = (size_t)(q - seg);
+        if (len == 0 || (len == 1 && seg[0] == '.') ||
+            (len == 2 && seg[0] == '.' && seg[1] == '.'))
+            return false;
+        for (const char *c = seg; c < q; c++)
+            if (!alnum(*c) && !strchr(".-_", *c))
+                return false;
+        p = q;
+    }
+    return true;
+}
+
+void kf_sanitize(const char *in, size_t n, kf_buf *out)
+{
+    size_t mark = out->len;
+    bool pending_dash = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = in[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (lower_alnum(c)) {
+            if (pending_dash && out->len > mark)
+                kf_buf_putc(out, '-');
+            pending_dash = false;
+            kf_buf_putc(out, c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    if (out->len == mark)
+        kf_buf_puts(out, "kleym");
+}
+
+int kf_identity_name(const char *ns, const char *binding, bool pool_only,
+                     const char *spiffe_id, char out[KF_NAME_MAX + 1])
+{
+    kf_buf raw = {0}, base = {0};
+    int rc = -1;
+    if (kf_buf_printf(&raw, "kleym-%s-%s", ns, binding) < 0)
+        goto done;
+    kf_sanitize(raw.data, raw.len, &base);
+    if (!base.data)
+        goto done;
+    const char *mode = pool_only ? "pool" : "objective";
+    size_t max = KF_NAME_MAX - strlen(mode) - 10;
+    size_t len = base.len;
+    if (len > max) {
+        len = max;
+        while (len > 0 && base.data[len - 1] == '-')
+            len--;
+    }
+    struct sha1_ctx ctx;
+    uint8_t digest[SHA1_DIGEST_SIZE];
+    sha1_init(&ctx);
+    sha1_update(&ctx, strlen(spiffe_id), (const uint8_t *)spiffe_id);
+    sha1_digest(&ctx, sizeof digest, digest);
+    static const char hex[] = "0123456789abcdef";
+    char h[9];
+    for (int i = 0; i < 4; i++) {
+        h[2 * i] = hex[digest[i] >> 4];
+        h[2 * i + 1] = hex[digest[i] & 15];
+    }
+    h[8] = '\0';
+    snprintf(out, KF_NAME_MAX + 1, "%.*s-%s-%s", (int)len, base.data, mode, h);
+    rc = 0;
+done:
+    kf_buf_free(&raw);
+    kf_buf_free(&base);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t kf_sort_unique(char **v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_str);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(v[i], v[k - 1]) == 0)
+            free(v[i]);
+        else
+            v[k++] = v[i];
+    }
+    return k;
+}

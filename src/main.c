@@ -1,0 +1,143 @@
+/* main.c - the kleym-fn command: flags, stdin, and kf_run(). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_identity.h"
+#include "kf_read.h"
+#include "kleym.h"
+
+static const char usage[] =
+    "usage: kleym-fn [--trust-domain TD] [--class-name NAME] < resourcelist\n"
+    "\n"
+    "Compiles Kleym InferenceIdentityBindings into SPIRE ClusterSPIFFEIDs.\n"
+    "Reads a KRM ResourceList (YAML or JSON) or a YAML stream on stdin and\n"
+    "writes it to stdout with the generated ClusterSPIFFEIDs and results.\n"
+    "\n"
+    "  --trust-domain TD   SPIFFE trust domain (overrides functionConfig and\n"
+    "                      $" KF_ENV_TRUST_DOMAIN ")\n"
+    "  --class-name NAME   spec.className of every ClusterSPIFFEID (overrides\n"
+    "                      functionConfig and $" KF_ENV_CLASS_NAME ")\n"
+    "  --help              this text\n"
+    "  --version           the version\n"
+    "\n"
+    "Exit status: 0 no errors, 1 error results or unreadable input, 2 usage.\n";
+
+/* Match "--name value" or "--name=value"; advances *i over a value. */
+static int flag_value(int argc, char **argv, int *i, const char *name,
+                      const char **value)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *value = argv[++*i];
+    return 1;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "kleym-fn: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'kleym-fn --help'.\n");
+    return KF_EXIT_USAGE;
+}
+
+static char *read_all(FILE *in, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= KF_MAX_INPUT) {
+                errno = EFBIG;
+                free(buf);
+                return NULL;
+            }
+            char *p = realloc(buf, cap * 2);
+            if (!p) {
+                free(buf);
+                return NULL;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, in);
+        n += got;
+        if (got == 0) {
+            if (ferror(in)) {
+                free(buf);
+                return NULL;
+            }
+            break;
+        }
+    }
+    *len = n;
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    kf_settings st;
+    memset(&st, 0, sizeof st);
+    for (int i = 1; i < argc; i++) {
+        int m;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return KF_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            puts("kleym-fn " KLEYM_VERSION);
+            return KF_EXIT_OK;
+        }
+        if ((m = flag_value(argc, argv, &i, "--trust-domain", &st.flag_trust_domain))) {
+            if (m < 0)
+                return usage_error("%s needs a value", "--trust-domain");
+            if (!kf_is_trust_domain(st.flag_trust_domain, strlen(st.flag_trust_domain)))
+                return usage_error("invalid --trust-domain \"%s\" (1-255 of a-z 0-9 . - _)",
+                                   st.flag_trust_domain);
+            continue;
+        }
+        if ((m = flag_value(argc, argv, &i, "--class-name", &st.flag_class_name))) {
+            if (m < 0)
+                return usage_error("%s needs a value", "--class-name");
+            if (!kf_config_valid_class_name(st.flag_class_name))
+                return usage_error("invalid --class-name \"%s\"", st.flag_class_name);
+            continue;
+        }
+        return usage_error("unknown argument \"%s\"", argv[i]);
+    }
+    st.env_trust_domain = getenv(KF_ENV_TRUST_DOMAIN);
+    st.env_class_name = getenv(KF_ENV_CLASS_NAME);
+
+    /* A closed stdout must be an error we report, not a silent kill. */
+    signal(SIGPIPE, SIG_IGN);
+
+    size_t len = 0;
+    char *buf = read_all(stdin, &len);
+    if (!buf) {
+        fprintf(stderr, "kleym-fn: fatal: reading stdin: %s\n",
+                errno == EFBIG ? "input larger than 1 GiB" : strerror(errno));
+        return KF_EXIT_ERRORS;
+    }
+    int rc = kf_run(buf, len, &st, stdout, stderr);
+    free(buf);
+    if (fclose(stdout) != 0 && rc != KF_EXIT_ERRORS) {
+        fprintf(stderr, "kleym-fn: fatal: writing the output failed: %s\n",
+                strerror(errno));
+        rc = KF_EXIT_ERRORS;
+    }
+    return rc;
+}

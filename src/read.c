@@ -1,0 +1,1073 @@
+/* read.c - the input reader: one pass of libfyaml events (see kf_read.h).
+ *
+ * The reader keeps a stack of frames only for the mappings it cares about
+ * (item roots, metadata, annotations, labels, spec, refs, selectors, the
+ * functionConfig). Any other subtree is skipped by counting nesting depth,
+ * so its cost is the parser's alone. Captured values are copied into the
+ * string pool; positions are byte offsets into the caller's buffer.
+ */
+#include "kf_read.h"
+
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_scalar.h"
+
+/* The mappings we look into. */
+enum node {
+    N_DOC,         /* document root: ResourceList, or an item of a stream */
+    N_ITEM,        /* an element of ResourceList.items */
+    N_FC,          /* ResourceList.functionConfig */
+    N_ITEMS,       /* the ResourceList.items sequence */
+    N_METADATA,
+    N_ANNOT,
+    N_LABELS,
+    N_SPEC,
+    N_FCSPEC,
+    N_POOLREF,
+    N_OBJREF,
+    N_SELECTOR,
+    N_MATCHLABELS,
+    N_DATA,
+};
+
+/* Where captured fields go. */
+enum sink { S_DOC, S_ITEM, S_FC };
+
+/* What the value after the current key is. */
+enum pending {
+    P_SKIP,    /* not read */
+    P_FIELD,   /* a scalar field: pend_id is a kf_fid */
+    P_ENTRY,   /* a map entry: pend_id is a kf_fid, pend_key its key */
+    P_NODE,    /* a mapping we look into: pend_node, marker field pend_id */
+    P_ITEMS,   /* ResourceList.items */
+    P_RESULTS, /* ResourceList.results */
+    P_FCROOT,  /* ResourceList.functionConfig */
+};
+
+typedef struct frame {
+    uint8_t node;
+    uint8_t sink;
+    uint8_t is_map;
+    uint8_t want_key;
+    uint8_t pend;
+    uint8_t pend_id;
+    uint8_t pend_node;
+    uint8_t pend_dup;
+    uint32_t seen;        /* single field ids seen in this mapping */
+    kf_str pend_key;
+    uint32_t key_start;   /* first byte of the current key */
+    uint32_t key_end;     /* end of the current key */
+    uint8_t layout;       /* 0 none, 1 metadata, 2 annotations */
+    uint8_t flow;
+} frame;
+
+typedef struct reader {
+    const char *buf;
+    size_t len;
+    kf_input *in;
+    kf_fatal *fatal;
+    struct fy_parser *parser;
+
+    frame *stack;
+    size_t depth, stack_cap;
+    size_t skip_depth;
+    uint32_t last_end;    /* end of the latest scalar / flow collection */
+
+    size_t doc_index;
+    uint32_t doc_start;
+    bool doc_has_root;
+    bool doc_is_empty;
+    kf_item doc_item;
+    kf_field *doc_fields;
+    size_t ndoc_fields, doc_fields_cap;
+    uint8_t doc_kind_state, item_kind_state; /* 0 unknown, 1 read kind, 2 other */
+
+    size_t cur_item;          /* index into in->items of the open item */
+    uint32_t prev_item_me;    /* mark of the previous item's block end */
+    bool items_not_seq;
+    int nonmap_line, nonmap_col; /* first non-mapping element of items */
+    bool failed;
+} reader;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int fail(reader *r, int line, int col, const char *fmt, const char *arg)
+{
+    if (!r->failed) {
+        r->failed = true;
+        r->fatal->line = line;
+        r->fatal->col = col;
+        snprintf(r->fatal->msg, sizeof r->fatal->msg, fmt, arg ? arg : "");
+    }
+    return -1;
+}
+
+static int fail_oom(reader *r)
+{
+    return fail(r, 0, 0, "out of memory%s", "");
+}
+
+static uint32_t line_start(const reader *r, uint32_t pos)
+{
+    while (pos > 0 && r->buf[pos - 1] != '\n')
+        pos--;
+    return pos;
+}
+
+/* First byte of the line after the one holding pos-1: where a line that
+ * follows content ending at pos may be inserted. */
+static uint32_t line_after(const reader *r, uint32_t pos)
+{
+    if (pos > 0 && r->buf[pos - 1] == '\n')
+        return pos;
+    while (pos < r->len && r->buf[pos] != '\n')
+        pos++;
+    return pos < r->len ? pos + 1 : (uint32_t)r->len;
+}
+
+static uint32_t after_colon(const reader *r, uint32_t pos)
+{
+    while (pos < r->len && r->buf[pos] != ':')
+        pos++;
+    return pos < r->len ? pos + 1 : (uint32_t)r->len;
+}
+
+static uint32_t mark_pos(const struct fy_mark *m)
+{
+    return m ? (uint32_t)m->input_pos : 0;
+}
+
+/* Byte span of a scalar event, quotes included. */
+static void scalar_span(struct fy_event *e, uint32_t *start, uint32_t *end)
+{
+    *start = mark_pos(fy_event_start_mark(e));
+    *end = mark_pos(fy_event_end_mark(e));
+    enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
+    if (st == FYSS_SINGLE_QUOTED || st == FYSS_DOUBLE_QUOTED) {
+        if (*start > 0)
+            (*start)--;
+        (*end)++;
+    }
+}
+
+static void note_end(reader *r, uint32_t end)
+{
+    if (end > r->last_end)
+        r->last_end = end;
+}
+
+static bool is_flow_end(struct fy_event *e)
+{
+    return mark_pos(fy_event_end_mark(e)) > mark_pos(fy_event_start_mark(e));
+}
+
+static uint8_t scalar_type(struct fy_event *e, const char *text, size_t n)
+{
+    if (e->scalar.tag)
+        return KF_V_TAGGED;
+    if (fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN &&
+        kf_plain_is_nonstring(text, n))
+        return KF_V_NONSTR;
+    return KF_V_STR;
+}
+
+static int pool_add(reader *r, const char *s, size_t n, kf_str *out)
+{
+    if (r->in->pool.len + n >= UINT32_MAX)
+        return fail(r, 0, 0, "input holds too much text to index%s", "");
+    out->off = (uint32_t)r->in->pool.len;
+    out->len = (uint32_t)n;
+    /* every string is NUL-terminated in the pool */
+    if (kf_buf_append(&r->in->pool, s, n) < 0 ||
+        kf_buf_append(&r->in->pool, "", 1) < 0)
+        return fail_oom(r);
+    return 0;
+}
+
+static kf_item *sink_item(reader *r, uint8_t sink)
+{
+    switch (sink) {
+    case S_DOC:
+        return &r->doc_item;
+    case S_FC:
+        return &r->in->fc;
+    default:
+        return &r->in->items[r->cur_item];
+    }
+}
+
+static int add_field(reader *r, uint8_t sink, const kf_field *f)
+{
+    kf_input *in = r->in;
+    kf_field **v;
+    size_t *n, *cap;
+    if (sink == S_DOC) {
+        v = &r->doc_fields, n = &r->ndoc_fields, cap = &r->doc_fields_cap;
+    } else if (sink == S_FC) {
+        v = &in->fc_fields, n = &in->nfc_fields, cap = &in->fc_fields_cap;
+    } else {
+        v = &in->fields, n = &in->nfields, cap = &in->fields_cap;
+    }
+    if (kf_array_grow((void **)v, cap, *n + 1, sizeof **v) < 0)
+        return fail_oom(r);
+    (*v)[(*n)++] = *f;
+    if (f->id == KF_F_KIND && f->type == KF_V_STR && sink != S_FC) {
+        const char *k = kf_input_str(in, f->val);
+        bool ours = strcmp(k, "InferenceIdentityBinding") == 0 ||
+                    strcmp(k, "InferencePool") == 0 ||
+                    strcmp(k, "InferenceObjective") == 0;
+        if (sink == S_DOC)
+            r->doc_kind_state = ours ? 1 : 2;
+        else
+            r->item_kind_state = ours ? 1 : 2;
+    }
+    return 0;
+}
+
+static int push(reader *r, uint8_t node, uint8_t sink, bool is_map, bool flow)
+{
+    if (r->depth + 1 > KF_MAX_DEPTH)
+        return fail(r, 0, 0, "nesting deeper than %s levels", "1000");
+    if (kf_array_grow((void **)&r->stack, &r->stack_cap, r->depth + 1,
+                      sizeof *r->stack) < 0)
+        return fail_oom(r);
+    frame *f = &r->stack[r->depth++];
+    memset(f, 0, sizeof *f);
+    f->node = node;
+    f->sink = sink;
+    f->is_map = is_map;
+    f->want_key = is_map;
+    f->flow = flow;
+    return 0;
+}
+
+/* ---- key dispatch ------------------------------------------------------- */
+
+static bool eq(const char *s, size_t n, const char *lit)
+{
+    return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+static void want_field(frame *f, uint8_t id)
+{
+    f->pend = P_FIELD;
+    f->pend_id = id;
+}
+
+static void want_node(frame *f, uint8_t node, uint8_t marker)
+{
+    f->pend = P_NODE;
+    f->pend_node = node;
+    f->pend_id = marker;
+}
+
+static void want_entry(frame *f, uint8_t id)
+{
+    f->pend = P_ENTRY;
+    f->pend_id = id;
+}
+
+/* Decide what the value after key k in frame f is. */
+static void dispatch(reader *r, frame *f, const char *k, size_t n)
+{
+    f->pend = P_SKIP;
+    switch (f->node) {
+    case N_DOC:
+        if (r->doc_index == 0) {
+            if (eq(k, n, "items")) {
+                f->pend = P_ITEMS;
+                return;
+            }
+            if (eq(k, n, "functionConfig")) {
+                f->pend = P_FCROOT;
+                return;
+            }
+            if (eq(k, n, "results")) {
+                f->pend = P_RESULTS;
+                return;
+            }
+        }
+        /* the document may also be an item of a stream */
+        __attribute__((fallthrough));
+    case N_ITEM:
+    case N_FC:
+        if (eq(k, n, "apiVersion"))
+            want_field(f, KF_F_APIVERSION);
+        else if (eq(k, n, "kind"))
+            want_field(f, KF_F_KIND);
+        else if (eq(k, n, "metadata"))
+            want_node(f, N_METADATA, KF_F_METADATA);
+        else if (eq(k, n, "spec")) {
+            uint8_t ks = f->node == N_DOC ? r->doc_kind_state : r->item_kind_state;
+            if (f->node == N_FC)
+                want_node(f, N_FCSPEC, KF_F_SPEC);
+            else if (ks != 2)
+                want_node(f, N_SPEC, KF_F_SPEC);
+        } else if (eq(k, n, "data") && f->node == N_FC)
+            want_node(f, N_DATA, KF_F_DATA);
+        return;
+    case N_METADATA:
+        if (eq(k, n, "name"))
+            want_field(f, KF_F_NAME);
+        else if (eq(k, n, "namespace"))
+            want_field(f, KF_F_NAMESPACE);
+        else if (eq(k, n, "annotations"))
+            want_node(f, N_ANNOT, KF_F_ANNOTATIONS);
+        else if (eq(k, n, "labels"))
+            want_node(f, N_LABELS, KF_F_LABELS);
+        return;
+    case N_ANNOT:
+        if (eq(k, n, "config.kubernetes.io/path"))
+            want_field(f, KF_F_ANN_PATH);
+        else if (eq(k, n, "config.kubernetes.io/index"))
+            want_field(f, KF_F_ANN_INDEX);
+        else if (eq(k, n, "internal.config.kubernetes.io/path"))
+            want_field(f, KF_F_ANN_IPATH);
+        else if (eq(k, n, "internal.config.kubernetes.io/index"))
+            want_field(f, KF_F_ANN_IINDEX);
+        else if (eq(k, n, "config.kubernetes.io/local-config"))
+            want_field(f, KF_F_ANN_LOCAL);
+        return;
+    case N_LABELS:
+        if (eq(k, n, "kleym.sonda.red/managed-by"))
+            want_field(f, KF_F_LBL_MANAGED);
+        return;
+    case N_SPEC:
+        if (eq(k, n, "poolRef"))
+            want_node(f, N_POOLREF, KF_F_POOLREF);
+        else if (eq(k, n, "objectiveRef"))
+            want_node(f, N_OBJREF, KF_F_OBJREF);
+        else if (eq(k, n, "serviceAccountName"))
+            want_field(f, KF_F_SA);
+        else if (eq(k, n, "mode"))
+            want_field(f, KF_F_MODE);
+        else if (eq(k, n, "containerName"))
+            want_field(f, KF_F_CONTAINER);
+        else if (eq(k, n, "selector"))
+            want_node(f, N_SELECTOR, KF_F_SELECTOR);
+        return;
+    case N_POOLREF:
+        if (eq(k, n, "name"))
+            want_field(f, KF_F_POOLREF_NAME);
+        else if (eq(k, n, "group"))
+            want_field(f, KF_F_POOLREF_GROUP);
+        else if (eq(k, n, "kind"))
+            want_field(f, KF_F_POOLREF_KIND);
+        else if (eq(k, n, "namespace"))
+            want_field(f, KF_F_POOLREF_NS);
+        return;
+    case N_OBJREF:
+        if (eq(k, n, "name"))
+            want_field(f, KF_F_OBJREF_NAME);
+        else if (eq(k, n, "group"))
+            want_field(f, KF_F_OBJREF_GROUP);
+        return;
+    case N_SELECTOR:
+        if (eq(k, n, "matchLabels"))
+            want_node(f, N_MATCHLABELS, KF_F_MATCHLABELS);
+        else if (eq(k, n, "matchExpressions"))
+            want_field(f, KF_F_MATCHEXPR);
+        else
+            want_entry(f, KF_F_SEL_ENTRY);
+        return;
+    case N_MATCHLABELS:
+        want_entry(f, KF_F_ML_ENTRY);
+        return;
+    case N_DATA:
+        want_entry(f, KF_F_DATA_ENTRY);
+        return;
+    case N_FCSPEC:
+        want_entry(f, KF_F_SPEC_ENTRY);
+        return;
+    default:
+        return;
+    }
+}
+
+static kf_maplayout *frame_layout(reader *r, frame *f)
+{
+    if (f->layout == 1)
+        return &sink_item(r, f->sink)->meta;
+    if (f->layout == 2)
+        return &sink_item(r, f->sink)->ann;
+    return NULL;
+}
+
+/* ---- document-level pairs (items, results) ------------------------------ */
+
+static kf_pairlayout *root_pair(reader *r, frame *f)
+{
+    if (f->node != N_DOC || r->doc_index != 0)
+        return NULL;
+    if (f->pend == P_ITEMS)
+        return &r->in->items_pair;
+    if (f->pend == P_RESULTS)
+        return &r->in->results_pair;
+    return NULL;
+}
+
+/* A key of the document mapping starts: close the books of the previous
+ * pair (its next_start) and open this one. */
+static void root_key(reader *r, frame *f, uint32_t key_start)
+{
+    kf_pairlayout *pairs[2] = {&r->in->items_pair, &r->in->results_pair};
+    for (int i = 0; i < 2; i++)
+        if (pairs[i]->present && pairs[i]->value_end && !pairs[i]->next_start)
+            pairs[i]->next_start = key_start;
+    (void)f;
+}
+
+/* A value in mapping frame f has been fully read. */
+static void value_done(reader *r, frame *f)
+{
+    if (!f->is_map)
+        return;
+    if (f->want_key) { /* a complex key was skipped; its value follows */
+        f->want_key = 0;
+        f->pend = P_SKIP;
+        return;
+    }
+    f->want_key = 1;
+    kf_pairlayout *p = root_pair(r, f);
+    if (p) {
+        uint32_t end = r->last_end > p->colon ? r->last_end : p->colon;
+        p->value_end = end;
+    }
+    if (f->node == N_DOC && r->doc_index == 0)
+        r->doc_item.end = r->last_end; /* provisional: the pair's end */
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+static int begin_item(reader *r, struct fy_event *e, frame *seq)
+{
+    kf_input *in = r->in;
+    if (kf_array_grow((void **)&in->items, &in->items_cap, in->nitems + 1,
+                      sizeof *in->items) < 0)
+        return fail_oom(r);
+    kf_item *it = &in->items[in->nitems];
+    memset(it, 0, sizeof *it);
+    const struct fy_mark *m = fy_event_start_mark(e);
+    it->start = mark_pos(m);
+    it->line = (uint32_t)m->line + 1;
+    it->col = (uint32_t)m->column + 1;
+    it->first_field = (uint32_t)in->nfields;
+    if (!seq->flow) {
+        /* Find the '-' that introduces the item. */
+        uint32_t p = it->start;
+        while (p > 0 && strchr(" \t\r\n", r->buf[p - 1]))
+            p--;
+        uint32_t dash;
+        if (p > 0 && r->buf[p - 1] == '-')
+            dash = p - 1;
+        else if (in->nitems == 0)
+            dash = in->items_pair.value_start;
+        else if (r->prev_item_me < r->len && r->buf[r->prev_item_me] == '-')
+            dash = r->prev_item_me;
+        else
+            return fail(r, (int)it->line, (int)it->col,
+                        "cannot find the '-' of this item (a comment between "
+                        "'-' and the item is not supported)%s", "");
+        it->slot_start = line_start(r, dash);
+        if (in->nitems > 0)
+            in->items[in->nitems - 1].slot_end = it->slot_start;
+    }
+    r->cur_item = in->nitems++;
+    r->item_kind_state = 0;
+    return push(r, N_ITEM, S_ITEM, true, r->buf[it->start] == '{');
+}
+
+static int nonmap_item(reader *r, struct fy_event *e)
+{
+    if (!r->nonmap_line) {
+        const struct fy_mark *m = fy_event_start_mark(e);
+        r->nonmap_line = m ? m->line + 1 : 1;
+        r->nonmap_col = m ? m->column + 1 : 1;
+    }
+    return 0;
+}
+
+static void layout_open(reader *r, frame *parent, kf_maplayout *l,
+                        struct fy_event *e)
+{
+    l->present = 1;
+    l->colon = after_colon(r, parent->key_end);
+    if (e->type == FYET_MAPPING_START) {
+        l->type = KF_V_MAP;
+        l->start = mark_pos(fy_event_start_mark(e));
+        l->flow = r->buf[l->start] == '{';
+        l->empty = 1;
+    } else if (e->type == FYET_SCALAR) {
+        size_t n = 0;
+        const char *t = fy_token_get_text(e->scalar.value, &n);
+        l->type = scalar_type(e, t ? t : "", n);
+        uint32_t s, en;
+        scalar_span(e, &s, &en);
+        if (n > 0) {
+            l->null_start = s;
+            l->null_end = en;
+        }
+    } else {
+        l->type = e->type == FYET_ALIAS ? KF_V_ALIAS : KF_V_SEQ;
+    }
+}
+
+/* Record a scalar-ish value (or the type of a collection) as a field. */
+static int record(reader *r, frame *f, struct fy_event *e, uint8_t id,
+                  bool entry)
+{
+    kf_field fld;
+    memset(&fld, 0, sizeof fld);
+    fld.id = id;
+    if (entry)
+        fld.key = f->pend_key;
+    else if (id < KF_F_SINGLE) {
+        if (f->seen & (1u << id))
+            fld.dup = 1;
+        f->seen |= 1u << id;
+    }
+    switch (e->type) {
+    case FYET_SCALAR: {
+        size_t n = 0;
+        const char *t = fy_token_get_text(e->scalar.value, &n);
+        if (!t)
+            t = "", n = 0;
+        fld.type = scalar_type(e, t, n);
+        if (pool_add(r, t, n, &fld.val) < 0)
+            return -1;
+        break;
+    }
+    case FYET_ALIAS:
+        fld.type = KF_V_ALIAS;
+        break;
+    case FYET_MAPPING_START:
+        fld.type = KF_V_MAP;
+        break;
+    default:
+        fld.type = KF_V_SEQ;
+        break;
+    }
+    if (e->type != FYET_SCALAR && e->type != FYET_ALIAS &&
+        (e->type == FYET_MAPPING_START ? e->mapping_start.tag
+                                       : e->sequence_start.tag))
+        fld.type = KF_V_TAGGED;
+    return add_field(r, f->sink, &fld);
+}
+
+/* Skip the collection that e opens, or finish a scalar value at once. */
+static void skip_value(reader *r, frame *f, struct fy_event *e)
+{
+    if (e->type == FYET_MAPPING_START || e->type == FYET_SEQUENCE_START)
+        r->skip_depth = 1;
+    else
+        value_done(r, f);
+}
+
+static int on_key(reader *r, frame *f, struct fy_event *e)
+{
+    if (e->type != FYET_SCALAR) {
+        f->pend = P_SKIP;
+        if (e->type == FYET_ALIAS) {
+            f->want_key = 0;
+            return 0;
+        }
+        r->skip_depth = 1; /* complex key: value_done() flips want_key */
+        return 0;
+    }
+    size_t n = 0;
+    const char *k = fy_token_get_text(e->scalar.value, &n);
+    if (!k)
+        k = "", n = 0;
+    uint32_t s, en;
+    scalar_span(e, &s, &en);
+    f->key_start = s;
+    f->key_end = en;
+    note_end(r, en);
+    if (f->node == N_DOC && r->doc_index == 0)
+        root_key(r, f, s);
+    kf_maplayout *l = frame_layout(r, f);
+    if (l && l->empty) {
+        l->empty = 0;
+        l->first_key = s;
+        l->key_col = (uint32_t)fy_event_start_mark(e)->column;
+    }
+    f->want_key = 0;
+    if (e->scalar.tag) {
+        f->pend = P_SKIP;
+        return 0;
+    }
+    dispatch(r, f, k, n);
+    if (f->pend == P_ENTRY && pool_add(r, k, n, &f->pend_key) < 0)
+        return -1;
+    kf_pairlayout *p = root_pair(r, f);
+    if (p) {
+        p->present = 1;
+        p->key_start = s;
+        p->colon = after_colon(r, en);
+        p->prev_end = r->doc_item.end; /* end of the previous pair, or 0 */
+    }
+    return 0;
+}
+
+static int on_value(reader *r, frame *f, struct fy_event *e)
+{
+    bool opens = e->type == FYET_MAPPING_START || e->type == FYET_SEQUENCE_START;
+    bool is_map = e->type == FYET_MAPPING_START;
+    uint32_t start = mark_pos(fy_event_start_mark(e));
+
+    if (!f->is_map) { /* only the items sequence is followed */
+        if (is_map)
+            return begin_item(r, e, f);
+        nonmap_item(r, e);
+        if (opens)
+            r->skip_depth = 1;
+        return 0;
+    }
+
+    switch (f->pend) {
+    case P_FIELD:
+    case P_ENTRY:
+        if (record(r, f, e, f->pend_id, f->pend == P_ENTRY) < 0)
+            return -1;
+        skip_value(r, f, e);
+        return 0;
+    case P_NODE: {
+        uint8_t sink = f->sink;
+        if (record(r, f, e, f->pend_id, false) < 0)
+            return -1;
+        kf_item *it = sink_item(r, sink);
+        uint8_t layout = 0;
+        if (f->pend_node == N_METADATA && (f->node == N_ITEM || f->node == N_DOC)) {
+            layout = 1;
+            layout_open(r, f, &it->meta, e);
+        } else if (f->pend_node == N_ANNOT && f->layout == 1) {
+            layout = 2;
+            layout_open(r, f, &it->ann, e);
+        }
+        if (!is_map || e->mapping_start.tag) {
+            skip_value(r, f, e);
+            return 0;
+        }
+        if (push(r, f->pend_node, sink, true, r->buf[start] == '{') < 0)
+            return -1;
+        r->stack[r->depth - 1].layout = layout;
+        return 0;
+    }
+    case P_ITEMS: {
+        kf_pairlayout *p = &r->in->items_pair;
+        p->value_start = start;
+        p->col = (uint32_t)fy_event_start_mark(e)->column;
+        if (e->type == FYET_SEQUENCE_START) {
+            p->value_type = KF_V_SEQ;
+            p->flow = r->buf[start] == '[';
+            return push(r, N_ITEMS, S_ITEM, false, p->flow);
+        }
+        if (e->type == FYET_SCALAR) {
+            size_t n = 0;
+            const char *t = fy_token_get_text(e->scalar.value, &n);
+            p->value_type = scalar_type(e, t ? t : "", n);
+            if (p->value_type == KF_V_NONSTR && n > 0 && !eq(t, n, "null") &&
+                !eq(t, n, "~") && !eq(t, n, "Null") && !eq(t, n, "NULL"))
+                r->items_not_seq = true;
+            else if (p->value_type != KF_V_NONSTR)
+                r->items_not_seq = true;
+            if (n == 0)
+                p->value_start = 0;
+        } else {
+            r->items_not_seq = true;
+        }
+        skip_value(r, f, e);
+        return 0;
+    }
+    case P_FCROOT:
+        r->in->fc_type = e->type == FYET_MAPPING_START ? KF_V_MAP
+                         : e->type == FYET_SCALAR     ? KF_V_NONSTR
+                         : e->type == FYET_ALIAS      ? KF_V_ALIAS
+                                                      : KF_V_SEQ;
+        if (is_map) {
+            kf_item *fc = &r->in->fc;
+            memset(fc, 0, sizeof *fc);
+            const struct fy_mark *m = fy_event_start_mark(e);
+            fc->start = start;
+            fc->line = (uint32_t)m->line + 1;
+            fc->col = (uint32_t)m->column + 1;
+            r->in->has_fc = true;
+            return push(r, N_FC, S_FC, true, r->buf[start] == '{');
+        }
+        if (e->type == FYET_SCALAR) {
+            size_t n = 0;
+            const char *t = fy_token_get_text(e->scalar.value, &n);
+            if (kf_plain_is_nonstring(t ? t : "", n) &&
+                (n == 0 || t[0] == 'n' || t[0] == 'N' || t[0] == '~'))
+                r->in->fc_null = true;
+            else
+                r->in->fc_type = KF_V_STR;
+        }
+        skip_value(r, f, e);
+        return 0;
+    case P_RESULTS:
+        if (r->in->results_pair.present) {
+            r->in->results_pair.value_start = start;
+            r->in->results_pair.flow = opens && strchr("[{", r->buf[start]);
+        }
+        skip_value(r, f, e);
+        return 0;
+    default:
+        skip_value(r, f, e);
+        return 0;
+    }
+}
+
+/* A mapping or sequence we followed ends. */
+static int on_end(reader *r, struct fy_event *e)
+{
+    frame f = r->stack[--r->depth];
+    uint32_t content_end = r->last_end;
+    if (is_flow_end(e))
+        note_end(r, mark_pos(fy_event_end_mark(e)));
+    kf_input *in = r->in;
+    kf_maplayout *l = frame_layout(r, &f);
+    if (l) {
+        l->end = f.flow ? mark_pos(fy_event_end_mark(e)) : r->last_end;
+        l->content_end = content_end;
+    }
+    switch (f.node) {
+    case N_ITEM: {
+        kf_item *it = &in->items[r->cur_item];
+        it->end = r->last_end;
+        it->nfields = (uint32_t)(in->nfields - it->first_field);
+        if (!f.flow)
+            r->prev_item_me = mark_pos(fy_event_start_mark(e));
+        break;
+    }
+    case N_FC:
+        in->fc.end = r->last_end;
+        in->fc.nfields = (uint32_t)in->nfc_fields;
+        break;
+    case N_DOC:
+        r->doc_item.end = r->last_end;
+        in->root_end = content_end;
+        in->root_flow = f.flow;
+        break;
+    case N_ITEMS:
+        if (!f.flow && in->nitems > 0) {
+            kf_item *last = &in->items[in->nitems - 1];
+            last->slot_end = line_after(r, last->end);
+        }
+        break;
+    default:
+        break;
+    }
+    if (r->depth > 0)
+        value_done(r, &r->stack[r->depth - 1]);
+    return 0;
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+static int doc_begin(reader *r, struct fy_event *e)
+{
+    uint32_t start = 0;
+    if (!e->document_start.implicit)
+        start = mark_pos(fy_event_start_mark(e));
+    else if (r->doc_index > 0)
+        start = (uint32_t)r->last_end; /* refined at the root node */
+    if (r->doc_index > 0 && !r->in->rlist && r->in->nitems > 0 &&
+        !e->document_start.implicit)
+        r->in->items[r->in->nitems - 1].slot_end = start;
+    r->doc_start = start;
+    r->doc_has_root = false;
+    r->doc_is_empty = false;
+    r->ndoc_fields = 0;
+    r->doc_kind_state = 0;
+    memset(&r->doc_item, 0, sizeof r->doc_item);
+    return 0;
+}
+
+static int doc_root(reader *r, struct fy_event *e)
+{
+    const struct fy_mark *m = fy_event_start_mark(e);
+    int line = m ? m->line + 1 : 1, col = m ? m->column + 1 : 1;
+    if (r->doc_index > 0 && r->in->rlist)
+        return fail(r, line, col,
+                    "a ResourceList must be the only document in the input%s", "");
+    if (e->type == FYET_SCALAR) {
+        size_t n = 0;
+        fy_token_get_text(e->scalar.value, &n);
+        if (n == 0 && !e->scalar.tag &&
+            fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN) {
+            r->doc_is_empty = true; /* a document holding only comments */
+            return 0;
+        }
+    }
+    if (e->type != FYET_MAPPING_START) {
+        char what[32];
+        snprintf(what, sizeof what, "%zu", r->doc_index + 1);
+        return fail(r, line, col, "document %s is not a mapping", what);
+    }
+    uint32_t start = mark_pos(m);
+    kf_item *it = &r->doc_item;
+    it->start = start;
+    it->line = (uint32_t)line;
+    it->col = (uint32_t)col;
+    if (e->document_start.implicit && r->doc_index > 0 && r->doc_start == 0)
+        r->doc_start = line_start(r, start);
+    it->slot_start = r->doc_start;
+    r->in->root_col = (uint32_t)m->column;
+    r->doc_has_root = true;
+    return push(r, N_DOC, S_DOC, true, r->buf[start] == '{');
+}
+
+static int is_str(const kf_input *in, const kf_field *f, const char *lit)
+{
+    return f->type == KF_V_STR && strcmp(kf_input_str(in, f->val), lit) == 0;
+}
+
+static const kf_field *doc_field(reader *r, uint8_t id)
+{
+    for (size_t i = 0; i < r->ndoc_fields; i++)
+        if (r->doc_fields[i].id == id)
+            return &r->doc_fields[i];
+    return NULL;
+}
+
+static int doc_end(reader *r)
+{
+    kf_input *in = r->in;
+    if (!r->doc_has_root) {
+        r->doc_index++;
+        return 0;
+    }
+    const kf_field *kind = doc_field(r, KF_F_KIND);
+    if (r->doc_index == 0 && kind && is_str(in, kind, "ResourceList")) {
+        const kf_field *av = doc_field(r, KF_F_APIVERSION);
+        if (!av || !(is_str(in, av, "config.kubernetes.io/v1") ||
+                     is_str(in, av, "config.kubernetes.io/v1beta1")))
+            return fail(r, (int)r->doc_item.line, (int)r->doc_item.col,
+                        "ResourceList apiVersion must be config.kubernetes.io/v1 "
+                        "or config.kubernetes.io/v1beta1%s", "");
+        if (r->items_not_seq)
+            return fail(r, (int)r->doc_item.line, (int)r->doc_item.col,
+                        "ResourceList.items must be a sequence%s", "");
+        if (r->nonmap_line)
+            return fail(r, r->nonmap_line, r->nonmap_col,
+                        "an item of ResourceList.items is not a mapping%s", "");
+        in->rlist = true;
+        r->doc_index++;
+        return 0;
+    }
+    if (r->doc_index == 0) {
+        /* Not a ResourceList: forget what looked like one. */
+        in->nitems = 0;
+        in->nfields = 0;
+        in->has_fc = false;
+        in->fc_null = false;
+        in->nfc_fields = 0;
+        memset(&in->items_pair, 0, sizeof in->items_pair);
+        memset(&in->results_pair, 0, sizeof in->results_pair);
+    }
+    if (kf_array_grow((void **)&in->items, &in->items_cap, in->nitems + 1,
+                      sizeof *in->items) < 0 ||
+        kf_array_grow((void **)&in->fields, &in->fields_cap,
+                      in->nfields + r->ndoc_fields, sizeof *in->fields) < 0)
+        return fail_oom(r);
+    kf_item *it = &in->items[in->nitems++];
+    *it = r->doc_item;
+    it->first_field = (uint32_t)in->nfields;
+    it->nfields = (uint32_t)r->ndoc_fields;
+    it->slot_end = (uint32_t)r->len;
+    if (r->ndoc_fields)
+        memcpy(in->fields + in->nfields, r->doc_fields,
+               r->ndoc_fields * sizeof *r->doc_fields);
+    in->nfields += r->ndoc_fields;
+    r->doc_index++;
+    return 0;
+}
+
+/* ---- the event loop ----------------------------------------------------- */
+
+static int on_event(reader *r, struct fy_event *e)
+{
+    if (r->skip_depth > 0) {
+        switch (e->type) {
+        case FYET_MAPPING_START:
+        case FYET_SEQUENCE_START:
+            if (++r->skip_depth + r->depth > KF_MAX_DEPTH) {
+                const struct fy_mark *m = fy_event_start_mark(e);
+                return fail(r, m->line + 1, m->column + 1,
+                            "nesting deeper than %s levels", "1000");
+            }
+            return 0;
+        case FYET_MAPPING_END:
+        case FYET_SEQUENCE_END:
+            if (is_flow_end(e))
+                note_end(r, mark_pos(fy_event_end_mark(e)));
+            if (--r->skip_depth == 0 && r->depth > 0)
+                value_done(r, &r->stack[r->depth - 1]);
+            return 0;
+        case FYET_SCALAR: {
+            uint32_t s, en;
+            scalar_span(e, &s, &en);
+            note_end(r, en);
+            return 0;
+        }
+        case FYET_ALIAS:
+            note_end(r, mark_pos(fy_event_end_mark(e)));
+            return 0;
+        default:
+            return 0;
+        }
+    }
+
+    switch (e->type) {
+    case FYET_DOCUMENT_START:
+        return doc_begin(r, e);
+    case FYET_DOCUMENT_END:
+        return doc_end(r);
+    case FYET_MAPPING_END:
+    case FYET_SEQUENCE_END:
+        return on_end(r, e);
+    case FYET_SCALAR:
+    case FYET_ALIAS:
+    case FYET_MAPPING_START:
+    case FYET_SEQUENCE_START: {
+        if (e->type == FYET_SCALAR) {
+            uint32_t s, en;
+            scalar_span(e, &s, &en);
+            note_end(r, en);
+        } else if (e->type == FYET_ALIAS) {
+            note_end(r, mark_pos(fy_event_end_mark(e)));
+        }
+        if (r->depth == 0) {
+            if (r->doc_is_empty || r->doc_has_root)
+                return 0;
+            return doc_root(r, e);
+        }
+        frame *f = &r->stack[r->depth - 1];
+        if (f->is_map && f->want_key)
+            return on_key(r, f, e);
+        return on_value(r, f, e);
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Reject what YAML cannot carry before the parser sees it: invalid UTF-8
+ * and NUL bytes, with their line and column. */
+static int check_encoding(reader *r)
+{
+    const unsigned char *s = (const unsigned char *)r->buf;
+    size_t n = r->len, i = 0;
+    int line = 1;
+    size_t line_start_at = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t need = 0;
+        uint32_t cp = 0, min = 0;
+        if (c < 0x80) {
+            if (c == '\n') {
+                line++;
+                line_start_at = i + 1;
+            } else if (c == 0) {
+                return fail(r, line, (int)(i - line_start_at + 1),
+                            "NUL byte in input%s", "");
+            }
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            need = 1, cp = c & 0x1F, min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            need = 2, cp = c & 0x0F, min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            need = 3, cp = c & 0x07, min = 0x10000;
+        } else {
+            goto bad;
+        }
+        for (size_t k = 1; k <= need; k++) {
+            if (i + k >= n || (s[i + k] & 0xC0) != 0x80)
+                goto bad;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            goto bad;
+        i += need + 1;
+        continue;
+    bad:
+        return fail(r, line, (int)(i - line_start_at + 1),
+                    "input is not valid UTF-8%s", "");
+    }
+    return 0;
+}
+
+static void parser_error(reader *r)
+{
+    struct fy_diag *diag = fy_parser_get_diag(r->parser);
+    void *iter = NULL;
+    struct fy_diag_error *err = diag ? fy_diag_errors_iterate(diag, &iter) : NULL;
+    if (err)
+        fail(r, err->line + 1, err->column + 1, "invalid YAML: %s", err->msg);
+    else
+        fail(r, 0, 0, "invalid YAML%s", "");
+}
+
+int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
+{
+    reader r;
+    memset(&r, 0, sizeof r);
+    memset(in, 0, sizeof *in);
+    memset(fatal, 0, sizeof *fatal);
+    r.buf = buf;
+    r.len = len;
+    r.in = in;
+    r.fatal = fatal;
+    in->buf = buf;
+    in->len = len;
+
+    if (len >= KF_MAX_INPUT)
+        return fail(&r, 0, 0, "input larger than %s is not supported", "1 GiB");
+    if (check_encoding(&r) < 0)
+        return -1;
+    size_t i = 0;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len && strchr(" \t\r\n", buf[i]))
+        i++;
+    in->json = i < len && buf[i] == '{';
+
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
+    r.parser = fy_parser_create(&cfg);
+    if (!r.parser || fy_parser_set_string(r.parser, buf, len) != 0) {
+        if (r.parser)
+            fy_parser_destroy(r.parser);
+        return fail_oom(&r);
+    }
+    struct fy_event *e;
+    int rc = 0;
+    while (rc == 0 && (e = fy_parser_parse(r.parser)) != NULL) {
+        rc = on_event(&r, e);
+        fy_parser_event_free(r.parser, e);
+    }
+    if (rc == 0 && fy_parser_get_stream_error(r.parser)) {
+        parser_error(&r);
+        rc = -1;
+    }
+    fy_parser_destroy(r.parser);
+    free(r.stack);
+    free(r.doc_fields);
+    return rc;
+}
+
+void kf_input_free(kf_input *in)
+{
+    free(in->items);
+    free(in->fields);
+    free(in->fc_fields);
+    kf_buf_free(&in->pool);
+    memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,92 @@
+/* render.c - ClusterSPIFFEID documents (kf_render.h). */
+#include "kf_render.h"
+
+#include <string.h>
+
+#include "kf_emit.h"
+
+int kf_render_path(const kf_binding *b, kf_buf *out)
+{
+    const char *path = b->ref.path;
+    if (!path[0])
+        return 0;
+    const char *slash = strrchr(path, '/');
+    if (slash && kf_buf_append(out, path, (size_t)(slash - path + 1)) < 0)
+        return -1;
+    return kf_buf_printf(out, "clusterspiffeid-%s.yaml", b->csid_name);
+}
+
+int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cfg,
+                      bool json, kf_buf *out)
+{
+    kf_buf path = {0}, hint = {0};
+    if (kf_render_path(b, &path) < 0 ||
+        kf_buf_printf(&hint, "%s/%s", b->ns, b->name) < 0) {
+        kf_buf_free(&path);
+        kf_buf_free(&hint);
+        return -1;
+    }
+    kf_emit e;
+    if (kf_emit_open(&e, json) < 0) {
+        kf_buf_free(&path);
+        kf_buf_free(&hint);
+        return -1;
+    }
+    kf_emit_map_begin(&e);
+    kf_emit_kv(&e, "apiVersion", "spire.spiffe.io/v1alpha1");
+    kf_emit_kv(&e, "kind", "ClusterSPIFFEID");
+    kf_emit_str(&e, "metadata");
+    kf_emit_map_begin(&e);
+    kf_emit_kv(&e, "name", b->csid_name);
+    kf_emit_str(&e, "labels");
+    kf_emit_map_begin(&e);
+    kf_emit_kv(&e, "kleym.sonda.red/managed-by", "kleym");
+    kf_emit_kv(&e, "kleym.sonda.red/binding-name", b->name);
+    kf_emit_kv(&e, "kleym.sonda.red/binding-namespace", b->ns);
+    kf_emit_map_end(&e);
+    if (path.len) {
+        kf_emit_str(&e, "annotations");
+        kf_emit_map_begin(&e);
+        kf_emit_kv(&e, "config.kubernetes.io/path", path.data);
+        kf_emit_kv(&e, "internal.config.kubernetes.io/path", path.data);
+        kf_emit_map_end(&e);
+    }
+    kf_emit_map_end(&e);
+
+    kf_emit_str(&e, "spec");
+    kf_emit_map_begin(&e);
+    if (cfg->class_name[0])
+        kf_emit_kv(&e, "className", cfg->class_name);
+    kf_emit_kv(&e, "spiffeIDTemplate", b->spiffe_id);
+    if (cfg->namespace_selector) {
+        kf_emit_str(&e, "namespaceSelector");
+        kf_emit_map_begin(&e);
+        kf_emit_str(&e, "matchLabels");
+        kf_emit_map_begin(&e);
+        kf_emit_kv(&e, "kubernetes.io/metadata.name", b->ns);
+        kf_emit_map_end(&e);
+        kf_emit_map_end(&e);
+    }
+    kf_emit_str(&e, "podSelector");
+    kf_emit_map_begin(&e);
+    kf_emit_str(&e, "matchLabels");
+    kf_emit_map_begin(&e);
+    for (size_t i = 0; i < p->nlabels; i++)
+        kf_emit_kv(&e, p->labels[i].key, p->labels[i].value);
+    kf_emit_map_end(&e);
+    kf_emit_map_end(&e);
+    kf_emit_str(&e, "workloadSelectorTemplates");
+    kf_emit_seq_begin(&e);
+    for (size_t i = 0; i < b->nselectors; i++)
+        kf_emit_str(&e, b->selectors[i]);
+    kf_emit_seq_end(&e);
+    kf_emit_str(&e, "fallback");
+    kf_emit_bool(&e, false);
+    kf_emit_kv(&e, "hint", hint.data);
+    kf_emit_map_end(&e); /* spec */
+    kf_emit_map_end(&e); /* the ClusterSPIFFEID */
+    int rc = kf_emit_close(&e, out);
+    kf_buf_free(&path);
+    kf_buf_free(&hint);
+    return rc;
+}

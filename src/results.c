@@ -1,0 +1,136 @@
+/* results.c - collecting, sorting and writing results (kf_results.h). */
+#include "kf_results.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_emit.h"
+
+int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
+                   const char *condition, const char *reason, const char *field,
+                   const char *fmt, ...)
+{
+    if (kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!msg)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    kf_result *r = &rs->v[rs->n];
+    r->ref = *ref;
+    r->severity = sev;
+    r->condition = condition;
+    r->reason = reason;
+    r->field = field;
+    r->message = msg;
+    r->order = rs->n++;
+    return 0;
+}
+
+bool kf_results_has_error(const kf_results *rs)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->v[i].severity == KF_SEV_ERROR)
+            return true;
+    return false;
+}
+
+static int cmp_result(const void *pa, const void *pb)
+{
+    const kf_result *a = pa, *b = pb;
+    int c = strcmp(a->ref.namespace, b->ref.namespace);
+    if (!c)
+        c = strcmp(a->ref.name, b->ref.name);
+    if (!c)
+        c = (int)a->severity - (int)b->severity;
+    if (!c)
+        c = strcmp(a->reason, b->reason);
+    if (!c)
+        c = a->order < b->order ? -1 : a->order > b->order;
+    return c;
+}
+
+void kf_results_sort(kf_results *rs)
+{
+    if (rs->n > 1)
+        qsort(rs->v, rs->n, sizeof *rs->v, cmp_result);
+}
+
+static const char *severity_name(enum kf_severity s)
+{
+    return s == KF_SEV_ERROR ? "error" : s == KF_SEV_WARNING ? "warning" : "info";
+}
+
+int kf_result_render(const kf_result *r, bool json, kf_buf *out)
+{
+    kf_emit e;
+    if (kf_emit_open(&e, json) < 0)
+        return -1;
+    kf_emit_map_begin(&e);
+    kf_emit_kv(&e, "message", r->message);
+    kf_emit_kv(&e, "severity", severity_name(r->severity));
+    kf_emit_str(&e, "resourceRef");
+    kf_emit_map_begin(&e);
+    kf_emit_kv(&e, "apiVersion", r->ref.api_version);
+    kf_emit_kv(&e, "kind", r->ref.kind);
+    kf_emit_kv(&e, "name", r->ref.name);
+    if (r->ref.namespace[0])
+        kf_emit_kv(&e, "namespace", r->ref.namespace);
+    kf_emit_map_end(&e);
+    if (r->field) {
+        kf_emit_str(&e, "field");
+        kf_emit_map_begin(&e);
+        kf_emit_kv(&e, "path", r->field);
+        kf_emit_map_end(&e);
+    }
+    if (r->ref.path[0]) {
+        kf_emit_str(&e, "file");
+        kf_emit_map_begin(&e);
+        kf_emit_kv(&e, "path", r->ref.path);
+        if (r->ref.index[0]) {
+            /* kpt reads file.index as an integer */
+            kf_emit_str(&e, "index");
+            kf_emit_number(&e, r->ref.index);
+        }
+        kf_emit_map_end(&e);
+    }
+    kf_emit_str(&e, "tags");
+    kf_emit_map_begin(&e);
+    kf_emit_kv(&e, "condition", r->condition);
+    kf_emit_kv(&e, "reason", r->reason);
+    kf_emit_map_end(&e);
+    kf_emit_map_end(&e);
+    return kf_emit_close(&e, out);
+}
+
+void kf_results_print(const kf_results *rs, bool all, FILE *err)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        const kf_result *r = &rs->v[i];
+        if (!all && r->severity != KF_SEV_ERROR)
+            continue;
+        const char *ns = r->ref.namespace;
+        fprintf(err, "kleym-fn: %s: %s%s%s: %s/%s: %s (", severity_name(r->severity),
+                ns, ns[0] ? "/" : "", r->ref.name, r->condition, r->reason,
+                r->message);
+        if (r->ref.path[0])
+            fprintf(err, "%s:%s)\n", r->ref.path, r->ref.index[0] ? r->ref.index : "0");
+        else
+            fprintf(err, "<stdin>:%zu)\n", r->ref.position);
+    }
+}
+
+void kf_results_free(kf_results *rs)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        free(rs->v[i].message);
+    free(rs->v);
+    memset(rs, 0, sizeof *rs);
+}

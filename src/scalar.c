@@ -1,0 +1,175 @@
+/* scalar.c - YAML plain scalar typing and quoting decisions (kf_scalar.h). */
+#include "kf_scalar.h"
+
+#include <string.h>
+
+static bool in_list(const char *s, size_t n, const char *const *words)
+{
+    for (; *words; words++)
+        if (strlen(*words) == n && memcmp(*words, s, n) == 0)
+            return true;
+    return false;
+}
+
+/* null and bool words of YAML 1.1 (a superset of YAML 1.2 core's). */
+static const char *const typed_words[] = {
+    "~", "null", "Null", "NULL",
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+    "true", "True", "TRUE", "false", "False", "FALSE",
+    "on", "On", "ON", "off", "Off", "OFF",
+    NULL,
+};
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static bool all_in(const char *s, size_t n, const char *set)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr(set, s[i]) || s[i] == '\0')
+            return false;
+    return true;
+}
+
+static bool lower_equals(const char *s, size_t n, const char *word)
+{
+    if (strlen(word) != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != word[i])
+            return false;
+    }
+    return true;
+}
+
+/* [0-9]+(:[0-5]?[0-9])+(\.[0-9]*)? : YAML 1.1 base 60 int or float. */
+static bool is_sexagesimal(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && is_digit(s[i]))
+        i++;
+    if (i == 0 || i == n || s[i] != ':')
+        return false;
+    int groups = 0;
+    while (i < n && s[i] == ':') {
+        size_t start = ++i;
+        while (i < n && is_digit(s[i]))
+            i++;
+        size_t len = i - start;
+        if (len == 0 || len > 2 || (len == 2 && s[start] > '5'))
+            return false;
+        groups++;
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && is_digit(s[i]))
+            i++;
+    }
+    return groups > 0 && i == n;
+}
+
+/* digits? (. digits?)? ([eE] [-+]? digits)? with a digit in the mantissa. */
+static bool is_decimal_float(const char *s, size_t n)
+{
+    size_t i = 0, mant = 0;
+    while (i < n && is_digit(s[i]))
+        i++, mant++;
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && is_digit(s[i]))
+            i++, mant++;
+    }
+    if (mant == 0)
+        return false;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t exp = 0;
+        while (i < n && is_digit(s[i]))
+            i++, exp++;
+        if (exp == 0)
+            return false;
+    }
+    return i == n;
+}
+
+/* YYYY-M-D..., the start of a YAML 1.1 timestamp. */
+static bool is_timestamp(const char *s, size_t n)
+{
+    return n >= 8 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
+           is_digit(s[3]) && s[4] == '-' && is_digit(s[5]);
+}
+
+bool kf_plain_is_nonstring(const char *s, size_t n)
+{
+    if (n == 0 || in_list(s, n, typed_words))
+        return true;
+    if (!strchr("+-.0123456789", s[0]) || s[0] == '\0')
+        return false;
+    if (is_timestamp(s, n))
+        return true;
+
+    /* Numbers: drop one sign and every '_' (YAML 1.1 digit separators). */
+    char tmp[128];
+    bool signed_ = (s[0] == '+' || s[0] == '-');
+    size_t k = 0;
+    for (size_t i = signed_ ? 1 : 0; i < n; i++) {
+        if (s[i] == '_')
+            continue;
+        if (k == sizeof tmp - 1) /* too long to copy: judge by alphabet */
+            return all_in(s, n, "0123456789._+-:eExXoObBabcdfABCDF");
+        tmp[k++] = s[i];
+    }
+    tmp[k] = '\0';
+    if (k == 0)
+        return false;
+    if (k > 2 && tmp[0] == '0' && strchr("xXoObB", tmp[1])) {
+        const char *set = (tmp[1] == 'x' || tmp[1] == 'X')
+                              ? "0123456789abcdefABCDEF.pP+-"
+                          : (tmp[1] == 'o' || tmp[1] == 'O') ? "01234567"
+                                                            : "01";
+        return all_in(tmp + 2, k - 2, set);
+    }
+    if (is_decimal_float(tmp, k) || is_sexagesimal(tmp, k))
+        return true;
+    const char *special = tmp[0] == '.' ? tmp + 1 : tmp;
+    size_t sn = strlen(special);
+    if (tmp[0] == '.' || signed_)
+        if (lower_equals(special, sn, "inf") || lower_equals(special, sn, "nan") ||
+            (signed_ && lower_equals(special, sn, "infinity")))
+            return true;
+    return false;
+}
+
+bool kf_plain_is_safe(const char *s, size_t n)
+{
+    static const char safe[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/:-";
+    if (n == 0 || !all_in(s, n, safe))
+        return false;
+    char c = s[0];
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!letter && c != '/')
+        return false;
+    if (s[n - 1] == ':')
+        return false;
+    return !kf_plain_is_nonstring(s, n);
+}
+
+bool kf_is_bool_word(const char *s, size_t n, bool *value)
+{
+    if (n == 4 && memcmp(s, "true", 4) == 0) {
+        *value = true;
+        return true;
+    }
+    if (n == 5 && memcmp(s, "false", 5) == 0) {
+        *value = false;
+        return true;
+    }
+    return false;
+}

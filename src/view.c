@@ -1,0 +1,55 @@
+/* view.c - one item's captured fields, indexed (kf_view.h). */
+#include "kf_view.h"
+
+#include <string.h>
+
+void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
+                  size_t n)
+{
+    memset(v, 0, sizeof *v);
+    v->in = in;
+    v->fields = fields;
+    v->nfields = n;
+    for (size_t i = 0; i < n; i++) {
+        const kf_field *f = &fields[i];
+        if (f->id >= KF_F_SINGLE)
+            continue;
+        if (v->f[f->id] || f->dup)
+            v->dup[f->id] = true;
+        if (!v->f[f->id])
+            v->f[f->id] = f;
+    }
+}
+
+const char *kf_view_str(const kf_view *v, enum kf_fid id)
+{
+    const kf_field *f = v->f[id];
+    return f && f->type == KF_V_STR ? kf_input_str(v->in, f->val) : "";
+}
+
+enum kf_vtype kf_view_type(const kf_view *v, enum kf_fid id)
+{
+    return v->f[id] ? (enum kf_vtype)v->f[id]->type : KF_V_ABSENT;
+}
+
+const char *kf_view_text(const kf_view *v, kf_str s)
+{
+    return kf_input_str(v->in, s);
+}
+
+kf_ref kf_view_ref(const kf_view *v, size_t position)
+{
+    kf_ref r;
+    r.api_version = kf_view_str(v, KF_F_APIVERSION);
+    r.kind = kf_view_str(v, KF_F_KIND);
+    r.name = kf_view_str(v, KF_F_NAME);
+    r.namespace = kf_view_str(v, KF_F_NAMESPACE);
+    r.path = kf_view_str(v, KF_F_ANN_PATH);
+    if (!r.path[0])
+        r.path = kf_view_str(v, KF_F_ANN_IPATH);
+    r.index = kf_view_str(v, KF_F_ANN_INDEX);
+    if (!r.index[0])
+        r.index = kf_view_str(v, KF_F_ANN_IINDEX);
+    r.position = position;
+    return r;
+}
