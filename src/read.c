@@ -1009,7 +1009,7 @@ static void parser_error(reader *r)
     void *iter = NULL;
     struct fy_diag_error *err = diag ? fy_diag_errors_iterate(diag, &iter) : NULL;
     if (err)
-        fail(r, err->line + 1, err->column + 1, "invalid YAML: %s", err->msg);
+        fail(r, err->line, err->column, "invalid YAML: %s", err->msg); /* 1-based */
     else
         fail(r, 0, 0, "invalid YAML%s", "");
 }
@@ -1038,13 +1038,24 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
         i++;
     in->json = i < len && buf[i] == '{';
 
+    /* Diagnostics are collected, never printed: we print one line. */
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (!diag)
+        return fail_oom(&r);
+    fy_diag_set_collect_errors(diag, true);
     struct fy_parse_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
-    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_NONE;
+    cfg.flags = FYPCF_QUIET | FYPCF_JSON_NONE;
+    cfg.diag = diag;
     r.parser = fy_parser_create(&cfg);
     if (!r.parser || fy_parser_set_string(r.parser, buf, len) != 0) {
         if (r.parser)
             fy_parser_destroy(r.parser);
+        fy_diag_unref(diag);
         return fail_oom(&r);
     }
     struct fy_event *e;
@@ -1058,6 +1069,7 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
         rc = -1;
     }
     fy_parser_destroy(r.parser);
+    fy_diag_unref(diag);
     free(r.stack);
     free(r.doc_fields);
     return rc;

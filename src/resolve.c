@@ -232,7 +232,7 @@ static int read_pool_selector(const kf_view *v, kf_pool *p)
         if (!kf_is_qualified_name(k, f->key.len))
             pool_error(p, "a selector key is not a valid label key", k);
         else if (f->type != KF_V_STR)
-            pool_error(p, "a selector value is not a string (quote it; aliases "
+            pool_error(p, "a selector value is not a string: quote it (aliases "
                           "and tags are refused)", k);
         else if (!kf_is_label_value(val, f->val.len))
             pool_error(p, "a selector value is not a valid label value", k);
@@ -538,6 +538,8 @@ static void check_fields(check *c)
                "%s is given twice", v->dup[KF_F_SPEC] ? "spec" : "metadata");
 
     b->mode = KF_MODE_PER_OBJECTIVE;
+    bool mode_known = true;
+    int before = c->errors;
     const char *mode = string_field(c, KF_F_MODE, false, "spec.mode",
                                     "RenderFailure", "UnsupportedMode");
     if (mode) {
@@ -547,6 +549,8 @@ static void check_fields(check *c)
             fail_b(c, "RenderFailure", "UnsupportedMode", "spec.mode",
                    "spec.mode must be PoolOnly or PerObjective, not \"%.100s\"", mode);
     }
+    if (c->errors > before)
+        mode_known = false; /* skip the checks that depend on the mode */
 
     /* poolRef */
     enum kf_vtype pr = kf_view_type(v, KF_F_POOLREF);
@@ -577,7 +581,9 @@ static void check_fields(check *c)
     }
 
     enum kf_vtype orf = kf_view_type(v, KF_F_OBJREF);
-    if (b->mode == KF_MODE_PER_OBJECTIVE) {
+    if (!mode_known) {
+        /* nothing: which fields are required depends on the mode */
+    } else if (b->mode == KF_MODE_PER_OBJECTIVE) {
         if (orf != KF_V_ABSENT && (orf != KF_V_MAP || v->dup[KF_F_OBJREF]))
             fail_b(c, "InvalidRef", "InvalidObjectiveRef", "spec.objectiveRef",
                    "spec.objectiveRef must be a mapping given once");
@@ -655,8 +661,8 @@ static void resolve_pool(check *c)
     if (p->error) {
         fail_b(c, "UnsafeSelector", "InvalidPoolSelector", "spec.poolRef.name",
                "InferencePool %s/%s cannot be used: %s%s%s%s", p->ns, p->name,
-               p->error, p->error_detail ? " (" : "",
-               p->error_detail ? p->error_detail : "", p->error_detail ? ")" : "");
+               p->error, p->error_detail ? " (key \"" : "",
+               p->error_detail ? p->error_detail : "", p->error_detail ? "\")" : "");
         return;
     }
     if (p->unsafe)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Golden tests: every tests/cases/<name>/ holds
+#   input.yaml | input.json   what goes to stdin
+#   expected.out              the whole expected stdout (may be empty)
+#   expected-exit             the expected exit status (default 0)
+#   expected.err              optional: the whole expected stderr
+#   args                      optional: command-line arguments, one line
+#   env                       optional: VAR=value lines for the environment
+# Each case also checks determinism (two runs, same bytes) and, when the
+# function wrote a list, idempotence (its output run again gives the same
+# bytes), unless the case holds a file named not-idempotent.
+# Usage: tests/golden.sh BINARY [--update]
+set -u
+bin=$1
+update=${2:-}
+here=$(cd "$(dirname "$0")" && pwd)
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+run_case() { # dir input -> $tmp/out $tmp/err, returns exit status
+    local dir=$1 input=$2 args=() envs=()
+    [ -f "$dir/args" ] && read -r -a args < "$dir/args"
+    [ -f "$dir/env" ] && mapfile -t envs < "$dir/env"
+    env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME "${envs[@]}" \
+        "$bin" "${args[@]}" < "$input" > "$tmp/out" 2> "$tmp/err"
+}
+
+for dir in "$here"/cases/*/; do
+    name=$(basename "$dir")
+    input=$dir/input.yaml
+    [ -f "$input" ] || input=$dir/input.json
+    run_case "$dir" "$input"; code=$?
+    if [ "$update" = --update ]; then
+        cp "$tmp/out" "$dir/expected.out"
+        echo "$code" > "$dir/expected-exit"
+        [ -f "$dir/expected.err" ] && cp "$tmp/err" "$dir/expected.err"
+    fi
+    want=$(cat "$dir/expected-exit" 2>/dev/null || echo 0)
+    problems=()
+    [ "$code" = "$want" ] || problems+=("exit $code, want $want")
+    cmp -s "$tmp/out" "$dir/expected.out" || problems+=("stdout differs: diff $dir/expected.out <(output)")
+    if [ -f "$dir/expected.err" ] && ! cmp -s "$tmp/err" "$dir/expected.err"; then
+        problems+=("stderr differs")
+        diff "$dir/expected.err" "$tmp/err" | head -5
+    fi
+    cp "$tmp/out" "$tmp/first"
+    run_case "$dir" "$input"
+    cmp -s "$tmp/out" "$tmp/first" || problems+=("not deterministic")
+    if [ -s "$tmp/first" ] && [ ! -f "$dir/not-idempotent" ]; then
+        cp "$tmp/first" "$tmp/again-in"
+        run_case "$dir" "$tmp/again-in"
+        cmp -s "$tmp/out" "$tmp/first" || problems+=("not idempotent")
+    fi
+    if [ ${#problems[@]} -eq 0 ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL golden/$name: ${problems[*]}"
+        [ -n "${VERBOSE:-}" ] && diff "$dir/expected.out" "$tmp/first" | head -20
+    fi
+done
+echo "golden: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
