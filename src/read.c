@@ -79,6 +79,7 @@ typedef struct reader {
     size_t doc_index;
     uint32_t doc_start;
     bool doc_has_root;
+    bool doc_implicit;
     bool doc_is_empty;
     kf_item doc_item;
     kf_field *doc_fields;
@@ -779,6 +780,7 @@ static int doc_begin(reader *r, struct fy_event *e)
         !e->document_start.implicit)
         r->in->items[r->in->nitems - 1].slot_end = start;
     r->doc_start = start;
+    r->doc_implicit = e->document_start.implicit;
     r->doc_has_root = false;
     r->doc_is_empty = false;
     r->ndoc_fields = 0;
@@ -813,7 +815,7 @@ static int doc_root(reader *r, struct fy_event *e)
     it->start = start;
     it->line = (uint32_t)line;
     it->col = (uint32_t)col;
-    if (e->document_start.implicit && r->doc_index > 0 && r->doc_start == 0)
+    if (r->doc_implicit && r->doc_index > 0 && r->doc_start == 0)
         r->doc_start = line_start(r, start);
     it->slot_start = r->doc_start;
     r->in->root_col = (uint32_t)m->column;
@@ -1069,7 +1071,9 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
         rc = -1;
     }
     fy_parser_destroy(r.parser);
-    fy_diag_unref(diag);
+    /* After a parse error libfyaml keeps a reference of its own on the
+     * diag; destroy releases it whatever the count. */
+    fy_diag_destroy(diag);
     free(r.stack);
     free(r.doc_fields);
     return rc;

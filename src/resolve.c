@@ -330,7 +330,8 @@ static int find_unsafe(kf_plan *plan)
             }
         }
     }
-    qsort(v, n, sizeof *v, cmp_subset);
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_subset);
     /* For each pool, look at the run holding its own full label set. */
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;

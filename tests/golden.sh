@@ -11,7 +11,7 @@
 # bytes), unless the case holds a file named not-idempotent.
 # Usage: tests/golden.sh BINARY [--update]
 set -u
-bin=$1
+bin=$1  # may carry a runner prefix, e.g. "valgrind -q build/kleym-fn"
 update=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 pass=0 fail=0
@@ -23,7 +23,7 @@ run_case() { # dir input -> $tmp/out $tmp/err, returns exit status
     [ -f "$dir/args" ] && read -r -a args < "$dir/args"
     [ -f "$dir/env" ] && mapfile -t envs < "$dir/env"
     env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME "${envs[@]}" \
-        "$bin" "${args[@]}" < "$input" > "$tmp/out" 2> "$tmp/err"
+        $bin "${args[@]}" < "$input" > "$tmp/out" 2> "$tmp/err"
 }
 
 for dir in "$here"/cases/*/; do

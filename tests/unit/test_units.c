@@ -1,0 +1,219 @@
+/* Unit tests for the pure functions: validators, identity strings, YAML
+ * scalar typing and quoting, results ordering. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kf_identity.h"
+#include "kf_results.h"
+#include "kf_scalar.h"
+
+#define S(x) x, strlen(x)
+
+static void test_name_vectors(void **state)
+{
+    (void)state;
+    char out[KF_NAME_MAX + 1];
+    assert_int_equal(kf_identity_name("llm-d", "qwen3", true,
+                                      "spiffe://kleym.sonda.red/ns/llm-d/pool/qwen3", out), 0);
+    assert_string_equal(out, "kleym-llm-d-qwen3-pool-69fb938e");
+    assert_int_equal(kf_identity_name("llm-d", "qwen3-chat", false,
+                                      "spiffe://kleym.sonda.red/ns/llm-d/objective/qwen3-chat",
+                                      out), 0);
+    assert_string_equal(out, "kleym-llm-d-qwen3-chat-objective-768e9917");
+}
+
+static void test_name_truncation(void **state)
+{
+    (void)state;
+    char out[KF_NAME_MAX + 1];
+    /* base longer than 63 - len("objective") - 10 = 44: cut, then trim '-' */
+    const char *ns = "team-a-very-long-namespace-name";
+    const char *b = "x-binding-with-a-long-name";
+    assert_int_equal(kf_identity_name(ns, b, false, "spiffe://td/ns/x/objective/y", out), 0);
+    assert_true(strlen(out) <= 63);
+    /* "kleym-team-a-very-long-namespace-name-x-bind" is 44 chars */
+    assert_memory_equal(out, "kleym-team-a-very-long-namespace-name-x-bind-objective-", 55);
+    /* a cut that ends on '-' is trimmed */
+    assert_int_equal(kf_identity_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "b", true,
+                                      "spiffe://td/ns/a/pool/b", out), 0);
+    /* base "kleym-aaa...a-b" is 46 > 49? no: max for pool is 49; keeps all */
+    assert_memory_equal(out, "kleym-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-b-pool-", 51);
+    assert_int_equal(kf_identity_name("n", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-b", true,
+                                      "spiffe://td/ns/n/pool/p", out), 0);
+    /* "kleym-n-aaaa...a-b": cut at 49 lands right after the 41st 'a' + "-" */
+    assert_non_null(strstr(out, "a-pool-"));
+    assert_null(strstr(out, "--"));
+}
+
+static void test_sanitize(void **state)
+{
+    (void)state;
+    struct { const char *in, *out; } v[] = {
+        {"kleym-llm-d-qwen3", "kleym-llm-d-qwen3"},
+        {"Kleym--A..B__c", "kleym-a-b-c"},
+        {"--x--", "x"},
+        {"...", "kleym"},
+        {"", "kleym"},
+        {"a.b.c", "a-b-c"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        kf_buf b = {0};
+        kf_sanitize(v[i].in, strlen(v[i].in), &b);
+        assert_string_equal(b.data, v[i].out);
+        kf_buf_free(&b);
+    }
+}
+
+static void test_dns(void **state)
+{
+    (void)state;
+    assert_true(kf_is_dns1123_label(S("llm-d")));
+    assert_true(kf_is_dns1123_label(S("a")));
+    assert_false(kf_is_dns1123_label(S("")));
+    assert_false(kf_is_dns1123_label(S("-a")));
+    assert_false(kf_is_dns1123_label(S("a-")));
+    assert_false(kf_is_dns1123_label(S("A")));
+    assert_false(kf_is_dns1123_label(S("a.b")));
+    assert_false(kf_is_dns1123_label(S("{{x}}")));
+    char l64[65];
+    memset(l64, 'a', 64);
+    l64[64] = 0;
+    assert_false(kf_is_dns1123_label(l64, 64));
+    assert_true(kf_is_dns1123_label(l64, 63));
+    assert_true(kf_is_dns1123_subdomain(S("a.b-c.d")));
+    assert_false(kf_is_dns1123_subdomain(S("a..b")));
+    assert_false(kf_is_dns1123_subdomain(S(".a")));
+    assert_false(kf_is_dns1123_subdomain(S("a_b")));
+    char l254[255];
+    memset(l254, 'a', 254);
+    assert_false(kf_is_dns1123_subdomain(l254, 254));
+    assert_true(kf_is_dns1123_subdomain(l254, 253));
+}
+
+static void test_labels(void **state)
+{
+    (void)state;
+    assert_true(kf_is_label_value(S("")));
+    assert_true(kf_is_label_value(S("v1.0_beta-2")));
+    assert_false(kf_is_label_value(S(" v1")));
+    assert_false(kf_is_label_value(S("v1 ")));
+    assert_false(kf_is_label_value(S("-v1")));
+    assert_false(kf_is_label_value(S("a{{b")));
+    char v64[64];
+    memset(v64, 'a', 64);
+    assert_false(kf_is_label_value(v64, 64));
+    assert_true(kf_is_qualified_name(S("app")));
+    assert_true(kf_is_qualified_name(S("app.kubernetes.io/name")));
+    assert_true(kf_is_qualified_name(S("Team_A")));
+    assert_false(kf_is_qualified_name(S("/name")));
+    assert_false(kf_is_qualified_name(S("Example.com/name")));
+    assert_false(kf_is_qualified_name(S("a/b/c")));
+    assert_false(kf_is_qualified_name(S("")));
+    assert_false(kf_is_qualified_name(S("a/")));
+}
+
+static void test_trust_domain_and_spiffe_id(void **state)
+{
+    (void)state;
+    assert_true(kf_is_trust_domain(S("kleym.sonda.red")));
+    assert_true(kf_is_trust_domain(S("a_b-c.d")));
+    assert_false(kf_is_trust_domain(S("")));
+    assert_false(kf_is_trust_domain(S("Example.org")));
+    assert_false(kf_is_trust_domain(S("spiffe://example.org")));
+    assert_false(kf_is_trust_domain(S("example.org/x")));
+    assert_false(kf_is_trust_domain(S("exa mple")));
+    char td[257];
+    memset(td, 'a', 256);
+    assert_false(kf_is_trust_domain(td, 256));
+    assert_true(kf_is_trust_domain(td, 255));
+
+    assert_true(kf_is_spiffe_id(S("spiffe://td/ns/a/pool/b")));
+    assert_true(kf_is_spiffe_id(S("spiffe://td")));
+    assert_false(kf_is_spiffe_id(S("spiffe://td/")));
+    assert_false(kf_is_spiffe_id(S("spiffe://td//a")));
+    assert_false(kf_is_spiffe_id(S("spiffe://td/a/./b")));
+    assert_false(kf_is_spiffe_id(S("spiffe://td/a/../b")));
+    assert_false(kf_is_spiffe_id(S("spiffe://td/a b")));
+    assert_false(kf_is_spiffe_id(S("spiffe://td/{{x}}")));
+    assert_false(kf_is_spiffe_id(S("https://td/a")));
+    assert_false(kf_is_spiffe_id(S("spiffe://TD/a")));
+    char *big = malloc(2100);
+    strcpy(big, "spiffe://td/");
+    memset(big + 12, 'a', 2040);
+    assert_false(kf_is_spiffe_id(big, 2052));
+    assert_true(kf_is_spiffe_id(big, 2048));
+    free(big);
+}
+
+static void test_plain_typing(void **state)
+{
+    (void)state;
+    const char *nonstring[] = {"", "~", "null", "Null", "NULL", "y", "Y", "yes", "No",
+                               "ON", "off", "true", "False", "0", "123", "-1", "+7",
+                               "0x1F", "0o17", "0b101", "017", "1_000", "1.5", ".5",
+                               "1e3", "1E-3", "-.inf", ".NaN", ".inf", "1:20",
+                               "190:20:30.15", "2024-01-01", "2001-12-14t21:59:43.10-05:00",
+                               NULL};
+    for (const char **s = nonstring; *s; s++)
+        assert_true(kf_plain_is_nonstring(*s, strlen(*s)));
+    const char *strings[] = {"qwen3", "llm-d", "yes-please", "3b", "1.0.0", "v1",
+                             "k8s:ns:x", "0x", "1e", "e3", "n/a", "True1", ".", "-",
+                             "1-2", "123abc", NULL};
+    for (const char **s = strings; *s; s++)
+        assert_false(kf_plain_is_nonstring(*s, strlen(*s)));
+}
+
+static void test_quoting(void **state)
+{
+    (void)state;
+    const char *plain[] = {"qwen3", "k8s:ns:llm-d", "spiffe://td/ns/a/pool/b",
+                           "kleym.sonda.red/managed-by", "llm-d/qwen3", NULL};
+    for (const char **s = plain; *s; s++)
+        assert_true(kf_plain_is_safe(*s, strlen(*s)));
+    const char *quoted[] = {"", "1", "true", "on", "null", "1e3", "y", "n", "No",
+                            "3b", "1.0", "-x", "a b", "a: b", "x:", "#x", "a#b",
+                            "@x", "é", "a{{b}}", NULL};
+    for (const char **s = quoted; *s; s++)
+        assert_false(kf_plain_is_safe(*s, strlen(*s)));
+}
+
+static void test_results_sorted(void **state)
+{
+    (void)state;
+    kf_results rs = {0};
+    kf_ref a = {"v", "K", "b", "ns", "", "", 0}, b = {"v", "K", "a", "ns", "", "", 1},
+           c = {"v", "K", "a", "", "", "", 2};
+    assert_int_equal(kf_results_add(&rs, &a, KF_SEV_ERROR, "C", "Z", NULL, "m1"), 0);
+    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_INFO, "C", "A", NULL, "m2"), 0);
+    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_ERROR, "C", "B", NULL, "m3"), 0);
+    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_ERROR, "C", "A", NULL, "m4"), 0);
+    assert_int_equal(kf_results_add(&rs, &c, KF_SEV_WARNING, "C", "A", NULL, "m5"), 0);
+    kf_results_sort(&rs);
+    const char *order[] = {"m5", "m4", "m3", "m2", "m1"};
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(rs.v[i].message, order[i]);
+    assert_true(kf_results_has_error(&rs));
+    kf_results_free(&rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_name_vectors),
+        cmocka_unit_test(test_name_truncation),
+        cmocka_unit_test(test_sanitize),
+        cmocka_unit_test(test_dns),
+        cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_trust_domain_and_spiffe_id),
+        cmocka_unit_test(test_plain_typing),
+        cmocka_unit_test(test_quoting),
+        cmocka_unit_test(test_results_sorted),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
