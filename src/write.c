@@ -310,7 +310,8 @@ static int emit_text(writer *w, FILE *out, const char *s, size_t n)
 static int apply(writer *w, FILE *out)
 {
     const kf_input *in = w->in;
-    qsort(w->edits, w->nedits, sizeof *w->edits, cmp_edit);
+    if (w->nedits > 1)
+        qsort(w->edits, w->nedits, sizeof *w->edits, cmp_edit);
     size_t cur = 0;
     for (size_t i = 0; i < w->nedits; i++) {
         const edit *e = &w->edits[i];
