@@ -141,6 +141,19 @@ static uint32_t mark_pos(const struct fy_mark *m)
     return m ? (uint32_t)m->input_pos : 0;
 }
 
+/* 0-based line and column of an event; empty scalars have no mark. */
+static int mark_line(struct fy_event *e)
+{
+    const struct fy_mark *m = fy_event_start_mark(e);
+    return m ? m->line : 0;
+}
+
+static int mark_col(struct fy_event *e)
+{
+    const struct fy_mark *m = fy_event_start_mark(e);
+    return m ? m->column : 0;
+}
+
 /* Byte span of a scalar event, quotes included. */
 static void scalar_span(struct fy_event *e, uint32_t *start, uint32_t *end)
 {
@@ -453,8 +466,8 @@ static int begin_item(reader *r, struct fy_event *e, frame *seq)
     memset(it, 0, sizeof *it);
     const struct fy_mark *m = fy_event_start_mark(e);
     it->start = mark_pos(m);
-    it->line = (uint32_t)m->line + 1;
-    it->col = (uint32_t)m->column + 1;
+    it->line = (uint32_t)mark_line(e) + 1;
+    it->col = (uint32_t)mark_col(e) + 1;
     it->first_field = (uint32_t)in->nfields;
     if (!seq->flow) {
         /* Find the '-' that introduces the item. */
@@ -593,7 +606,7 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
     if (l && l->empty) {
         l->empty = 0;
         l->first_key = s;
-        l->key_col = (uint32_t)fy_event_start_mark(e)->column;
+        l->key_col = (uint32_t)mark_col(e);
     }
     f->want_key = 0;
     if (e->scalar.tag) {
@@ -660,7 +673,7 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
     case P_ITEMS: {
         kf_pairlayout *p = &r->in->items_pair;
         p->value_start = start;
-        p->col = (uint32_t)fy_event_start_mark(e)->column;
+        p->col = (uint32_t)mark_col(e);
         if (e->type == FYET_SEQUENCE_START) {
             p->value_type = KF_V_SEQ;
             p->flow = r->buf[start] == '[';
@@ -691,10 +704,9 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
         if (is_map) {
             kf_item *fc = &r->in->fc;
             memset(fc, 0, sizeof *fc);
-            const struct fy_mark *m = fy_event_start_mark(e);
             fc->start = start;
-            fc->line = (uint32_t)m->line + 1;
-            fc->col = (uint32_t)m->column + 1;
+            fc->line = (uint32_t)mark_line(e) + 1;
+            fc->col = (uint32_t)mark_col(e) + 1;
             r->in->has_fc = true;
             return push(r, N_FC, S_FC, true, r->buf[start] == '{');
         }
@@ -818,7 +830,7 @@ static int doc_root(reader *r, struct fy_event *e)
     if (r->doc_implicit && r->doc_index > 0 && r->doc_start == 0)
         r->doc_start = line_start(r, start);
     it->slot_start = r->doc_start;
-    r->in->root_col = (uint32_t)m->column;
+    r->in->root_col = (uint32_t)mark_col(e);
     r->doc_has_root = true;
     return push(r, N_DOC, S_DOC, true, r->buf[start] == '{');
 }
@@ -898,8 +910,7 @@ static int on_event(reader *r, struct fy_event *e)
         case FYET_MAPPING_START:
         case FYET_SEQUENCE_START:
             if (++r->skip_depth + r->depth > KF_MAX_DEPTH) {
-                const struct fy_mark *m = fy_event_start_mark(e);
-                return fail(r, m->line + 1, m->column + 1,
+                return fail(r, mark_line(e) + 1, mark_col(e) + 1,
                             "nesting deeper than %s levels", "1000");
             }
             return 0;
