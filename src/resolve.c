@@ -366,29 +366,18 @@ out:
 
 /* ---- collecting the kinds ----------------------------------------------- */
 
-static bool is_pool_api(const char *api, int *group)
+/* The group (kf_groups index) of a GAIE apiVersion that kleym-fn reads.
+ * Pools and objectives exist in both; which is tried first when a reference
+ * has no group is decided in resolve_pool() and resolve_objective(). */
+static bool gaie_group(const char *api, int *group)
 {
-    if (strcmp(api, "inference.networking.k8s.io/v1") == 0) {
-        *group = 0;
-        return true;
-    }
-    if (strcmp(api, "inference.networking.x-k8s.io/v1alpha2") == 0) {
-        *group = 1;
-        return true;
-    }
-    return false;
-}
-
-static bool is_objective_api(const char *api, int *group)
-{
-    if (strcmp(api, "inference.networking.x-k8s.io/v1alpha2") == 0) {
-        *group = 1;
-        return true;
-    }
-    if (strcmp(api, "inference.networking.k8s.io/v1") == 0) {
-        *group = 0;
-        return true;
-    }
+    static const char *const apis[2] = {"inference.networking.k8s.io/v1",
+                                        "inference.networking.x-k8s.io/v1alpha2"};
+    for (int i = 0; i < 2; i++)
+        if (strcmp(api, apis[i]) == 0) {
+            *group = i;
+            return true;
+        }
     return false;
 }
 
@@ -406,9 +395,9 @@ static int collect(resolver *r, bool *read_kind, bool *is_binding)
         if (strcmp(kind, "InferenceIdentityBinding") == 0 &&
             strcmp(api, BINDING_API) == 0)
             is_binding[i] = read_kind[i] = true, nb++;
-        else if (strcmp(kind, "InferencePool") == 0 && is_pool_api(api, &g))
+        else if (strcmp(kind, "InferencePool") == 0 && gaie_group(api, &g))
             read_kind[i] = true, np++;
-        else if (strcmp(kind, "InferenceObjective") == 0 && is_objective_api(api, &g))
+        else if (strcmp(kind, "InferenceObjective") == 0 && gaie_group(api, &g))
             read_kind[i] = true, no++;
         else if (strcmp(kind, "ClusterSPIFFEID") == 0 && strcmp(api, CSID_API) == 0)
             read_kind[i] = true;
@@ -426,7 +415,7 @@ static int collect(resolver *r, bool *read_kind, bool *is_binding)
         const char *api = kf_view_str(&v, KF_F_APIVERSION);
         const char *kind = kf_view_str(&v, KF_F_KIND);
         int g;
-        if (strcmp(kind, "InferencePool") == 0 && is_pool_api(api, &g)) {
+        if (strcmp(kind, "InferencePool") == 0 && gaie_group(api, &g)) {
             kf_pool *p = &plan->pools[plan->npools++];
             p->item = i;
             p->ns = kf_view_str(&v, KF_F_NAMESPACE);
@@ -436,7 +425,7 @@ static int collect(resolver *r, bool *read_kind, bool *is_binding)
             if (read_pool_selector(&v, p) < 0)
                 return -1;
         } else if (strcmp(kind, "InferenceObjective") == 0 &&
-                   is_objective_api(api, &g)) {
+                   gaie_group(api, &g)) {
             kf_objective *o = &plan->objectives[plan->nobjectives++];
             o->item = i;
             o->ns = kf_view_str(&v, KF_F_NAMESPACE);

@@ -186,6 +186,29 @@ static void drop_items(writer *w, const kf_plan *plan, bool *any_kept)
 
 /* ---- ResourceList parts --------------------------------------------------- */
 
+/* Add `key: [v...]` at the end of the ResourceList mapping. */
+static void append_root_list(writer *w, const char *key, const kf_buf *v, size_t n)
+{
+    const kf_input *in = w->in;
+    if (in->root_flow) {
+        edit_begin(w, in->root_end, in->root_end);
+        puts_(w, ", \"");
+        puts_(w, key);
+        puts_(w, "\": [");
+        json_list(w, v, n, false);
+        puts_(w, "]");
+        return;
+    }
+    uint32_t at = line_after(in, in->root_end);
+    edit_begin(w, at, at);
+    newline_if_needed(w, at);
+    spaces(w, in->root_col);
+    puts_(w, key);
+    puts_(w, ":\n");
+    for (size_t i = 0; i < n; i++)
+        block_entry(w, in->root_col, &v[i]);
+}
+
 bool kf_write_items_json(const kf_input *in)
 {
     if (!in->rlist)
@@ -222,19 +245,8 @@ static void append_items(writer *w, bool any_kept, const kf_buf *gen, size_t nge
         puts_(w, "[");
         json_list(w, gen, ngen, false);
         puts_(w, "]");
-    } else if (in->root_flow) {
-        edit_begin(w, in->root_end, in->root_end);
-        puts_(w, ", \"items\": [");
-        json_list(w, gen, ngen, false);
-        puts_(w, "]");
     } else {
-        uint32_t at = line_after(in, in->root_end);
-        edit_begin(w, at, at);
-        newline_if_needed(w, at);
-        spaces(w, in->root_col);
-        puts_(w, "items:\n");
-        for (size_t i = 0; i < ngen; i++)
-            block_entry(w, in->root_col, &gen[i]);
+        append_root_list(w, "items", gen, ngen);
     }
 }
 
@@ -252,22 +264,8 @@ static void replace_results(writer *w, const kf_buf *res, size_t nres)
         else
             edit_begin(w, p->key_start, p->value_end);
     }
-    if (nres == 0)
-        return;
-    if (in->root_flow) {
-        edit_begin(w, in->root_end, in->root_end);
-        puts_(w, ", \"results\": [");
-        json_list(w, res, nres, false);
-        puts_(w, "]");
-    } else {
-        uint32_t at = line_after(in, in->root_end);
-        edit_begin(w, at, at);
-        newline_if_needed(w, at);
-        spaces(w, in->root_col);
-        puts_(w, "results:\n");
-        for (size_t i = 0; i < nres; i++)
-            block_entry(w, in->root_col, &res[i]);
-    }
+    if (nres > 0)
+        append_root_list(w, "results", res, nres);
 }
 
 static void append_documents(writer *w, const kf_buf *gen, size_t ngen)
