@@ -188,6 +188,23 @@ static uint8_t scalar_type(struct fy_event *e, const char *text, size_t n)
     return KF_V_STR;
 }
 
+/* A plain, untagged scalar that YAML reads as null: empty, ~, null. */
+static bool is_null_scalar(struct fy_event *e)
+{
+    if (e->type != FYET_SCALAR || e->scalar.tag ||
+        fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN)
+        return false;
+    size_t n = 0;
+    const char *t = fy_token_get_text(e->scalar.value, &n);
+    if (!t || n == 0)
+        return true;
+    static const char *const nulls[] = {"~", "null", "Null", "NULL"};
+    for (size_t i = 0; i < sizeof nulls / sizeof *nulls; i++)
+        if (strlen(nulls[i]) == n && memcmp(nulls[i], t, n) == 0)
+            return true;
+    return false;
+}
+
 static int pool_add(reader *r, const char *s, size_t n, kf_str *out)
 {
     if (r->in->pool.len + n >= UINT32_MAX)
@@ -683,10 +700,7 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
             size_t n = 0;
             const char *t = fy_token_get_text(e->scalar.value, &n);
             p->value_type = scalar_type(e, t ? t : "", n);
-            if (p->value_type == KF_V_NONSTR && n > 0 && !eq(t, n, "null") &&
-                !eq(t, n, "~") && !eq(t, n, "Null") && !eq(t, n, "NULL"))
-                r->items_not_seq = true;
-            else if (p->value_type != KF_V_NONSTR)
+            if (!is_null_scalar(e))
                 r->items_not_seq = true;
             if (n == 0)
                 p->value_start = 0;
@@ -710,15 +724,10 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
             r->in->has_fc = true;
             return push(r, N_FC, S_FC, true, r->buf[start] == '{');
         }
-        if (e->type == FYET_SCALAR) {
-            size_t n = 0;
-            const char *t = fy_token_get_text(e->scalar.value, &n);
-            if (kf_plain_is_nonstring(t ? t : "", n) &&
-                (n == 0 || t[0] == 'n' || t[0] == 'N' || t[0] == '~'))
-                r->in->fc_null = true;
-            else
-                r->in->fc_type = KF_V_STR;
-        }
+        if (is_null_scalar(e))
+            r->in->fc_null = true;
+        else if (e->type == FYET_SCALAR)
+            r->in->fc_type = KF_V_STR;
         skip_value(r, f, e);
         return 0;
     case P_RESULTS:
