@@ -5,6 +5,7 @@
 #include "kf_resolve.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,7 @@ typedef struct subset {
     const char *ns;
     char *labels; /* "k=v\n..." of a subset of one pool's labels (owned) */
     size_t pool;
+    bool full;    /* all of the pool's labels */
 } subset;
 
 static int cmp_subset(const void *pa, const void *pb)
@@ -286,20 +288,31 @@ static int cmp_subset(const void *pa, const void *pb)
     return c;
 }
 
-static char *join_labels(const kf_pool *p, unsigned mask)
+/* Pools with more labels than this contribute only their full set and the
+ * sets that drop one label; the full enumeration is 2^n. */
+#define SUBSET_LABELS_MAX 8
+
+/* Append a subset of pool p's labels: with
+ * few labels, the bits of mask; with many, every label but skip. */
+static int add_subset(subset **v, size_t *n, size_t *cap, const kf_pool *p,
+                      size_t pool, unsigned mask, size_t skip, bool full)
 {
     kf_buf b = {0};
-    for (size_t i = 0; i < p->nlabels; i++)
-        if (mask & (1u << i))
-            kf_buf_printf(&b, "%s=%s\n", p->labels[i].key, p->labels[i].value);
-    if (!b.data)
-        kf_buf_puts(&b, "");
-    return b.data;
+    for (size_t i = 0; i < p->nlabels; i++) {
+        bool keep = p->nlabels <= SUBSET_LABELS_MAX ? (mask >> i) & 1u : i != skip;
+        if (keep && kf_buf_printf(&b, "%s=%s\n", p->labels[i].key,
+                                  p->labels[i].value) < 0)
+            goto fail;
+    }
+    if ((!b.data && kf_buf_puts(&b, "") < 0) ||
+        kf_array_grow((void **)v, cap, *n + 1, sizeof **v) < 0)
+        goto fail;
+    (*v)[(*n)++] = (subset){p->ns, b.data, pool, full};
+    return 0;
+fail:
+    kf_buf_free(&b);
+    return -1;
 }
-
-/* Pools with more labels than this enumerate only the subsets that drop one
- * label; the full enumeration is 2^n. */
-#define SUBSET_LABELS_MAX 8
 
 /* A pool is unsafe when another pool of the same namespace (not the same
  * pool in the other API version) has a selector that contains all of its
@@ -310,24 +323,20 @@ static int find_unsafe(kf_plan *plan)
     size_t n = 0, cap = 0;
     int rc = -1;
     for (size_t i = 0; i < plan->npools; i++) {
-        kf_pool *p = &plan->pools[i];
-        if (p->error || p->nlabels == 0 || p->nlabels > 31)
+        const kf_pool *p = &plan->pools[i];
+        if (p->error || p->nlabels == 0)
             continue;
-        unsigned full = (p->nlabels >= 32) ? 0xffffffffu : (1u << p->nlabels) - 1;
-        for (unsigned mask = full;; mask = (mask - 1) & full) {
-            if (mask == 0)
-                break;
-            bool take = p->nlabels <= SUBSET_LABELS_MAX ||
-                        mask == full ||
-                        __builtin_popcount(mask) == (int)p->nlabels - 1;
-            if (take) {
-                if (kf_array_grow((void **)&v, &cap, n + 1, sizeof *v) < 0)
+        if (p->nlabels <= SUBSET_LABELS_MAX) {
+            unsigned all = (1u << p->nlabels) - 1;
+            for (unsigned mask = all; mask; mask = (mask - 1) & all)
+                if (add_subset(&v, &n, &cap, p, i, mask, 0, mask == all) < 0)
                     goto out;
-                char *s = join_labels(p, mask);
-                if (!s)
+        } else {
+            if (add_subset(&v, &n, &cap, p, i, 0, SIZE_MAX, true) < 0)
+                goto out;
+            for (size_t skip = 0; skip < p->nlabels; skip++)
+                if (add_subset(&v, &n, &cap, p, i, 0, skip, false) < 0)
                     goto out;
-                v[n++] = (subset){p->ns, s, i};
-            }
         }
     }
     if (n > 1)
@@ -339,14 +348,11 @@ static int find_unsafe(kf_plan *plan)
                strcmp(v[j].labels, v[i].labels) == 0)
             j++;
         for (size_t k = i; k < j; k++) {
+            if (!v[k].full)
+                continue;
             kf_pool *p = &plan->pools[v[k].pool];
-            size_t nl = 0;
-            for (const char *c = v[k].labels; *c; c++)
-                nl += *c == '\n';
-            if (nl != p->nlabels)
-                continue; /* not this pool's full set */
             for (size_t m = i; m < j; m++) {
-                kf_pool *q = &plan->pools[v[m].pool];
+                const kf_pool *q = &plan->pools[v[m].pool];
                 if (q == p || strcmp(q->name, p->name) == 0)
                     continue;
                 p->unsafe = true;
