@@ -55,7 +55,7 @@ typedef struct frame {
     uint8_t pend;
     uint8_t pend_id;
     uint8_t pend_node;
-    uint8_t pend_dup;
+    uint8_t pend_tagged;  /* the current key carries a tag */
     uint32_t seen;        /* single field ids seen in this mapping */
     kf_str pend_key;
     uint32_t key_start;   /* first byte of the current key */
@@ -581,9 +581,10 @@ static int record(reader *r, frame *f, struct fy_event *e, uint8_t id,
         fld.type = KF_V_SEQ;
         break;
     }
-    if (e->type != FYET_SCALAR && e->type != FYET_ALIAS &&
-        (e->type == FYET_MAPPING_START ? e->mapping_start.tag
-                                       : e->sequence_start.tag))
+    if (f->pend_tagged ||
+        (e->type != FYET_SCALAR && e->type != FYET_ALIAS &&
+         (e->type == FYET_MAPPING_START ? e->mapping_start.tag
+                                        : e->sequence_start.tag)))
         fld.type = KF_V_TAGGED;
     return add_field(r, f->sink, &fld);
 }
@@ -626,11 +627,10 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
         l->key_col = (uint32_t)mark_col(e);
     }
     f->want_key = 0;
-    if (e->scalar.tag) {
-        f->pend = P_SKIP;
-        return 0;
-    }
     dispatch(r, f, k, n);
+    /* A tagged key still names the field the cluster reads: the field is
+     * recorded as tagged, which is refused where it is read. */
+    f->pend_tagged = e->scalar.tag != NULL;
     if (f->pend == P_ENTRY && pool_add(r, k, n, &f->pend_key) < 0)
         return -1;
     kf_pairlayout *p = root_pair(r, f);
@@ -678,7 +678,7 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
             layout = 2;
             layout_open(r, f, &it->ann, e);
         }
-        if (!is_map || e->mapping_start.tag) {
+        if (!is_map || e->mapping_start.tag || f->pend_tagged) {
             skip_value(r, f, e);
             return 0;
         }
