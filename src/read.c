@@ -442,13 +442,12 @@ static kf_pairlayout *root_pair(reader *r, frame *f)
 
 /* A key of the document mapping starts: close the books of the previous
  * pair (its next_start) and open this one. */
-static void root_key(reader *r, frame *f, uint32_t key_start)
+static void root_key(reader *r, uint32_t key_start)
 {
     kf_pairlayout *pairs[2] = {&r->in->items_pair, &r->in->results_pair};
     for (int i = 0; i < 2; i++)
         if (pairs[i]->present && pairs[i]->value_end && !pairs[i]->next_start)
             pairs[i]->next_start = key_start;
-    (void)f;
 }
 
 /* A value in mapping frame f has been fully read. */
@@ -619,7 +618,7 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
     f->key_end = en;
     note_end(r, en);
     if (f->node == N_DOC && r->doc_index == 0)
-        root_key(r, f, s);
+        root_key(r, s);
     kf_maplayout *l = frame_layout(r, f);
     if (l && l->empty) {
         l->empty = 0;

@@ -52,12 +52,18 @@ static void edit_begin(writer *w, uint32_t pos, uint32_t end)
     w->nedits++;
 }
 
-static void put(writer *w, const char *s, size_t n)
+/* The current edit's text ends where w->text ends. */
+static void text_grew(writer *w, int rc)
 {
-    if (kf_buf_append(&w->text, s, n) < 0)
+    if (rc < 0)
         w->failed = 1;
     if (w->nedits)
         w->edits[w->nedits - 1].len = w->text.len - w->edits[w->nedits - 1].off;
+}
+
+static void put(writer *w, const char *s, size_t n)
+{
+    text_grew(w, kf_buf_append(&w->text, s, n));
 }
 
 static void puts_(writer *w, const char *s)
@@ -67,8 +73,7 @@ static void puts_(writer *w, const char *s)
 
 static void spaces(writer *w, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        put(w, " ", 1);
+    text_grew(w, kf_buf_spaces(&w->text, n));
 }
 
 /* A newline first when pos follows content on the same line (end of input
