@@ -26,6 +26,13 @@ const char *kf_view_str(const kf_view *v, enum kf_fid id);
 enum kf_vtype kf_view_type(const kf_view *v, enum kf_fid id);
 /* The item's identity and file, for results. */
 kf_ref kf_view_ref(const kf_view *v, size_t position);
+/* Why a field is not a usable string ("is required", "is an alias; ...",
+ * a typing-trap explanation written into buf), or NULL when it is one. */
+const char *kf_field_problem(const kf_input *in, const kf_field *f, bool dup,
+                             char *buf, size_t cap);
+/* The same for the view's single field id (duplicates included). */
+const char *kf_view_problem(const kf_view *v, enum kf_fid id, char *buf,
+                            size_t cap);
 /* The text of any kf_str of the input. */
 const char *kf_view_text(const kf_view *v, kf_str s);
 

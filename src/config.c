@@ -53,9 +53,11 @@ static const char *field_path(const char *prefix, const char *key)
 static bool str_value(loader *l, const kf_field *f, const char *key,
                       const char **out)
 {
-    if (f->type != KF_V_STR) {
+    char buf[256];
+    const char *why = kf_field_problem(l->in, f, false, buf, sizeof buf);
+    if (why) {
         report(l, KF_SEV_ERROR, "InvalidValue", field_path(l->prefix, key),
-               "%s.%s must be a string (quote it)", l->prefix, key);
+               "%s %s", field_path(l->prefix, key), why);
         return false;
     }
     *out = kf_input_str(l->in, f->val);

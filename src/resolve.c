@@ -49,39 +49,6 @@ static void view_of(const kf_input *in, size_t item, kf_view *v)
     kf_view_init(v, in, in->fields + it->first_field, it->nfields);
 }
 
-/* Describe why field id is not a usable string, or return NULL. */
-static const char *string_problem(const kf_view *v, enum kf_fid id,
-                                  char *buf, size_t cap)
-{
-    if (v->dup[id])
-        return "is given twice";
-    const kf_field *f = v->f[id];
-    if (!f)
-        return "is required";
-    const char *t = kf_input_str(v->in, f->val);
-    switch ((enum kf_vtype)f->type) {
-    case KF_V_STR:
-        return NULL;
-    case KF_V_NONSTR:
-        if (!t[0])
-            return "is empty";
-        snprintf(buf, cap,
-                 "is not a string: YAML reads the unquoted value %.80s as "
-                 "null, a boolean, a number or a time; quote it", t);
-        return buf;
-    case KF_V_ALIAS:
-        return "is an alias; write the value out";
-    case KF_V_TAGGED:
-        return "has an explicit YAML tag; remove it";
-    case KF_V_MAP:
-        return "must be a string, not a mapping";
-    case KF_V_SEQ:
-        return "must be a string, not a sequence";
-    default:
-        return "is required";
-    }
-}
-
 /* ---- duplicates --------------------------------------------------------- */
 
 typedef struct idkey {
@@ -479,7 +446,7 @@ static const char *string_field(check *c, enum kf_fid id, bool required,
     char buf[256];
     if (!required && !c->v->f[id])
         return NULL;
-    const char *why = string_problem(c->v, id, buf, sizeof buf);
+    const char *why = kf_view_problem(c->v, id, buf, sizeof buf);
     if (why) {
         fail_b(c, cond, reason, path, "%s %s", path, why);
         return NULL;
@@ -702,7 +669,7 @@ static void resolve_objective(check *c)
                "InferenceObjective %s/%s has no spec.poolRef mapping", o->ns, o->name);
         return;
     }
-    if ((why = string_problem(&ov, KF_F_POOLREF_NAME, buf, sizeof buf))) {
+    if ((why = kf_view_problem(&ov, KF_F_POOLREF_NAME, buf, sizeof buf))) {
         fail_b(c, "InvalidRef", "InvalidObjectiveRef", "spec.objectiveRef.name",
                "InferenceObjective %s/%s: spec.poolRef.name %s", o->ns, o->name, why);
         return;
@@ -723,7 +690,7 @@ static void resolve_objective(check *c)
     for (size_t i = 0; i < 3; i++) {
         if (!ov.f[opt[i].id])
             continue;
-        if ((why = string_problem(&ov, opt[i].id, buf, sizeof buf))) {
+        if ((why = kf_view_problem(&ov, opt[i].id, buf, sizeof buf))) {
             fail_b(c, "InvalidRef", "InvalidObjectiveRef", "spec.objectiveRef.name",
                    "InferenceObjective %s/%s: %s %s", o->ns, o->name, opt[i].path, why);
             return;

@@ -1,6 +1,7 @@
 /* view.c - one item's captured fields, indexed (kf_view.h). */
 #include "kf_view.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
@@ -52,4 +53,41 @@ kf_ref kf_view_ref(const kf_view *v, size_t position)
         r.index = kf_view_str(v, KF_F_ANN_IINDEX);
     r.position = position;
     return r;
+}
+
+const char *kf_field_problem(const kf_input *in, const kf_field *f, bool dup,
+                             char *buf, size_t cap)
+{
+    if (dup)
+        return "is given twice";
+    if (!f)
+        return "is required";
+    const char *t = kf_input_str(in, f->val);
+    switch ((enum kf_vtype)f->type) {
+    case KF_V_STR:
+        return NULL;
+    case KF_V_NONSTR:
+        if (!t[0])
+            return "is empty";
+        snprintf(buf, cap,
+                 "is not a string: YAML reads the unquoted value %.80s as "
+                 "null, a boolean, a number or a time; quote it", t);
+        return buf;
+    case KF_V_ALIAS:
+        return "is an alias; write the value out";
+    case KF_V_TAGGED:
+        return "has an explicit YAML tag; remove it";
+    case KF_V_MAP:
+        return "must be a string, not a mapping";
+    case KF_V_SEQ:
+        return "must be a string, not a sequence";
+    default:
+        return "is required";
+    }
+}
+
+const char *kf_view_problem(const kf_view *v, enum kf_fid id, char *buf,
+                            size_t cap)
+{
+    return kf_field_problem(v->in, v->f[id], v->dup[id], buf, cap);
 }
