@@ -39,6 +39,9 @@ typedef struct kf_results {
     size_t n, cap;
 } kf_results;
 
+/* "<path>:<index>" from the file annotations, else "<stdin>:<position>". */
+void kf_ref_where(const kf_ref *ref, char *buf, size_t cap);
+
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    const char *condition, const char *reason, const char *field,
                    const char *fmt, ...) __attribute__((format(printf, 7, 8)));

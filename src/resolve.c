@@ -109,15 +109,15 @@ static int find_duplicates(resolver *r, const bool *read_kind, bool *dup)
                 kf_view ov;
                 view_of(in, other, &ov);
                 kf_ref oref = kf_view_ref(&ov, other);
+                char where[512];
+                kf_ref_where(&oref, where, sizeof where);
                 dup[keys[k].item] = true;
                 if (kf_results_add(r->rs, &ref, KF_SEV_ERROR, "InvalidInput",
                                    "DuplicateObject", "metadata.name",
-                                   "%s %s%s%s is defined %zu times (also at %s:%s); "
+                                   "%s %s%s%s is defined %zu times (also at %s); "
                                    "keep exactly one", ref.kind, ref.namespace,
                                    ref.namespace[0] ? "/" : "", ref.name, j - i,
-                                   oref.path[0] ? oref.path : "<stdin>",
-                                   oref.path[0] ? (oref.index[0] ? oref.index : "0")
-                                                : "item") < 0)
+                                   where) < 0)
                     r->failed = 1;
             }
         }
@@ -797,12 +797,12 @@ static int check_binding(resolver *r, kf_binding *b, const idkey *foreign,
         kf_view fv;
         view_of(r->in, f->item, &fv);
         kf_ref fr = kf_view_ref(&fv, f->item);
+        char where[512];
+        kf_ref_where(&fr, where, sizeof where);
         fail_b(&c, "RenderFailure", "ManagedOutputApplyFailed", NULL,
-               "ClusterSPIFFEID %s already exists (%s:%s) and is not managed by "
+               "ClusterSPIFFEID %s already exists (%s) and is not managed by "
                "kleym (label kleym.sonda.red/managed-by: kleym); it is left "
-               "untouched: rename or remove it", b->csid_name,
-               fr.path[0] ? fr.path : "<stdin>",
-               fr.path[0] ? (fr.index[0] ? fr.index : "0") : "item");
+               "untouched: rename or remove it", b->csid_name, where);
     }
     return 0;
 }

@@ -7,6 +7,14 @@
 
 #include "kf_emit.h"
 
+void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
+{
+    if (ref->path[0])
+        snprintf(buf, cap, "%s:%s", ref->path, ref->index[0] ? ref->index : "0");
+    else
+        snprintf(buf, cap, "<stdin>:%zu", ref->position);
+}
+
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    const char *condition, const char *reason, const char *field,
                    const char *fmt, ...)
@@ -117,13 +125,11 @@ void kf_results_print(const kf_results *rs, bool all, FILE *err)
         if (!all && r->severity != KF_SEV_ERROR)
             continue;
         const char *ns = r->ref.namespace;
-        fprintf(err, "kleym-fn: %s: %s%s%s: %s/%s: %s (", severity_name(r->severity),
-                ns, ns[0] ? "/" : "", r->ref.name, r->condition, r->reason,
-                r->message);
-        if (r->ref.path[0])
-            fprintf(err, "%s:%s)\n", r->ref.path, r->ref.index[0] ? r->ref.index : "0");
-        else
-            fprintf(err, "<stdin>:%zu)\n", r->ref.position);
+        char where[512];
+        kf_ref_where(&r->ref, where, sizeof where);
+        fprintf(err, "kleym-fn: %s: %s%s%s: %s/%s: %s (%s)\n",
+                severity_name(r->severity), ns, ns[0] ? "/" : "", r->ref.name,
+                r->condition, r->reason, r->message, where);
     }
 }
 
