@@ -43,10 +43,18 @@ static int group_index(const char *g)
     return -1;
 }
 
+/* A view of fields [first, first + n) of the input; an item without any
+ * captured field has no field array to point into. */
+static void view_of_fields(const kf_input *in, size_t first, size_t n,
+                           kf_view *v)
+{
+    kf_view_init(v, in, n ? in->fields + first : NULL, n);
+}
+
 static void view_of(const kf_input *in, size_t item, kf_view *v)
 {
     const kf_item *it = &in->items[item];
-    kf_view_init(v, in, in->fields + it->first_field, it->nfields);
+    view_of_fields(in, it->first_field, it->nfields, v);
 }
 
 /* ---- duplicates --------------------------------------------------------- */
@@ -660,7 +668,7 @@ static void resolve_objective(check *c)
     if (!c->b->ok)
         return; /* the pool did not resolve: nothing to compare with */
     kf_view ov;
-    kf_view_init(&ov, r->in, r->in->fields + o->first_field, o->nfields);
+    view_of_fields(r->in, o->first_field, o->nfields, &ov);
     const kf_pool *p = &plan->pools[b->pool];
     char buf[256];
     const char *why;
