@@ -530,6 +530,10 @@ static void layout_open(reader *r, frame *parent, kf_maplayout *l,
         l->start = mark_pos(fy_event_start_mark(e));
         l->flow = r->buf[l->start] == '{';
         l->empty = 1;
+        /* A block mapping starts at its first key, after any anchor or
+         * tag; that key may be empty and have no mark of its own. */
+        l->first_key = l->start;
+        l->key_col = (uint32_t)mark_col(e);
     } else if (e->type == FYET_SCALAR) {
         size_t n = 0;
         const char *t = fy_token_get_text(e->scalar.value, &n);
@@ -622,8 +626,10 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
     kf_maplayout *l = frame_layout(r, f);
     if (l && l->empty) {
         l->empty = 0;
-        l->first_key = s;
-        l->key_col = (uint32_t)mark_col(e);
+        if (fy_event_start_mark(e)) {
+            l->first_key = s;
+            l->key_col = (uint32_t)mark_col(e);
+        }
     }
     f->want_key = 0;
     dispatch(r, f, k, n);
