@@ -19,7 +19,7 @@ LIB_SRCS := src/buf.c src/scalar.c src/read.c src/view.c src/config.c \
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard include/*.h)
 
-.PHONY: all deps demo test unit golden clean
+.PHONY: all deps demo test unit golden clean fuzz bench static
 
 all: $(BUILD)/kleym-fn
 
@@ -100,3 +100,30 @@ test-asan:
 test-valgrind: $(BUILD)/kleym-fn $(BUILD)/test_units
 	RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --suppressions=tests/valgrind.supp" \
 	    tests/run-all.sh $(BUILD) unit golden
+
+# ---- fuzzing ------------------------------------------------------------
+
+# libFuzzer over kf_run(): make fuzz FUZZ_SECONDS=600. The corpus grows in
+# build-fuzz/corpus, seeded from every golden input; crashes land in
+# build-fuzz/ as crash-*; turn each into a golden regression case.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+build-fuzz/fuzz_run: tests/fuzz/fuzz_run.c $(LIB_SRCS) $(HEADERS)
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" build-fuzz/libkleym.a
+	clang $(KF_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -o $@ tests/fuzz/fuzz_run.c \
+	    build-fuzz/libkleym.a $(LDLIBS)
+
+fuzz: build-fuzz/fuzz_run
+	mkdir -p build-fuzz/corpus build-fuzz/seed
+	for d in tests/cases/*/; do \
+	    for f in $$d/input.yaml $$d/input.json; do \
+	        [ -f $$f ] && cp $$f build-fuzz/seed/$$(basename $$d)-$$(basename $$f); \
+	    done; \
+	done; true
+	cd build-fuzz && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	    ./fuzz_run -max_total_time=$(FUZZ_SECONDS) -dict=$(CURDIR)/tests/fuzz/yaml.dict \
+	        -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+	        corpus seed
