@@ -13,7 +13,7 @@ KF_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude
 LDLIBS  += -lfyaml -lnettle
 BUILD   ?= build
 
-LIB_SRCS := src/buf.c src/scalar.c src/read.c src/view.c src/config.c \
+LIB_SRCS := src/buf.c src/scalar.c src/strict.c src/read.c src/view.c src/config.c \
             src/identity.c src/resolve.c src/conflicts.c src/emit.c \
             src/render.c src/results.c src/write.c src/kleym.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)

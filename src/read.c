@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kf_scalar.h"
+#include "kf_strict.h"
 
 /* The mappings we look into. */
 enum node {
@@ -73,6 +74,7 @@ typedef struct reader {
 
     frame *stack;
     size_t depth, stack_cap;
+    kf_strict strict;     /* every event, skipped subtrees included */
     size_t skip_depth;
     uint32_t last_end;    /* end of the latest scalar / flow collection */
 
@@ -917,7 +919,7 @@ static int doc_end(reader *r)
 
 /* ---- the event loop ----------------------------------------------------- */
 
-static int on_event(reader *r, struct fy_event *e)
+static int read_event(reader *r, struct fy_event *e)
 {
     if (r->skip_depth > 0) {
         switch (e->type) {
@@ -981,6 +983,25 @@ static int on_event(reader *r, struct fy_event *e)
     default:
         return 0;
     }
+}
+
+static int on_event(reader *r, struct fy_event *e)
+{
+    if (read_event(r, e) < 0)
+        return -1;
+    uint32_t start, end = 0;
+    if (e->type == FYET_SCALAR)
+        scalar_span(e, &start, &end);
+    else if (e->type == FYET_ALIAS)
+        end = mark_pos(fy_event_end_mark(e));
+    int line = 0, col = 0;
+    int rc = kf_strict_event(&r->strict, r->buf, r->len, e, end, &line, &col);
+    if (rc == -2)
+        return fail_oom(r);
+    if (rc < 0)
+        return fail(r, line, col, "invalid YAML: a mapping value on its own "
+                    "line must be indented more than its key%s", "");
+    return 0;
 }
 
 /* Reject what YAML cannot carry before the parser sees it: invalid UTF-8
@@ -1101,6 +1122,7 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
     fy_diag_destroy(diag);
     free(r.stack);
     free(r.doc_fields);
+    kf_strict_free(&r.strict);
     return rc;
 }
 

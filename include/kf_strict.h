@@ -1,0 +1,45 @@
+/* kf_strict.h - refuse YAML that libfyaml accepts but YAML 1.2 does not.
+ *
+ * kleym-fn edits its input as text and hands it to tools that parse it with
+ * other YAML readers (go-yaml in kpt and kustomize). Input that only
+ * libfyaml accepts could become invalid once something is appended after it,
+ * so the reader refuses it up front. Known case (libfyaml 0.7.12): at the
+ * end of a document, a block mapping value that starts on a later line than
+ * its key, at the key's column or left of it:
+ *
+ *     metadata:
+ *     name: x          <- the value of metadata, for libfyaml only
+ *
+ * The checker follows every event of the stream, skipped subtrees included,
+ * with one small entry per open collection.
+ */
+#ifndef KF_STRICT_H
+#define KF_STRICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libfyaml.h>
+
+typedef struct kf_strict_level {
+    uint32_t key_line, key_col; /* 0-based position of the current key */
+    uint8_t block_map;          /* a block mapping (else flow or sequence) */
+    uint8_t want_key;           /* the next node is a key */
+    uint8_t check;              /* the current key is an implicit scalar key */
+} kf_strict_level;
+
+typedef struct kf_strict {
+    kf_strict_level *levels;
+    size_t depth, cap;
+} kf_strict;
+
+/* Follow one event. node_end is the end of a scalar (quotes included) or an
+ * alias, else ignored. Returns 0; -1 with *line, *col (1-based) set when the
+ * input is refused; -2 when memory runs out. */
+int kf_strict_event(kf_strict *s, const char *buf, size_t len,
+                    struct fy_event *e, uint32_t node_end, int *line,
+                    int *col);
+
+void kf_strict_free(kf_strict *s);
+
+#endif

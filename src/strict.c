@@ -1,0 +1,90 @@
+/* strict.c - YAML that libfyaml accepts and YAML 1.2 does not (kf_strict.h). */
+#include "kf_strict.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "kf_buf.h"
+
+/* An implicit key is followed by ':' on its own line; an explicit one
+ * (`? key` / `: value`) is not. */
+static bool colon_follows(const char *buf, size_t len, uint32_t end)
+{
+    while (end < len && (buf[end] == ' ' || buf[end] == '\t'))
+        end++;
+    return end < len && buf[end] == ':';
+}
+
+static void on_node(kf_strict_level *lv, const char *buf, size_t len,
+                    struct fy_event *e, uint32_t node_end, int *line, int *col,
+                    int *rc)
+{
+    const struct fy_mark *m = fy_event_start_mark(e);
+    if (!lv->block_map)
+        return;
+    if (lv->want_key) {
+        lv->want_key = 0;
+        lv->check = m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
+                    colon_follows(buf, len, node_end);
+        if (lv->check) {
+            lv->key_line = (uint32_t)m->line;
+            lv->key_col = (uint32_t)m->column;
+        }
+        return;
+    }
+    lv->want_key = 1;
+    /* A block sequence may sit at its key's column; nothing else may. A
+     * block scalar's mark is its content, past the `|` or `>` line. */
+    bool exempt = (e->type == FYET_SEQUENCE_START && m &&
+                   buf[m->input_pos] != '[') ||
+                  (e->type == FYET_SCALAR &&
+                   (fy_token_scalar_style(e->scalar.value) == FYSS_LITERAL ||
+                    fy_token_scalar_style(e->scalar.value) == FYSS_FOLDED));
+    if (lv->check && m && !exempt && (uint32_t)m->line > lv->key_line &&
+        (uint32_t)m->column <= lv->key_col) {
+        *line = m->line + 1;
+        *col = m->column + 1;
+        *rc = -1;
+    }
+}
+
+int kf_strict_event(kf_strict *s, const char *buf, size_t len,
+                    struct fy_event *e, uint32_t node_end, int *line, int *col)
+{
+    int rc = 0;
+    switch (e->type) {
+    case FYET_SCALAR:
+    case FYET_ALIAS:
+    case FYET_MAPPING_START:
+    case FYET_SEQUENCE_START:
+        if (s->depth > 0)
+            on_node(&s->levels[s->depth - 1], buf, len, e, node_end, line, col,
+                    &rc);
+        if (rc < 0 || e->type == FYET_SCALAR || e->type == FYET_ALIAS)
+            return rc;
+        if (kf_array_grow((void **)&s->levels, &s->cap, s->depth + 1,
+                          sizeof *s->levels) < 0)
+            return -2;
+        kf_strict_level *lv = &s->levels[s->depth++];
+        const struct fy_mark *m = fy_event_start_mark(e);
+        lv->block_map = e->type == FYET_MAPPING_START &&
+                        !(m && buf[m->input_pos] == '{');
+        lv->want_key = 1;
+        lv->check = 0;
+        return 0;
+    case FYET_MAPPING_END:
+    case FYET_SEQUENCE_END:
+        if (s->depth > 0)
+            s->depth--;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+void kf_strict_free(kf_strict *s)
+{
+    free(s->levels);
+    s->levels = NULL;
+    s->depth = s->cap = 0;
+}
