@@ -107,6 +107,8 @@ test-valgrind: $(BUILD)/kleym-fn $(BUILD)/test_units
 # build-fuzz/corpus, seeded from every golden input; crashes land in
 # build-fuzz/ as crash-*; turn each into a golden regression case.
 FUZZ_SECONDS ?= 60
+# e.g. FUZZ_ARGS="-fork=1 -ignore_crashes=1" to go on after a finding
+FUZZ_ARGS ?=
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
               -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -126,4 +128,4 @@ fuzz: build-fuzz/fuzz_run
 	cd build-fuzz && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    ./fuzz_run -max_total_time=$(FUZZ_SECONDS) -dict=$(CURDIR)/tests/fuzz/yaml.dict \
 	        -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-	        corpus seed
+	        $(FUZZ_ARGS) corpus seed

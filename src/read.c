@@ -87,6 +87,9 @@ typedef struct reader {
     kf_field *doc_fields;
     size_t ndoc_fields, doc_fields_cap;
     uint8_t doc_kind_state, item_kind_state; /* 0 unknown, 1 read kind, 2 other */
+    uint8_t root_seen;    /* unique keys of the first document, by bit */
+    const char *root_dup; /* the first of them seen twice, and where */
+    int root_dup_line, root_dup_col;
 
     size_t cur_item;          /* index into in->items of the open item */
     uint32_t prev_item_me;    /* mark of the previous item's block end */
@@ -443,9 +446,24 @@ static kf_pairlayout *root_pair(reader *r, frame *f)
 }
 
 /* A key of the document mapping starts: close the books of the previous
- * pair (its next_start) and open this one. */
-static void root_key(reader *r, uint32_t key_start)
+ * pair (its next_start) and open this one. In a ResourceList, a key that
+ * decides what the list is, or that the output edits, may appear once
+ * (which one would a downstream tool read?): note a second one. */
+static void root_key(reader *r, struct fy_event *e, const char *k, size_t n,
+                     uint32_t key_start)
 {
+    static const char *const unique[] = {"apiVersion", "kind", "items",
+                                         "functionConfig", "results"};
+    for (unsigned i = 0; i < sizeof unique / sizeof *unique; i++) {
+        if (!eq(k, n, unique[i]))
+            continue;
+        if ((r->root_seen & (1u << i)) && !r->root_dup) {
+            r->root_dup = unique[i];
+            r->root_dup_line = mark_line(e) + 1;
+            r->root_dup_col = mark_col(e) + 1;
+        }
+        r->root_seen |= 1u << i;
+    }
     kf_pairlayout *pairs[2] = {&r->in->items_pair, &r->in->results_pair};
     for (int i = 0; i < 2; i++)
         if (pairs[i]->present && pairs[i]->value_end && !pairs[i]->next_start)
@@ -624,7 +642,7 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
     f->key_end = en;
     note_end(r, en);
     if (f->node == N_DOC && r->doc_index == 0)
-        root_key(r, s);
+        root_key(r, e, k, n, s);
     kf_maplayout *l = frame_layout(r, f);
     if (l && l->empty) {
         l->empty = 0;
@@ -879,6 +897,10 @@ static int doc_end(reader *r)
             return fail(r, (int)r->doc_item.line, (int)r->doc_item.col,
                         "ResourceList apiVersion must be config.kubernetes.io/v1 "
                         "or config.kubernetes.io/v1beta1%s", "");
+        if (r->root_dup)
+            return fail(r, r->root_dup_line, r->root_dup_col,
+                        "invalid YAML: duplicate key \"%s\" in the ResourceList",
+                        r->root_dup);
         if (r->items_not_seq)
             return fail(r, (int)r->doc_item.line, (int)r->doc_item.col,
                         "ResourceList.items must be a sequence%s", "");
