@@ -1,9 +1,12 @@
-/* kf_emit.h - writing generated YAML or JSON through libfyaml's emitter.
+/* kf_emit.h - writing generated YAML or JSON.
  *
- * One kf_emit produces one mapping (a generated item, or a result) as text.
- * Strings are written plain only when every YAML reader takes them back as
- * the same string (kf_plain_is_safe); otherwise double-quoted. In JSON mode
- * every string is quoted. Errors are sticky: check kf_emit_close().
+ * One kf_emit produces one mapping (a generated item, or a result) as text:
+ * block YAML at column 0 (two-space indentation, indentless sequences) or
+ * one-line JSON. Strings are written plain only when every YAML reader takes
+ * them back as the same string (kf_plain_is_safe); otherwise double-quoted.
+ * In JSON mode every string is quoted. Collections inside a sequence are not
+ * supported (nothing generated needs them). Errors are sticky: check
+ * kf_emit_close().
  */
 #ifndef KF_EMIT_H
 #define KF_EMIT_H
@@ -12,10 +15,19 @@
 
 #include "kf_buf.h"
 
-struct fy_emitter;
+#define KF_EMIT_MAX_DEPTH 8
+
+typedef struct kf_emit_level {
+    int kind;        /* mapping or sequence */
+    bool want_key;   /* mapping: the next scalar is a key */
+    size_t count;    /* entries written */
+    size_t indent;   /* block: column of its keys or dashes */
+} kf_emit_level;
 
 typedef struct kf_emit {
-    struct fy_emitter *em;
+    kf_buf text;
+    kf_emit_level levels[KF_EMIT_MAX_DEPTH];
+    size_t depth;
     bool json;
     bool failed;
 } kf_emit;

@@ -1,78 +1,232 @@
-/* emit.c - generated YAML/JSON through libfyaml's emitter (kf_emit.h). */
+/* emit.c - generated YAML/JSON as text (kf_emit.h).
+ *
+ * What we generate has a fixed shape (mappings of strings, sequences of
+ * strings, one boolean, one integer), so it is written directly: block YAML
+ * with two-space indentation and indentless sequences, or one-line JSON, the
+ * layout libfyaml's emitter produced with FYECF_INDENT_2 | FYECF_WIDTH_INF.
+ * libfyaml's emitter was used first and cost 60% of a run's instructions
+ * (an input, a token and a text analysis per scalar); see docs/design.md.
+ * Every string is either plain (kf_plain_is_safe) or double-quoted with
+ * escapes that YAML and JSON read alike; the unit tests read the output back
+ * with libfyaml's parser.
+ */
 #include "kf_emit.h"
 
-#include <libfyaml.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kf_scalar.h"
 
-static void put(kf_emit *e, struct fy_event *ev)
+enum { LV_MAP, LV_SEQ };
+
+static void put(kf_emit *e, const char *s, size_t n)
 {
-    if (e->failed)
-        return;
-    if (!ev || fy_emit_event(e->em, ev) != 0)
+    if (!e->failed && kf_buf_append(&e->text, s, n) < 0)
         e->failed = true;
+}
+
+static void puts_(kf_emit *e, const char *s)
+{
+    put(e, s, strlen(s));
+}
+
+/* A new line at the current level's indentation (none before the first). */
+static void newline(kf_emit *e, size_t indent)
+{
+    if (e->text.len == 0)
+        return;
+    put(e, "\n", 1);
+    if (!e->failed && kf_buf_spaces(&e->text, indent) < 0)
+        e->failed = true;
+}
+
+/* Escape one string for a double-quoted scalar that YAML 1.1, YAML 1.2 and
+ * JSON all read back as the same text: JSON's escapes, plus \u for the
+ * characters YAML does not allow raw (C1 controls, NEL, line and paragraph
+ * separators, BOM, U+FFFE/U+FFFF). Invalid UTF-8 becomes U+FFFD. */
+static void quoted(kf_emit *e, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    put(e, "\"", 1);
+    size_t run = 0; /* start of bytes copied as they are */
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        unsigned cp = 0;
+        size_t len = 1;
+        if (c == '"')
+            esc = "\\\"";
+        else if (c == '\\')
+            esc = "\\\\";
+        else if (c == '\n')
+            esc = "\\n";
+        else if (c == '\t')
+            esc = "\\t";
+        else if (c == '\r')
+            esc = "\\r";
+        else if (c < 0x20 || c == 0x7f)
+            cp = c;
+        else if (c >= 0x80) {
+            /* Decode one UTF-8 sequence; anything malformed is U+FFFD. */
+            size_t need = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : 0;
+            unsigned v = c & (0x3f >> need);
+            bool ok = need > 0 && c < 0xf5 && i + need < n;
+            for (size_t k = 1; ok && k <= need; k++) {
+                unsigned char d = (unsigned char)s[i + k];
+                ok = (d & 0xc0) == 0x80;
+                v = (v << 6) | (d & 0x3f);
+            }
+            if (ok && ((need == 2 && v < 0x800) || (need == 3 && v < 0x10000) ||
+                       (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff))
+                ok = false;
+            if (!ok)
+                cp = 0xfffd;
+            else {
+                len = need + 1;
+                if ((v >= 0x80 && v <= 0x9f) || v == 0x2028 || v == 0x2029 ||
+                    v == 0xfeff || v == 0xfffe || v == 0xffff)
+                    cp = v;
+            }
+        }
+        if (!esc && !cp) {
+            i += len;
+            continue;
+        }
+        put(e, s + run, i - run);
+        if (esc)
+            puts_(e, esc);
+        else {
+            char u[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15],
+                         hex[(cp >> 4) & 15], hex[cp & 15]};
+            put(e, u, sizeof u);
+        }
+        i += len;
+        run = i;
+    }
+    put(e, s + run, n - run);
+    put(e, "\"", 1);
+}
+
+/* Before a node: the separator or line its position in the parent needs. */
+static void before_node(kf_emit *e)
+{
+    if (e->depth == 0)
+        return;
+    kf_emit_level *lv = &e->levels[e->depth - 1];
+    if (e->json) {
+        if (lv->kind == LV_MAP && !lv->want_key)
+            put(e, ": ", 2);
+        else if (lv->count > 0)
+            put(e, ", ", 2);
+        return;
+    }
+    if (lv->kind == LV_SEQ) {
+        newline(e, lv->indent);
+        put(e, "- ", 2);
+    } else if (lv->want_key) {
+        newline(e, lv->indent);
+    }
+}
+
+/* After a node: a key wants its value next; anything else is an entry. */
+static void after_node(kf_emit *e)
+{
+    if (e->depth == 0)
+        return;
+    kf_emit_level *lv = &e->levels[e->depth - 1];
+    if (lv->kind == LV_MAP && lv->want_key) {
+        lv->want_key = false;
+        if (!e->json)
+            put(e, ":", 1);
+        return;
+    }
+    lv->want_key = true;
+    lv->count++;
+}
+
+static void scalar(kf_emit *e, const char *s, size_t n, bool plain)
+{
+    before_node(e);
+    kf_emit_level *lv = e->depth ? &e->levels[e->depth - 1] : NULL;
+    if (!e->json && lv && lv->kind == LV_MAP && !lv->want_key)
+        put(e, " ", 1);
+    if (plain)
+        put(e, s, n);
+    else
+        quoted(e, s, n);
+    after_node(e);
+}
+
+static void open_level(kf_emit *e, int kind)
+{
+    if (e->depth == KF_EMIT_MAX_DEPTH) {
+        e->failed = true;
+        return;
+    }
+    kf_emit_level *parent = e->depth ? &e->levels[e->depth - 1] : NULL;
+    if (!e->json && parent && parent->kind == LV_SEQ)
+        e->failed = true; /* a collection inside a sequence: never generated */
+    before_node(e);
+    if (e->json)
+        put(e, kind == LV_MAP ? "{" : "[", 1);
+    kf_emit_level *lv = &e->levels[e->depth++];
+    lv->kind = kind;
+    lv->want_key = kind == LV_MAP;
+    lv->count = 0;
+    /* Block: a mapping's keys go two columns in; a sequence in a mapping is
+     * indentless. */
+    lv->indent = !parent ? 0 : kind == LV_MAP ? parent->indent + 2 : parent->indent;
+}
+
+static void close_level(kf_emit *e)
+{
+    if (e->depth == 0) {
+        e->failed = true;
+        return;
+    }
+    kf_emit_level *lv = &e->levels[--e->depth];
+    if (e->json)
+        put(e, lv->kind == LV_MAP ? "}" : "]", 1);
+    else if (lv->count == 0)
+        puts_(e, lv->kind == LV_MAP ? " {}" : " []");
+    after_node(e);
 }
 
 int kf_emit_open(kf_emit *e, bool json)
 {
     memset(e, 0, sizeof *e);
     e->json = json;
-    unsigned flags = (json ? FYECF_MODE_JSON_ONELINE : FYECF_MODE_BLOCK) |
-                     FYECF_DOC_START_MARK_OFF | FYECF_DOC_END_MARK_OFF |
-                     FYECF_INDENT_2 | FYECF_WIDTH_INF;
-    e->em = fy_emit_to_string((enum fy_emitter_cfg_flags)flags);
-    if (!e->em)
-        return -1;
-    put(e, fy_emit_event_create(e->em, FYET_STREAM_START));
-    put(e, fy_emit_event_create(e->em, FYET_DOCUMENT_START, 1, NULL, NULL));
-    return e->failed ? -1 : 0;
+    return 0;
 }
 
 void kf_emit_map_begin(kf_emit *e)
 {
-    if (!e->failed)
-        put(e, fy_emit_event_create(e->em, FYET_MAPPING_START, FYNS_BLOCK,
-                                    NULL, NULL));
+    open_level(e, LV_MAP);
 }
 
 void kf_emit_map_end(kf_emit *e)
 {
-    if (!e->failed)
-        put(e, fy_emit_event_create(e->em, FYET_MAPPING_END));
+    close_level(e);
 }
 
 void kf_emit_seq_begin(kf_emit *e)
 {
-    if (!e->failed)
-        put(e, fy_emit_event_create(e->em, FYET_SEQUENCE_START, FYNS_BLOCK,
-                                    NULL, NULL));
+    open_level(e, LV_SEQ);
 }
 
 void kf_emit_seq_end(kf_emit *e)
 {
-    if (!e->failed)
-        put(e, fy_emit_event_create(e->em, FYET_SEQUENCE_END));
+    close_level(e);
 }
 
 void kf_emit_str(kf_emit *e, const char *s)
 {
-    if (e->failed)
-        return;
     size_t n = strlen(s);
-    enum fy_scalar_style st = (!e->json && kf_plain_is_safe(s, n))
-                                  ? FYSS_PLAIN
-                                  : FYSS_DOUBLE_QUOTED;
-    put(e, fy_emit_event_create(e->em, FYET_SCALAR, st, s, n, NULL, NULL));
+    scalar(e, s, n, !e->json && kf_plain_is_safe(s, n));
 }
 
 void kf_emit_bool(kf_emit *e, bool v)
 {
-    if (!e->failed)
-        put(e, fy_emit_event_create(e->em, FYET_SCALAR, FYSS_PLAIN,
-                                    v ? "true" : "false", (size_t)FY_NT, NULL,
-                                    NULL));
+    scalar(e, v ? "true" : "false", v ? 4 : 5, true);
 }
 
 void kf_emit_number(kf_emit *e, const char *s)
@@ -82,9 +236,7 @@ void kf_emit_number(kf_emit *e, const char *s)
         kf_emit_str(e, s);
         return;
     }
-    if (!e->failed)
-        put(e, fy_emit_event_create(e->em, FYET_SCALAR, FYSS_PLAIN, s, n, NULL,
-                                    NULL));
+    scalar(e, s, n, true);
 }
 
 void kf_emit_kv(kf_emit *e, const char *key, const char *value)
@@ -95,18 +247,9 @@ void kf_emit_kv(kf_emit *e, const char *key, const char *value)
 
 int kf_emit_close(kf_emit *e, kf_buf *out)
 {
-    put(e, fy_emit_event_create(e->em, FYET_DOCUMENT_END, 1));
-    put(e, fy_emit_event_create(e->em, FYET_STREAM_END));
-    size_t n = 0;
-    char *text = fy_emit_to_string_collect(e->em, &n);
-    fy_emitter_destroy(e->em);
-    e->em = NULL;
     int rc = -1;
-    if (text && !e->failed) {
-        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\0'))
-            n--;
-        rc = kf_buf_append(out, text, n);
-    }
-    free(text);
+    if (!e->failed && e->depth == 0)
+        rc = kf_buf_append(out, e->text.data ? e->text.data : "", e->text.len);
+    kf_buf_free(&e->text);
     return rc;
 }

@@ -9,6 +9,9 @@
 
 #include <cmocka.h>
 
+#include <libfyaml.h>
+
+#include "kf_emit.h"
 #include "kf_identity.h"
 #include "kf_results.h"
 #include "kf_scalar.h"
@@ -183,6 +186,81 @@ static void test_quoting(void **state)
         assert_false(kf_plain_is_safe(*s, strlen(*s)));
 }
 
+/* Emit {k: s} and read it back with libfyaml: the value must be s again. */
+static void roundtrip(const char *s, size_t n, bool json)
+{
+    char *copy = malloc(n + 1);
+    assert_non_null(copy);
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    kf_emit e;
+    kf_buf out = {0};
+    assert_int_equal(kf_emit_open(&e, json), 0);
+    kf_emit_map_begin(&e);
+    kf_emit_kv(&e, "k", copy);
+    kf_emit_str(&e, "list");
+    kf_emit_seq_begin(&e);
+    kf_emit_str(&e, copy);
+    kf_emit_seq_end(&e);
+    kf_emit_map_end(&e);
+    assert_int_equal(kf_emit_close(&e, &out), 0);
+    struct fy_document *d = fy_document_build_from_string(NULL, out.data, out.len);
+    assert_non_null(d);
+    const char *paths[] = {"/k", "/list/0"};
+    for (int i = 0; i < 2; i++) {
+        size_t len = 0;
+        struct fy_node *node = fy_node_by_path(fy_document_root(d), paths[i],
+                                               (size_t)-1, FYNWF_DONT_FOLLOW);
+        assert_non_null(node);
+        const char *text = fy_node_get_scalar(node, &len);
+        assert_non_null(text);
+        assert_int_equal(len, strlen(copy));
+        assert_memory_equal(text, copy, len);
+        /* Quoted exactly when not plain-safe, and never across lines. */
+        assert_null(memchr(out.data, '\t', out.len));
+    }
+    fy_document_destroy(d);
+    kf_buf_free(&out);
+    free(copy);
+}
+
+static void test_emit_roundtrip(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "plain", "", "yes", "on", "null", "~", "123", "0x1F", "1e3", "-x",
+        "a: b", "a #b", "#x", "\"q\"", "back\\slash", "tab\there",
+        "line\nbreak", "cr\rlf", "\x01\x1f\x7f", "caf\xc3\xa9",
+        "nel\xc2\x85", "ls\xe2\x80\xa8ps\xe2\x80\xa9", "\xef\xbb\xbf" "bom",
+        "c1\xc2\x9b", "emoji \xf0\x9f\x99\x82", "{{ .PodMeta.Name }}",
+        "[a]", "*alias", "&anchor", "!tag", "%dir", "@at", "`tick", " lead",
+        "trail ", "k8s:ns:llm-d", "spiffe://td/ns/a/pool/b", "/abs",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        roundtrip(cases[i], strlen(cases[i]), false);
+        roundtrip(cases[i], strlen(cases[i]), true);
+    }
+}
+
+/* Malformed UTF-8 never reaches the output raw: it becomes U+FFFD. */
+static void test_emit_invalid_utf8(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"\xc3", "\xc0\xaf", "\xed\xa0\x80",
+                                      "\xf8\x88\x80\x80\x80", "a\xff"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        kf_emit e;
+        kf_buf out = {0};
+        kf_emit_open(&e, false);
+        kf_emit_map_begin(&e);
+        kf_emit_kv(&e, "k", bad[i]);
+        kf_emit_map_end(&e);
+        assert_int_equal(kf_emit_close(&e, &out), 0);
+        assert_non_null(strstr(out.data, "\\ufffd"));
+        kf_buf_free(&out);
+    }
+}
+
 static void test_results_sorted(void **state)
 {
     (void)state;
@@ -214,6 +292,8 @@ int main(void)
         cmocka_unit_test(test_plain_typing),
         cmocka_unit_test(test_quoting),
         cmocka_unit_test(test_results_sorted),
+        cmocka_unit_test(test_emit_roundtrip),
+        cmocka_unit_test(test_emit_invalid_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
