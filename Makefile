@@ -129,3 +129,18 @@ fuzz: build-fuzz/fuzz_run
 	    ./fuzz_run -max_total_time=$(FUZZ_SECONDS) -dict=$(CURDIR)/tests/fuzz/yaml.dict \
 	        -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 	        $(FUZZ_ARGS) corpus seed
+
+# ---- benchmark ----------------------------------------------------------
+
+# Wall time and peak RSS of kleym-fn against cat and a bare libfyaml event
+# parse on the same generated inputs (1k, 10k, 100k items). Reports, never
+# fails on speed. BENCH_SIZES=1000,10000 for a quick look.
+SHARED ?= ../shared
+BENCH_SIZES ?= 1000,10000,100000
+
+$(BUILD)/parse_only: bench/parse_only.c | $(BUILD)
+	$(CC) $(KF_CFLAGS) $(CFLAGS) -o $@ $< -lfyaml
+
+bench: $(BUILD)/kleym-fn $(BUILD)/parse_only
+	$(PYTHON) bench/bench.py --fn $(BUILD)/kleym-fn --parse-only $(BUILD)/parse_only \
+	    --gen $(SHARED)/bench/gen-resourcelist.py --work $(BUILD)/bench --sizes $(BENCH_SIZES)

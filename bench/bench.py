@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""kleym-fn benchmark: wall time and peak RSS against baselines, same run.
+
+For each input size it measures, on the same file:
+  cat         reading and writing the bytes (the I/O floor)
+  parse_only  libfyaml's event parser over the input, nothing else
+  kleym-fn    the function, output to /dev/null
+and prints the median wall time of several runs, the peak RSS, the ratio of
+kleym-fn to each baseline and the time per item. Then two special cases: a
+10-item list end to end, and 20 000 PerObjective bindings that all collide.
+Nothing here asserts: the table is the report; targets are printed beside it.
+
+Usage: bench.py --fn build/kleym-fn --parse-only build/parse_only
+                --gen ../shared/bench/gen-resourcelist.py --work build/bench
+                [--sizes 1000,10000,100000] [--runs 7]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_once(argv, path):
+    """Wall seconds and peak RSS (KiB) of one run with stdin from path."""
+    with open(path, "rb") as fin, open(os.devnull, "wb") as fout:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdin=fin, stdout=fout,
+                             stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return wall, ru.ru_maxrss, p.returncode
+
+
+def measure(argv, path, runs):
+    walls, rss, codes = [], 0, set()
+    for _ in range(runs):
+        w, m, c = run_once(argv, path)
+        walls.append(w)
+        rss = max(rss, m)
+        codes.add(c)
+    return statistics.median(walls), rss, codes
+
+
+def gen(script, items, path, python):
+    if not os.path.exists(path):
+        with open(path, "wb") as f:
+            subprocess.run([python, script, "--items", str(items)], stdout=f,
+                           check=True)
+    return path
+
+
+def count_items(path):
+    with open(path, "rb") as f:
+        return sum(1 for line in f if line.startswith(b"- apiVersion:"))
+
+
+def ms(s):
+    return f"{s * 1000:9.1f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fn", required=True)
+    ap.add_argument("--parse-only", required=True)
+    ap.add_argument("--gen", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--runs", type=int, default=7)
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    py = sys.executable
+    here = os.path.dirname(os.path.abspath(__file__))
+    fn = [a.fn, "--trust-domain", "example.org"]
+    tools = [("cat", ["cat"]), ("parse_only", [a.parse_only]), ("kleym-fn", fn)]
+
+    print(f"{'items':>8} {'MB':>6} {'tool':<11} {'median ms':>9} {'peak RSS MB':>11}"
+          f" {'RSS/input':>9} {'x cat':>7} {'x parse':>7} {'us/item':>8}")
+    for n in [int(x) for x in a.sizes.split(",")]:
+        path = gen(a.gen, n, os.path.join(a.work, f"rl-{n}.yaml"), py)
+        size = os.path.getsize(path)
+        items = count_items(path)
+        runs = a.runs if n < 100000 else max(3, a.runs // 2)
+        got = {}
+        for name, argv in tools:
+            got[name] = measure(argv, path, runs)
+        for name, _ in tools:
+            wall, rss, codes = got[name]
+            ratio_cat = wall / got["cat"][0]
+            ratio_parse = wall / got["parse_only"][0]
+            note = "" if codes <= {0, 1} else f"  exit {sorted(codes)}"
+            print(f"{items:>8} {size / 1e6:>6.1f} {name:<11} {ms(wall)}"
+                  f" {rss / 1024:>11.1f} {rss * 1024 / size:>9.2f}"
+                  f" {ratio_cat:>7.2f} {ratio_parse:>7.2f}"
+                  f" {wall * 1e6 / items:>8.2f}{note}")
+    print("targets (100k items): kleym-fn <= 2.00 x parse, RSS/input <= 1.50")
+
+    small = gen(a.gen, 10, os.path.join(a.work, "rl-10.yaml"), py)
+    wall, rss, _ = measure(fn, small, 21)
+    base, _, _ = measure(["cat"], small, 21)
+    print(f"10-item list end to end: {ms(wall).strip()} ms median"
+          f" (cat: {ms(base).strip()} ms; target < 5 ms)")
+
+    coll = os.path.join(a.work, "collide-20000.yaml")
+    if not os.path.exists(coll):
+        with open(coll, "wb") as f:
+            subprocess.run([py, os.path.join(here, "gen-collisions.py"),
+                            "--bindings", "20000"], stdout=f, check=True)
+    wall, rss, codes = measure(fn, coll, 5)
+    pwall, _, _ = measure([a.parse_only], coll, 5)
+    print(f"20000 colliding PerObjective bindings: {ms(wall).strip()} ms median,"
+          f" peak RSS {rss / 1024:.1f} MB, exit {sorted(codes)}"
+          f" (parse_only {ms(pwall).strip()} ms; target < 1000 ms)")
+
+
+if __name__ == "__main__":
+    main()
