@@ -19,11 +19,22 @@
  * or null items value to extend), rather than YAML block mappings. */
 bool kf_write_items_json(const kf_input *in);
 
-/* Write the output. gen: rendered generated items (in the form
- * kf_write_items_json() asks for); res: rendered results (JSON when the
- * input is JSON), ignored for a plain stream. Returns 0, or -1 when the
- * output could not be written completely. */
+/* A list of n mappings the writer renders one at a time, when it writes
+ * them: render(ctx, i, out) appends mapping i (at column 0, without a final
+ * newline) to out and returns 0, or -1 when memory runs out. Nothing
+ * generated is held in memory all at once. */
+typedef struct kf_write_list {
+    size_t n;
+    int (*render)(void *ctx, size_t i, kf_buf *out);
+    void *ctx;
+} kf_write_list;
+
+/* Write the output. gen: the generated items (rendered in the form
+ * kf_write_items_json() asks for); res: the results (JSON when the input is
+ * JSON), ignored for a plain stream. Returns 0, or -1 when the output could
+ * not be written completely; *oom tells whether memory ran out (the output
+ * may then stop part-way, like any failed write: the exit status says so). */
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
-             const kf_buf *gen, size_t ngen, const kf_buf *res, size_t nres);
+             const kf_write_list *gen, const kf_write_list *res, bool *oom);
 
 #endif

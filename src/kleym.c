@@ -17,18 +17,14 @@ typedef struct run {
     kf_config cfg;
     kf_plan plan;
     kf_results rs;
-    kf_buf *gen, *res;
-    size_t ngen, nres;
+    size_t *rendered;  /* indexes of the bindings that render, in order */
+    size_t nrendered;
+    bool items_json;
 } run;
 
 static void run_free(run *r)
 {
-    for (size_t i = 0; i < r->ngen; i++)
-        kf_buf_free(&r->gen[i]);
-    for (size_t i = 0; i < r->nres; i++)
-        kf_buf_free(&r->res[i]);
-    free(r->gen);
-    free(r->res);
+    free(r->rendered);
     kf_results_free(&r->rs);
     kf_plan_free(&r->plan);
     kf_input_free(&r->in);
@@ -36,39 +32,36 @@ static void run_free(run *r)
 
 static int report_rendered(run *r)
 {
+    r->rendered = malloc((r->plan.nbindings ? r->plan.nbindings : 1) *
+                         sizeof *r->rendered);
+    if (!r->rendered)
+        return -1;
     for (size_t i = 0; i < r->plan.nbindings; i++) {
         const kf_binding *b = &r->plan.bindings[i];
-        if (b->ok && kf_results_add(&r->rs, &b->ref, KF_SEV_INFO, "Rendered",
-                                    "Rendered", NULL,
-                                    "rendered %s as ClusterSPIFFEID %s",
-                                    b->spiffe_id, b->csid_name) < 0)
+        if (!b->ok)
+            continue;
+        r->rendered[r->nrendered++] = i;
+        if (kf_results_add(&r->rs, &b->ref, KF_SEV_INFO, "Rendered",
+                           "Rendered", NULL, "rendered %s as ClusterSPIFFEID %s",
+                           b->spiffe_id, b->csid_name) < 0)
             return -1;
     }
     return 0;
 }
 
-static int render_all(run *r)
+/* The writer's callbacks: generated item i, result i. */
+static int render_generated(void *ctx, size_t i, kf_buf *out)
 {
-    size_t n = r->plan.nbindings;
-    r->gen = calloc(n ? n : 1, sizeof *r->gen);
-    r->res = calloc(r->rs.n ? r->rs.n : 1, sizeof *r->res);
-    if (!r->gen || !r->res)
-        return -1;
-    bool items_json = kf_write_items_json(&r->in);
-    for (size_t i = 0; i < n; i++) {
-        const kf_binding *b = &r->plan.bindings[i];
-        if (!b->ok)
-            continue;
-        if (kf_render_binding(b, &r->plan.pools[b->pool], &r->cfg, items_json,
-                              &r->gen[r->ngen++]) < 0)
-            return -1;
-    }
-    if (!r->in.rlist)
-        return 0;
-    for (size_t i = 0; i < r->rs.n; i++)
-        if (kf_result_render(&r->rs.v[i], r->in.json, &r->res[r->nres++]) < 0)
-            return -1;
-    return 0;
+    const run *r = ctx;
+    const kf_binding *b = &r->plan.bindings[r->rendered[i]];
+    return kf_render_binding(b, &r->plan.pools[b->pool], &r->cfg,
+                             r->items_json, out);
+}
+
+static int render_result(void *ctx, size_t i, kf_buf *out)
+{
+    const run *r = ctx;
+    return kf_result_render(&r->rs.v[i], r->in.json, out);
 }
 
 int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
@@ -92,10 +85,13 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
         kf_check_conflicts(&r.plan, &r.rs) < 0 || report_rendered(&r) < 0)
         goto oom;
     kf_results_sort(&r.rs);
-    if (render_all(&r) < 0)
-        goto oom;
-    if (kf_write(out, &r.in, &r.plan, r.gen, r.ngen, r.res, r.nres) < 0 ||
-        fflush(out) != 0) {
+    r.items_json = kf_write_items_json(&r.in);
+    kf_write_list gen = {r.nrendered, render_generated, &r};
+    kf_write_list res = {r.in.rlist ? r.rs.n : 0, render_result, &r};
+    bool oom = false;
+    if (kf_write(out, &r.in, &r.plan, &gen, &res, &oom) < 0 || fflush(out) != 0) {
+        if (oom)
+            goto oom;
         fprintf(err, "kleym-fn: fatal: writing the output failed\n");
         goto done;
     }

@@ -65,6 +65,14 @@ typedef struct frame {
     uint8_t flow;
 } frame;
 
+/* What an item's kind tells the reader, once its kind: is read. */
+enum kind_state {
+    KIND_UNKNOWN,   /* no kind yet: capture everything */
+    KIND_READ,      /* a binding, pool or objective: capture everything */
+    KIND_METADATA,  /* a ClusterSPIFFEID: its metadata only */
+    KIND_UNRELATED, /* anything else: nothing is kept once it ends */
+};
+
 typedef struct reader {
     const char *buf;
     size_t len;
@@ -86,7 +94,8 @@ typedef struct reader {
     kf_item doc_item;
     kf_field *doc_fields;
     size_t ndoc_fields, doc_fields_cap;
-    uint8_t doc_kind_state, item_kind_state; /* 0 unknown, 1 read kind, 2 other */
+    uint8_t doc_kind_state, item_kind_state; /* enum kind_state */
+    uint32_t item_pool_mark, doc_pool_mark;  /* string pool size at their start */
     uint8_t root_seen;    /* unique keys of the first document, by bit */
     const char *root_dup; /* the first of them seen twice, and where */
     int root_dup_line, root_dup_col;
@@ -252,13 +261,17 @@ static int add_field(reader *r, uint8_t sink, const kf_field *f)
     (*v)[(*n)++] = *f;
     if (f->id == KF_F_KIND && f->type == KF_V_STR && sink != S_FC) {
         const char *k = kf_input_str(in, f->val);
-        bool ours = strcmp(k, "InferenceIdentityBinding") == 0 ||
-                    strcmp(k, "InferencePool") == 0 ||
-                    strcmp(k, "InferenceObjective") == 0;
+        uint8_t state = KIND_UNRELATED;
+        if (strcmp(k, "InferenceIdentityBinding") == 0 ||
+            strcmp(k, "InferencePool") == 0 ||
+            strcmp(k, "InferenceObjective") == 0)
+            state = KIND_READ;
+        else if (strcmp(k, "ClusterSPIFFEID") == 0)
+            state = KIND_METADATA;
         if (sink == S_DOC)
-            r->doc_kind_state = ours ? 1 : 2;
+            r->doc_kind_state = state;
         else
-            r->item_kind_state = ours ? 1 : 2;
+            r->item_kind_state = state;
     }
     return 0;
 }
@@ -340,7 +353,7 @@ static void dispatch(reader *r, frame *f, const char *k, size_t n)
             uint8_t ks = f->node == N_DOC ? r->doc_kind_state : r->item_kind_state;
             if (f->node == N_FC)
                 want_node(f, N_FCSPEC, KF_F_SPEC);
-            else if (ks != 2)
+            else if (ks == KIND_UNKNOWN || ks == KIND_READ)
                 want_node(f, N_SPEC, KF_F_SPEC);
         } else if (eq(k, n, "data") && f->node == N_FC)
             want_node(f, N_DATA, KF_F_DATA);
@@ -526,7 +539,8 @@ static int begin_item(reader *r, struct fy_event *e, frame *seq)
             in->items[in->nitems - 1].slot_end = it->slot_start;
     }
     r->cur_item = in->nitems++;
-    r->item_kind_state = 0;
+    r->item_kind_state = KIND_UNKNOWN;
+    r->item_pool_mark = (uint32_t)in->pool.len;
     return push(r, N_ITEM, S_ITEM, true, r->buf[it->start] == '{');
 }
 
@@ -785,6 +799,12 @@ static int on_end(reader *r, struct fy_event *e)
     case N_ITEM: {
         kf_item *it = &in->items[r->cur_item];
         it->end = r->last_end;
+        if (r->item_kind_state == KIND_UNRELATED) {
+            /* Nothing reads an unrelated item's fields: keep the memory
+             * bounded by what the function reads, not by the input. */
+            in->nfields = it->first_field;
+            in->pool.len = r->item_pool_mark;
+        }
         it->nfields = (uint32_t)(in->nfields - it->first_field);
         if (!f.flow)
             r->prev_item_me = mark_pos(fy_event_start_mark(e));
@@ -830,7 +850,8 @@ static int doc_begin(reader *r, struct fy_event *e)
     r->doc_has_root = false;
     r->doc_is_empty = false;
     r->ndoc_fields = 0;
-    r->doc_kind_state = 0;
+    r->doc_kind_state = KIND_UNKNOWN;
+    r->doc_pool_mark = (uint32_t)r->in->pool.len;
     memset(&r->doc_item, 0, sizeof r->doc_item);
     return 0;
 }
@@ -928,6 +949,10 @@ static int doc_end(reader *r)
         return fail_oom(r);
     kf_item *it = &in->items[in->nitems++];
     *it = r->doc_item;
+    if (r->doc_kind_state == KIND_UNRELATED) {
+        r->ndoc_fields = 0;
+        in->pool.len = r->doc_pool_mark;
+    }
     it->first_field = (uint32_t)in->nfields;
     it->nfields = (uint32_t)r->ndoc_fields;
     it->slot_end = (uint32_t)r->len;

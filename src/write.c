@@ -7,11 +7,24 @@
 #define LOCAL_KEY "config.kubernetes.io/local-config"
 #define LOCAL_JSON "\"" LOCAL_KEY "\": \"true\""
 
-/* Replace in[pos, end) by text[off, off+len). */
+/* How a list of rendered mappings is laid out where an edit inserts it. */
+enum list_style {
+    LIST_NONE,  /* a text-only edit */
+    LIST_BLOCK, /* "- " entries at a column */
+    LIST_JSON,  /* comma-separated flow entries */
+    LIST_DOCS,  /* "---" documents */
+};
+
+/* Replace in[pos, end) by text[off, off+len), then, for a list edit, by
+ * every mapping of one list, rendered only when it is written. */
 typedef struct edit {
     uint32_t pos, end;
     size_t off, len;
     size_t seq;
+    const kf_write_list *list;
+    uint8_t style;       /* enum list_style */
+    uint8_t lead_comma;  /* LIST_JSON: a comma before the first entry */
+    uint32_t col;        /* LIST_BLOCK: column of the dashes */
 } edit;
 
 typedef struct writer {
@@ -19,6 +32,7 @@ typedef struct writer {
     edit *edits;
     size_t nedits, cap;
     kf_buf text;
+    kf_buf item, line;   /* apply(): one rendered mapping, laid out */
     bool crlf;
     int failed;
 } writer;
@@ -48,7 +62,8 @@ static void edit_begin(writer *w, uint32_t pos, uint32_t end)
         w->failed = 1;
         return;
     }
-    w->edits[w->nedits] = (edit){pos, end, w->text.len, 0, w->nedits};
+    w->edits[w->nedits] = (edit){.pos = pos, .end = end, .off = w->text.len,
+                                 .seq = w->nedits};
     w->nedits++;
 }
 
@@ -84,32 +99,20 @@ static void newline_if_needed(writer *w, uint32_t pos)
         puts_(w, "\n");
 }
 
-/* Text of a block mapping as a sequence entry: "- " before the first line,
- * every other line indented to match. */
-static void block_entry(writer *w, size_t col, const kf_buf *item)
+/* Insert list (each mapping rendered when written) at pos in the given
+ * style. Text put after this call goes after the list. */
+static void list_edit(writer *w, uint32_t pos, const kf_write_list *list,
+                      enum list_style style, uint32_t col, bool lead_comma)
 {
-    const char *s = item->data ? item->data : "";
-    size_t n = item->len;
-    spaces(w, col);
-    puts_(w, "- ");
-    for (size_t i = 0; i < n;) {
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t end = nl ? (size_t)(nl - s) : n;
-        put(w, s + i, end - i);
-        puts_(w, "\n");
-        i = end + 1;
-        if (i < n)
-            spaces(w, col + 2);
-    }
-}
-
-static void json_list(writer *w, const kf_buf *v, size_t n, bool lead_comma)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i || lead_comma)
-            puts_(w, ", ");
-        put(w, v[i].data ? v[i].data : "", v[i].len);
-    }
+    edit_begin(w, pos, pos);
+    if (w->failed)
+        return;
+    edit *e = &w->edits[w->nedits - 1];
+    e->list = list;
+    e->style = (uint8_t)style;
+    e->col = col;
+    e->lead_comma = lead_comma;
+    edit_begin(w, pos, pos);
 }
 
 /* ---- the local-config annotation ---------------------------------------- */
@@ -191,8 +194,9 @@ static void drop_items(writer *w, const kf_plan *plan, bool *any_kept)
 
 /* ---- ResourceList parts --------------------------------------------------- */
 
-/* Add `key: [v...]` at the end of the ResourceList mapping. */
-static void append_root_list(writer *w, const char *key, const kf_buf *v, size_t n)
+/* Add `key: [list...]` at the end of the ResourceList mapping. */
+static void append_root_list(writer *w, const char *key,
+                             const kf_write_list *list)
 {
     const kf_input *in = w->in;
     if (in->root_flow) {
@@ -200,7 +204,7 @@ static void append_root_list(writer *w, const char *key, const kf_buf *v, size_t
         puts_(w, ", \"");
         puts_(w, key);
         puts_(w, "\": [");
-        json_list(w, v, n, false);
+        list_edit(w, in->root_end, list, LIST_JSON, 0, false);
         puts_(w, "]");
         return;
     }
@@ -210,8 +214,7 @@ static void append_root_list(writer *w, const char *key, const kf_buf *v, size_t
     spaces(w, in->root_col);
     puts_(w, key);
     puts_(w, ":\n");
-    for (size_t i = 0; i < n; i++)
-        block_entry(w, in->root_col, &v[i]);
+    list_edit(w, at, list, LIST_BLOCK, in->root_col, false);
 }
 
 bool kf_write_items_json(const kf_input *in)
@@ -224,22 +227,20 @@ bool kf_write_items_json(const kf_input *in)
     return p->present && (p->flow || p->value_type != KF_V_SEQ);
 }
 
-static void append_items(writer *w, bool any_kept, const kf_buf *gen, size_t ngen)
+static void append_items(writer *w, bool any_kept, const kf_write_list *gen)
 {
     const kf_input *in = w->in;
     const kf_pairlayout *p = &in->items_pair;
-    if (ngen == 0)
+    if (gen->n == 0)
         return;
     if (p->present && p->value_type == KF_V_SEQ && p->flow) {
         uint32_t at = in->nitems ? in->items[in->nitems - 1].end : p->value_start + 1;
-        edit_begin(w, at, at);
-        json_list(w, gen, ngen, any_kept);
+        list_edit(w, at, gen, LIST_JSON, 0, any_kept);
     } else if (p->present && p->value_type == KF_V_SEQ) {
         uint32_t at = line_after(in, in->items[in->nitems - 1].end);
         edit_begin(w, at, at);
         newline_if_needed(w, at);
-        for (size_t i = 0; i < ngen; i++)
-            block_entry(w, p->col, &gen[i]);
+        list_edit(w, at, gen, LIST_BLOCK, p->col, false);
     } else if (p->present) { /* items: null, ~ or nothing */
         if (p->value_start && p->value_end > p->value_start)
             edit_begin(w, p->value_start, p->value_end);
@@ -248,14 +249,14 @@ static void append_items(writer *w, bool any_kept, const kf_buf *gen, size_t nge
             puts_(w, " ");
         }
         puts_(w, "[");
-        json_list(w, gen, ngen, false);
+        list_edit(w, p->colon, gen, LIST_JSON, 0, false);
         puts_(w, "]");
     } else {
-        append_root_list(w, "items", gen, ngen);
+        append_root_list(w, "items", gen);
     }
 }
 
-static void replace_results(writer *w, const kf_buf *res, size_t nres)
+static void replace_results(writer *w, const kf_write_list *res)
 {
     const kf_input *in = w->in;
     const kf_pairlayout *p = &in->results_pair;
@@ -269,22 +270,18 @@ static void replace_results(writer *w, const kf_buf *res, size_t nres)
         else
             edit_begin(w, p->key_start, p->value_end);
     }
-    if (nres > 0)
-        append_root_list(w, "results", res, nres);
+    if (res->n > 0)
+        append_root_list(w, "results", res);
 }
 
-static void append_documents(writer *w, const kf_buf *gen, size_t ngen)
+static void append_documents(writer *w, const kf_write_list *gen)
 {
-    if (ngen == 0)
+    if (gen->n == 0)
         return;
     uint32_t at = (uint32_t)w->in->len;
     edit_begin(w, at, at);
     newline_if_needed(w, at);
-    for (size_t i = 0; i < ngen; i++) {
-        puts_(w, "---\n");
-        put(w, gen[i].data ? gen[i].data : "", gen[i].len);
-        puts_(w, "\n");
-    }
+    list_edit(w, at, gen, LIST_DOCS, 0, false);
 }
 
 /* ---- applying edits ------------------------------------------------------- */
@@ -310,7 +307,56 @@ static int emit_text(writer *w, FILE *out, const char *s, size_t n)
     return 0;
 }
 
-static int apply(writer *w, FILE *out)
+/* Lay one rendered mapping out as the list's style asks, into w->line. */
+static int lay_out(writer *w, const edit *e, size_t i)
+{
+    const char *s = w->item.data ? w->item.data : "";
+    size_t n = w->item.len;
+    kf_buf *b = &w->line;
+    b->len = 0;
+    switch (e->style) {
+    case LIST_JSON:
+        if ((i > 0 || e->lead_comma) && kf_buf_append(b, ", ", 2) < 0)
+            return -1;
+        return kf_buf_append(b, s, n);
+    case LIST_DOCS:
+        if (kf_buf_append(b, "---\n", 4) < 0 || kf_buf_append(b, s, n) < 0)
+            return -1;
+        return kf_buf_putc(b, '\n');
+    default:
+        /* "- " before the first line, every other line indented to match */
+        if (kf_buf_spaces(b, e->col) < 0 || kf_buf_append(b, "- ", 2) < 0)
+            return -1;
+        for (size_t at = 0; at < n;) {
+            const char *nl = memchr(s + at, '\n', n - at);
+            size_t end = nl ? (size_t)(nl - s) : n;
+            if (kf_buf_append(b, s + at, end - at) < 0 || kf_buf_putc(b, '\n') < 0)
+                return -1;
+            at = end + 1;
+            if (at < n && kf_buf_spaces(b, e->col + 2) < 0)
+                return -1;
+        }
+        return 0;
+    }
+}
+
+/* Render and write every mapping of a list edit, one at a time. */
+static int write_list(writer *w, const edit *e, FILE *out, bool *oom)
+{
+    const kf_write_list *list = e->list;
+    for (size_t i = 0; i < list->n; i++) {
+        w->item.len = 0;
+        if (list->render(list->ctx, i, &w->item) < 0 || lay_out(w, e, i) < 0) {
+            *oom = true;
+            return -1;
+        }
+        if (emit_text(w, out, w->line.data, w->line.len) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int apply(writer *w, FILE *out, bool *oom)
 {
     const kf_input *in = w->in;
     if (w->nedits > 1)
@@ -325,6 +371,8 @@ static int apply(writer *w, FILE *out)
         }
         if (e->len && emit_text(w, out, w->text.data + e->off, e->len) < 0)
             return -1;
+        if (e->list && write_list(w, e, out, oom) < 0)
+            return -1;
         if (e->end > cur)
             cur = e->end;
     }
@@ -334,8 +382,9 @@ static int apply(writer *w, FILE *out)
 }
 
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
-             const kf_buf *gen, size_t ngen, const kf_buf *res, size_t nres)
+             const kf_write_list *gen, const kf_write_list *res, bool *oom)
 {
+    *oom = false;
     writer w;
     memset(&w, 0, sizeof w);
     w.in = in;
@@ -348,13 +397,19 @@ int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
         if (plan->mark_local[i])
             mark_local(&w, &in->items[i]);
     if (in->rlist) {
-        append_items(&w, any_kept, gen, ngen);
-        replace_results(&w, res, nres);
+        append_items(&w, any_kept, gen);
+        replace_results(&w, res);
     } else {
-        append_documents(&w, gen, ngen);
+        append_documents(&w, gen);
     }
-    int rc = w.failed ? -1 : apply(&w, out);
+    int rc = -1;
+    if (w.failed)
+        *oom = true;
+    else
+        rc = apply(&w, out, oom);
     free(w.edits);
     kf_buf_free(&w.text);
+    kf_buf_free(&w.item);
+    kf_buf_free(&w.line);
     return rc;
 }
