@@ -79,8 +79,19 @@ static int cmp_idkey(const void *pa, const void *pb)
     return c;
 }
 
+/* A ClusterSPIFFEID this function made: dropped, and regenerated if its
+ * binding still renders (read_kind[] has checked the apiVersion). */
+static bool is_owned_csid(const kf_view *v)
+{
+    return strcmp(kf_view_str(v, KF_F_KIND), "ClusterSPIFFEID") == 0 &&
+           strcmp(kf_view_str(v, KF_F_LBL_MANAGED), MANAGED_BY) == 0;
+}
+
 /* Mark in dup[] every item whose (apiVersion, kind, namespace, name) is
- * shared with another item of a kind the function reads, and report it. */
+ * shared with another item of a kind the function reads, and report it.
+ * Owned ClusterSPIFFEIDs are left out: every copy is dropped anyway, so a
+ * stale second copy is cleaned up rather than reported (and the output,
+ * run again, gives the same result). */
 static int find_duplicates(resolver *r, const bool *read_kind, bool *dup)
 {
     const kf_input *in = r->in;
@@ -94,7 +105,7 @@ static int find_duplicates(resolver *r, const bool *read_kind, bool *dup)
         kf_view v;
         view_of(in, i, &v);
         const char *name = kf_view_str(&v, KF_F_NAME);
-        if (!name[0])
+        if (!name[0] || is_owned_csid(&v))
             continue;
         keys[n++] = (idkey){kf_view_str(&v, KF_F_APIVERSION),
                             kf_view_str(&v, KF_F_KIND),
@@ -861,7 +872,7 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
         }
         if (!read_kind[i] || strcmp(kf_view_str(&v, KF_F_KIND), "ClusterSPIFFEID"))
             continue;
-        if (strcmp(kf_view_str(&v, KF_F_LBL_MANAGED), MANAGED_BY) == 0)
+        if (is_owned_csid(&v))
             plan->drop[i] = true;
         else
             foreign[nforeign++] = (idkey){.name = kf_view_str(&v, KF_F_NAME), .item = i};
