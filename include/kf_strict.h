@@ -22,7 +22,8 @@
 #include <libfyaml.h>
 
 typedef struct kf_strict_level {
-    uint32_t key_line, key_col; /* 0-based position of the current key */
+    uint32_t key_line;          /* 0-based line of the current key */
+    uint32_t key_col;           /* 0-based column of the mapping's keys */
     uint8_t block_map;          /* a block mapping (else flow or sequence) */
     uint8_t want_key;           /* the next node is a key */
     uint8_t check;              /* the current key is an implicit scalar key */

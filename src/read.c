@@ -564,8 +564,9 @@ static void layout_open(reader *r, frame *parent, kf_maplayout *l,
         l->start = mark_pos(fy_event_start_mark(e));
         l->flow = r->buf[l->start] == '{';
         l->empty = 1;
-        /* A block mapping starts at its first key, after any anchor or
-         * tag; that key may be empty and have no mark of its own. */
+        /* A block mapping's mark is its first key, with the key's own tag,
+         * anchor or quotes (the key's mark is past them, or missing for an
+         * empty key), and without the mapping's properties. */
         l->first_key = l->start;
         l->key_col = (uint32_t)mark_col(e);
     } else if (e->type == FYET_SCALAR) {
@@ -658,13 +659,8 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
     if (f->node == N_DOC && r->doc_index == 0)
         root_key(r, e, k, n, s);
     kf_maplayout *l = frame_layout(r, f);
-    if (l && l->empty) {
+    if (l)
         l->empty = 0;
-        if (fy_event_start_mark(e)) {
-            l->first_key = s;
-            l->key_col = (uint32_t)mark_col(e);
-        }
-    }
     f->want_key = 0;
     dispatch(r, f, k, n);
     /* A tagged key still names the field the cluster reads: the field is

@@ -26,10 +26,8 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
         lv->want_key = 0;
         lv->check = m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
                     colon_follows(buf, len, node_end);
-        if (lv->check) {
+        if (lv->check)
             lv->key_line = (uint32_t)m->line;
-            lv->key_col = (uint32_t)m->column;
-        }
         return;
     }
     lv->want_key = 1;
@@ -40,10 +38,17 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
                   (e->type == FYET_SCALAR &&
                    (fy_token_scalar_style(e->scalar.value) == FYSS_LITERAL ||
                     fy_token_scalar_style(e->scalar.value) == FYSS_FOLDED));
-    if (lv->check && m && !exempt && (uint32_t)m->line > lv->key_line &&
-        (uint32_t)m->column <= lv->key_col) {
+    if (!lv->check || !m || exempt || (uint32_t)m->line <= lv->key_line)
+        return;
+    /* A quoted scalar's mark is past its opening quote. */
+    uint32_t vcol = (uint32_t)m->column;
+    if (e->type == FYET_SCALAR && vcol > 0 &&
+        (fy_token_scalar_style(e->scalar.value) == FYSS_SINGLE_QUOTED ||
+         fy_token_scalar_style(e->scalar.value) == FYSS_DOUBLE_QUOTED))
+        vcol--;
+    if (vcol <= lv->key_col) {
         *line = m->line + 1;
-        *col = m->column + 1;
+        *col = (int)vcol + 1;
         *rc = -1;
     }
 }
@@ -71,6 +76,9 @@ int kf_strict_event(kf_strict *s, const char *buf, size_t len,
                         !(m && buf[m->input_pos] == '{');
         lv->want_key = 1;
         lv->check = 0;
+        /* A block mapping's mark is its first key, properties and quotes
+         * included: the column of all its keys. */
+        lv->key_col = m ? (uint32_t)m->column : 0;
         return 0;
     case FYET_MAPPING_END:
     case FYET_SEQUENCE_END:
