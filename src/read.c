@@ -143,11 +143,14 @@ static uint32_t line_after(const reader *r, uint32_t pos)
     return pos < r->len ? pos + 1 : (uint32_t)r->len;
 }
 
+/* Just past the ':' that follows a key ending at pos on the same line, or
+ * pos itself when there is none (`{a, b}`, an explicit `? key`). */
 static uint32_t after_colon(const reader *r, uint32_t pos)
 {
-    while (pos < r->len && r->buf[pos] != ':')
-        pos++;
-    return pos < r->len ? pos + 1 : (uint32_t)r->len;
+    uint32_t p = pos;
+    while (p < r->len && (r->buf[p] == ' ' || r->buf[p] == '\t'))
+        p++;
+    return p < r->len && r->buf[p] == ':' ? p + 1 : pos;
 }
 
 static uint32_t mark_pos(const struct fy_mark *m)
@@ -1010,6 +1013,10 @@ static int read_event(reader *r, struct fy_event *e)
             uint32_t s, en;
             scalar_span(e, &s, &en);
             note_end(r, en);
+            /* An empty value has no mark: its pair ends after the ':'. */
+            frame *f = r->depth ? &r->stack[r->depth - 1] : NULL;
+            if (!fy_event_start_mark(e) && f && f->is_map && !f->want_key)
+                note_end(r, after_colon(r, f->key_end));
         } else if (e->type == FYET_ALIAS) {
             note_end(r, mark_pos(fy_event_end_mark(e)));
         }
