@@ -19,6 +19,10 @@
  * or null items value to extend), rather than YAML block mappings. */
 bool kf_write_items_json(const kf_input *in);
 
+/* Whether results must be rendered as JSON (a JSON input, or a flow
+ * ResourceList mapping to extend). */
+bool kf_write_results_json(const kf_input *in);
+
 /* A list of n mappings the writer renders one at a time, when it writes
  * them: render(ctx, i, out) appends mapping i (at column 0, without a final
  * newline) to out and returns 0, or -1 when memory runs out. Nothing

@@ -19,7 +19,7 @@ typedef struct run {
     kf_results rs;
     size_t *rendered;  /* indexes of the bindings that render, in order */
     size_t nrendered;
-    bool items_json;
+    bool items_json, results_json;
 } run;
 
 static void run_free(run *r)
@@ -61,7 +61,7 @@ static int render_generated(void *ctx, size_t i, kf_buf *out)
 static int render_result(void *ctx, size_t i, kf_buf *out)
 {
     const run *r = ctx;
-    return kf_result_render(&r->rs.v[i], r->in.json, out);
+    return kf_result_render(&r->rs.v[i], r->results_json, out);
 }
 
 int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
@@ -86,6 +86,7 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
         goto oom;
     kf_results_sort(&r.rs);
     r.items_json = kf_write_items_json(&r.in);
+    r.results_json = kf_write_results_json(&r.in);
     kf_write_list gen = {r.nrendered, render_generated, &r};
     kf_write_list res = {r.in.rlist ? r.rs.n : 0, render_result, &r};
     bool oom = false;

@@ -227,6 +227,11 @@ bool kf_write_items_json(const kf_input *in)
     return p->present && (p->flow || p->value_type != KF_V_SEQ);
 }
 
+bool kf_write_results_json(const kf_input *in)
+{
+    return in->json || in->root_flow;
+}
+
 static void append_items(writer *w, bool any_kept, const kf_write_list *gen)
 {
     const kf_input *in = w->in;
