@@ -1060,19 +1060,25 @@ static int check_encoding(reader *r)
 {
     const unsigned char *s = (const unsigned char *)r->buf;
     size_t n = r->len, i = 0;
-    int line = 1;
-    size_t line_start_at = 0;
+    const char *what = NULL;
     while (i < n) {
+        /* Eight ASCII bytes without a NUL at a time: the common case. */
+        if (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+            if (((w | ((w - ones) & ~w)) & highs) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         unsigned char c = s[i];
         size_t need = 0;
         uint32_t cp = 0, min = 0;
         if (c < 0x80) {
-            if (c == '\n') {
-                line++;
-                line_start_at = i + 1;
-            } else if (c == 0) {
-                return fail(r, line, (int)(i - line_start_at + 1),
-                            "NUL byte in input%s", "");
+            if (c == 0) {
+                what = "NUL byte in input%s";
+                break;
             }
             i++;
             continue;
@@ -1083,22 +1089,31 @@ static int check_encoding(reader *r)
         } else if ((c & 0xF8) == 0xF0) {
             need = 3, cp = c & 0x07, min = 0x10000;
         } else {
-            goto bad;
+            what = "input is not valid UTF-8%s";
+            break;
         }
-        for (size_t k = 1; k <= need; k++) {
+        for (size_t k = 1; k <= need && !what; k++) {
             if (i + k >= n || (s[i + k] & 0xC0) != 0x80)
-                goto bad;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
+                what = "input is not valid UTF-8%s";
+            else
+                cp = (cp << 6) | (s[i + k] & 0x3F);
         }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            goto bad;
+        if (!what && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
+            what = "input is not valid UTF-8%s";
+        if (what)
+            break;
         i += need + 1;
-        continue;
-    bad:
-        return fail(r, line, (int)(i - line_start_at + 1),
-                    "input is not valid UTF-8%s", "");
     }
-    return 0;
+    if (!what)
+        return 0;
+    /* Only now count lines, for the message. */
+    int line = 1;
+    size_t line_start_at = 0;
+    for (const unsigned char *p = s; (p = memchr(p, '\n', (size_t)(s + i - p)));) {
+        line++;
+        line_start_at = (size_t)(++p - s);
+    }
+    return fail(r, line, (int)(i - line_start_at + 1), what, "");
 }
 
 static void parser_error(reader *r)

@@ -107,7 +107,8 @@ static bool is_timestamp(const char *s, size_t n)
 
 bool kf_plain_is_nonstring(const char *s, size_t n)
 {
-    if (n == 0 || in_list(s, n, typed_words))
+    /* The typed words are at most five bytes long. */
+    if (n == 0 || (n <= 5 && in_list(s, n, typed_words)))
         return true;
     if (!strchr("+-.0123456789", s[0]) || s[0] == '\0')
         return false;
@@ -146,12 +147,20 @@ bool kf_plain_is_nonstring(const char *s, size_t n)
     return false;
 }
 
+/* The bytes a plain scalar may hold here: letters, digits and "._/:-". */
+static bool plain_safe_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '-' && c <= ':'); /* - . / 0-9 : */
+}
+
 bool kf_plain_is_safe(const char *s, size_t n)
 {
-    static const char safe[] =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/:-";
-    if (n == 0 || !all_in(s, n, safe))
+    if (n == 0)
         return false;
+    for (size_t i = 0; i < n; i++)
+        if (!plain_safe_byte((unsigned char)s[i]))
+            return false;
     char c = s[0];
     bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     if (!letter && c != '/')
