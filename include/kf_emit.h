@@ -38,6 +38,8 @@ void kf_emit_map_end(kf_emit *e);
 void kf_emit_seq_begin(kf_emit *e);
 void kf_emit_seq_end(kf_emit *e);
 void kf_emit_str(kf_emit *e, const char *s);
+/* The same for s[0..n), which need not be NUL-terminated. */
+void kf_emit_strn(kf_emit *e, const char *s, size_t n);
 void kf_emit_bool(kf_emit *e, bool v);
 /* A decimal integer when s is all digits, else a string. */
 void kf_emit_number(kf_emit *e, const char *s);

@@ -100,13 +100,19 @@ typedef struct kf_maplayout {
     uint8_t empty;      /* no keys */
 } kf_maplayout;
 
+/* Where an item's metadata and annotations are, for the local-config edit.
+ * Kept only for items that may need it (not for unrelated kinds). */
+typedef struct kf_itemlayout {
+    kf_maplayout meta;             /* metadata */
+    kf_maplayout ann;              /* metadata.annotations */
+} kf_itemlayout;
+
 typedef struct kf_item {
     uint32_t start, end;           /* the item's node: first byte, end of content */
     uint32_t slot_start, slot_end; /* bytes removed when the item is dropped */
     uint32_t line, col;            /* 1-based position of the item */
     uint32_t first_field, nfields; /* into kf_input.fields */
-    kf_maplayout meta;             /* metadata */
-    kf_maplayout ann;              /* metadata.annotations */
+    uint32_t layout;               /* 1 + index into kf_input.layouts; 0: none */
 } kf_item;
 
 /* A key/value pair of the ResourceList mapping (items, results). */
@@ -131,6 +137,8 @@ typedef struct kf_input {
     size_t nitems, items_cap;
     kf_field *fields;
     size_t nfields, fields_cap;
+    kf_itemlayout *layouts;
+    size_t nlayouts, layouts_cap;
     kf_buf pool;         /* text of kf_str values */
 
     /* ResourceList only */
@@ -161,6 +169,13 @@ void kf_input_free(kf_input *in);
 static inline const char *kf_input_str(const kf_input *in, kf_str s)
 {
     return in->pool.data ? in->pool.data + s.off : "";
+}
+
+/* The item's metadata layout, or NULL when none was kept. */
+static inline const kf_itemlayout *kf_item_layout(const kf_input *in,
+                                                  const kf_item *it)
+{
+    return it->layout ? &in->layouts[it->layout - 1] : NULL;
 }
 
 #endif

@@ -56,9 +56,9 @@ typedef struct kf_binding {
     size_t pool;                     /* into plan pools, when resolved */
     char *spiffe_id;                 /* owned */
     char csid_name[KF_NAME_MAX + 1];
-    char **selectors;                /* owned, sorted, unique */
+    char *selector_key;              /* owned: the selectors, sorted and
+                                      * unique, each ended by '\n' */
     size_t nselectors;
-    char *selector_key;              /* owned: selectors joined, for collisions */
 } kf_binding;
 
 typedef struct kf_plan {

@@ -30,7 +30,9 @@ typedef struct kf_result {
     enum kf_severity severity;
     const char *condition, *reason; /* static strings */
     const char *field;              /* static field path, or NULL */
-    char *message;                  /* owned */
+    char *message;                  /* owned; NULL for a deferred one: */
+    const char *fmt, *arg[2];       /* static format of two %s, with
+                                     * strings that outlive the results */
     size_t order;                   /* insertion order, for a stable sort */
 } kf_result;
 
@@ -45,6 +47,16 @@ void kf_ref_where(const kf_ref *ref, char *buf, size_t cap);
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    const char *condition, const char *reason, const char *field,
                    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* The same with the message formatted only when it is written: for the
+ * one info result per rendered binding, which would otherwise hold a copy
+ * of every SPIFFE ID and name. fmt has exactly two %s. */
+int kf_results_add_deferred(kf_results *rs, const kf_ref *ref,
+                            enum kf_severity sev, const char *condition,
+                            const char *reason, const char *fmt,
+                            const char *arg0, const char *arg1);
+/* The result's message, formatted into buf if it was deferred. NULL when
+ * memory runs out. */
+const char *kf_result_message(const kf_result *r, kf_buf *buf);
 bool kf_results_has_error(const kf_results *rs);
 void kf_results_sort(kf_results *rs);
 /* One result as a YAML block mapping or a one-line JSON object. */

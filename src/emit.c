@@ -218,10 +218,14 @@ void kf_emit_seq_end(kf_emit *e)
     close_level(e);
 }
 
+void kf_emit_strn(kf_emit *e, const char *s, size_t n)
+{
+    scalar(e, s, n, !e->json && kf_plain_is_safe(s, n));
+}
+
 void kf_emit_str(kf_emit *e, const char *s)
 {
-    size_t n = strlen(s);
-    scalar(e, s, n, !e->json && kf_plain_is_safe(s, n));
+    kf_emit_strn(e, s, strlen(s));
 }
 
 void kf_emit_bool(kf_emit *e, bool v)

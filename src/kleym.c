@@ -41,9 +41,9 @@ static int report_rendered(run *r)
         if (!b->ok)
             continue;
         r->rendered[r->nrendered++] = i;
-        if (kf_results_add(&r->rs, &b->ref, KF_SEV_INFO, "Rendered",
-                           "Rendered", NULL, "rendered %s as ClusterSPIFFEID %s",
-                           b->spiffe_id, b->csid_name) < 0)
+        if (kf_results_add_deferred(&r->rs, &b->ref, KF_SEV_INFO, "Rendered",
+                                    "Rendered", "rendered %s as ClusterSPIFFEID %s",
+                                    b->spiffe_id, b->csid_name) < 0)
             return -1;
     }
     return 0;

@@ -439,13 +439,38 @@ static void dispatch(reader *r, frame *f, const char *k, size_t n)
     }
 }
 
+/* The layout record of an item, made on first use. NULL: out of memory. */
+static kf_itemlayout *item_layout(reader *r, kf_item *it)
+{
+    kf_input *in = r->in;
+    if (!it->layout) {
+        if (kf_array_grow((void **)&in->layouts, &in->layouts_cap,
+                          in->nlayouts + 1, sizeof *in->layouts) < 0)
+            return NULL;
+        memset(&in->layouts[in->nlayouts], 0, sizeof *in->layouts);
+        it->layout = (uint32_t)++in->nlayouts;
+    }
+    return &in->layouts[it->layout - 1];
+}
+
+/* An item that turned out not to need its layout gives it back (it is the
+ * latest one made, if it has one). */
+static void drop_layout(reader *r, kf_item *it)
+{
+    if (it->layout && it->layout == r->in->nlayouts)
+        r->in->nlayouts--;
+    it->layout = 0;
+}
+
 static kf_maplayout *frame_layout(reader *r, frame *f)
 {
-    if (f->layout == 1)
-        return &sink_item(r, f->sink)->meta;
-    if (f->layout == 2)
-        return &sink_item(r, f->sink)->ann;
-    return NULL;
+    if (!f->layout)
+        return NULL;
+    kf_item *it = sink_item(r, f->sink);
+    if (!it || !it->layout)
+        return NULL;
+    kf_itemlayout *l = &r->in->layouts[it->layout - 1];
+    return f->layout == 1 ? &l->meta : &l->ann;
 }
 
 /* ---- document-level pairs (items, results) ------------------------------ */
@@ -710,11 +735,14 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
         kf_item *it = sink_item(r, sink);
         uint8_t layout = 0;
         if (f->pend_node == N_METADATA && (f->node == N_ITEM || f->node == N_DOC)) {
+            kf_itemlayout *l = item_layout(r, it);
+            if (!l)
+                return fail_oom(r);
             layout = 1;
-            layout_open(r, f, &it->meta, e);
-        } else if (f->pend_node == N_ANNOT && f->layout == 1) {
+            layout_open(r, f, &l->meta, e);
+        } else if (f->pend_node == N_ANNOT && f->layout == 1 && it->layout) {
             layout = 2;
-            layout_open(r, f, &it->ann, e);
+            layout_open(r, f, &r->in->layouts[it->layout - 1].ann, e);
         }
         if (!is_map || e->mapping_start.tag || f->pend_tagged) {
             skip_value(r, f, e);
@@ -804,6 +832,9 @@ static int on_end(reader *r, struct fy_event *e)
             in->nfields = it->first_field;
             in->pool.len = r->item_pool_mark;
         }
+        if (r->item_kind_state == KIND_UNRELATED ||
+            r->item_kind_state == KIND_METADATA)
+            drop_layout(r, it);
         it->nfields = (uint32_t)(in->nfields - it->first_field);
         if (!f.flow)
             r->prev_item_me = mark_pos(fy_event_start_mark(e));
@@ -952,6 +983,8 @@ static int doc_end(reader *r)
         r->ndoc_fields = 0;
         in->pool.len = r->doc_pool_mark;
     }
+    if (r->doc_kind_state == KIND_UNRELATED || r->doc_kind_state == KIND_METADATA)
+        drop_layout(r, &r->doc_item);
     it->first_field = (uint32_t)in->nfields;
     it->nfields = (uint32_t)r->ndoc_fields;
     it->slot_end = (uint32_t)r->len;
@@ -1195,6 +1228,7 @@ void kf_input_free(kf_input *in)
 {
     free(in->items);
     free(in->fields);
+    free(in->layouts);
     free(in->fc_fields);
     kf_buf_free(&in->pool);
     memset(in, 0, sizeof *in);

@@ -77,8 +77,9 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit_map_end(&e);
     kf_emit_str(&e, "workloadSelectorTemplates");
     kf_emit_seq_begin(&e);
-    for (size_t i = 0; i < b->nselectors; i++)
-        kf_emit_str(&e, b->selectors[i]);
+    for (const char *sel = b->selector_key, *nl; sel && (nl = strchr(sel, '\n'));
+         sel = nl + 1)
+        kf_emit_strn(&e, sel, (size_t)(nl - sel));
     kf_emit_seq_end(&e);
     kf_emit_str(&e, "fallback");
     kf_emit_bool(&e, false);

@@ -745,11 +745,14 @@ static int build_identity(check *c)
     }
     if (kf_identity_name(b->ns, b->name, pool_only, b->spiffe_id, b->csid_name) < 0)
         return -1;
-    size_t n = 2 + p->nlabels + (pool_only ? 0 : 1);
-    b->selectors = calloc(n, sizeof *b->selectors);
-    if (!b->selectors)
+    /* The selectors are built one by one, sorted and deduplicated, then
+     * kept only joined into selector_key: one allocation per binding. */
+    size_t n = 2 + p->nlabels + (pool_only ? 0 : 1), count = 0;
+    char **sel = calloc(n, sizeof *sel);
+    if (!sel)
         return -1;
-    kf_buf s = {0};
+    kf_buf s = {0}, key = {0};
+    int rc = -1;
     for (size_t i = 0; i < n; i++) {
         s.len = 0;
         if (i == 0)
@@ -761,21 +764,24 @@ static int build_identity(check *c)
                           p->labels[i - 2].value);
         else
             kf_buf_printf(&s, "k8s:container-name:%s", b->container);
-        if (!s.data || !(b->selectors[b->nselectors++] = strdup(s.data))) {
-            kf_buf_free(&s);
-            return -1;
-        }
+        if (!s.data || !(sel[count++] = strdup(s.data)))
+            goto out;
     }
-    kf_buf_free(&s);
-    b->nselectors = kf_sort_unique(b->selectors, b->nselectors);
-    kf_buf key = {0};
-    for (size_t i = 0; i < b->nselectors; i++)
-        if (kf_buf_printf(&key, "%s\n", b->selectors[i]) < 0) {
-            kf_buf_free(&key);
-            return -1;
-        }
+    count = kf_sort_unique(sel, count);
+    for (size_t i = 0; i < count; i++)
+        if (kf_buf_printf(&key, "%s\n", sel[i]) < 0)
+            goto out;
     b->selector_key = key.data;
-    return 0;
+    b->nselectors = count;
+    key.data = NULL;
+    rc = 0;
+out:
+    for (size_t i = 0; i < count; i++)
+        free(sel[i]);
+    free(sel);
+    kf_buf_free(&s);
+    kf_buf_free(&key);
+    return rc;
 }
 
 static int cmp_csid(const void *pa, const void *pb)
@@ -913,9 +919,6 @@ void kf_plan_free(kf_plan *plan)
     for (size_t i = 0; i < plan->nbindings; i++) {
         kf_binding *b = &plan->bindings[i];
         free(b->spiffe_id);
-        for (size_t k = 0; k < b->nselectors; k++)
-            free(b->selectors[k]);
-        free(b->selectors);
         free(b->selector_key);
     }
     for (size_t i = 0; i < plan->npools; i++) {

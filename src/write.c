@@ -119,7 +119,10 @@ static void list_edit(writer *w, uint32_t pos, const kf_write_list *list,
 
 static void mark_local(writer *w, const kf_item *it)
 {
-    const kf_maplayout *a = &it->ann, *m = &it->meta;
+    const kf_itemlayout *l = kf_item_layout(w->in, it);
+    if (!l)
+        return; /* no metadata mapping: nothing recorded, nothing to edit */
+    const kf_maplayout *a = &l->ann, *m = &l->meta;
     if (a->present) {
         if (a->type == KF_V_MAP && a->flow) {
             edit_begin(w, a->start + 1, a->start + 1);
