@@ -94,7 +94,7 @@ test-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/kleym-fn build-asan/test_units
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
-	    tests/run-all.sh build-asan unit golden schema
+	    HOSTILE_ARGS=--no-rss tests/run-all.sh build-asan unit golden schema hostile
 
 # Unit and golden tests under valgrind memcheck: any error or leak fails.
 test-valgrind: $(BUILD)/kleym-fn $(BUILD)/test_units

@@ -3,12 +3,14 @@
 # tools. Each part reports "part: N passed, N failed" (cmocka's own summary
 # for the unit part); this script adds them up and closes with one
 # "N passed, N failed" line.
-# Usage: tests/run-all.sh BUILD_DIR [parts...]   (parts: unit golden schema e2e)
+# Usage: tests/run-all.sh BUILD_DIR [parts...]
+#        (parts: unit golden schema hostile e2e; default all)
+# HOSTILE_ARGS (optional) is passed to tests/hostile.py, e.g. --no-rss.
 # RUNNER (optional) prefixes every run of the binaries, e.g. valgrind.
 set -u
 build=$1
 shift
-parts=${*:-unit golden schema e2e}
+parts=${*:-unit golden schema hostile e2e}
 here=$(cd "$(dirname "$0")" && pwd)
 runner=${RUNNER:-}
 total_pass=0 total_fail=0
@@ -49,6 +51,9 @@ for part in $parts; do
     schema)
         ${PYTHON:-python3} "$here/validate_output.py" > "$log" 2>&1
         cat "$log"; tally schema ;;
+    hostile)
+        ${PYTHON:-python3} "$here/hostile.py" "$build/kleym-fn" ${HOSTILE_ARGS:-} > "$log" 2>&1
+        cat "$log"; tally hostile ;;
     e2e)
         "$here/e2e.sh" "$build/kleym-fn" > "$log" 2>&1
         cat "$log"; tally e2e ;;
