@@ -190,6 +190,21 @@ static void note_end(reader *r, uint32_t end)
         r->last_end = end;
 }
 
+/* A scalar's text ends its node, or, when the scalar is empty (no mark),
+ * its tag or anchor does: `key: !tag` may even put it on a later line. */
+static void note_scalar_end(reader *r, struct fy_event *e)
+{
+    uint32_t s, en;
+    scalar_span(e, &s, &en);
+    note_end(r, en);
+    if (fy_event_start_mark(e))
+        return;
+    struct fy_token *props[2] = {e->scalar.tag, e->scalar.anchor};
+    for (int i = 0; i < 2; i++)
+        if (props[i])
+            note_end(r, mark_pos(fy_token_end_mark(props[i])));
+}
+
 static bool is_flow_end(struct fy_event *e)
 {
     return mark_pos(fy_event_end_mark(e)) > mark_pos(fy_event_start_mark(e));
@@ -734,6 +749,15 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
             return -1;
         kf_item *it = sink_item(r, sink);
         uint8_t layout = 0;
+        struct fy_token *tag = e->type == FYET_MAPPING_START ? e->mapping_start.tag
+                               : e->type == FYET_SCALAR ? e->scalar.tag : NULL;
+        bool followed = is_map && !tag && !f->pend_tagged;
+        /* A layout is recorded only for an untagged value under an untagged
+         * key: what the function does not read, it must never edit. */
+        if (tag || f->pend_tagged) {
+            skip_value(r, f, e);
+            return 0;
+        }
         if (f->pend_node == N_METADATA && (f->node == N_ITEM || f->node == N_DOC)) {
             kf_itemlayout *l = item_layout(r, it);
             if (!l)
@@ -744,7 +768,7 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
             layout = 2;
             layout_open(r, f, &r->in->layouts[it->layout - 1].ann, e);
         }
-        if (!is_map || e->mapping_start.tag || f->pend_tagged) {
+        if (!followed) {
             skip_value(r, f, e);
             return 0;
         }
@@ -1016,12 +1040,9 @@ static int read_event(reader *r, struct fy_event *e)
             if (--r->skip_depth == 0 && r->depth > 0)
                 value_done(r, &r->stack[r->depth - 1]);
             return 0;
-        case FYET_SCALAR: {
-            uint32_t s, en;
-            scalar_span(e, &s, &en);
-            note_end(r, en);
+        case FYET_SCALAR:
+            note_scalar_end(r, e);
             return 0;
-        }
         case FYET_ALIAS:
             note_end(r, mark_pos(fy_event_end_mark(e)));
             return 0;
@@ -1043,13 +1064,12 @@ static int read_event(reader *r, struct fy_event *e)
     case FYET_MAPPING_START:
     case FYET_SEQUENCE_START: {
         if (e->type == FYET_SCALAR) {
-            uint32_t s, en;
-            scalar_span(e, &s, &en);
-            note_end(r, en);
-            /* An empty value has no mark: its pair ends after the ':'. */
+            /* An empty value has no mark: its pair ends after the ':', or
+             * after its tag or anchor. */
             frame *f = r->depth ? &r->stack[r->depth - 1] : NULL;
             if (!fy_event_start_mark(e) && f && f->is_map && !f->want_key)
                 note_end(r, after_colon(r, f->key_end));
+            note_scalar_end(r, e);
         } else if (e->type == FYET_ALIAS) {
             note_end(r, mark_pos(fy_event_end_mark(e)));
         }
