@@ -231,7 +231,7 @@ static void test_emit_roundtrip(void **state)
         "plain", "", "yes", "on", "null", "~", "123", "0x1F", "1e3", "-x",
         "a: b", "a #b", "#x", "\"q\"", "back\\slash", "tab\there",
         "line\nbreak", "cr\rlf", "\x01\x1f\x7f", "caf\xc3\xa9",
-        "nel\xc2\x85", "ls\xe2\x80\xa8ps\xe2\x80\xa9", "\xef\xbb\xbf" "bom",
+        "nel\xc2\x85", "ls\xe2\x80\xa8ps\xe2\x80\xa9", ("\xef\xbb\xbf" "bom"),
         "c1\xc2\x9b", "emoji \xf0\x9f\x99\x82", "{{ .PodMeta.Name }}",
         "[a]", "*alias", "&anchor", "!tag", "%dir", "@at", "`tick", " lead",
         "trail ", "k8s:ns:llm-d", "spiffe://td/ns/a/pool/b", "/abs",
