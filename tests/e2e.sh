@@ -84,5 +84,31 @@ else
     bad "kustomize-missing ($kustomize; run make deps)"
 fi
 
+# --- tools on PATH, as a CMP sidecar or a CI job has them ---------------------
+toolbin=$tmp/toolbin
+mkdir -p "$toolbin"
+ln -sf "$bin" "$toolbin/kleym-fn"
+ln -sf "$kustomize" "$toolbin/kustomize"
+
+# --- Argo CD: the plugin's own init and generate commands ---------------------
+cmp=$root/examples/argocd-cmp
+cp -r "$cmp/app" "$tmp/cmp-app"
+check argocd-cmp-generate bash -c "PATH='$toolbin':\$PATH ${PYTHON:-python3} '$root/tests/run_cmp.py' '$cmp/plugin.yaml' '$tmp/cmp-app' > '$tmp/cmp.yaml'"
+check argocd-cmp-matches-committed diff "$cmp/expected-manifests.yaml" "$tmp/cmp.yaml"
+check argocd-cmp-no-binding bash -c "! grep -q 'kind: InferenceIdentityBinding' '$tmp/cmp.yaml'"
+check argocd-cmp-output-valid ${PYTHON:-python3} "$root/tests/validate_output.py" "$tmp/cmp.yaml"
+
+# --- Flux: the CI pre-render script -------------------------------------------
+flux=$root/examples/flux
+check flux-render bash -c "PATH='$toolbin':\$PATH '$flux/render.sh' '$flux/source' '$tmp/flux-out'"
+check flux-matches-committed diff "$flux/rendered/manifests.yaml" "$tmp/flux-out/manifests.yaml"
+check flux-no-binding bash -c "! grep -q 'kind: InferenceIdentityBinding' '$tmp/flux-out/manifests.yaml'"
+check flux-output-valid ${PYTHON:-python3} "$root/tests/validate_output.py" "$tmp/flux-out/manifests.yaml"
+cp -r "$flux/source" "$tmp/flux-bad"
+sed -i '/trustDomain/d' "$tmp/flux-bad/kleym-generator.yaml"
+cp "$tmp/flux-out/manifests.yaml" "$tmp/flux-before.yaml"
+check flux-failing-render-fails bash -c "! PATH='$toolbin':\$PATH '$flux/render.sh' '$tmp/flux-bad' '$tmp/flux-out' 2>/dev/null"
+check flux-failing-render-keeps-output diff "$tmp/flux-before.yaml" "$tmp/flux-out/manifests.yaml"
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
