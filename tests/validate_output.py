@@ -24,7 +24,10 @@ def documents(path):
     if not data.strip():
         return []
     if path.endswith(".json") or data.lstrip()[:1] == b"{":
-        return [json.loads(data)]
+        try:
+            return [json.loads(data)]
+        except ValueError:
+            pass  # YAML flow style that is not JSON
     return [d for d in yaml.safe_load_all(data) if d is not None]
 
 def items_of(doc):
@@ -36,7 +39,13 @@ def main():
     files = sys.argv[1:] or sorted(glob.glob(os.path.join(here, "cases", "*", "expected.out")))
     s = schema()
     passed = failed = checked = 0
+    skipped = 0
     for path in files:
+        # A case whose input only a YAML 1.2 reader such as libfyaml takes
+        # (PyYAML is YAML 1.1) says so, and why, in a file named pyyaml-skip.
+        if os.path.exists(os.path.join(os.path.dirname(path), "pyyaml-skip")):
+            skipped += 1
+            continue
         try:
             for doc in documents(path):
                 for item in items_of(doc):
@@ -52,7 +61,7 @@ def main():
         except Exception as e:  # noqa: BLE001 - report any failure
             failed += 1
             print(f"FAIL schema/{os.path.relpath(path, here)}: {e}")
-    print(f"schema: {checked} ClusterSPIFFEIDs checked")
+    print(f"schema: {checked} ClusterSPIFFEIDs checked, {skipped} outputs skipped (pyyaml-skip)")
     print(f"schema: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
