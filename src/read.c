@@ -172,7 +172,8 @@ static int mark_col(struct fy_event *e)
 }
 
 /* Byte span of a scalar event, quotes included. */
-static void scalar_span(struct fy_event *e, uint32_t *start, uint32_t *end)
+static void scalar_span(const reader *r, struct fy_event *e, uint32_t *start,
+                        uint32_t *end)
 {
     *start = mark_pos(fy_event_start_mark(e));
     *end = mark_pos(fy_event_end_mark(e));
@@ -181,6 +182,14 @@ static void scalar_span(struct fy_event *e, uint32_t *start, uint32_t *end)
         if (*start > 0)
             (*start)--;
         (*end)++;
+    } else if (st == FYSS_LITERAL || st == FYSS_FOLDED) {
+        /* A block scalar's end mark is the next token, past the next
+         * line's indentation: it really ends at that line's start. */
+        uint32_t p = *end;
+        while (p > 0 && r->buf[p - 1] == ' ')
+            p--;
+        if (p == 0 || r->buf[p - 1] == '\n')
+            *end = p;
     }
 }
 
@@ -195,7 +204,7 @@ static void note_end(reader *r, uint32_t end)
 static void note_scalar_end(reader *r, struct fy_event *e)
 {
     uint32_t s, en;
-    scalar_span(e, &s, &en);
+    scalar_span(r, e, &s, &en);
     note_end(r, en);
     if (fy_event_start_mark(e))
         return;
@@ -617,7 +626,7 @@ static void layout_open(reader *r, frame *parent, kf_maplayout *l,
         const char *t = fy_token_get_text(e->scalar.value, &n);
         l->type = scalar_type(e, t ? t : "", n);
         uint32_t s, en;
-        scalar_span(e, &s, &en);
+        scalar_span(r, e, &s, &en);
         if (n > 0) {
             l->null_start = s;
             l->null_end = en;
@@ -695,7 +704,7 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
     if (!k)
         k = "", n = 0;
     uint32_t s, en;
-    scalar_span(e, &s, &en);
+    scalar_span(r, e, &s, &en);
     f->key_start = s;
     f->key_end = en;
     note_end(r, en);
@@ -1094,7 +1103,7 @@ static int on_event(reader *r, struct fy_event *e)
         return -1;
     uint32_t start, end = 0;
     if (e->type == FYET_SCALAR)
-        scalar_span(e, &start, &end);
+        scalar_span(r, e, &start, &end);
     else if (e->type == FYET_ALIAS)
         end = mark_pos(fy_event_end_mark(e));
     int line = 0, col = 0;

@@ -24,10 +24,12 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
         return;
     if (lv->want_key) {
         lv->want_key = 0;
-        lv->check = m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
-                    colon_follows(buf, len, node_end);
-        if (lv->check)
-            lv->key_line = (uint32_t)m->line;
+        /* An empty key has no mark; its ':' sits at the mapping's column,
+         * so a value at or left of that column is on a later line. */
+        lv->check = (!m && e->type == FYET_SCALAR) ||
+                    (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
+                     colon_follows(buf, len, node_end));
+        lv->key_line = m ? (uint32_t)m->line : 0;
         return;
     }
     lv->want_key = 1;
