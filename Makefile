@@ -19,7 +19,7 @@ LIB_SRCS := src/buf.c src/scalar.c src/strict.c src/read.c src/view.c src/config
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard include/*.h)
 
-.PHONY: all deps demo test unit golden clean fuzz bench static
+.PHONY: all deps demo test unit golden clean fuzz bench static render-examples
 
 all: $(BUILD)/kleym-fn
 
@@ -144,3 +144,12 @@ $(BUILD)/parse_only: bench/parse_only.c | $(BUILD)
 bench: $(BUILD)/kleym-fn $(BUILD)/parse_only
 	$(PYTHON) bench/bench.py --fn $(BUILD)/kleym-fn --parse-only $(BUILD)/parse_only \
 	    --gen $(SHARED)/bench/gen-resourcelist.py --work $(BUILD)/bench --sizes $(BENCH_SIZES)
+
+# ---- examples -------------------------------------------------------------
+
+# Render every kpt example in place (kpt runs here, where exec: build/kleym-fn
+# resolves). examples/errors fails on purpose and is left out.
+KPT_EXAMPLES := $(filter-out examples/errors,$(patsubst %/Kptfile,%,$(wildcard examples/*/Kptfile)))
+
+render-examples: build/kleym-fn
+	@for d in $(KPT_EXAMPLES); do kpt fn render --allow-exec $$d || exit 1; done
