@@ -19,7 +19,7 @@ LIB_SRCS := src/buf.c src/scalar.c src/strict.c src/read.c src/view.c src/config
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard include/*.h)
 
-.PHONY: all deps demo test unit golden clean fuzz bench static render-examples
+.PHONY: all deps demo test unit golden clean fuzz bench static image render-examples
 
 all: $(BUILD)/kleym-fn
 
@@ -82,8 +82,8 @@ export KUSTOMIZE
 $(BUILD)/test_units: tests/unit/test_units.c $(BUILD)/libkleym.a
 	$(CC) $(KF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-test: $(BUILD)/kleym-fn $(BUILD)/test_units
-	tests/run-all.sh $(BUILD)
+test: $(BUILD)/kleym-fn $(BUILD)/test_units static
+	STATIC_BIN=$(CURDIR)/build-static/kleym-fn tests/run-all.sh $(BUILD)
 
 golden: $(BUILD)/kleym-fn
 	tests/golden.sh $(BUILD)/kleym-fn
@@ -144,6 +144,22 @@ $(BUILD)/parse_only: bench/parse_only.c | $(BUILD)
 bench: $(BUILD)/kleym-fn $(BUILD)/parse_only
 	$(PYTHON) bench/bench.py --fn $(BUILD)/kleym-fn --parse-only $(BUILD)/parse_only \
 	    --gen $(SHARED)/bench/gen-resourcelist.py --work $(BUILD)/bench --sizes $(BENCH_SIZES)
+
+# ---- packaging ------------------------------------------------------------
+
+# A fully static binary (glibc, libfyaml and nettle linked in), what the
+# container image ships. make image builds fn/Containerfile with podman or
+# docker (not available on every build machine: the suite checks the static
+# binary itself).
+static:
+	$(MAKE) BUILD=build-static CFLAGS="-O2" LDFLAGS="-static -s" build-static/kleym-fn
+
+CONTAINER ?= $(shell command -v podman || command -v docker)
+IMAGE ?= kleym-fn:$(shell sed -n 's/^#define KLEYM_VERSION "\(.*\)"/\1/p' include/kleym.h)
+
+image:
+	$(CONTAINER) build -f fn/Containerfile -t $(IMAGE) \
+	    --build-arg REVISION=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown) .
 
 # ---- examples -------------------------------------------------------------
 

@@ -101,6 +101,19 @@ else
     bad "kustomize-missing ($kustomize; run make deps)"
 fi
 
+# --- the static binary the container image ships (make static) ---------------
+if [ -n "${STATIC_BIN:-}" ]; then
+    check static-is-static bash -c "file '$STATIC_BIN' | grep -q 'statically linked'"
+    check static-no-dynamic-loader bash -c "! ldd '$STATIC_BIN' 2>/dev/null | grep -q '=>'"
+    sp=$(pkg "$root/examples/basic")
+    sed -i "s#exec: .*kleym-fn#exec: $STATIC_BIN#" "$sp/Kptfile"
+    check static-renders render "$sp"
+    sed -i "s#exec: .*kleym-fn#exec: build/kleym-fn#" "$sp/Kptfile"
+    check static-matches-committed diff -r "$root/examples/basic" "$sp"
+else
+    echo "e2e: STATIC_BIN not set; static binary checks skipped (make test sets it)"
+fi
+
 # --- tools on PATH, as a CMP sidecar or a CI job has them ---------------------
 toolbin=$tmp/toolbin
 mkdir -p "$toolbin"
