@@ -199,8 +199,32 @@ static void note_end(reader *r, uint32_t end)
         r->last_end = end;
 }
 
-/* A scalar's text ends its node, or, when the scalar is empty (no mark),
- * its tag or anchor does: `key: !tag` may even put it on a later line. */
+/* An empty key has no mark: it is where its ':' is, the first thing after
+ * the content read so far (past blanks, comments and an explicit '?'). */
+static uint32_t empty_key_colon(const reader *r)
+{
+    uint32_t p = r->last_end;
+    bool question = false;
+    while (p < r->len) {
+        char c = r->buf[p];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            p++;
+        } else if (c == '#') {
+            while (p < r->len && r->buf[p] != '\n')
+                p++;
+        } else if (c == '?' && !question) {
+            question = true;
+            p++;
+        } else {
+            return c == ':' ? p : r->last_end;
+        }
+    }
+    return r->last_end;
+}
+
+/* A scalar's text ends its node. An empty scalar has no mark: an empty
+ * key or value ends after its ':', or after its tag or anchor (which
+ * `key: !tag` may even put on a later line). */
 static void note_scalar_end(reader *r, struct fy_event *e)
 {
     uint32_t s, en;
@@ -208,6 +232,9 @@ static void note_scalar_end(reader *r, struct fy_event *e)
     note_end(r, en);
     if (fy_event_start_mark(e))
         return;
+    uint32_t colon = empty_key_colon(r);
+    if (colon < r->len && r->buf[colon] == ':')
+        note_end(r, colon + 1);
     struct fy_token *props[2] = {e->scalar.tag, e->scalar.anchor};
     for (int i = 0; i < 2; i++)
         if (props[i])
@@ -705,6 +732,8 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
         k = "", n = 0;
     uint32_t s, en;
     scalar_span(r, e, &s, &en);
+    if (!fy_event_start_mark(e))
+        s = en = empty_key_colon(r);
     f->key_start = s;
     f->key_end = en;
     note_end(r, en);
@@ -1073,11 +1102,6 @@ static int read_event(reader *r, struct fy_event *e)
     case FYET_MAPPING_START:
     case FYET_SEQUENCE_START: {
         if (e->type == FYET_SCALAR) {
-            /* An empty value has no mark: its pair ends after the ':', or
-             * after its tag or anchor. */
-            frame *f = r->depth ? &r->stack[r->depth - 1] : NULL;
-            if (!fy_event_start_mark(e) && f && f->is_map && !f->want_key)
-                note_end(r, after_colon(r, f->key_end));
             note_scalar_end(r, e);
         } else if (e->type == FYET_ALIAS) {
             note_end(r, mark_pos(fy_event_end_mark(e)));

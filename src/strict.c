@@ -40,14 +40,38 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
                   (e->type == FYET_SCALAR &&
                    (fy_token_scalar_style(e->scalar.value) == FYSS_LITERAL ||
                     fy_token_scalar_style(e->scalar.value) == FYSS_FOLDED));
-    if (!lv->check || !m || exempt || (uint32_t)m->line <= lv->key_line)
+    if (!lv->check || !m || exempt)
         return;
-    /* A quoted scalar's mark is past its opening quote. */
-    uint32_t vcol = (uint32_t)m->column;
+    /* A quoted scalar's mark is past its opening quote; a node with an
+     * anchor or tag starts at the first of them. */
+    uint32_t vline = (uint32_t)m->line, vcol = (uint32_t)m->column;
     if (e->type == FYET_SCALAR && vcol > 0 &&
         (fy_token_scalar_style(e->scalar.value) == FYSS_SINGLE_QUOTED ||
          fy_token_scalar_style(e->scalar.value) == FYSS_DOUBLE_QUOTED))
         vcol--;
+    struct fy_token *props[2] = {NULL, NULL};
+    if (e->type == FYET_SCALAR)
+        props[0] = e->scalar.anchor, props[1] = e->scalar.tag;
+    else if (e->type == FYET_MAPPING_START)
+        props[0] = e->mapping_start.anchor, props[1] = e->mapping_start.tag;
+    else if (e->type == FYET_SEQUENCE_START)
+        props[0] = e->sequence_start.anchor, props[1] = e->sequence_start.tag;
+    for (int i = 0; i < 2; i++) {
+        const struct fy_mark *pm = props[i] ? fy_token_start_mark(props[i]) : NULL;
+        if (!pm || (uint32_t)pm->line != vline)
+            continue;
+        /* The mark may be past the '&' or '!': walk back to the token's
+         * first byte. */
+        uint32_t pcol = (uint32_t)pm->column;
+        for (size_t at = pm->input_pos; at > 0 && pcol > 0 &&
+                                        buf[at - 1] != ' ' && buf[at - 1] != '\t';
+             at--)
+            pcol--;
+        if (pcol < vcol)
+            vcol = pcol;
+    }
+    if (vline <= lv->key_line)
+        return;
     if (vcol <= lv->key_col) {
         *line = m->line + 1;
         *col = (int)vcol + 1;
