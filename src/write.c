@@ -115,6 +115,13 @@ static void list_edit(writer *w, uint32_t pos, const kf_write_list *list,
     edit_begin(w, pos, pos);
 }
 
+/* Before a value inserted where a key has none: after `key:` a space, after
+ * a bare flow key (`{annotations, ...}`) the colon too. */
+static void value_lead(writer *w, uint32_t pos)
+{
+    puts_(w, pos > 0 && w->in->buf[pos - 1] == ':' ? " " : ": ");
+}
+
 /* ---- the local-config annotation ---------------------------------------- */
 
 static void mark_local(writer *w, const kf_item *it)
@@ -139,7 +146,7 @@ static void mark_local(writer *w, const kf_item *it)
                 edit_begin(w, a->null_start, a->null_end);
             else {
                 edit_begin(w, a->colon, a->colon);
-                puts_(w, " ");
+                value_lead(w, a->colon);
             }
             puts_(w, "{" LOCAL_JSON "}");
         }
@@ -254,7 +261,7 @@ static void append_items(writer *w, bool any_kept, const kf_write_list *gen)
             edit_begin(w, p->value_start, p->value_end);
         else {
             edit_begin(w, p->colon, p->colon);
-            puts_(w, " ");
+            value_lead(w, p->colon);
         }
         puts_(w, "[");
         list_edit(w, p->colon, gen, LIST_JSON, 0, false);
