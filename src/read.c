@@ -1202,15 +1202,23 @@ static int check_encoding(reader *r)
     return fail(r, line, (int)(i - line_start_at + 1), what, "");
 }
 
-static void parser_error(reader *r)
+/* Report the parser's first error. Returns whether the parser may be
+ * destroyed: after "cannot use tab for indentation of block entry",
+ * libfyaml 0.7.12 (Debian 12) leaves a freed entry on its indent or simple
+ * key list and fy_parser_destroy() crashes (upstream libfyaml issue #57,
+ * fixed after 0.7.12). That parser is deliberately leaked: fatal input ends
+ * the run anyway, and a leak is better than a crash. */
+static bool parser_error(reader *r)
 {
     struct fy_diag *diag = fy_parser_get_diag(r->parser);
     void *iter = NULL;
     struct fy_diag_error *err = diag ? fy_diag_errors_iterate(diag, &iter) : NULL;
-    if (err)
-        fail(r, err->line, err->column, "invalid YAML: %s", err->msg); /* 1-based */
-    else
+    if (!err) {
         fail(r, 0, 0, "invalid YAML%s", "");
+        return true;
+    }
+    fail(r, err->line, err->column, "invalid YAML: %s", err->msg); /* 1-based */
+    return !strstr(err->msg, "cannot use tab for indentation");
 }
 
 int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
@@ -1263,11 +1271,13 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
         rc = on_event(&r, e);
         fy_parser_event_free(r.parser, e);
     }
+    bool destroy = true;
     if (rc == 0 && fy_parser_get_stream_error(r.parser)) {
-        parser_error(&r);
+        destroy = parser_error(&r);
         rc = -1;
     }
-    fy_parser_destroy(r.parser);
+    if (destroy)
+        fy_parser_destroy(r.parser);
     /* After a parse error libfyaml keeps a reference of its own on the
      * diag; destroy releases it whatever the count. */
     fy_diag_destroy(diag);

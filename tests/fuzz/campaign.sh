@@ -13,7 +13,7 @@ while :; do
     [ "$left" -gt 5 ] || break
     make -s fuzz FUZZ_SECONDS="$left" > build-fuzz/round.log 2>&1
     rounds=$((rounds + 1))
-    n=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' build-fuzz/round.log)
+    n=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' build-fuzz/round.log | tail -1)
     execs=$((execs + ${n:-0}))
     for c in build-fuzz/crash-* build-fuzz/timeout-* build-fuzz/oom-* build-fuzz/leak-*; do
         [ -e "$c" ] || continue
