@@ -1148,12 +1148,14 @@ static int check_encoding(reader *r)
     size_t n = r->len, i = 0;
     const char *what = NULL;
     while (i < n) {
-        /* Eight ASCII bytes without a NUL at a time: the common case. */
+        /* Eight ASCII bytes without a NUL or a CR at a time: the common
+         * case (a zero byte in w, or in w ^ CRs, sets its high bit). */
         if (i + 8 <= n) {
             uint64_t w;
             memcpy(&w, s + i, 8);
             const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-            if (((w | ((w - ones) & ~w)) & highs) == 0) {
+            const uint64_t crs = 0x0d0d0d0d0d0d0d0du, x = w ^ crs;
+            if (((w | ((w - ones) & ~w) | ((x - ones) & ~x)) & highs) == 0) {
                 i += 8;
                 continue;
             }
@@ -1164,6 +1166,13 @@ static int check_encoding(reader *r)
         if (c < 0x80) {
             if (c == 0) {
                 what = "NUL byte in input%s";
+                break;
+            }
+            /* YAML reads a lone CR as a line break; everything here that
+             * finds lines looks for LF. Refuse rather than misplace. */
+            if (c == '\r' && (i + 1 >= n || s[i + 1] != '\n')) {
+                what = "a carriage return without a line feed (a lone CR line "
+                       "break) is not supported%s";
                 break;
             }
             i++;
