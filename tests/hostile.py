@@ -85,7 +85,7 @@ def cases():
     yield ("nul-byte", (RL_HEAD + POOL).encode() + b"- a: b\x00c\n", 1, "empty",
            r"<stdin>:10:\d+: NUL byte")
     yield ("lone-cr", (RL_HEAD + POOL).encode() + b"- a: b\rc: d\n", 1, "empty",
-           r"<stdin>:10:5: a carriage return without a line feed")
+           r"<stdin>:10:7: a carriage return without a line feed")
     yield ("bom", b"\xef\xbb\xbf" + (RL_HEAD + POOL + binding("qwen3") + FC).encode(),
            0, "list", "")
     yield ("crlf", (RL_HEAD + POOL + binding("qwen3") + FC).replace("\n", "\r\n")
