@@ -65,6 +65,9 @@ typedef struct frame {
     uint8_t flow;
 } frame;
 
+#define KF_INTERN_SLOTS 256  /* pool_add(): slots for shared short strings */
+#define KF_INTERN_MAX 128    /* longest string shared */
+
 /* What an item's kind tells the reader, once its kind: is read. */
 enum kind_state {
     KIND_UNKNOWN,   /* no kind yet: capture everything */
@@ -83,6 +86,7 @@ typedef struct reader {
     frame *stack;
     size_t depth, stack_cap;
     kf_strict strict;     /* every event, skipped subtrees included */
+    kf_str intern[KF_INTERN_SLOTS]; /* latest short string per slot */
     size_t skip_depth;
     uint32_t last_end;    /* end of the latest scalar / flow collection */
 
@@ -273,16 +277,40 @@ static bool is_null_scalar(struct fy_event *e)
     return false;
 }
 
+/* Which intern slot a short string belongs to (FNV-1a). */
+static size_t intern_slot(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h % KF_INTERN_SLOTS;
+}
+
+/* Store s[0..n) in the string pool, NUL-terminated. Kinds, apiVersions,
+ * namespaces, annotation paths and label keys repeat from item to item: a
+ * short string equal to the one last stored in its slot is shared. A slot
+ * may point past a pool that was truncated since (an unrelated item gave
+ * its strings back), so it is used only when its bytes are still there. */
 static int pool_add(reader *r, const char *s, size_t n, kf_str *out)
 {
-    if (r->in->pool.len + n >= UINT32_MAX)
+    kf_buf *pool = &r->in->pool;
+    size_t slot = n <= KF_INTERN_MAX ? intern_slot(s, n) : KF_INTERN_SLOTS;
+    if (slot < KF_INTERN_SLOTS) {
+        kf_str c = r->intern[slot];
+        if (c.len == n && (size_t)c.off + n < pool->len &&
+            memcmp(pool->data + c.off, s, n) == 0 && pool->data[c.off + n] == '\0') {
+            *out = c;
+            return 0;
+        }
+    }
+    if (pool->len + n >= UINT32_MAX)
         return fail(r, 0, 0, "input holds too much text to index%s", "");
-    out->off = (uint32_t)r->in->pool.len;
+    out->off = (uint32_t)pool->len;
     out->len = (uint32_t)n;
-    /* every string is NUL-terminated in the pool */
-    if (kf_buf_append(&r->in->pool, s, n) < 0 ||
-        kf_buf_append(&r->in->pool, "", 1) < 0)
+    if (kf_buf_append(pool, s, n) < 0 || kf_buf_append(pool, "", 1) < 0)
         return fail_oom(r);
+    if (slot < KF_INTERN_SLOTS)
+        r->intern[slot] = *out;
     return 0;
 }
 
