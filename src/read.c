@@ -260,15 +260,45 @@ static uint8_t scalar_type(struct fy_event *e, const char *text, size_t n)
     return KF_V_STR;
 }
 
+/* A scalar's text. Most scalars are their input bytes (a one-line plain
+ * scalar, a quoted one without escapes or folding): those are taken from
+ * the buffer, which is far cheaper than libfyaml building the text. */
+static const char *scalar_text(const reader *r, struct fy_event *e, size_t *n)
+{
+    const struct fy_mark *m0 = fy_event_start_mark(e), *m1 = fy_event_end_mark(e);
+    enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
+    if (m0 && m1 && m1->input_pos >= m0->input_pos && m1->input_pos <= r->len) {
+        const char *t = r->buf + m0->input_pos;
+        size_t len = m1->input_pos - m0->input_pos;
+        const char *stop = st == FYSS_PLAIN           ? "\n\r"
+                           : st == FYSS_SINGLE_QUOTED ? "\n\r'"
+                           : st == FYSS_DOUBLE_QUOTED ? "\n\r\\\""
+                                                      : NULL;
+        bool direct = stop != NULL;
+        for (size_t i = 0; direct && i < len; i++)
+            direct = !strchr(stop, t[i]) || t[i] == '\0';
+        if (direct) {
+            *n = len;
+            return t;
+        }
+    }
+    const char *t = fy_token_get_text(e->scalar.value, n);
+    if (!t) {
+        *n = 0;
+        return "";
+    }
+    return t;
+}
+
 /* A plain, untagged scalar that YAML reads as null: empty, ~, null. */
-static bool is_null_scalar(struct fy_event *e)
+static bool is_null_scalar(const reader *r, struct fy_event *e)
 {
     if (e->type != FYET_SCALAR || e->scalar.tag ||
         fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN)
         return false;
     size_t n = 0;
-    const char *t = fy_token_get_text(e->scalar.value, &n);
-    if (!t || n == 0)
+    const char *t = scalar_text(r, e, &n);
+    if (n == 0)
         return true;
     static const char *const nulls[] = {"~", "null", "Null", "NULL"};
     for (size_t i = 0; i < sizeof nulls / sizeof *nulls; i++)
@@ -678,8 +708,8 @@ static void layout_open(reader *r, frame *parent, kf_maplayout *l,
         l->key_col = (uint32_t)mark_col(e);
     } else if (e->type == FYET_SCALAR) {
         size_t n = 0;
-        const char *t = fy_token_get_text(e->scalar.value, &n);
-        l->type = scalar_type(e, t ? t : "", n);
+        const char *t = scalar_text(r, e, &n);
+        l->type = scalar_type(e, t, n);
         uint32_t s, en;
         scalar_span(r, e, &s, &en);
         if (n > 0) {
@@ -708,9 +738,7 @@ static int record(reader *r, frame *f, struct fy_event *e, uint8_t id,
     switch (e->type) {
     case FYET_SCALAR: {
         size_t n = 0;
-        const char *t = fy_token_get_text(e->scalar.value, &n);
-        if (!t)
-            t = "", n = 0;
+        const char *t = scalar_text(r, e, &n);
         fld.type = scalar_type(e, t, n);
         if (pool_add(r, t, n, &fld.val) < 0)
             return -1;
@@ -755,9 +783,7 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
         return 0;
     }
     size_t n = 0;
-    const char *k = fy_token_get_text(e->scalar.value, &n);
-    if (!k)
-        k = "", n = 0;
+    const char *k = scalar_text(r, e, &n);
     uint32_t s, en;
     scalar_span(r, e, &s, &en);
     if (!fy_event_start_mark(e))
@@ -854,9 +880,9 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
         }
         if (e->type == FYET_SCALAR) {
             size_t n = 0;
-            const char *t = fy_token_get_text(e->scalar.value, &n);
-            p->value_type = scalar_type(e, t ? t : "", n);
-            if (!is_null_scalar(e))
+            const char *t = scalar_text(r, e, &n);
+            p->value_type = scalar_type(e, t, n);
+            if (!is_null_scalar(r, e))
                 r->items_not_seq = true;
             if (n == 0)
                 p->value_start = 0;
@@ -880,7 +906,7 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
             r->in->has_fc = true;
             return push(r, N_FC, S_FC, true, r->buf[start] == '{');
         }
-        if (is_null_scalar(e))
+        if (is_null_scalar(r, e))
             r->in->fc_null = true;
         else if (e->type == FYET_SCALAR)
             r->in->fc_type = KF_V_STR;
@@ -985,7 +1011,7 @@ static int doc_root(reader *r, struct fy_event *e)
                     "a ResourceList must be the only document in the input%s", "");
     if (e->type == FYET_SCALAR) {
         size_t n = 0;
-        fy_token_get_text(e->scalar.value, &n);
+        scalar_text(r, e, &n);
         if (n == 0 && !e->scalar.tag &&
             fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN) {
             r->doc_is_empty = true; /* a document holding only comments */
