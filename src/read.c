@@ -270,13 +270,12 @@ static const char *scalar_text(const reader *r, struct fy_event *e, size_t *n)
     if (m0 && m1 && m1->input_pos >= m0->input_pos && m1->input_pos <= r->len) {
         const char *t = r->buf + m0->input_pos;
         size_t len = m1->input_pos - m0->input_pos;
-        const char *stop = st == FYSS_PLAIN           ? "\n\r"
-                           : st == FYSS_SINGLE_QUOTED ? "\n\r'"
-                           : st == FYSS_DOUBLE_QUOTED ? "\n\r\\\""
-                                                      : NULL;
-        bool direct = stop != NULL;
+        /* Line breaks fold; '' and backslash escapes decode. */
+        char esc = st == FYSS_SINGLE_QUOTED ? '\'' : st == FYSS_DOUBLE_QUOTED ? '\\' : '\n';
+        bool direct = st == FYSS_PLAIN || st == FYSS_SINGLE_QUOTED ||
+                      st == FYSS_DOUBLE_QUOTED;
         for (size_t i = 0; direct && i < len; i++)
-            direct = !strchr(stop, t[i]) || t[i] == '\0';
+            direct = t[i] != '\n' && t[i] != '\r' && t[i] != esc;
         if (direct) {
             *n = len;
             return t;
