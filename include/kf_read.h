@@ -171,6 +171,25 @@ static inline const char *kf_input_str(const kf_input *in, kf_str s)
     return in->pool.data ? in->pool.data + s.off : "";
 }
 
+/* First byte of the line holding buf[pos]. */
+static inline uint32_t kf_line_start(const char *buf, uint32_t pos)
+{
+    while (pos > 0 && buf[pos - 1] != '\n')
+        pos--;
+    return pos;
+}
+
+/* First byte of the line after the one holding pos-1: where a line that
+ * follows content ending at pos may be inserted (len at the end). */
+static inline uint32_t kf_line_after(const char *buf, size_t len, uint32_t pos)
+{
+    if (pos > 0 && buf[pos - 1] == '\n')
+        return pos;
+    while (pos < len && buf[pos] != '\n')
+        pos++;
+    return pos < len ? pos + 1 : (uint32_t)len;
+}
+
 /* The item's metadata layout, or NULL when none was kept. */
 static inline const kf_itemlayout *kf_item_layout(const kf_input *in,
                                                   const kf_item *it)

@@ -129,23 +129,6 @@ static int fail_oom(reader *r)
     return fail(r, 0, 0, "out of memory%s", "");
 }
 
-static uint32_t line_start(const reader *r, uint32_t pos)
-{
-    while (pos > 0 && r->buf[pos - 1] != '\n')
-        pos--;
-    return pos;
-}
-
-/* First byte of the line after the one holding pos-1: where a line that
- * follows content ending at pos may be inserted. */
-static uint32_t line_after(const reader *r, uint32_t pos)
-{
-    if (pos > 0 && r->buf[pos - 1] == '\n')
-        return pos;
-    while (pos < r->len && r->buf[pos] != '\n')
-        pos++;
-    return pos < r->len ? pos + 1 : (uint32_t)r->len;
-}
 
 /* Just past the ':' that follows a key ending at pos on the same line, or
  * pos itself when there is none (`{a, b}`, an explicit `? key`). */
@@ -670,7 +653,7 @@ static int begin_item(reader *r, struct fy_event *e, frame *seq)
             return fail(r, (int)it->line, (int)it->col,
                         "cannot find the '-' of this item (a comment between "
                         "'-' and the item is not supported)%s", "");
-        it->slot_start = line_start(r, dash);
+        it->slot_start = kf_line_start(r->buf, dash);
         if (in->nitems > 0)
             in->items[in->nitems - 1].slot_end = it->slot_start;
     }
@@ -967,7 +950,7 @@ static int on_end(reader *r, struct fy_event *e)
     case N_ITEMS:
         if (!f.flow && in->nitems > 0) {
             kf_item *last = &in->items[in->nitems - 1];
-            last->slot_end = line_after(r, last->end);
+            last->slot_end = kf_line_after(r->buf, r->len, last->end);
         }
         break;
     default:
@@ -1028,7 +1011,7 @@ static int doc_root(reader *r, struct fy_event *e)
     it->line = (uint32_t)line;
     it->col = (uint32_t)col;
     if (r->doc_implicit && r->doc_index > 0 && r->doc_start == 0)
-        r->doc_start = line_start(r, start);
+        r->doc_start = kf_line_start(r->buf, start);
     it->slot_start = r->doc_start;
     r->in->root_col = (uint32_t)mark_col(e);
     r->doc_has_root = true;

@@ -37,21 +37,6 @@ typedef struct writer {
     int failed;
 } writer;
 
-static uint32_t line_start(const kf_input *in, uint32_t pos)
-{
-    while (pos > 0 && in->buf[pos - 1] != '\n')
-        pos--;
-    return pos;
-}
-
-static uint32_t line_after(const kf_input *in, uint32_t pos)
-{
-    if (pos > 0 && in->buf[pos - 1] == '\n')
-        return pos;
-    while (pos < in->len && in->buf[pos] != '\n')
-        pos++;
-    return pos < in->len ? pos + 1 : (uint32_t)in->len;
-}
 
 /* Begin an edit replacing [pos, end); its text is what is appended to
  * w->text until the next edit begins. */
@@ -137,7 +122,7 @@ static void mark_local(writer *w, const kf_item *it)
             if (!a->empty)
                 puts_(w, ", ");
         } else if (a->type == KF_V_MAP) {
-            uint32_t at = line_start(w->in, a->first_key);
+            uint32_t at = kf_line_start(w->in->buf, a->first_key);
             edit_begin(w, at, at);
             spaces(w, a->key_col);
             puts_(w, LOCAL_KEY ": \"true\"\n");
@@ -161,7 +146,7 @@ static void mark_local(writer *w, const kf_item *it)
             puts_(w, ", ");
         puts_(w, "\"annotations\": {" LOCAL_JSON "}");
     } else {
-        uint32_t at = line_after(w->in, m->content_end);
+        uint32_t at = kf_line_after(w->in->buf, w->in->len, m->content_end);
         edit_begin(w, at, at);
         newline_if_needed(w, at);
         spaces(w, m->key_col);
@@ -218,7 +203,7 @@ static void append_root_list(writer *w, const char *key,
         puts_(w, "]");
         return;
     }
-    uint32_t at = line_after(in, in->root_end);
+    uint32_t at = kf_line_after(in->buf, in->len, in->root_end);
     edit_begin(w, at, at);
     newline_if_needed(w, at);
     spaces(w, in->root_col);
@@ -252,7 +237,7 @@ static void append_items(writer *w, bool any_kept, const kf_write_list *gen)
         uint32_t at = in->nitems ? in->items[in->nitems - 1].end : p->value_start + 1;
         list_edit(w, at, gen, LIST_JSON, 0, any_kept);
     } else if (p->present && p->value_type == KF_V_SEQ) {
-        uint32_t at = line_after(in, in->items[in->nitems - 1].end);
+        uint32_t at = kf_line_after(in->buf, in->len, in->items[in->nitems - 1].end);
         edit_begin(w, at, at);
         newline_if_needed(w, at);
         list_edit(w, at, gen, LIST_BLOCK, p->col, false);
@@ -277,7 +262,7 @@ static void replace_results(writer *w, const kf_write_list *res)
     const kf_pairlayout *p = &in->results_pair;
     if (p->present) {
         if (!in->root_flow)
-            edit_begin(w, line_start(in, p->key_start), line_after(in, p->value_end));
+            edit_begin(w, kf_line_start(in->buf, p->key_start), kf_line_after(in->buf, in->len, p->value_end));
         else if (p->prev_end)
             edit_begin(w, p->prev_end, p->value_end);
         else if (p->next_start)
