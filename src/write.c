@@ -107,6 +107,14 @@ static void value_lead(writer *w, uint32_t pos)
     puts_(w, pos > 0 && w->in->buf[pos - 1] == ':' ? " " : ": ");
 }
 
+/* The ", " that separates an entry inserted at pos from the flow content
+ * before it. After a bare ':' (an empty value, `{a:}`) a space first: `a:,`
+ * would make the ':' part of a plain key. */
+static const char *flow_comma(const kf_input *in, uint32_t pos)
+{
+    return pos > 0 && in->buf[pos - 1] == ':' ? " , " : ", ";
+}
+
 /* ---- the local-config annotation ---------------------------------------- */
 
 static void mark_local(writer *w, const kf_item *it)
@@ -143,7 +151,7 @@ static void mark_local(writer *w, const kf_item *it)
         uint32_t at = m->empty ? m->start + 1 : m->content_end;
         edit_begin(w, at, at);
         if (!m->empty)
-            puts_(w, ", ");
+            puts_(w, flow_comma(w->in, at));
         puts_(w, "\"annotations\": {" LOCAL_JSON "}");
     } else {
         uint32_t at = kf_line_after(w->in->buf, w->in->len, m->content_end);
@@ -190,13 +198,16 @@ static void drop_items(writer *w, const kf_plan *plan, bool *any_kept)
 /* ---- ResourceList parts --------------------------------------------------- */
 
 /* Add `key: [list...]` at the end of the ResourceList mapping. */
+/* `after`: where the content that will precede the insertion ends (the
+ * root's end, or the start of a removed last pair). */
 static void append_root_list(writer *w, const char *key,
-                             const kf_write_list *list)
+                             const kf_write_list *list, uint32_t after)
 {
     const kf_input *in = w->in;
     if (in->root_flow) {
         edit_begin(w, in->root_end, in->root_end);
-        puts_(w, ", \"");
+        puts_(w, flow_comma(in, after));
+        puts_(w, "\"");
         puts_(w, key);
         puts_(w, "\": [");
         list_edit(w, in->root_end, list, LIST_JSON, 0, false);
@@ -252,7 +263,7 @@ static void append_items(writer *w, bool any_kept, const kf_write_list *gen)
         list_edit(w, p->colon, gen, LIST_JSON, 0, false);
         puts_(w, "]");
     } else {
-        append_root_list(w, "items", gen);
+        append_root_list(w, "items", gen, in->root_end);
     }
 }
 
@@ -270,8 +281,13 @@ static void replace_results(writer *w, const kf_write_list *res)
         else
             edit_begin(w, p->key_start, p->value_end);
     }
+    /* Old results that were the last pair: what precedes the new ones is
+     * what preceded the old. */
+    uint32_t after = in->root_end;
+    if (p->present && in->root_flow && p->prev_end && p->value_end >= in->root_end)
+        after = p->prev_end;
     if (res->n > 0)
-        append_root_list(w, "results", res);
+        append_root_list(w, "results", res, after);
 }
 
 static void append_documents(writer *w, const kf_write_list *gen)
@@ -316,7 +332,9 @@ static int lay_out(writer *w, const edit *e, size_t i)
     b->len = 0;
     switch (e->style) {
     case LIST_JSON:
-        if ((i > 0 || e->lead_comma) && kf_buf_append(b, ", ", 2) < 0)
+        if (i > 0 && kf_buf_append(b, ", ", 2) < 0)
+            return -1;
+        if (i == 0 && e->lead_comma && kf_buf_puts(b, flow_comma(w->in, e->pos)) < 0)
             return -1;
         return kf_buf_append(b, s, n);
     case LIST_DOCS:
