@@ -33,6 +33,7 @@ typedef struct writer {
     size_t nedits, cap;
     kf_buf text;
     kf_buf item, line;   /* apply(): one rendered mapping, laid out */
+    char last;           /* apply(): the last byte written, 0 before any */
     bool crlf;
     int failed;
 } writer;
@@ -312,6 +313,8 @@ static int cmp_edit(const void *pa, const void *pb)
 
 static int emit_text(writer *w, FILE *out, const char *s, size_t n)
 {
+    if (n > 0)
+        w->last = s[n - 1];
     if (!w->crlf)
         return fwrite(s, 1, n, out) == n ? 0 : -1;
     for (size_t i = 0; i < n; i++) {
@@ -374,6 +377,21 @@ static int write_list(writer *w, const edit *e, FILE *out, bool *oom)
     return 0;
 }
 
+/* Copy input[from, to). libfyaml reads a '#' right after a value as a
+ * comment; once an edit puts something else before it, a '#' must be
+ * preceded by a space to stay one. */
+static int copy_input(writer *w, FILE *out, size_t from, size_t to)
+{
+    const char *buf = w->in->buf;
+    if (from >= to)
+        return 0;
+    if (buf[from] == '#' && w->last && !strchr(" \t\r\n", w->last) &&
+        fputc(' ', out) == EOF)
+        return -1;
+    w->last = buf[to - 1];
+    return fwrite(buf + from, 1, to - from, out) == to - from ? 0 : -1;
+}
+
 static int apply(writer *w, FILE *out, bool *oom)
 {
     const kf_input *in = w->in;
@@ -383,7 +401,7 @@ static int apply(writer *w, FILE *out, bool *oom)
     for (size_t i = 0; i < w->nedits; i++) {
         const edit *e = &w->edits[i];
         if (e->pos > cur) {
-            if (fwrite(in->buf + cur, 1, e->pos - cur, out) != e->pos - cur)
+            if (copy_input(w, out, cur, e->pos) < 0)
                 return -1;
             cur = e->pos;
         }
@@ -394,9 +412,7 @@ static int apply(writer *w, FILE *out, bool *oom)
         if (e->end > cur)
             cur = e->end;
     }
-    if (cur < in->len && fwrite(in->buf + cur, 1, in->len - cur, out) != in->len - cur)
-        return -1;
-    return 0;
+    return copy_input(w, out, cur, in->len);
 }
 
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
