@@ -15,11 +15,30 @@ void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
         snprintf(buf, cap, "<stdin>:%zu", ref->position);
 }
 
+/* A new result with the fields every result has; NULL: out of memory. */
+static kf_result *result_new(kf_results *rs, const kf_ref *ref,
+                             enum kf_severity sev, const char *condition,
+                             const char *reason, const char *field)
+{
+    if (kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
+        return NULL;
+    kf_result *r = &rs->v[rs->n];
+    memset(r, 0, sizeof *r);
+    r->ref = *ref;
+    r->severity = sev;
+    r->condition = condition;
+    r->reason = reason;
+    r->field = field;
+    r->order = rs->n;
+    return r;
+}
+
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    const char *condition, const char *reason, const char *field,
                    const char *fmt, ...)
 {
-    if (kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
+    kf_result *r = result_new(rs, ref, sev, condition, reason, field);
+    if (!r)
         return -1;
     va_list ap;
     va_start(ap, fmt);
@@ -31,14 +50,8 @@ int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
     va_start(ap, fmt);
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    kf_result *r = &rs->v[rs->n];
-    r->ref = *ref;
-    r->severity = sev;
-    r->condition = condition;
-    r->reason = reason;
-    r->field = field;
     r->message = msg;
-    r->order = rs->n++;
+    rs->n++;
     return 0;
 }
 
@@ -47,18 +60,13 @@ int kf_results_add_deferred(kf_results *rs, const kf_ref *ref,
                             const char *reason, const char *fmt,
                             const char *arg0, const char *arg1)
 {
-    if (kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
+    kf_result *r = result_new(rs, ref, sev, condition, reason, NULL);
+    if (!r)
         return -1;
-    kf_result *r = &rs->v[rs->n];
-    memset(r, 0, sizeof *r);
-    r->ref = *ref;
-    r->severity = sev;
-    r->condition = condition;
-    r->reason = reason;
     r->fmt = fmt;
     r->arg[0] = arg0;
     r->arg[1] = arg1;
-    r->order = rs->n++;
+    rs->n++;
     return 0;
 }
 
