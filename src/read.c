@@ -89,6 +89,7 @@ typedef struct reader {
     kf_str intern[KF_INTERN_SLOTS]; /* latest short string per slot */
     size_t skip_depth;
     uint32_t last_end;    /* end of the latest scalar / flow collection */
+    uint32_t scalar_end;  /* end of the latest scalar's text, quotes included */
 
     size_t doc_index;
     uint32_t doc_start;
@@ -216,6 +217,7 @@ static void note_scalar_end(reader *r, struct fy_event *e)
 {
     uint32_t s, en;
     scalar_span(r, e, &s, &en);
+    r->scalar_end = en;
     note_end(r, en);
     if (fy_event_start_mark(e))
         return;
@@ -544,13 +546,22 @@ static kf_itemlayout *item_layout(reader *r, kf_item *it)
     return &in->layouts[it->layout - 1];
 }
 
-/* An item that turned out not to need its layout gives it back (it is the
- * latest one made, if it has one). */
-static void drop_layout(reader *r, kf_item *it)
+/* When an item or stream document ends, what its kind does not need is
+ * given back: an unrelated item its pooled strings (the pool is truncated
+ * to pool_mark) and its layout, a ClusterSPIFFEID its layout (the latest
+ * one made, if it has one). Returns whether its fields can go too. */
+static bool release_unread(reader *r, uint8_t kind_state, kf_item *it,
+                           uint32_t pool_mark)
 {
+    if (kind_state != KIND_UNRELATED && kind_state != KIND_METADATA)
+        return false;
     if (it->layout && it->layout == r->in->nlayouts)
         r->in->nlayouts--;
     it->layout = 0;
+    if (kind_state != KIND_UNRELATED)
+        return false;
+    r->in->pool.len = pool_mark;
+    return true;
 }
 
 static kf_maplayout *frame_layout(reader *r, frame *f)
@@ -769,7 +780,7 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
     uint32_t s, en;
     scalar_span(r, e, &s, &en);
     if (!fy_event_start_mark(e))
-        s = en = empty_key_colon(r);
+        s = en = r->last_end; /* note_scalar_end() put it past the ':' */
     f->key_start = s;
     f->key_end = en;
     note_end(r, en);
@@ -825,7 +836,6 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
         uint8_t layout = 0;
         struct fy_token *tag = e->type == FYET_MAPPING_START ? e->mapping_start.tag
                                : e->type == FYET_SCALAR ? e->scalar.tag : NULL;
-        bool followed = is_map && !tag && !f->pend_tagged;
         /* A layout is recorded only for an untagged value under an untagged
          * key: what the function does not read, it must never edit. */
         if (tag || f->pend_tagged) {
@@ -842,7 +852,7 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
             layout = 2;
             layout_open(r, f, &r->in->layouts[it->layout - 1].ann, e);
         }
-        if (!followed) {
+        if (!is_map) {
             skip_value(r, f, e);
             return 0;
         }
@@ -924,15 +934,9 @@ static int on_end(reader *r, struct fy_event *e)
     case N_ITEM: {
         kf_item *it = &in->items[r->cur_item];
         it->end = r->last_end;
-        if (r->item_kind_state == KIND_UNRELATED) {
-            /* Nothing reads an unrelated item's fields: keep the memory
-             * bounded by what the function reads, not by the input. */
+        /* Keep memory bounded by what the function reads, not the input. */
+        if (release_unread(r, r->item_kind_state, it, r->item_pool_mark))
             in->nfields = it->first_field;
-            in->pool.len = r->item_pool_mark;
-        }
-        if (r->item_kind_state == KIND_UNRELATED ||
-            r->item_kind_state == KIND_METADATA)
-            drop_layout(r, it);
         it->nfields = (uint32_t)(in->nfields - it->first_field);
         if (!f.flow)
             r->prev_item_me = mark_pos(fy_event_start_mark(e));
@@ -1077,12 +1081,8 @@ static int doc_end(reader *r)
         return fail_oom(r);
     kf_item *it = &in->items[in->nitems++];
     *it = r->doc_item;
-    if (r->doc_kind_state == KIND_UNRELATED) {
+    if (release_unread(r, r->doc_kind_state, &r->doc_item, r->doc_pool_mark))
         r->ndoc_fields = 0;
-        in->pool.len = r->doc_pool_mark;
-    }
-    if (r->doc_kind_state == KIND_UNRELATED || r->doc_kind_state == KIND_METADATA)
-        drop_layout(r, &r->doc_item);
     it->first_field = (uint32_t)in->nfields;
     it->nfields = (uint32_t)r->ndoc_fields;
     it->slot_end = (uint32_t)r->len;
@@ -1161,9 +1161,10 @@ static int on_event(reader *r, struct fy_event *e)
 {
     if (read_event(r, e) < 0)
         return -1;
-    uint32_t start, end = 0;
+    /* read_event() has noted every scalar's end (both modes). */
+    uint32_t end = 0;
     if (e->type == FYET_SCALAR)
-        scalar_span(r, e, &start, &end);
+        end = r->scalar_end;
     else if (e->type == FYET_ALIAS)
         end = mark_pos(fy_event_end_mark(e));
     int line = 0, col = 0;
