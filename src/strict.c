@@ -33,14 +33,15 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
         return;
     }
     lv->want_key = 1;
+    /* Nearly every value shares its key's line: nothing more to look at. */
+    if (!lv->check || !m || (uint32_t)m->line <= lv->key_line)
+        return;
     /* A block sequence may sit at its key's column; nothing else may. A
      * block scalar's mark is its content, past the `|` or `>` line. */
-    bool exempt = (e->type == FYET_SEQUENCE_START && m &&
-                   buf[m->input_pos] != '[') ||
-                  (e->type == FYET_SCALAR &&
-                   (fy_token_scalar_style(e->scalar.value) == FYSS_LITERAL ||
-                    fy_token_scalar_style(e->scalar.value) == FYSS_FOLDED));
-    if (!lv->check || !m || exempt)
+    if ((e->type == FYET_SEQUENCE_START && buf[m->input_pos] != '[') ||
+        (e->type == FYET_SCALAR &&
+         (fy_token_scalar_style(e->scalar.value) == FYSS_LITERAL ||
+          fy_token_scalar_style(e->scalar.value) == FYSS_FOLDED)))
         return;
     /* A quoted scalar's mark is past its opening quote; a node with an
      * anchor or tag starts at the first of them. */
@@ -70,8 +71,6 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
         if (pcol < vcol)
             vcol = pcol;
     }
-    if (vline <= lv->key_line)
-        return;
     if (vcol <= lv->key_col) {
         *line = m->line + 1;
         *col = (int)vcol + 1;
