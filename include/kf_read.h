@@ -30,6 +30,7 @@ enum kf_vtype {
     KF_V_ABSENT = 0,
     KF_V_STR,    /* quoted scalar, or plain scalar that resolves to a string */
     KF_V_NONSTR, /* plain scalar that YAML resolves to null/bool/number/time */
+    KF_V_NUL,    /* a string holding a NUL character (pooled as \0) */
     KF_V_ALIAS,  /* *alias */
     KF_V_TAGGED, /* any explicit tag, !!str included */
     KF_V_MAP,

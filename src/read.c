@@ -239,6 +239,8 @@ static uint8_t scalar_type(struct fy_event *e, const char *text, size_t n)
 {
     if (e->scalar.tag)
         return KF_V_TAGGED;
+    if (n && memchr(text, '\0', n))
+        return KF_V_NUL;
     if (fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN &&
         kf_plain_is_nonstring(text, n))
         return KF_V_NONSTR;
@@ -291,6 +293,28 @@ static bool is_null_scalar(const reader *r, struct fy_event *e)
     return false;
 }
 
+/* Store a text holding NUL bytes (a double-quoted "\0" decodes to one) with
+ * each NUL written as the two characters \0: pool strings are C strings, and
+ * a NUL must never cut a name short ("b\0x" is not "b"). The field is typed
+ * KF_V_NUL, so the escaped text is only ever shown, never used. */
+static int pool_add_escaped(reader *r, const char *s, size_t n, kf_str *out)
+{
+    kf_buf *pool = &r->in->pool;
+    size_t start = pool->len;
+    for (size_t i = 0; i < n; i++) {
+        int rc = s[i] ? kf_buf_putc(pool, s[i]) : kf_buf_puts(pool, "\\0");
+        if (rc < 0)
+            return fail_oom(r);
+    }
+    if (kf_buf_append(pool, "", 1) < 0)
+        return fail_oom(r);
+    if (pool->len >= UINT32_MAX)
+        return fail(r, 0, 0, "input holds too much text to index%s", "");
+    out->off = (uint32_t)start;
+    out->len = (uint32_t)(pool->len - 1 - start);
+    return 0;
+}
+
 /* Which intern slot a short string belongs to (FNV-1a). */
 static size_t intern_slot(const char *s, size_t n)
 {
@@ -308,6 +332,8 @@ static size_t intern_slot(const char *s, size_t n)
 static int pool_add(reader *r, const char *s, size_t n, kf_str *out)
 {
     kf_buf *pool = &r->in->pool;
+    if (n && memchr(s, '\0', n))
+        return pool_add_escaped(r, s, n, out);
     size_t slot = n <= KF_INTERN_MAX ? intern_slot(s, n) : KF_INTERN_SLOTS;
     if (slot < KF_INTERN_SLOTS) {
         kf_str c = r->intern[slot];

@@ -218,6 +218,8 @@ static int read_pool_selector(const kf_view *v, kf_pool *p)
         const char *k = kf_input_str(in, f->key), *val = kf_input_str(in, f->val);
         if (!kf_is_qualified_name(k, f->key.len))
             pool_error(p, "a selector key is not a valid label key", k);
+        else if (f->type == KF_V_NUL)
+            pool_error(p, "a selector value holds a NUL character (\\0)", k);
         else if (f->type != KF_V_STR)
             pool_error(p, "a selector value is not a string: quote it (aliases "
                           "and tags are refused)", k);

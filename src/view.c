@@ -73,6 +73,8 @@ const char *kf_field_problem(const kf_input *in, const kf_field *f, bool dup,
                  "is not a string: YAML reads the unquoted value %.80s as "
                  "null, a boolean, a number or a time; quote it", t);
         return buf;
+    case KF_V_NUL:
+        return "holds a NUL character (\\0), which no Kubernetes field accepts";
     case KF_V_ALIAS:
         return "is an alias; write the value out";
     case KF_V_TAGGED:
