@@ -31,10 +31,4 @@ void kf_buf_free(kf_buf *b);
  * elements. Returns 0 or -1 (out of memory, array untouched). */
 int kf_array_grow(void **items, size_t *cap, size_t need, size_t elem);
 
-/* A string stored in a kf_buf used as a pool: offset and length. */
-typedef struct kf_str {
-    uint32_t off;
-    uint32_t len;
-} kf_str;
-
 #endif

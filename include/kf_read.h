@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kf_buf.h"
 
@@ -77,13 +78,17 @@ enum kf_fid {
     KF_F_SPEC_ENTRY,      /* spec.<key> (functionConfig only) */
 };
 
+/* One captured field: eight bytes, as a large input holds about fifteen
+ * per item the function reads. Its text is a C string in the pool (the pool
+ * never holds a NUL inside a string: see KF_V_NUL). For an entry the pool
+ * holds its key, then right after the key's NUL its value. */
 typedef struct kf_field {
     uint8_t id;     /* enum kf_fid */
     uint8_t type;   /* enum kf_vtype */
     uint8_t dup;    /* key seen twice in the same mapping */
     uint8_t pad;
-    kf_str key;     /* entries only */
-    kf_str val;     /* scalar text (decoded), empty for collections */
+    uint32_t text;  /* pool offset: the scalar's decoded text ("" for
+                     * collections), or an entry's key */
 } kf_field;
 
 /* Where a mapping is, for inserting into it. */
@@ -140,7 +145,7 @@ typedef struct kf_input {
     size_t nfields, fields_cap;
     kf_itemlayout *layouts;
     size_t nlayouts, layouts_cap;
-    kf_buf pool;         /* text of kf_str values */
+    kf_buf pool;         /* field texts; offset 0 holds "" */
 
     /* ResourceList only */
     bool has_fc;         /* functionConfig is a mapping */
@@ -167,9 +172,20 @@ typedef struct kf_fatal {
 int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
 void kf_input_free(kf_input *in);
 
-static inline const char *kf_input_str(const kf_input *in, kf_str s)
+/* The text of a field: a scalar's decoded text, "" for a collection; for
+ * an entry, its value. */
+static inline const char *kf_field_text(const kf_input *in, const kf_field *f)
 {
-    return in->pool.data ? in->pool.data + s.off : "";
+    if (!in->pool.data)
+        return "";
+    const char *t = in->pool.data + f->text;
+    return f->id > KF_F_SINGLE ? t + strlen(t) + 1 : t;
+}
+
+/* The key of an entry (ids above KF_F_SINGLE). */
+static inline const char *kf_field_key(const kf_input *in, const kf_field *f)
+{
+    return in->pool.data ? in->pool.data + f->text : "";
 }
 
 /* First byte of the line holding buf[pos]. */

@@ -33,7 +33,5 @@ const char *kf_field_problem(const kf_input *in, const kf_field *f, bool dup,
 /* The same for the view's single field id (duplicates included). */
 const char *kf_view_problem(const kf_view *v, enum kf_fid id, char *buf,
                             size_t cap);
-/* The text of any kf_str of the input. */
-const char *kf_view_text(const kf_view *v, kf_str s);
 
 #endif

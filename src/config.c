@@ -60,13 +60,13 @@ static bool str_value(loader *l, const kf_field *f, const char *key,
                "%s %s", field_path(l->prefix, key), why);
         return false;
     }
-    *out = kf_input_str(l->in, f->val);
+    *out = kf_field_text(l->in, f);
     return true;
 }
 
 static bool bool_value(loader *l, const kf_field *f, const char *key, bool *out)
 {
-    const char *t = kf_input_str(l->in, f->val);
+    const char *t = kf_field_text(l->in, f);
     if ((f->type == KF_V_STR || f->type == KF_V_NONSTR) &&
         (strcmp(t, "true") == 0 || strcmp(t, "false") == 0)) {
         *out = t[0] == 't';
@@ -117,10 +117,10 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
         const kf_field *f = &v->fields[i];
         if (f->id != entry_id)
             continue;
-        const char *key = kf_input_str(l->in, f->key);
+        const char *key = kf_field_key(l->in, f);
         for (size_t j = 0; j < i; j++)
             if (v->fields[j].id == entry_id &&
-                strcmp(kf_input_str(l->in, v->fields[j].key), key) == 0) {
+                strcmp(kf_field_key(l->in, &v->fields[j]), key) == 0) {
                 report(l, KF_SEV_ERROR, "DuplicateKey", field_path(l->prefix, key),
                        "%s.%s is given twice", l->prefix, key);
                 break;

@@ -58,7 +58,7 @@ typedef struct frame {
     uint8_t pend_node;
     uint8_t pend_tagged;  /* the current key carries a tag */
     uint32_t seen;        /* single field ids seen in this mapping */
-    kf_str pend_key;
+    uint32_t pend_key;    /* pool offset of an entry's key */
     uint32_t key_start;   /* first byte of the current key */
     uint32_t key_end;     /* end of the current key */
     uint8_t layout;       /* 0 none, 1 metadata, 2 annotations */
@@ -67,6 +67,11 @@ typedef struct frame {
 
 #define KF_INTERN_SLOTS 256  /* pool_add(): slots for shared short strings */
 #define KF_INTERN_MAX 128    /* longest string shared */
+
+/* A string in the pool, as the intern cache remembers it. */
+typedef struct pooled {
+    uint32_t off, len;
+} pooled;
 
 /* What an item's kind tells the reader, once its kind: is read. */
 enum kind_state {
@@ -86,7 +91,7 @@ typedef struct reader {
     frame *stack;
     size_t depth, stack_cap;
     kf_strict strict;     /* every event, skipped subtrees included */
-    kf_str intern[KF_INTERN_SLOTS]; /* latest short string per slot */
+    pooled intern[KF_INTERN_SLOTS]; /* latest short string per slot */
     size_t skip_depth;
     uint32_t last_end;    /* end of the latest scalar / flow collection */
     uint32_t scalar_end;  /* end of the latest scalar's text, quotes included */
@@ -297,7 +302,7 @@ static bool is_null_scalar(const reader *r, struct fy_event *e)
  * each NUL written as the two characters \0: pool strings are C strings, and
  * a NUL must never cut a name short ("b\0x" is not "b"). The field is typed
  * KF_V_NUL, so the escaped text is only ever shown, never used. */
-static int pool_add_escaped(reader *r, const char *s, size_t n, kf_str *out)
+static int pool_add_escaped(reader *r, const char *s, size_t n, uint32_t *out)
 {
     kf_buf *pool = &r->in->pool;
     size_t start = pool->len;
@@ -310,8 +315,7 @@ static int pool_add_escaped(reader *r, const char *s, size_t n, kf_str *out)
         return fail_oom(r);
     if (pool->len >= UINT32_MAX)
         return fail(r, 0, 0, "input holds too much text to index%s", "");
-    out->off = (uint32_t)start;
-    out->len = (uint32_t)(pool->len - 1 - start);
+    *out = (uint32_t)start;
     return 0;
 }
 
@@ -324,33 +328,54 @@ static size_t intern_slot(const char *s, size_t n)
     return h % KF_INTERN_SLOTS;
 }
 
-/* Store s[0..n) in the string pool, NUL-terminated. Kinds, apiVersions,
- * namespaces, annotation paths and label keys repeat from item to item: a
- * short string equal to the one last stored in its slot is shared. A slot
- * may point past a pool that was truncated since (an unrelated item gave
- * its strings back), so it is used only when its bytes are still there. */
-static int pool_add(reader *r, const char *s, size_t n, kf_str *out)
+/* Store s[0..n) in the string pool, NUL-terminated; *out is its offset.
+ * Kinds, apiVersions, namespaces and annotation paths repeat from item to
+ * item: with share, a short string equal to the one last stored in its slot
+ * is shared. A slot may point past a pool that was truncated since (an
+ * unrelated item gave its strings back), so it is used only when its bytes
+ * are still there. Without share the string is the pool's last one. */
+static int pool_add(reader *r, const char *s, size_t n, bool share,
+                    uint32_t *out)
 {
     kf_buf *pool = &r->in->pool;
     if (n && memchr(s, '\0', n))
         return pool_add_escaped(r, s, n, out);
-    size_t slot = n <= KF_INTERN_MAX ? intern_slot(s, n) : KF_INTERN_SLOTS;
+    size_t slot = share && n <= KF_INTERN_MAX ? intern_slot(s, n) : KF_INTERN_SLOTS;
     if (slot < KF_INTERN_SLOTS) {
-        kf_str c = r->intern[slot];
+        pooled c = r->intern[slot];
         if (c.len == n && (size_t)c.off + n < pool->len &&
             memcmp(pool->data + c.off, s, n) == 0 && pool->data[c.off + n] == '\0') {
-            *out = c;
+            *out = c.off;
             return 0;
         }
     }
     if (pool->len + n >= UINT32_MAX)
         return fail(r, 0, 0, "input holds too much text to index%s", "");
-    out->off = (uint32_t)pool->len;
-    out->len = (uint32_t)n;
+    *out = (uint32_t)pool->len;
     if (kf_buf_append(pool, s, n) < 0 || kf_buf_append(pool, "", 1) < 0)
         return fail_oom(r);
     if (slot < KF_INTERN_SLOTS)
-        r->intern[slot] = *out;
+        r->intern[slot] = (pooled){*out, (uint32_t)n};
+    return 0;
+}
+
+/* An entry's value is stored right after its key (kf_field_text()): make
+ * the key at *key the pool's last string, copying it if something was
+ * stored since. */
+static int pool_key_last(reader *r, uint32_t *key)
+{
+    kf_buf *pool = &r->in->pool;
+    size_t n = strlen(pool->data + *key);
+    if (*key + n + 1 == pool->len)
+        return 0;
+    if (kf_buf_reserve(pool, n + 1) < 0)
+        return fail_oom(r);
+    if (pool->len + n + 1 >= UINT32_MAX)
+        return fail(r, 0, 0, "input holds too much text to index%s", "");
+    memcpy(pool->data + pool->len, pool->data + *key, n + 1);
+    *key = (uint32_t)pool->len;
+    pool->len += n + 1;
+    pool->data[pool->len] = '\0';
     return 0;
 }
 
@@ -382,7 +407,7 @@ static int add_field(reader *r, uint8_t sink, const kf_field *f)
         return fail_oom(r);
     (*v)[(*n)++] = *f;
     if (f->id == KF_F_KIND && f->type == KF_V_STR && sink != S_FC) {
-        const char *k = kf_input_str(in, f->val);
+        const char *k = kf_field_text(in, f);
         uint8_t state = KIND_UNRELATED;
         if (strcmp(k, "InferenceIdentityBinding") == 0 ||
             strcmp(k, "InferencePool") == 0 ||
@@ -747,9 +772,11 @@ static int record(reader *r, frame *f, struct fy_event *e, uint8_t id,
     kf_field fld;
     memset(&fld, 0, sizeof fld);
     fld.id = id;
-    if (entry)
-        fld.key = f->pend_key;
-    else if (id < KF_F_SINGLE) {
+    if (entry) {
+        if (pool_key_last(r, &f->pend_key) < 0)
+            return -1;
+        fld.text = f->pend_key;
+    } else if (id < KF_F_SINGLE) {
         if (f->seen & (1u << id))
             fld.dup = 1;
         f->seen |= 1u << id;
@@ -759,8 +786,11 @@ static int record(reader *r, frame *f, struct fy_event *e, uint8_t id,
         size_t n = 0;
         const char *t = scalar_text(r, e, &n);
         fld.type = scalar_type(e, t, n);
-        if (pool_add(r, t, n, &fld.val) < 0)
+        uint32_t off;
+        if (pool_add(r, t, n, !entry, &off) < 0)
             return -1;
+        if (!entry)
+            fld.text = off;
         break;
     }
     case FYET_ALIAS:
@@ -778,6 +808,9 @@ static int record(reader *r, frame *f, struct fy_event *e, uint8_t id,
          (e->type == FYET_MAPPING_START ? e->mapping_start.tag
                                         : e->sequence_start.tag)))
         fld.type = KF_V_TAGGED;
+    uint32_t empty;
+    if (entry && e->type != FYET_SCALAR && pool_add(r, "", 0, false, &empty) < 0)
+        return -1; /* the entry's value text: "" */
     return add_field(r, f->sink, &fld);
 }
 
@@ -820,7 +853,7 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
     /* A tagged key still names the field the cluster reads: the field is
      * recorded as tagged, which is refused where it is read. */
     f->pend_tagged = e->scalar.tag != NULL;
-    if (f->pend == P_ENTRY && pool_add(r, k, n, &f->pend_key) < 0)
+    if (f->pend == P_ENTRY && pool_add(r, k, n, false, &f->pend_key) < 0)
         return -1;
     kf_pairlayout *p = root_pair(r, f);
     if (p) {
@@ -1050,7 +1083,7 @@ static int doc_root(reader *r, struct fy_event *e)
 
 static int is_str(const kf_input *in, const kf_field *f, const char *lit)
 {
-    return f->type == KF_V_STR && strcmp(kf_input_str(in, f->val), lit) == 0;
+    return f->type == KF_V_STR && strcmp(kf_field_text(in, f), lit) == 0;
 }
 
 static const kf_field *doc_field(reader *r, uint8_t id)
@@ -1316,6 +1349,8 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
     while (i < len && strchr(" \t\r\n", buf[i]))
         i++;
     in->json = i < len && buf[i] == '{';
+    if (kf_buf_append(&in->pool, "", 1) < 0) /* offset 0: "" */
+        return fail_oom(&r);
 
     /* Diagnostics are collected, never printed: we print one line. */
     struct fy_diag_cfg dcfg;

@@ -215,15 +215,15 @@ static int read_pool_selector(const kf_view *v, kf_pool *p)
         const kf_field *f = &v->fields[i];
         if (f->id != id)
             continue;
-        const char *k = kf_input_str(in, f->key), *val = kf_input_str(in, f->val);
-        if (!kf_is_qualified_name(k, f->key.len))
+        const char *k = kf_field_key(in, f), *val = kf_field_text(in, f);
+        if (!kf_is_qualified_name(k, strlen(k)))
             pool_error(p, "a selector key is not a valid label key", k);
         else if (f->type == KF_V_NUL)
             pool_error(p, "a selector value holds a NUL character (\\0)", k);
         else if (f->type != KF_V_STR)
             pool_error(p, "a selector value is not a string: quote it (aliases "
                           "and tags are refused)", k);
-        else if (!kf_is_label_value(val, f->val.len))
+        else if (!kf_is_label_value(val, strlen(val)))
             pool_error(p, "a selector value is not a valid label value", k);
         p->labels[p->nlabels++] = (kf_label){k, val};
     }
@@ -502,7 +502,7 @@ static void check_fields(check *c)
                "63 characters (it becomes a label value)", name);
 
     if (!v->f[KF_F_NAMESPACE] || (v->f[KF_F_NAMESPACE]->type == KF_V_STR &&
-                                  !v->f[KF_F_NAMESPACE]->val.len &&
+                                  !kf_field_text(v->in, v->f[KF_F_NAMESPACE])[0] &&
                                   !v->dup[KF_F_NAMESPACE]))
         fail_b(c, "RenderFailure", "MissingNamespace", "metadata.namespace",
                "metadata.namespace is not set; the identity is namespace-scoped: "

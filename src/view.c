@@ -25,17 +25,12 @@ void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
 const char *kf_view_str(const kf_view *v, enum kf_fid id)
 {
     const kf_field *f = v->f[id];
-    return f && f->type == KF_V_STR ? kf_input_str(v->in, f->val) : "";
+    return f && f->type == KF_V_STR ? kf_field_text(v->in, f) : "";
 }
 
 enum kf_vtype kf_view_type(const kf_view *v, enum kf_fid id)
 {
     return v->f[id] ? (enum kf_vtype)v->f[id]->type : KF_V_ABSENT;
-}
-
-const char *kf_view_text(const kf_view *v, kf_str s)
-{
-    return kf_input_str(v->in, s);
 }
 
 kf_ref kf_view_ref(const kf_view *v, size_t position)
@@ -62,7 +57,7 @@ const char *kf_field_problem(const kf_input *in, const kf_field *f, bool dup,
         return "is given twice";
     if (!f)
         return "is required";
-    const char *t = kf_input_str(in, f->val);
+    const char *t = kf_field_text(in, f);
     switch ((enum kf_vtype)f->type) {
     case KF_V_STR:
         return NULL;
