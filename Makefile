@@ -15,7 +15,7 @@ BUILD   ?= build
 
 LIB_SRCS := src/buf.c src/scalar.c src/strict.c src/read.c src/view.c src/config.c \
             src/identity.c src/resolve.c src/conflicts.c src/emit.c \
-            src/render.c src/results.c src/write.c src/kleym.c
+            src/render.c src/results.c src/report.c src/write.c src/kleym.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard include/*.h)
 

@@ -30,9 +30,8 @@ typedef struct kf_result {
     enum kf_severity severity;
     const char *condition, *reason; /* static strings */
     const char *field;              /* static field path, or NULL */
-    char *message;                  /* owned; NULL for a deferred one: */
-    const char *fmt, *arg[2];       /* static format of two %s, with
-                                     * strings that outlive the results */
+    char *message;                  /* owned by the results, or borrowed
+                                     * for one made by a report */
     size_t order;                   /* insertion order, for a stable sort */
 } kf_result;
 
@@ -47,22 +46,14 @@ void kf_ref_where(const kf_ref *ref, char *buf, size_t cap);
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    const char *condition, const char *reason, const char *field,
                    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-/* The same with the message formatted only when it is written: for the
- * one info result per rendered binding, which would otherwise hold a copy
- * of every SPIFFE ID and name. fmt has exactly two %s. */
-int kf_results_add_deferred(kf_results *rs, const kf_ref *ref,
-                            enum kf_severity sev, const char *condition,
-                            const char *reason, const char *fmt,
-                            const char *arg0, const char *arg1);
-/* The result's message, formatted into buf if it was deferred. NULL when
- * memory runs out. */
-const char *kf_result_message(const kf_result *r, kf_buf *buf);
 bool kf_results_has_error(const kf_results *rs);
+/* The report order: namespace, name, severity, reason, then order. */
+int kf_result_cmp(const kf_result *a, const kf_result *b);
 void kf_results_sort(kf_results *rs);
 /* One result as a YAML block mapping or a one-line JSON object. */
 int kf_result_render(const kf_result *r, bool json, kf_buf *out);
-/* The stderr lines: errors only, or every result when all is true. */
-void kf_results_print(const kf_results *rs, bool all, FILE *err);
+/* The result's stderr line. */
+void kf_result_print(const kf_result *r, FILE *err);
 void kf_results_free(kf_results *rs);
 
 #endif

@@ -7,6 +7,7 @@
 #include "kf_conflicts.h"
 #include "kf_read.h"
 #include "kf_render.h"
+#include "kf_report.h"
 #include "kf_resolve.h"
 #include "kf_results.h"
 #include "kf_write.h"
@@ -17,51 +18,33 @@ typedef struct run {
     kf_config cfg;
     kf_plan plan;
     kf_results rs;
-    size_t *rendered;  /* indexes of the bindings that render, in order */
-    size_t nrendered;
+    kf_report report;  /* the results as written, with the bindings that render */
     bool items_json, results_json;
 } run;
 
 static void run_free(run *r)
 {
-    free(r->rendered);
+    kf_report_free(&r->report);
     kf_results_free(&r->rs);
     kf_plan_free(&r->plan);
     kf_input_free(&r->in);
-}
-
-static int report_rendered(run *r)
-{
-    r->rendered = malloc((r->plan.nbindings ? r->plan.nbindings : 1) *
-                         sizeof *r->rendered);
-    if (!r->rendered)
-        return -1;
-    for (size_t i = 0; i < r->plan.nbindings; i++) {
-        const kf_binding *b = &r->plan.bindings[i];
-        if (!b->ok)
-            continue;
-        r->rendered[r->nrendered++] = i;
-        if (kf_results_add_deferred(&r->rs, &b->ref, KF_SEV_INFO, "Rendered",
-                                    "Rendered", "rendered %s as ClusterSPIFFEID %s",
-                                    b->spiffe_id, b->csid_name) < 0)
-            return -1;
-    }
-    return 0;
 }
 
 /* The writer's callbacks: generated item i, result i. */
 static int render_generated(void *ctx, size_t i, kf_buf *out)
 {
     const run *r = ctx;
-    const kf_binding *b = &r->plan.bindings[r->rendered[i]];
+    const kf_binding *b = &r->plan.bindings[r->report.rendered[i]];
     return kf_render_binding(b, &r->plan.pools[b->pool], &r->cfg,
                              r->items_json, out);
 }
 
 static int render_result(void *ctx, size_t i, kf_buf *out)
 {
-    const run *r = ctx;
-    return kf_result_render(&r->rs.v[i], r->results_json, out);
+    run *r = ctx;
+    kf_result tmp;
+    const kf_result *res = kf_report_get(&r->report, i, &tmp);
+    return res ? kf_result_render(res, r->results_json, out) : -1;
 }
 
 int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
@@ -82,13 +65,15 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
     }
     if (kf_config_load(&r.in, settings, &r.cfg, &r.rs) < 0 ||
         kf_resolve(&r.in, &r.cfg, &r.plan, &r.rs) < 0 ||
-        kf_check_conflicts(&r.plan, &r.rs) < 0 || report_rendered(&r) < 0)
+        kf_check_conflicts(&r.plan, &r.rs) < 0)
         goto oom;
     kf_results_sort(&r.rs);
+    if (kf_report_build(&r.report, &r.rs, &r.plan) < 0)
+        goto oom;
     r.items_json = kf_write_items_json(&r.in);
     r.results_json = kf_write_results_json(&r.in);
-    kf_write_list gen = {r.nrendered, render_generated, &r};
-    kf_write_list res = {r.in.rlist ? r.rs.n : 0, render_result, &r};
+    kf_write_list gen = {r.report.nrendered, render_generated, &r};
+    kf_write_list res = {r.in.rlist ? r.report.n : 0, render_result, &r};
     bool oom = false;
     if (kf_write(out, &r.in, &r.plan, &gen, &res, &oom) < 0 || fflush(out) != 0) {
         if (oom)
@@ -96,7 +81,8 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
         fprintf(err, "kleym-fn: fatal: writing the output failed\n");
         goto done;
     }
-    kf_results_print(&r.rs, !r.in.rlist, err);
+    if (kf_report_print(&r.report, !r.in.rlist, err) < 0)
+        goto oom;
     rc = kf_results_has_error(&r.rs) ? KF_EXIT_ERRORS : KF_EXIT_OK;
     goto done;
 oom:

@@ -55,34 +55,6 @@ int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
     return 0;
 }
 
-int kf_results_add_deferred(kf_results *rs, const kf_ref *ref,
-                            enum kf_severity sev, const char *condition,
-                            const char *reason, const char *fmt,
-                            const char *arg0, const char *arg1)
-{
-    kf_result *r = result_new(rs, ref, sev, condition, reason, NULL);
-    if (!r)
-        return -1;
-    r->fmt = fmt;
-    r->arg[0] = arg0;
-    r->arg[1] = arg1;
-    rs->n++;
-    return 0;
-}
-
-const char *kf_result_message(const kf_result *r, kf_buf *buf)
-{
-    if (r->message)
-        return r->message;
-    buf->len = 0;
-    /* fmt is one of ours, with exactly two %s (kf_results_add_deferred) */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    int rc = kf_buf_printf(buf, r->fmt, r->arg[0], r->arg[1]);
-#pragma GCC diagnostic pop
-    return rc < 0 ? NULL : buf->data;
-}
-
 bool kf_results_has_error(const kf_results *rs)
 {
     for (size_t i = 0; i < rs->n; i++)
@@ -91,9 +63,8 @@ bool kf_results_has_error(const kf_results *rs)
     return false;
 }
 
-static int cmp_result(const void *pa, const void *pb)
+int kf_result_cmp(const kf_result *a, const kf_result *b)
 {
-    const kf_result *a = pa, *b = pb;
     int c = strcmp(a->ref.namespace, b->ref.namespace);
     if (!c)
         c = strcmp(a->ref.name, b->ref.name);
@@ -104,6 +75,11 @@ static int cmp_result(const void *pa, const void *pb)
     if (!c)
         c = a->order < b->order ? -1 : a->order > b->order;
     return c;
+}
+
+static int cmp_result(const void *a, const void *b)
+{
+    return kf_result_cmp(a, b);
 }
 
 void kf_results_sort(kf_results *rs)
@@ -119,16 +95,11 @@ static const char *severity_name(enum kf_severity s)
 
 int kf_result_render(const kf_result *r, bool json, kf_buf *out)
 {
-    kf_buf msg = {0};
-    const char *text = kf_result_message(r, &msg);
     kf_emit e;
-    if (!text || kf_emit_open(&e, json) < 0) {
-        kf_buf_free(&msg);
+    if (kf_emit_open(&e, json) < 0)
         return -1;
-    }
     kf_emit_map_begin(&e);
-    kf_emit_kv(&e, "message", text);
-    kf_buf_free(&msg);
+    kf_emit_kv(&e, "message", r->message);
     kf_emit_kv(&e, "severity", severity_name(r->severity));
     kf_emit_str(&e, "resourceRef");
     kf_emit_map_begin(&e);
@@ -164,21 +135,14 @@ int kf_result_render(const kf_result *r, bool json, kf_buf *out)
     return kf_emit_close(&e, out);
 }
 
-void kf_results_print(const kf_results *rs, bool all, FILE *err)
+void kf_result_print(const kf_result *r, FILE *err)
 {
-    kf_buf msg = {0};
-    for (size_t i = 0; i < rs->n; i++) {
-        const kf_result *r = &rs->v[i];
-        if (!all && r->severity != KF_SEV_ERROR)
-            continue;
-        const char *ns = r->ref.namespace;
-        char where[512];
-        kf_ref_where(&r->ref, where, sizeof where);
-        fprintf(err, "kleym-fn: %s: %s%s%s: %s/%s: %s (%s)\n",
-                severity_name(r->severity), ns, ns[0] ? "/" : "", r->ref.name,
-                r->condition, r->reason, kf_result_message(r, &msg), where);
-    }
-    kf_buf_free(&msg);
+    const char *ns = r->ref.namespace;
+    char where[512];
+    kf_ref_where(&r->ref, where, sizeof where);
+    fprintf(err, "kleym-fn: %s: %s%s%s: %s/%s: %s (%s)\n",
+            severity_name(r->severity), ns, ns[0] ? "/" : "", r->ref.name,
+            r->condition, r->reason, r->message, where);
 }
 
 void kf_results_free(kf_results *rs)

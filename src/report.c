@@ -1,0 +1,90 @@
+/* report.c - the results in the order they are reported (kf_report.h). */
+#include "kf_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The info result of rendered binding j, without its message: what the
+ * merge compares. Its order puts it after every stored result. */
+static void info_result(const kf_report *rep, size_t j, kf_result *out)
+{
+    const kf_binding *b = &rep->plan->bindings[rep->rendered[j]];
+    memset(out, 0, sizeof *out);
+    out->ref = b->ref;
+    out->severity = KF_SEV_INFO;
+    out->condition = "Rendered";
+    out->reason = "Rendered";
+    out->order = rep->rs->n + j;
+}
+
+int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->rs = rs;
+    rep->plan = plan;
+    if (rs->n + plan->nbindings >= UINT32_MAX)
+        return -1;
+    rep->rendered = malloc((plan->nbindings ? plan->nbindings : 1) *
+                           sizeof *rep->rendered);
+    if (!rep->rendered)
+        return -1;
+    for (size_t i = 0; i < plan->nbindings; i++)
+        if (plan->bindings[i].ok)
+            rep->rendered[rep->nrendered++] = (uint32_t)i;
+    rep->n = rs->n + rep->nrendered;
+    rep->order = malloc((rep->n ? rep->n : 1) * sizeof *rep->order);
+    if (!rep->order)
+        return -1;
+    /* Both lists are sorted: the bindings by (namespace, name), which
+     * kf_result_cmp() compares first. */
+    size_t i = 0, j = 0, k = 0;
+    kf_result info;
+    while (i < rs->n || j < rep->nrendered) {
+        bool stored = j == rep->nrendered;
+        if (!stored && i < rs->n) {
+            info_result(rep, j, &info);
+            stored = kf_result_cmp(&rs->v[i], &info) < 0;
+        }
+        rep->order[k++] = stored ? (uint32_t)i++ : (uint32_t)(rs->n + j++);
+    }
+    return 0;
+}
+
+const kf_result *kf_report_get(kf_report *rep, size_t i, kf_result *tmp)
+{
+    uint32_t o = rep->order[i];
+    if (o < rep->rs->n)
+        return &rep->rs->v[o];
+    size_t j = o - rep->rs->n;
+    const kf_binding *b = &rep->plan->bindings[rep->rendered[j]];
+    info_result(rep, j, tmp);
+    rep->msg.len = 0;
+    if (kf_buf_printf(&rep->msg, "rendered %s as ClusterSPIFFEID %s",
+                      b->spiffe_id, b->csid_name) < 0)
+        return NULL;
+    tmp->message = rep->msg.data;
+    return tmp;
+}
+
+int kf_report_print(kf_report *rep, bool all, FILE *err)
+{
+    kf_result tmp;
+    for (size_t i = 0; i < rep->n; i++) {
+        if (!all && rep->order[i] >= rep->rs->n)
+            continue; /* an info result */
+        const kf_result *r = kf_report_get(rep, i, &tmp);
+        if (!r)
+            return -1;
+        if (all || r->severity == KF_SEV_ERROR)
+            kf_result_print(r, err);
+    }
+    return 0;
+}
+
+void kf_report_free(kf_report *rep)
+{
+    free(rep->rendered);
+    free(rep->order);
+    kf_buf_free(&rep->msg);
+    memset(rep, 0, sizeof *rep);
+}
