@@ -17,6 +17,11 @@
 #define KF_MAX_SPIFFE_ID 2048
 #define KF_NAME_MAX 63
 
+/* A pod label of a pool's selector. */
+typedef struct kf_label {
+    const char *key, *value;
+} kf_label;
+
 /* RFC 1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63. Namespaces,
  * container names. */
 bool kf_is_dns1123_label(const char *s, size_t n);
@@ -43,8 +48,12 @@ int kf_identity_name(const char *ns, const char *binding, bool pool_only,
  * both ends; empty becomes "kleym". */
 void kf_sanitize(const char *in, size_t n, kf_buf *out);
 
-/* Sort an array of NUL-terminated strings bytewise and drop duplicates;
- * returns the new count. */
-size_t kf_sort_unique(char **v, size_t n);
+/* The workload selectors of SPEC section 5: k8s:ns:<ns>, k8s:sa:<sa>,
+ * k8s:pod-label:<k>:<v> per label and, when container is not NULL
+ * (PerObjective), k8s:container-name:<container>; sorted bytewise, without
+ * duplicates, each followed by '\n', appended to out. 0, or -1: out of
+ * memory. */
+int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
+                 size_t nlabels, const char *container, kf_buf *out);
 
 #endif

@@ -20,10 +20,6 @@
 
 enum kf_mode { KF_MODE_POOL_ONLY, KF_MODE_PER_OBJECTIVE };
 
-typedef struct kf_label {
-    const char *key, *value;
-} kf_label;
-
 typedef struct kf_pool {
     size_t item;
     const char *ns, *name, *api_version;
@@ -35,6 +31,8 @@ typedef struct kf_pool {
     bool duplicate;         /* the same pool is defined twice */
     bool unsafe;            /* another pool's pods match this selector */
     const char *unsafe_peer;/* that pool's name */
+    size_t selector_class;  /* the first pool of its namespace with the same
+                             * labels: equal classes select the same pods */
 } kf_pool;
 
 typedef struct kf_objective {
@@ -56,9 +54,6 @@ typedef struct kf_binding {
     size_t pool;                     /* into plan pools, when resolved */
     char *spiffe_id;                 /* owned */
     char csid_name[KF_NAME_MAX + 1];
-    char *selector_key;              /* owned: the selectors, sorted and
-                                      * unique, each ended by '\n' */
-    size_t nselectors;
 } kf_binding;
 
 typedef struct kf_plan {

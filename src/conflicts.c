@@ -5,19 +5,52 @@
 #include <string.h>
 
 typedef struct entry {
-    const char *key;
     kf_binding *b;
+    size_t selector_class; /* of its pool (kf_pool) */
 } entry;
 
-static int cmp_entry(const void *pa, const void *pb)
+/* Two PerObjective bindings select the same workloads when their selector
+ * sets are equal: k8s:ns, k8s:sa, k8s:container-name and the pool's
+ * k8s:pod-label selectors, none of which can be mistaken for another (label
+ * keys and values hold no ':'). So: the same namespace, service account,
+ * container and pool label set (selector class). */
+static int same_workloads(const entry *a, const entry *b)
 {
-    const entry *a = pa, *b = pb;
-    int c = strcmp(a->key, b->key);
+    int c = strcmp(a->b->ns, b->b->ns);
     if (!c)
-        c = strcmp(a->b->ns, b->b->ns);
+        c = a->selector_class < b->selector_class ? -1
+            : a->selector_class > b->selector_class;
+    if (!c)
+        c = strcmp(a->b->sa, b->b->sa);
+    if (!c)
+        c = strcmp(a->b->container, b->b->container);
+    return c;
+}
+
+static int same_spiffe_id(const entry *a, const entry *b)
+{
+    return strcmp(a->b->spiffe_id, b->b->spiffe_id);
+}
+
+/* Entries by key, then by binding, for messages in a stable order. */
+static int by_binding(const entry *a, const entry *b)
+{
+    int c = strcmp(a->b->ns, b->b->ns);
     if (!c)
         c = strcmp(a->b->name, b->b->name);
     return c;
+}
+
+static int cmp_workloads(const void *pa, const void *pb)
+{
+    int c = same_workloads(pa, pb);
+    return c ? c : by_binding(pa, pb);
+}
+
+static int cmp_spiffe_id(const void *pa, const void *pb)
+{
+    int c = same_spiffe_id(pa, pb);
+    return c ? c : by_binding(pa, pb);
 }
 
 /* The peers of v[self] within v[start..end), as "ns/a, ns/b and 3 more". */
@@ -37,16 +70,18 @@ static int peers(const entry *v, size_t start, size_t end, size_t self, kf_buf *
     return 0;
 }
 
-/* Sort entries by key; every run of two or more fails with reason. */
-static int find_runs(entry *v, size_t n, bool *fails, kf_results *rs,
-                     const char *reason, const char *what)
+/* Sort entries with cmp; every run of two or more that key() finds equal
+ * fails with reason. */
+static int find_runs(entry *v, size_t n, int (*cmp)(const void *, const void *),
+                     int (*key)(const entry *, const entry *), bool *fails,
+                     kf_results *rs, const char *reason, const char *what)
 {
-    qsort(v, n, sizeof *v, cmp_entry);
+    qsort(v, n, sizeof *v, cmp);
     kf_buf names = {0};
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0;) {
         size_t j = i + 1;
-        while (j < n && strcmp(v[j].key, v[i].key) == 0)
+        while (j < n && key(&v[j], &v[i]) == 0)
             j++;
         for (size_t k = i; j - i > 1 && k < j; k++) {
             names.len = 0;
@@ -80,16 +115,18 @@ int kf_check_conflicts(kf_plan *plan, kf_results *rs)
         kf_binding *b = &plan->bindings[i];
         if (!b->ok)
             continue;
-        ids[ni++] = (entry){b->spiffe_id, b};
+        ids[ni++] = (entry){b, 0};
         if (b->mode == KF_MODE_PER_OBJECTIVE)
-            coll[nc++] = (entry){b->selector_key, b};
+            coll[nc++] = (entry){b, plan->pools[b->pool].selector_class};
     }
-    if (find_runs(coll, nc, coll_fail, rs, "IdentityCollision",
+    if (find_runs(coll, nc, cmp_workloads, same_workloads, coll_fail, rs,
+                  "IdentityCollision",
                   "selects exactly the same workloads (namespace, pool selector, "
                   "service account and container) as %s, so SPIRE would give those "
                   "pods two identities; %s is not rendered: give each objective its "
                   "own service account or container") < 0 ||
-        find_runs(ids, ni, id_fail, rs, "DuplicateSPIFFEID",
+        find_runs(ids, ni, cmp_spiffe_id, same_spiffe_id, id_fail, rs,
+                  "DuplicateSPIFFEID",
                   "renders the same SPIFFE ID as %s; %s is not rendered: each SPIFFE "
                   "ID must come from one binding") < 0)
         goto out;

@@ -176,17 +176,43 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t kf_sort_unique(char **v, size_t n)
+int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
+                 size_t nlabels, const char *container, kf_buf *out)
 {
-    if (n == 0)
-        return 0;
-    qsort(v, n, sizeof *v, cmp_str);
-    size_t k = 1;
-    for (size_t i = 1; i < n; i++) {
-        if (strcmp(v[i], v[k - 1]) == 0)
-            free(v[i]);
+    /* Each selector NUL-terminated in text, then sorted by pointer. */
+    size_t n = 2 + nlabels + (container ? 1 : 0);
+    size_t *offs = malloc(n * sizeof *offs);
+    char **sel = malloc(n * sizeof *sel);
+    kf_buf text = {0};
+    int rc = -1;
+    if (!offs || !sel)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        offs[i] = text.len;
+        int r;
+        if (i == 0)
+            r = kf_buf_printf(&text, "k8s:ns:%s", ns);
+        else if (i == 1)
+            r = kf_buf_printf(&text, "k8s:sa:%s", sa);
+        else if (i - 2 < nlabels)
+            r = kf_buf_printf(&text, "k8s:pod-label:%s:%s", labels[i - 2].key,
+                              labels[i - 2].value);
         else
-            v[k++] = v[i];
+            r = kf_buf_printf(&text, "k8s:container-name:%s", container);
+        if (r < 0 || kf_buf_append(&text, "", 1) < 0)
+            goto out;
     }
-    return k;
+    for (size_t i = 0; i < n; i++)
+        sel[i] = text.data + offs[i];
+    qsort(sel, n, sizeof *sel, cmp_str);
+    for (size_t i = 0; i < n; i++)
+        if ((i == 0 || strcmp(sel[i], sel[i - 1]) != 0) &&
+            kf_buf_printf(out, "%s\n", sel[i]) < 0)
+            goto out;
+    rc = 0;
+out:
+    free(offs);
+    free(sel);
+    kf_buf_free(&text);
+    return rc;
 }

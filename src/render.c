@@ -19,19 +19,16 @@ int kf_render_path(const kf_binding *b, kf_buf *out)
 int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cfg,
                       bool json, kf_buf *out)
 {
-    kf_buf path = {0}, hint = {0};
-    if (kf_render_path(b, &path) < 0 ||
-        kf_buf_printf(&hint, "%s/%s", b->ns, b->name) < 0) {
-        kf_buf_free(&path);
-        kf_buf_free(&hint);
-        return -1;
-    }
+    kf_buf path = {0}, hint = {0}, sels = {0};
     kf_emit e;
-    if (kf_emit_open(&e, json) < 0) {
-        kf_buf_free(&path);
-        kf_buf_free(&hint);
-        return -1;
-    }
+    int rc = -1;
+    if (kf_render_path(b, &path) < 0 ||
+        kf_buf_printf(&hint, "%s/%s", b->ns, b->name) < 0 ||
+        kf_selectors(b->ns, b->sa, p->labels, p->nlabels,
+                     b->mode == KF_MODE_PER_OBJECTIVE ? b->container : NULL,
+                     &sels) < 0 ||
+        kf_emit_open(&e, json) < 0)
+        goto out;
     kf_emit_map_begin(&e);
     kf_emit_kv(&e, "apiVersion", "spire.spiffe.io/v1alpha1");
     kf_emit_kv(&e, "kind", "ClusterSPIFFEID");
@@ -77,7 +74,7 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit_map_end(&e);
     kf_emit_str(&e, "workloadSelectorTemplates");
     kf_emit_seq_begin(&e);
-    for (const char *sel = b->selector_key, *nl; sel && (nl = strchr(sel, '\n'));
+    for (const char *sel = sels.data, *nl; sel && (nl = strchr(sel, '\n'));
          sel = nl + 1)
         kf_emit_strn(&e, sel, (size_t)(nl - sel));
     kf_emit_seq_end(&e);
@@ -86,8 +83,10 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit_kv(&e, "hint", hint.data);
     kf_emit_map_end(&e); /* spec */
     kf_emit_map_end(&e); /* the ClusterSPIFFEID */
-    int rc = kf_emit_close(&e, out);
+    rc = kf_emit_close(&e, out);
+out:
     kf_buf_free(&path);
     kf_buf_free(&hint);
+    kf_buf_free(&sels);
     return rc;
 }

@@ -329,16 +329,22 @@ static int find_unsafe(kf_plan *plan)
     }
     if (n > 1)
         qsort(v, n, sizeof *v, cmp_subset);
+    for (size_t i = 0; i < plan->npools; i++)
+        plan->pools[i].selector_class = i;
     /* For each pool, look at the run holding its own full label set. */
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && strcmp(v[j].ns, v[i].ns) == 0 &&
                strcmp(v[j].labels, v[i].labels) == 0)
             j++;
+        size_t cls = SIZE_MAX;
         for (size_t k = i; k < j; k++) {
             if (!v[k].full)
                 continue;
             kf_pool *p = &plan->pools[v[k].pool];
+            if (cls == SIZE_MAX)
+                cls = v[k].pool;
+            p->selector_class = cls;
             for (size_t m = i; m < j; m++) {
                 const kf_pool *q = &plan->pools[v[m].pool];
                 if (q == p || strcmp(q->name, p->name) == 0)
@@ -731,7 +737,6 @@ static int build_identity(check *c)
 {
     kf_binding *b = c->b;
     const kf_config *cfg = c->r->cfg;
-    const kf_pool *p = &c->r->plan->pools[b->pool];
     kf_buf id = {0};
     bool pool_only = b->mode == KF_MODE_POOL_ONLY;
     if (kf_buf_printf(&id, "spiffe://%s/ns/%s/%s/%s", cfg->trust_domain, b->ns,
@@ -745,45 +750,7 @@ static int build_identity(check *c)
                "- _, at most 2048 bytes)", id.data);
         return 0;
     }
-    if (kf_identity_name(b->ns, b->name, pool_only, b->spiffe_id, b->csid_name) < 0)
-        return -1;
-    /* The selectors are built one by one, sorted and deduplicated, then
-     * kept only joined into selector_key: one allocation per binding. */
-    size_t n = 2 + p->nlabels + (pool_only ? 0 : 1), count = 0;
-    char **sel = calloc(n, sizeof *sel);
-    if (!sel)
-        return -1;
-    kf_buf s = {0}, key = {0};
-    int rc = -1;
-    for (size_t i = 0; i < n; i++) {
-        s.len = 0;
-        if (i == 0)
-            kf_buf_printf(&s, "k8s:ns:%s", b->ns);
-        else if (i == 1)
-            kf_buf_printf(&s, "k8s:sa:%s", b->sa);
-        else if (i - 2 < p->nlabels)
-            kf_buf_printf(&s, "k8s:pod-label:%s:%s", p->labels[i - 2].key,
-                          p->labels[i - 2].value);
-        else
-            kf_buf_printf(&s, "k8s:container-name:%s", b->container);
-        if (!s.data || !(sel[count++] = strdup(s.data)))
-            goto out;
-    }
-    count = kf_sort_unique(sel, count);
-    for (size_t i = 0; i < count; i++)
-        if (kf_buf_printf(&key, "%s\n", sel[i]) < 0)
-            goto out;
-    b->selector_key = key.data;
-    b->nselectors = count;
-    key.data = NULL;
-    rc = 0;
-out:
-    for (size_t i = 0; i < count; i++)
-        free(sel[i]);
-    free(sel);
-    kf_buf_free(&s);
-    kf_buf_free(&key);
-    return rc;
+    return kf_identity_name(b->ns, b->name, pool_only, b->spiffe_id, b->csid_name);
 }
 
 static int cmp_csid(const void *pa, const void *pb)
@@ -921,7 +888,6 @@ void kf_plan_free(kf_plan *plan)
     for (size_t i = 0; i < plan->nbindings; i++) {
         kf_binding *b = &plan->bindings[i];
         free(b->spiffe_id);
-        free(b->selector_key);
     }
     for (size_t i = 0; i < plan->npools; i++) {
         free(plan->pools[i].labels);
