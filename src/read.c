@@ -76,7 +76,8 @@ typedef struct pooled {
 /* What an item's kind tells the reader, once its kind: is read. */
 enum kind_state {
     KIND_UNKNOWN,   /* no kind yet: capture everything */
-    KIND_READ,      /* a binding, pool or objective: capture everything */
+    KIND_BINDING,   /* a binding: capture everything, keep its layout */
+    KIND_READ,      /* a pool or objective: capture everything */
     KIND_METADATA,  /* a ClusterSPIFFEID: its metadata only */
     KIND_UNRELATED, /* anything else: nothing is kept once it ends */
 };
@@ -409,8 +410,9 @@ static int add_field(reader *r, uint8_t sink, const kf_field *f)
     if (f->id == KF_F_KIND && f->type == KF_V_STR && sink != S_FC) {
         const char *k = kf_field_text(in, f);
         uint8_t state = KIND_UNRELATED;
-        if (strcmp(k, "InferenceIdentityBinding") == 0 ||
-            strcmp(k, "InferencePool") == 0 ||
+        if (strcmp(k, "InferenceIdentityBinding") == 0)
+            state = KIND_BINDING;
+        else if (strcmp(k, "InferencePool") == 0 ||
             strcmp(k, "InferenceObjective") == 0)
             state = KIND_READ;
         else if (strcmp(k, "ClusterSPIFFEID") == 0)
@@ -500,7 +502,7 @@ static void dispatch(reader *r, frame *f, const char *k, size_t n)
             uint8_t ks = f->node == N_DOC ? r->doc_kind_state : r->item_kind_state;
             if (f->node == N_FC)
                 want_node(f, N_FCSPEC, KF_F_SPEC);
-            else if (ks == KIND_UNKNOWN || ks == KIND_READ)
+            else if (ks == KIND_UNKNOWN || ks == KIND_BINDING || ks == KIND_READ)
                 want_node(f, N_SPEC, KF_F_SPEC);
         } else if (eq(k, n, "data") && f->node == N_FC)
             want_node(f, N_DATA, KF_F_DATA);
@@ -598,13 +600,14 @@ static kf_itemlayout *item_layout(reader *r, kf_item *it)
 }
 
 /* When an item or stream document ends, what its kind does not need is
- * given back: an unrelated item its pooled strings (the pool is truncated
- * to pool_mark) and its layout, a ClusterSPIFFEID its layout (the latest
- * one made, if it has one). Returns whether its fields can go too. */
+ * given back: its layout (the latest one made, if it has one) unless it is
+ * a binding, the only kind the writer edits; an unrelated item also its
+ * pooled strings (the pool is truncated to pool_mark). Returns whether its
+ * fields can go too. */
 static bool release_unread(reader *r, uint8_t kind_state, kf_item *it,
                            uint32_t pool_mark)
 {
-    if (kind_state != KIND_UNRELATED && kind_state != KIND_METADATA)
+    if (kind_state == KIND_BINDING)
         return false;
     if (it->layout && it->layout == r->in->nlayouts)
         r->in->nlayouts--;
@@ -1138,10 +1141,10 @@ static int doc_end(reader *r)
         kf_array_grow((void **)&in->fields, &in->fields_cap,
                       in->nfields + r->ndoc_fields, sizeof *in->fields) < 0)
         return fail_oom(r);
-    kf_item *it = &in->items[in->nitems++];
-    *it = r->doc_item;
     if (release_unread(r, r->doc_kind_state, &r->doc_item, r->doc_pool_mark))
         r->ndoc_fields = 0;
+    kf_item *it = &in->items[in->nitems++];
+    *it = r->doc_item;
     it->first_field = (uint32_t)in->nfields;
     it->nfields = (uint32_t)r->ndoc_fields;
     it->slot_end = (uint32_t)r->len;
