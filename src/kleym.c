@@ -67,6 +67,7 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
         kf_resolve(&r.in, &r.cfg, &r.plan, &r.rs) < 0 ||
         kf_check_conflicts(&r.plan, &r.rs) < 0)
         goto oom;
+    kf_input_drop_fields(&r.in);
     kf_results_sort(&r.rs);
     if (kf_report_build(&r.report, &r.rs, &r.plan) < 0)
         goto oom;

@@ -1397,6 +1397,17 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
     return rc;
 }
 
+void kf_input_drop_fields(kf_input *in)
+{
+    free(in->fields);
+    free(in->fc_fields);
+    in->fields = in->fc_fields = NULL;
+    in->nfields = in->fields_cap = in->nfc_fields = in->fc_fields_cap = 0;
+    for (size_t i = 0; i < in->nitems; i++)
+        in->items[i].first_field = in->items[i].nfields = 0;
+    in->fc.first_field = in->fc.nfields = 0;
+}
+
 void kf_input_free(kf_input *in)
 {
     free(in->items);
