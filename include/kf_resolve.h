@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kf_config.h"
 #include "kf_identity.h"
@@ -43,17 +44,17 @@ typedef struct kf_objective {
     bool duplicate;
 } kf_objective;
 
+/* One per binding (tens of thousands in a large repository): kept small. */
 typedef struct kf_binding {
-    size_t item;
-    kf_ref ref;
-    const char *ns, *name;
-    enum kf_mode mode;
+    kf_ref ref;                      /* its namespace and name included */
     const char *pool_name, *objective_name, *sa, *container;
-    int pool_group, objective_group; /* -1: any */
+    char *spiffe_id;                 /* owned, with csid_name after its NUL */
+    const char *csid_name;           /* the ClusterSPIFFEID name, or "" */
+    uint32_t item;                   /* input item */
+    uint32_t pool;                   /* into plan pools, when resolved */
+    int8_t pool_group, objective_group; /* -1: any */
+    uint8_t mode;                    /* enum kf_mode */
     bool ok;
-    size_t pool;                     /* into plan pools, when resolved */
-    char *spiffe_id;                 /* owned */
-    char csid_name[KF_NAME_MAX + 1];
 } kf_binding;
 
 typedef struct kf_plan {

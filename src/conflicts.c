@@ -16,7 +16,7 @@ typedef struct entry {
  * container and pool label set (selector class). */
 static int same_workloads(const entry *a, const entry *b)
 {
-    int c = strcmp(a->b->ns, b->b->ns);
+    int c = strcmp(a->b->ref.namespace, b->b->ref.namespace);
     if (!c)
         c = a->selector_class < b->selector_class ? -1
             : a->selector_class > b->selector_class;
@@ -35,9 +35,9 @@ static int same_spiffe_id(const entry *a, const entry *b)
 /* Entries by key, then by binding, for messages in a stable order. */
 static int by_binding(const entry *a, const entry *b)
 {
-    int c = strcmp(a->b->ns, b->b->ns);
+    int c = strcmp(a->b->ref.namespace, b->b->ref.namespace);
     if (!c)
-        c = strcmp(a->b->name, b->b->name);
+        c = strcmp(a->b->ref.name, b->b->ref.name);
     return c;
 }
 
@@ -60,8 +60,8 @@ static int peers(const entry *v, size_t start, size_t end, size_t self, kf_buf *
     for (size_t k = start; k < end && named < KF_CONFLICT_PEERS_NAMED; k++) {
         if (k == self)
             continue;
-        if (kf_buf_printf(out, "%s%s/%s", named ? ", " : "", v[k].b->ns,
-                          v[k].b->name) < 0)
+        if (kf_buf_printf(out, "%s%s/%s", named ? ", " : "", v[k].b->ref.namespace,
+                          v[k].b->ref.name) < 0)
             return -1;
         named++;
     }

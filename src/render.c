@@ -23,8 +23,8 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit e;
     int rc = -1;
     if (kf_render_path(b, &path) < 0 ||
-        kf_buf_printf(&hint, "%s/%s", b->ns, b->name) < 0 ||
-        kf_selectors(b->ns, b->sa, p->labels, p->nlabels,
+        kf_buf_printf(&hint, "%s/%s", b->ref.namespace, b->ref.name) < 0 ||
+        kf_selectors(b->ref.namespace, b->sa, p->labels, p->nlabels,
                      b->mode == KF_MODE_PER_OBJECTIVE ? b->container : NULL,
                      &sels) < 0 ||
         kf_emit_open(&e, json) < 0)
@@ -38,8 +38,8 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit_str(&e, "labels");
     kf_emit_map_begin(&e);
     kf_emit_kv(&e, "kleym.sonda.red/managed-by", "kleym");
-    kf_emit_kv(&e, "kleym.sonda.red/binding-name", b->name);
-    kf_emit_kv(&e, "kleym.sonda.red/binding-namespace", b->ns);
+    kf_emit_kv(&e, "kleym.sonda.red/binding-name", b->ref.name);
+    kf_emit_kv(&e, "kleym.sonda.red/binding-namespace", b->ref.namespace);
     kf_emit_map_end(&e);
     if (path.len) {
         kf_emit_str(&e, "annotations");
@@ -60,7 +60,7 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
         kf_emit_map_begin(&e);
         kf_emit_str(&e, "matchLabels");
         kf_emit_map_begin(&e);
-        kf_emit_kv(&e, "kubernetes.io/metadata.name", b->ns);
+        kf_emit_kv(&e, "kubernetes.io/metadata.name", b->ref.namespace);
         kf_emit_map_end(&e);
         kf_emit_map_end(&e);
     }

@@ -631,13 +631,13 @@ static void resolve_pool(check *c)
     kf_plan *plan = c->r->plan;
     kf_pool *p = NULL;
     if (b->pool_group >= 0)
-        p = find_pool(plan, b->ns, b->pool_name, b->pool_group);
-    else if (!(p = find_pool(plan, b->ns, b->pool_name, 0)))
-        p = find_pool(plan, b->ns, b->pool_name, 1);
+        p = find_pool(plan, b->ref.namespace, b->pool_name, b->pool_group);
+    else if (!(p = find_pool(plan, b->ref.namespace, b->pool_name, 0)))
+        p = find_pool(plan, b->ref.namespace, b->pool_name, 1);
     if (!p) {
         fail_b(c, "InvalidRef", "TargetPoolNotFound", "spec.poolRef.name",
                "InferencePool %s/%s%s%s was not found in the input",
-               b->ns, b->pool_name, b->pool_group >= 0 ? " in group " : "",
+               b->ref.namespace, b->pool_name, b->pool_group >= 0 ? " in group " : "",
                b->pool_group >= 0 ? kf_groups[b->pool_group] : "");
         return;
     }
@@ -645,7 +645,7 @@ static void resolve_pool(check *c)
     if (p->duplicate) {
         fail_b(c, "InvalidRef", "InvalidPoolRef", "spec.poolRef.name",
                "InferencePool %s/%s is defined more than once in the input",
-               b->ns, b->pool_name);
+               b->ref.namespace, b->pool_name);
         return;
     }
     if (p->error) {
@@ -669,19 +669,19 @@ static void resolve_objective(check *c)
     kf_plan *plan = r->plan;
     kf_objective *o = NULL;
     if (b->objective_group >= 0)
-        o = find_objective(plan, b->ns, b->objective_name, b->objective_group);
-    else if (!(o = find_objective(plan, b->ns, b->objective_name, 1)))
-        o = find_objective(plan, b->ns, b->objective_name, 0);
+        o = find_objective(plan, b->ref.namespace, b->objective_name, b->objective_group);
+    else if (!(o = find_objective(plan, b->ref.namespace, b->objective_name, 1)))
+        o = find_objective(plan, b->ref.namespace, b->objective_name, 0);
     if (!o) {
         fail_b(c, "InvalidRef", "TargetObjectiveNotFound", "spec.objectiveRef.name",
-               "InferenceObjective %s/%s was not found in the input", b->ns,
+               "InferenceObjective %s/%s was not found in the input", b->ref.namespace,
                b->objective_name);
         return;
     }
     if (o->duplicate) {
         fail_b(c, "InvalidRef", "InvalidObjectiveRef", "spec.objectiveRef.name",
                "InferenceObjective %s/%s is defined more than once in the input",
-               b->ns, b->objective_name);
+               b->ref.namespace, b->objective_name);
         return;
     }
     if (!c->b->ok)
@@ -739,18 +739,34 @@ static int build_identity(check *c)
     const kf_config *cfg = c->r->cfg;
     kf_buf id = {0};
     bool pool_only = b->mode == KF_MODE_POOL_ONLY;
-    if (kf_buf_printf(&id, "spiffe://%s/ns/%s/%s/%s", cfg->trust_domain, b->ns,
-                      pool_only ? "pool" : "objective",
+    if (kf_buf_printf(&id, "spiffe://%s/ns/%s/%s/%s", cfg->trust_domain,
+                      b->ref.namespace, pool_only ? "pool" : "objective",
                       pool_only ? b->pool_name : b->objective_name) < 0)
         return -1;
-    b->spiffe_id = id.data;
     if (!kf_is_spiffe_id(id.data, id.len)) {
         fail_b(c, "RenderFailure", "InvalidSPIFFEID", NULL,
                "%.300s is not a valid SPIFFE ID (path segments of A-Z a-z 0-9 . "
                "- _, at most 2048 bytes)", id.data);
+        kf_buf_free(&id);
         return 0;
     }
-    return kf_identity_name(b->ns, b->name, pool_only, b->spiffe_id, b->csid_name);
+    /* The ID and the name in one allocation of their exact size. */
+    char name[KF_NAME_MAX + 1];
+    if (kf_identity_name(b->ref.namespace, b->ref.name, pool_only, id.data, name) < 0) {
+        kf_buf_free(&id);
+        return -1;
+    }
+    size_t n = strlen(name);
+    b->spiffe_id = malloc(id.len + 1 + n + 1);
+    if (!b->spiffe_id) {
+        kf_buf_free(&id);
+        return -1;
+    }
+    memcpy(b->spiffe_id, id.data, id.len + 1);
+    memcpy(b->spiffe_id + id.len + 1, name, n + 1);
+    b->csid_name = b->spiffe_id + id.len + 1;
+    kf_buf_free(&id);
+    return 0;
 }
 
 static int cmp_csid(const void *pa, const void *pb)
@@ -766,9 +782,6 @@ static int check_binding(resolver *r, kf_binding *b, const idkey *foreign,
     view_of(r->in, b->item, &v);
     check c = {r, b, &v, 0};
     b->ok = true;
-    b->ref = kf_view_ref(&v, b->item);
-    b->ns = kf_view_str(&v, KF_F_NAMESPACE);
-    b->name = kf_view_str(&v, KF_F_NAME);
     b->pool_group = b->objective_group = -1;
     if (!r->cfg->trust_domain[0])
         fail_b(&c, "RenderFailure", "MissingTrustDomain", NULL,
@@ -804,9 +817,9 @@ static int check_binding(resolver *r, kf_binding *b, const idkey *foreign,
 static int cmp_binding(const void *pa, const void *pb)
 {
     const kf_binding *a = pa, *b = pb;
-    int c = strcmp(a->ns, b->ns);
+    int c = strcmp(a->ref.namespace, b->ref.namespace);
     if (!c)
-        c = strcmp(a->name, b->name);
+        c = strcmp(a->ref.name, b->ref.name);
     if (!c)
         c = a->item < b->item ? -1 : a->item > b->item;
     return c;
@@ -838,9 +851,9 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
         view_of(in, i, &v);
         if (is_binding[i]) {
             kf_binding *b = &plan->bindings[plan->nbindings++];
-            b->item = i;
-            b->ns = kf_view_str(&v, KF_F_NAMESPACE);
-            b->name = kf_view_str(&v, KF_F_NAME);
+            b->item = (uint32_t)i;
+            b->ref = kf_view_ref(&v, i);
+            b->csid_name = "";
             if (!cfg->keep_bindings && !v.f[KF_F_ANN_LOCAL])
                 plan->mark_local[i] = true;
             continue;
@@ -865,9 +878,6 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
     for (size_t i = 0; i < plan->nbindings; i++) {
         kf_binding *b = &plan->bindings[i];
         if (dup[b->item]) {
-            kf_view v;
-            view_of(in, b->item, &v);
-            b->ref = kf_view_ref(&v, b->item);
             b->ok = false;
             continue;
         }
