@@ -116,7 +116,6 @@ typedef struct kf_itemlayout {
 typedef struct kf_item {
     uint32_t start, end;           /* the item's node: first byte, end of content */
     uint32_t slot_start, slot_end; /* bytes removed when the item is dropped */
-    uint32_t line, col;            /* 1-based position of the item */
     uint32_t first_field, nfields; /* into kf_input.fields */
     uint32_t layout;               /* 1 + index into kf_input.layouts; 0: none */
 } kf_item;

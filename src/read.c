@@ -106,7 +106,8 @@ typedef struct reader {
     kf_field *doc_fields;
     size_t ndoc_fields, doc_fields_cap;
     uint8_t doc_kind_state, item_kind_state; /* enum kind_state */
-    uint32_t item_pool_mark, doc_pool_mark;  /* string pool size at their start */
+    uint32_t item_pool_mark, doc_pool_mark;
+    int doc_line, doc_col;    /* where the current document's root starts */  /* string pool size at their start */
     uint8_t root_seen;    /* unique keys of the first document, by bit */
     const char *root_dup; /* the first of them seen twice, and where */
     int root_dup_line, root_dup_col;
@@ -699,8 +700,6 @@ static int begin_item(reader *r, struct fy_event *e, frame *seq)
     memset(it, 0, sizeof *it);
     const struct fy_mark *m = fy_event_start_mark(e);
     it->start = mark_pos(m);
-    it->line = (uint32_t)mark_line(e) + 1;
-    it->col = (uint32_t)mark_col(e) + 1;
     it->first_field = (uint32_t)in->nfields;
     if (!seq->flow) {
         /* Find the '-' that introduces the item. */
@@ -715,7 +714,7 @@ static int begin_item(reader *r, struct fy_event *e, frame *seq)
         else if (r->prev_item_me < r->len && r->buf[r->prev_item_me] == '-')
             dash = r->prev_item_me;
         else
-            return fail(r, (int)it->line, (int)it->col,
+            return fail(r, mark_line(e) + 1, mark_col(e) + 1,
                         "cannot find the '-' of this item (a comment between "
                         "'-' and the item is not supported)%s", "");
         it->slot_start = kf_line_start(r->buf, dash);
@@ -955,8 +954,6 @@ static int on_value(reader *r, frame *f, struct fy_event *e)
             kf_item *fc = &r->in->fc;
             memset(fc, 0, sizeof *fc);
             fc->start = start;
-            fc->line = (uint32_t)mark_line(e) + 1;
-            fc->col = (uint32_t)mark_col(e) + 1;
             r->in->has_fc = true;
             return push(r, N_FC, S_FC, true, r->buf[start] == '{');
         }
@@ -1074,8 +1071,8 @@ static int doc_root(reader *r, struct fy_event *e)
     uint32_t start = mark_pos(m);
     kf_item *it = &r->doc_item;
     it->start = start;
-    it->line = (uint32_t)line;
-    it->col = (uint32_t)col;
+    r->doc_line = line;
+    r->doc_col = col;
     if (r->doc_implicit && r->doc_index > 0 && r->doc_start == 0)
         r->doc_start = kf_line_start(r->buf, start);
     it->slot_start = r->doc_start;
@@ -1109,7 +1106,7 @@ static int doc_end(reader *r)
         const kf_field *av = doc_field(r, KF_F_APIVERSION);
         if (!av || !(is_str(in, av, "config.kubernetes.io/v1") ||
                      is_str(in, av, "config.kubernetes.io/v1beta1")))
-            return fail(r, (int)r->doc_item.line, (int)r->doc_item.col,
+            return fail(r, r->doc_line, r->doc_col,
                         "ResourceList apiVersion must be config.kubernetes.io/v1 "
                         "or config.kubernetes.io/v1beta1%s", "");
         if (r->root_dup)
@@ -1117,7 +1114,7 @@ static int doc_end(reader *r)
                         "invalid YAML: duplicate key \"%s\" in the ResourceList",
                         r->root_dup);
         if (r->items_not_seq)
-            return fail(r, (int)r->doc_item.line, (int)r->doc_item.col,
+            return fail(r, r->doc_line, r->doc_col,
                         "ResourceList.items must be a sequence%s", "");
         if (r->nonmap_line)
             return fail(r, r->nonmap_line, r->nonmap_col,
