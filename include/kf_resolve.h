@@ -37,10 +37,10 @@ typedef struct kf_pool {
 } kf_pool;
 
 typedef struct kf_objective {
-    size_t item;
     const char *ns, *name, *api_version;
-    int group;
-    size_t first_field, nfields; /* its captured fields (poolRef) */
+    uint32_t item;
+    uint32_t first_field, nfields; /* its captured fields (poolRef) */
+    int8_t group;
     bool duplicate;
 } kf_objective;
 

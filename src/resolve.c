@@ -427,11 +427,11 @@ static int collect(resolver *r, bool *read_kind, bool *is_binding)
         } else if (strcmp(kind, "InferenceObjective") == 0 &&
                    gaie_group(api, &g)) {
             kf_objective *o = &plan->objectives[plan->nobjectives++];
-            o->item = i;
+            o->item = (uint32_t)i;
             o->ns = kf_view_str(&v, KF_F_NAMESPACE);
             o->name = kf_view_str(&v, KF_F_NAME);
             o->api_version = api;
-            o->group = g;
+            o->group = (int8_t)g;
             o->first_field = in->items[i].first_field;
             o->nfields = in->items[i].nfields;
         }
