@@ -408,7 +408,8 @@ static int add_field(reader *r, uint8_t sink, const kf_field *f)
     if (kf_array_grow((void **)v, cap, *n + 1, sizeof **v) < 0)
         return fail_oom(r);
     (*v)[(*n)++] = *f;
-    if (f->id == KF_F_KIND && f->type == KF_V_STR && sink != S_FC) {
+    /* The kind is the first one given, as kf_view reads it. */
+    if (f->id == KF_F_KIND && !f->dup && f->type == KF_V_STR && sink != S_FC) {
         const char *k = kf_field_text(in, f);
         uint8_t state = KIND_UNRELATED;
         if (strcmp(k, "InferenceIdentityBinding") == 0)

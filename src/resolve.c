@@ -523,9 +523,19 @@ static void check_fields(check *c)
                    "(DNS-1123 label: a-z 0-9 -, at most 63)", ns);
     }
 
-    if (v->dup[KF_F_SPEC] || v->dup[KF_F_METADATA])
-        fail_b(c, "RenderFailure", "DuplicateKey", v->dup[KF_F_SPEC] ? "spec" : "metadata",
-               "%s is given twice", v->dup[KF_F_SPEC] ? "spec" : "metadata");
+    /* The first of two keys decides what the item is here; a tool that
+     * reads the last would see another object. */
+    static const struct {
+        enum kf_fid id;
+        const char *path;
+    } once[] = {{KF_F_APIVERSION, "apiVersion"}, {KF_F_KIND, "kind"},
+                {KF_F_METADATA, "metadata"}, {KF_F_SPEC, "spec"}};
+    for (size_t i = 0; i < sizeof once / sizeof *once; i++)
+        if (v->dup[once[i].id]) {
+            fail_b(c, "RenderFailure", "DuplicateKey", once[i].path,
+                   "%s is given twice", once[i].path);
+            break;
+        }
 
     b->mode = KF_MODE_PER_OBJECTIVE;
     bool mode_known = true;

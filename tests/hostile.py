@@ -262,6 +262,9 @@ def main():
         exp = os.path.join(d, "expected.out")
         if not src or not os.path.exists(exp) or os.path.getsize(exp) == 0:
             continue
+        if os.path.exists(os.path.join(d, "items-kept-skip")):
+            skipped += 1  # PyYAML reads its items otherwise; the file says how
+            continue
         with open(src, "rb") as f, open(exp, "rb") as g:
             inp, out = f.read(), g.read()
         keep = b"bindings: keep" in inp or b'"bindings": "keep"' in inp
