@@ -41,7 +41,7 @@ enum sink { S_DOC, S_ITEM, S_FC };
 enum pending {
     P_SKIP,    /* not read */
     P_FIELD,   /* a scalar field: pend_id is a kf_fid */
-    P_ENTRY,   /* a map entry: pend_id is a kf_fid, pend_key its key */
+    P_ENTRY,   /* a map entry: pend_id is a kf_fid, its key in entry_key */
     P_NODE,    /* a mapping we look into: pend_node, marker field pend_id */
     P_ITEMS,   /* ResourceList.items */
     P_RESULTS, /* ResourceList.results */
@@ -58,7 +58,6 @@ typedef struct frame {
     uint8_t pend_node;
     uint8_t pend_tagged;  /* the current key carries a tag */
     uint32_t seen;        /* single field ids seen in this mapping */
-    uint32_t pend_key;    /* pool offset of an entry's key */
     uint32_t key_start;   /* first byte of the current key */
     uint32_t key_end;     /* end of the current key */
     uint8_t layout;       /* 0 none, 1 metadata, 2 annotations */
@@ -93,6 +92,7 @@ typedef struct reader {
     size_t depth, stack_cap;
     kf_strict strict;     /* every event, skipped subtrees included */
     pooled intern[KF_INTERN_SLOTS]; /* latest short string per slot */
+    kf_buf entry_key;     /* the key of the entry whose value comes next */
     size_t skip_depth;
     uint32_t last_end;    /* end of the latest scalar / flow collection */
     uint32_t scalar_end;  /* end of the latest scalar's text, quotes included */
@@ -106,8 +106,8 @@ typedef struct reader {
     kf_field *doc_fields;
     size_t ndoc_fields, doc_fields_cap;
     uint8_t doc_kind_state, item_kind_state; /* enum kind_state */
-    uint32_t item_pool_mark, doc_pool_mark;
-    int doc_line, doc_col;    /* where the current document's root starts */  /* string pool size at their start */
+    uint32_t item_pool_mark, doc_pool_mark;  /* string pool size at their start */
+    int doc_line, doc_col;    /* where the current document's root starts */
     uint8_t root_seen;    /* unique keys of the first document, by bit */
     const char *root_dup; /* the first of them seen twice, and where */
     int root_dup_line, root_dup_col;
@@ -302,8 +302,9 @@ static bool is_null_scalar(const reader *r, struct fy_event *e)
 
 /* Store a text holding NUL bytes (a double-quoted "\0" decodes to one) with
  * each NUL written as the two characters \0: pool strings are C strings, and
- * a NUL must never cut a name short ("b\0x" is not "b"). The field is typed
- * KF_V_NUL, so the escaped text is only ever shown, never used. */
+ * a NUL must never cut a name short ("b\0x" is not "b"). A value is typed
+ * KF_V_NUL, so its escaped text is only ever shown; a key so escaped never
+ * equals a key the function reads, and is no valid label key. */
 static int pool_add_escaped(reader *r, const char *s, size_t n, uint32_t *out)
 {
     kf_buf *pool = &r->in->pool;
@@ -358,26 +359,6 @@ static int pool_add(reader *r, const char *s, size_t n, bool share,
         return fail_oom(r);
     if (slot < KF_INTERN_SLOTS)
         r->intern[slot] = (pooled){*out, (uint32_t)n};
-    return 0;
-}
-
-/* An entry's value is stored right after its key (kf_field_text()): make
- * the key at *key the pool's last string, copying it if something was
- * stored since. */
-static int pool_key_last(reader *r, uint32_t *key)
-{
-    kf_buf *pool = &r->in->pool;
-    size_t n = strlen(pool->data + *key);
-    if (*key + n + 1 == pool->len)
-        return 0;
-    if (kf_buf_reserve(pool, n + 1) < 0)
-        return fail_oom(r);
-    if (pool->len + n + 1 >= UINT32_MAX)
-        return fail(r, 0, 0, "input holds too much text to index%s", "");
-    memcpy(pool->data + pool->len, pool->data + *key, n + 1);
-    *key = (uint32_t)pool->len;
-    pool->len += n + 1;
-    pool->data[pool->len] = '\0';
     return 0;
 }
 
@@ -775,10 +756,10 @@ static int record(reader *r, frame *f, struct fy_event *e, uint8_t id,
     kf_field fld;
     memset(&fld, 0, sizeof fld);
     fld.id = id;
+    /* An entry's value is pooled right after its key (kf_field_text()). */
     if (entry) {
-        if (pool_key_last(r, &f->pend_key) < 0)
+        if (pool_add(r, r->entry_key.data, r->entry_key.len, false, &fld.text) < 0)
             return -1;
-        fld.text = f->pend_key;
     } else if (id < KF_F_SINGLE) {
         if (f->seen & (1u << id))
             fld.dup = 1;
@@ -856,8 +837,11 @@ static int on_key(reader *r, frame *f, struct fy_event *e)
     /* A tagged key still names the field the cluster reads: the field is
      * recorded as tagged, which is refused where it is read. */
     f->pend_tagged = e->scalar.tag != NULL;
-    if (f->pend == P_ENTRY && pool_add(r, k, n, false, &f->pend_key) < 0)
-        return -1;
+    if (f->pend == P_ENTRY) {
+        r->entry_key.len = 0;
+        if (kf_buf_append(&r->entry_key, k, n) < 0)
+            return fail_oom(r);
+    }
     kf_pairlayout *p = root_pair(r, f);
     if (p) {
         p->present = 1;
@@ -1391,6 +1375,7 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
     fy_diag_destroy(diag);
     free(r.stack);
     free(r.doc_fields);
+    kf_buf_free(&r.entry_key);
     kf_strict_free(&r.strict);
     return rc;
 }
