@@ -529,7 +529,7 @@ static void check_fields(check *c)
         enum kf_fid id;
         const char *path;
     } once[] = {{KF_F_APIVERSION, "apiVersion"}, {KF_F_KIND, "kind"},
-                {KF_F_METADATA, "metadata"}, {KF_F_SPEC, "spec"}};
+                {KF_F_SPEC, "spec"}, {KF_F_METADATA, "metadata"}};
     for (size_t i = 0; i < sizeof once / sizeof *once; i++)
         if (v->dup[once[i].id]) {
             fail_b(c, "RenderFailure", "DuplicateKey", once[i].path,
