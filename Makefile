@@ -13,7 +13,9 @@ KF_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude
 LDLIBS  += -lfyaml -lnettle
 BUILD   ?= build
 
-LIB_SRCS := src/buf.c src/scalar.c src/strict.c src/read.c src/view.c src/config.c \
+LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/read.c src/read_walk.c \
+            src/read_capture.c src/read_event.c src/read_layout.c src/read_textpool.c \
+            src/read_strict.c src/view.c src/config.c \
             src/identity.c src/resolve.c src/conflicts.c src/emit.c \
             src/render.c src/results.c src/report.c src/write.c src/kleym.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)

@@ -1,5 +1,10 @@
-/* kf_strict.h - refuse YAML that libfyaml accepts but YAML 1.2 does not.
+/* kf_strict.h - input refused before or while it is read.
  *
+ * kf_strict_encoding(): what YAML cannot carry, checked before the parser
+ * sees it: invalid UTF-8, NUL bytes, and lone CR line breaks (YAML reads a
+ * lone CR as a line break; everything here that finds lines looks for LF).
+ *
+ * kf_strict_event(): YAML that libfyaml accepts but YAML 1.2 does not.
  * kleym-fn edits its input as text and hands it to tools that parse it with
  * other YAML readers (go-yaml in kpt and kustomize). Input that only
  * libfyaml accepts could become invalid once something is appended after it,
@@ -33,6 +38,10 @@ typedef struct kf_strict {
     kf_strict_level *levels;
     size_t depth, cap;
 } kf_strict;
+
+/* NULL when buf[0..len) may be parsed; else why not, with the 1-based line
+ * and column of the first offending byte. */
+const char *kf_strict_encoding(const char *buf, size_t len, int *line, int *col);
 
 /* Follow one event. node_end is the end of a scalar (quotes included) or an
  * alias, else ignored. Returns 0; -1 with *line, *col (1-based) set when the

@@ -1,5 +1,5 @@
 /* Unit tests for the pure functions: validators, identity strings, YAML
- * scalar typing and quoting, results ordering. */
+ * scalar typing and quoting, results ordering, the capture schema. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include "kf_identity.h"
 #include "kf_results.h"
 #include "kf_scalar.h"
+#include "kf_schema.h"
 
 #define S(x) x, strlen(x)
 
@@ -280,6 +281,85 @@ static void test_results_sorted(void **state)
     kf_results_free(&rs);
 }
 
+/* The node a path of keys leads to for classes kmask ("[]": a sequence
+ * element, "*": any other key), or KF_SNONE. */
+static uint32_t node_at(const kf_schema *s, kf_kmask kmask, const char *const *keys)
+{
+    uint32_t n = 0;
+    for (; *keys && n != KF_SNONE; keys++) {
+        if (strcmp(*keys, "[]") == 0) {
+            n = kf_schema_elem(s, n, kmask);
+            continue;
+        }
+        uint32_t lit = kf_schema_child(s, n, *keys, strlen(*keys), kmask);
+        kf_kmask wmask = kmask & ~(lit != KF_SNONE ? s->nodes[lit].mask : 0);
+        n = lit != KF_SNONE ? lit : kf_schema_wild(s, n, wmask);
+    }
+    return n;
+}
+
+/* The field id the node captures for classes kmask, or KF_F_NONE. */
+static int captured_id(const kf_schema *s, uint32_t n, kf_kmask kmask, int *slot)
+{
+    if (n == KF_SNONE)
+        return KF_F_NONE;
+    for (uint32_t c = s->nodes[n].first_capture; c != KF_SNONE; c = s->caps[c].next)
+        if (s->caps[c].mask & kmask) {
+            if (slot)
+                *slot = s->caps[c].slot;
+            return s->caps[c].id;
+        }
+    return KF_F_NONE;
+}
+
+#define PATH(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void test_schema_paths(void **state)
+{
+    (void)state;
+    kf_schema s;
+    assert_int_equal(kf_schema_compile(&s), 0);
+    /* every item read names itself; the config too */
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_POOL, PATH("metadata", "name")),
+                                 KF_KC_POOL, NULL), KF_F_NAME);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG,
+                                             PATH("metadata", "annotations",
+                                                  "config.kubernetes.io/path")),
+                                 KF_KC_CONFIG, NULL), KF_F_ANN_PATH);
+    /* a wildcard takes the keys no literal row names for the class */
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_POOL,
+                                             PATH("spec", "selector", "matchLabels")),
+                                 KF_KC_POOL, NULL), KF_F_MATCHLABELS);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_POOL, PATH("spec", "selector", "app")),
+                                 KF_KC_POOL, NULL), KF_F_SEL_ENTRY);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_POOL,
+                                             PATH("spec", "selector", "matchLabels", "app")),
+                                 KF_KC_POOL, NULL), KF_F_ML_ENTRY);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG, PATH("spec", "poolRef")),
+                                 KF_KC_CONFIG, NULL), KF_F_SPEC_ENTRY);
+    /* what a class does not read is not there for it */
+    assert_int_equal(node_at(&s, KF_KC_CSID, PATH("spec")), KF_SNONE);
+    assert_int_equal(node_at(&s, KF_KC_POOL, PATH("items")), KF_SNONE);
+    assert_int_equal(s.nodes[node_at(&s, KF_KC_RLIST, PATH("items"))].act, KF_ACT_ITEMS);
+    assert_int_equal(s.nodes[node_at(&s, KF_KC_BINDING, PATH("metadata"))].layout,
+                     KF_LAYOUT_META);
+    kf_schema_free(&s);
+}
+
+static void test_schema_kinds(void **state)
+{
+    (void)state;
+    assert_int_equal(kf_kind_class("InferencePool"), KF_KC_POOL);
+    assert_int_equal(kf_kind_class("Service"), 0);
+    assert_int_equal(kf_kind_api_rank(KF_KC_POOL, "inference.networking.k8s.io/v1"), 0);
+    assert_int_equal(kf_kind_api_rank(KF_KC_POOL, "inference.networking.x-k8s.io/v1alpha2"), 1);
+    assert_int_equal(kf_kind_api_rank(KF_KC_POOL, "inference.networking.k8s.io/v1alpha2"), -1);
+    assert_int_equal(kf_kind_group_rank(KF_KC_POOL, "inference.networking.x-k8s.io"), 1);
+    assert_int_equal(kf_kind_group_rank(KF_KC_POOL, "inference.networking"), -1);
+    char g[64];
+    assert_string_equal(kf_kind_group(KF_KC_POOL, 0, g, sizeof g), "inference.networking.k8s.io");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +374,8 @@ int main(void)
         cmocka_unit_test(test_results_sorted),
         cmocka_unit_test(test_emit_roundtrip),
         cmocka_unit_test(test_emit_invalid_utf8),
+        cmocka_unit_test(test_schema_paths),
+        cmocka_unit_test(test_schema_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

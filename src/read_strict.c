@@ -1,8 +1,9 @@
-/* strict.c - YAML that libfyaml accepts and YAML 1.2 does not (kf_strict.h). */
+/* strict.c - input refused before or while it is read (kf_strict.h). */
 #include "kf_strict.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kf_buf.h"
 
@@ -120,4 +121,72 @@ void kf_strict_free(kf_strict *s)
     free(s->levels);
     s->levels = NULL;
     s->depth = s->cap = 0;
+}
+
+const char *kf_strict_encoding(const char *buf, size_t len, int *line, int *col)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    size_t i = 0;
+    const char *what = NULL;
+    while (i < len) {
+        /* Eight ASCII bytes without a NUL or a CR at a time: the common
+         * case (a zero byte in w, or in w ^ CRs, sets its high bit). */
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+            const uint64_t crs = 0x0d0d0d0d0d0d0d0du, x = w ^ crs;
+            if (((w | ((w - ones) & ~w) | ((x - ones) & ~x)) & highs) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = s[i];
+        size_t need = 0;
+        uint32_t cp = 0, min = 0;
+        if (c < 0x80) {
+            if (c == 0) {
+                what = "NUL byte in input";
+                break;
+            }
+            if (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')) {
+                what = "a carriage return without a line feed (a lone CR line "
+                       "break) is not supported";
+                break;
+            }
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            need = 1, cp = c & 0x1F, min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            need = 2, cp = c & 0x0F, min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            need = 3, cp = c & 0x07, min = 0x10000;
+        } else {
+            what = "input is not valid UTF-8";
+            break;
+        }
+        for (size_t k = 1; k <= need && !what; k++) {
+            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
+                what = "input is not valid UTF-8";
+            else
+                cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (!what && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
+            what = "input is not valid UTF-8";
+        if (what)
+            break;
+        i += need + 1;
+    }
+    if (!what)
+        return NULL;
+    /* Only now count lines, for the message. */
+    size_t line_start_at = 0;
+    *line = 1;
+    for (const unsigned char *p = s; (p = memchr(p, '\n', (size_t)(s + i - p)));) {
+        (*line)++;
+        line_start_at = (size_t)(++p - s);
+    }
+    *col = (int)(i - line_start_at + 1);
+    return what;
 }

@@ -1,0 +1,65 @@
+/* kf_event.h - what one libfyaml event says: its text, type and bytes.
+ *
+ * libfyaml's marks give byte offsets, with quirks (libfyaml 0.7.12) that
+ * these helpers correct, each found by fuzzing: a quoted scalar's mark
+ * excludes its quotes; an empty scalar has no mark (an empty key or value
+ * ends after its ':', or after its tag or anchor); a block scalar's end mark
+ * is the next token, past the next line's indentation; a block mapping's
+ * end mark is the next token. So the reader tracks the end of the last
+ * scalar or flow collection itself (kf_ends.last).
+ */
+#ifndef KF_EVENT_H
+#define KF_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libfyaml.h>
+
+#include "kf_input.h"
+
+/* The input, and where the content read so far ends. */
+typedef struct kf_ends {
+    const char *buf;
+    size_t len;
+    uint32_t last;        /* end of the latest scalar / flow collection */
+    uint32_t scalar;      /* end of the latest scalar's text, quotes included */
+} kf_ends;
+
+static inline uint32_t kf_mark_pos(const struct fy_mark *m)
+{
+    return m ? (uint32_t)m->input_pos : 0;
+}
+
+/* 0-based line and column of an event; 0 when it has no mark. */
+int kf_event_line(struct fy_event *e);
+int kf_event_col(struct fy_event *e);
+/* The event's first byte (0 when it has no mark). */
+uint32_t kf_event_start(struct fy_event *e);
+
+/* Content read so far ends at least at end. */
+void kf_ends_note(kf_ends *en, uint32_t end);
+/* A scalar (of any event of the walk, skipped ones included) ends its
+ * node: note it, and where it has no mark, find its end. */
+void kf_ends_scalar(kf_ends *en, struct fy_event *e);
+/* Byte span of a scalar event, quotes included. */
+void kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
+                    uint32_t *end);
+/* Just past the ':' that follows a key ending at pos on the same line, or
+ * pos itself when there is none (`{a, b}`, an explicit `? key`). */
+uint32_t kf_after_colon(const kf_ends *en, uint32_t pos);
+
+/* A collection end event of a flow collection (whose end mark is its
+ * closing bracket). */
+bool kf_event_is_flow_end(struct fy_event *e);
+/* A scalar's decoded text (from the input bytes when it is them). */
+const char *kf_scalar_text(const kf_ends *en, struct fy_event *e, size_t *n);
+/* enum kf_vtype of a scalar with that text. */
+uint8_t kf_scalar_type(struct fy_event *e, const char *text, size_t n);
+/* A plain, untagged scalar that YAML reads as null: empty, ~, null. */
+bool kf_scalar_is_null(const kf_ends *en, struct fy_event *e);
+/* The tag of a node event, or NULL. */
+struct fy_token *kf_event_tag(struct fy_event *e);
+
+#endif

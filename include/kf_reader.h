@@ -1,0 +1,122 @@
+/* kf_reader.h - the reader's state, shared by its three parts.
+ *
+ * read.c runs libfyaml's parser and handles documents; read_walk.c follows
+ * the collections the capture schema looks into (keys, values, the item
+ * list); read_capture.c records captured fields in their sink and narrows
+ * what an item may be once its kind is known. Not an interface for the
+ * rest of the program: that is kf_read.h.
+ */
+#ifndef KF_READER_H
+#define KF_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libfyaml.h>
+
+#include "kf_event.h"
+#include "kf_read.h"
+#include "kf_schema.h"
+#include "kf_strict.h"
+#include "kf_textpool.h"
+
+/* Where captured fields go: the current document (which may be the
+ * ResourceList or an item of a stream), the current item of
+ * ResourceList.items, or the functionConfig. */
+enum sink { S_DOC, S_ITEM, S_FC, S_COUNT };
+
+/* What a frame's collection is to the walk. */
+enum role { R_NONE, R_DOC, R_ITEM, R_FC, R_ITEMS };
+
+typedef struct kf_frame {
+    uint32_t node;        /* schema node of the collection (a sequence: its
+                           * '[]' node) */
+    uint32_t lit, wild;   /* the current key's schema nodes, or KF_SNONE */
+    kf_kmask wild_mask;   /* the classes the wildcard captures this key for */
+    uint64_t seen;        /* literal keys seen, by their node's ordinal */
+    uint32_t key_start;   /* first byte of the current key */
+    uint32_t key_end;     /* end of the current key */
+    uint8_t sink;         /* enum sink */
+    uint8_t role;         /* enum role */
+    uint8_t is_map;
+    uint8_t want_key;
+    uint8_t flow;
+    uint8_t dup;          /* the current key was seen before */
+    uint8_t tagged_key;   /* the current key carries a tag */
+    uint8_t layout;       /* enum kf_layout_kind recorded for this mapping */
+} kf_frame;
+
+/* What one sink knows of its item while it is read. */
+typedef struct kf_sinkstate {
+    kf_kmask allowed;     /* classes an item of this sink may be */
+    kf_kmask kmask;       /* classes it may still be */
+    bool kind_known;      /* its kind has narrowed kmask */
+    kf_kmask *masks;      /* while the kind is unknown: each field's capture
+                           * classes, to drop the wrong ones once known */
+    size_t nmasks, masks_cap;
+    uint32_t pool_mark;   /* string pool size at its start */
+} kf_sinkstate;
+
+typedef struct kf_reader {
+    kf_ends ends;         /* the input, and where content read ends */
+    kf_input *in;
+    kf_fatal *fatal;
+    kf_schema schema;
+    kf_textpool pool;
+    struct fy_parser *parser;
+
+    kf_frame *stack;
+    size_t depth, stack_cap;
+    kf_strict strict;     /* every event, skipped subtrees included */
+    kf_buf entry_key;     /* the key of the entry whose value comes next */
+    size_t skip_depth;
+    kf_sinkstate sinks[S_COUNT];
+
+    size_t doc_index;
+    uint32_t doc_start;
+    bool doc_has_root;
+    bool doc_implicit;
+    bool doc_is_empty;
+    kf_item doc_item;
+    kf_field *doc_fields;
+    size_t ndoc_fields, doc_fields_cap;
+    int doc_line, doc_col;    /* where the current document's root starts */
+    char root_dup[32];        /* a ResourceList key given twice, and where */
+    int root_dup_line, root_dup_col;
+
+    size_t cur_item;          /* index into in->items of the open item */
+    uint32_t prev_item_me;    /* mark of the previous item's block end */
+    bool items_not_seq;
+    int nonmap_line, nonmap_col; /* first non-mapping element of items */
+    bool failed;
+} kf_reader;
+
+
+/* Record a fatal error (the first one wins). Returns -1. */
+int kf_reader_fail(kf_reader *r, int line, int col, const char *fmt, const char *arg);
+int kf_reader_oom(kf_reader *r);
+
+/* read_capture.c: sinks and captures */
+/* A sink starts a new item, which may be any of classes. */
+void kf_sink_begin(kf_reader *r, uint8_t sink, kf_kmask classes);
+/* The item a sink holds has ended: give back what its class does not need.
+ * Returns whether its fields can go too. */
+bool kf_sink_release(kf_reader *r, uint8_t sink, kf_item *it);
+kf_item *kf_sink_item(kf_reader *r, uint8_t sink);
+/* Record value e as the field each capture of schema node makes for the
+ * classes of kmask (an entry when through a wildcard). */
+int kf_capture_value(kf_reader *r, kf_frame *f, uint32_t node, kf_kmask kmask,
+                     struct fy_event *e, bool entry);
+
+/* read_walk.c: collections */
+int kf_walk_push(kf_reader *r, uint32_t node, uint8_t sink, uint8_t role,
+                 bool is_map, bool flow);
+/* The node event e in frame f: a key, or a value. */
+int kf_walk_node(kf_reader *r, kf_frame *f, struct fy_event *e);
+/* A collection the walk followed ends. */
+int kf_walk_end(kf_reader *r, struct fy_event *e);
+/* A value of mapping frame f (skipped or followed) has been read. */
+void kf_walk_value_done(kf_reader *r, kf_frame *f);
+
+#endif

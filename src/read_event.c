@@ -1,0 +1,177 @@
+/* event.c - text, type and bytes of one libfyaml event (kf_event.h). */
+#include "kf_event.h"
+
+#include <string.h>
+
+#include "kf_scalar.h"
+
+int kf_event_line(struct fy_event *e)
+{
+    const struct fy_mark *m = fy_event_start_mark(e);
+    return m ? m->line : 0;
+}
+
+int kf_event_col(struct fy_event *e)
+{
+    const struct fy_mark *m = fy_event_start_mark(e);
+    return m ? m->column : 0;
+}
+
+uint32_t kf_event_start(struct fy_event *e)
+{
+    return kf_mark_pos(fy_event_start_mark(e));
+}
+
+void kf_ends_note(kf_ends *en, uint32_t end)
+{
+    if (end > en->last)
+        en->last = end;
+}
+
+void kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
+                    uint32_t *end)
+{
+    *start = kf_mark_pos(fy_event_start_mark(e));
+    *end = kf_mark_pos(fy_event_end_mark(e));
+    enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
+    if (st == FYSS_SINGLE_QUOTED || st == FYSS_DOUBLE_QUOTED) {
+        if (*start > 0)
+            (*start)--;
+        (*end)++;
+    } else if (st == FYSS_LITERAL || st == FYSS_FOLDED) {
+        /* A block scalar's end mark is the next token, past the next
+         * line's indentation: it really ends at that line's start. */
+        uint32_t p = *end;
+        while (p > 0 && en->buf[p - 1] == ' ')
+            p--;
+        if (p == 0 || en->buf[p - 1] == '\n')
+            *end = p;
+    }
+}
+
+/* An empty key has no mark: it is where its ':' is, the first thing after
+ * the content read so far (past blanks, comments and an explicit '?'). */
+static uint32_t empty_key_colon(const kf_ends *en)
+{
+    uint32_t p = en->last;
+    bool question = false;
+    while (p < en->len) {
+        char c = en->buf[p];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            p++;
+        } else if (c == '#') {
+            while (p < en->len && en->buf[p] != '\n')
+                p++;
+        } else if (c == '?' && !question) {
+            question = true;
+            p++;
+        } else {
+            return c == ':' ? p : en->last;
+        }
+    }
+    return en->last;
+}
+
+/* An empty scalar has no mark: an empty key or value ends after its ':',
+ * or after its tag or anchor (which `key: !tag` may even put on a later
+ * line). */
+void kf_ends_scalar(kf_ends *en, struct fy_event *e)
+{
+    uint32_t s, end;
+    kf_scalar_span(en, e, &s, &end);
+    en->scalar = end;
+    kf_ends_note(en, end);
+    if (fy_event_start_mark(e))
+        return;
+    uint32_t colon = empty_key_colon(en);
+    if (colon < en->len && en->buf[colon] == ':')
+        kf_ends_note(en, colon + 1);
+    struct fy_token *props[2] = {e->scalar.tag, e->scalar.anchor};
+    for (int i = 0; i < 2; i++)
+        if (props[i])
+            kf_ends_note(en, kf_mark_pos(fy_token_end_mark(props[i])));
+}
+
+uint32_t kf_after_colon(const kf_ends *en, uint32_t pos)
+{
+    uint32_t p = pos;
+    while (p < en->len && (en->buf[p] == ' ' || en->buf[p] == '\t'))
+        p++;
+    return p < en->len && en->buf[p] == ':' ? p + 1 : pos;
+}
+
+bool kf_event_is_flow_end(struct fy_event *e)
+{
+    return kf_mark_pos(fy_event_end_mark(e)) > kf_mark_pos(fy_event_start_mark(e));
+}
+
+uint8_t kf_scalar_type(struct fy_event *e, const char *text, size_t n)
+{
+    if (e->scalar.tag)
+        return KF_V_TAGGED;
+    if (n && memchr(text, '\0', n))
+        return KF_V_NUL;
+    if (fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN &&
+        kf_plain_is_nonstring(text, n))
+        return KF_V_NONSTR;
+    return KF_V_STR;
+}
+
+/* Most scalars are their input bytes (a one-line plain scalar, a quoted one
+ * without escapes or folding): those are taken from the buffer, which is
+ * far cheaper than libfyaml building the text. */
+const char *kf_scalar_text(const kf_ends *en, struct fy_event *e, size_t *n)
+{
+    const struct fy_mark *m0 = fy_event_start_mark(e), *m1 = fy_event_end_mark(e);
+    enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
+    if (m0 && m1 && m1->input_pos >= m0->input_pos && m1->input_pos <= en->len) {
+        const char *t = en->buf + m0->input_pos;
+        size_t len = m1->input_pos - m0->input_pos;
+        /* Line breaks fold; '' and backslash escapes decode. */
+        char esc = st == FYSS_SINGLE_QUOTED ? '\'' : st == FYSS_DOUBLE_QUOTED ? '\\' : '\n';
+        bool direct = st == FYSS_PLAIN || st == FYSS_SINGLE_QUOTED ||
+                      st == FYSS_DOUBLE_QUOTED;
+        for (size_t i = 0; direct && i < len; i++)
+            direct = t[i] != '\n' && t[i] != '\r' && t[i] != esc;
+        if (direct) {
+            *n = len;
+            return t;
+        }
+    }
+    const char *t = fy_token_get_text(e->scalar.value, n);
+    if (!t) {
+        *n = 0;
+        return "";
+    }
+    return t;
+}
+
+bool kf_scalar_is_null(const kf_ends *en, struct fy_event *e)
+{
+    if (e->type != FYET_SCALAR || e->scalar.tag ||
+        fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN)
+        return false;
+    size_t n = 0;
+    const char *t = kf_scalar_text(en, e, &n);
+    if (n == 0)
+        return true;
+    static const char *const nulls[] = {"~", "null", "Null", "NULL"};
+    for (size_t i = 0; i < sizeof nulls / sizeof *nulls; i++)
+        if (strlen(nulls[i]) == n && memcmp(nulls[i], t, n) == 0)
+            return true;
+    return false;
+}
+
+struct fy_token *kf_event_tag(struct fy_event *e)
+{
+    switch (e->type) {
+    case FYET_SCALAR:
+        return e->scalar.tag;
+    case FYET_MAPPING_START:
+        return e->mapping_start.tag;
+    case FYET_SEQUENCE_START:
+        return e->sequence_start.tag;
+    default:
+        return NULL;
+    }
+}

@@ -1,0 +1,382 @@
+/* schema.c - what kleym-fn reads: kinds, apiVersions and captured paths.
+ *
+ * This file is the one place that says which fields of which kinds the
+ * function looks at. To read a new field: add its id to enum kf_fid
+ * (kf_schema.h), add a row here, and read it by id where it is used
+ * (kf_view_str(), kf_view_problem()). The reader needs no change.
+ *
+ * Rows are additive: several rows may name one path (with other classes,
+ * another id, an act or a layout). The table is compiled, once per run,
+ * into a tree of path nodes (kf_schema_compile()).
+ */
+#include "kf_schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_buf.h"
+
+/* ---- kinds ---------------------------------------------------------------- */
+
+static const kf_kind kinds[] = {
+    {"ResourceList", KF_KC_RLIST,
+     {"config.kubernetes.io/v1", "config.kubernetes.io/v1beta1"}},
+    {"InferenceIdentityBinding", KF_KC_BINDING, {"kleym.sonda.red/v1alpha1"}},
+    {"InferencePool", KF_KC_POOL,
+     {"inference.networking.k8s.io/v1", "inference.networking.x-k8s.io/v1alpha2"}},
+    {"InferenceObjective", KF_KC_OBJECTIVE,
+     {"inference.networking.x-k8s.io/v1alpha2", "inference.networking.k8s.io/v1"}},
+    {"ClusterSPIFFEID", KF_KC_CSID, {"spire.spiffe.io/v1alpha1"}},
+};
+
+/* ---- captured paths --------------------------------------------------------- */
+
+typedef struct row {
+    kf_kmask kinds;          /* 0 in a mounted table: the mount's kinds */
+    const char *path;
+    uint8_t id;              /* enum kf_fid, KF_F_NONE */
+    uint8_t act;             /* enum kf_act */
+    uint8_t layout;          /* enum kf_layout_kind */
+    uint8_t once;            /* a ResourceList key that must be unique */
+    const struct row *mount; /* rows read below path (ends at path NULL) */
+    uint8_t slot;            /* the mounted rows' template slot */
+} row;
+
+/* How a row reads: CAP captures the value as a field; ONCE too, and the
+ * key must be unique in a ResourceList; ACT hands the value to the walk
+ * (the item list, the functionConfig, the results); LAYOUT records where a
+ * mapping is for the writer; MOUNT reads a sub-table below the path, its
+ * fields in a template slot. */
+#define CAP(k, p, f) {.kinds = (k), .path = (p), .id = (f)}
+#define ONCE(k, p, f, a) {.kinds = (k), .path = (p), .id = (f), .act = (a), .once = 1}
+#define ACT(k, p, a) {.kinds = (k), .path = (p), .id = KF_F_NONE, .act = (a)}
+#define LAYOUT(k, p, l) {.kinds = (k), .path = (p), .id = KF_F_NONE, .layout = (l)}
+#define MOUNT(k, p, t, s) {.kinds = (k), .path = (p), .id = KF_F_NONE, .mount = (t), .slot = (s)}
+#define END {.path = NULL}
+
+/* Kinds whose results name them: their name, namespace and file. */
+#define NAMED (KF_KC_ITEMS | KF_KC_CONFIG)
+/* Kinds with a spec the function reads. */
+#define SPEC_READ (KF_KC_BINDING | KF_KC_POOL | KF_KC_OBJECTIVE)
+
+static const row rows[] = {
+    /* The ResourceList: what decides what the input is, and what the
+     * writer edits. Each of these keys may appear once. */
+    ONCE(KF_KC_RLIST | NAMED, "apiVersion", KF_F_APIVERSION, KF_ACT_NONE),
+    ONCE(KF_KC_RLIST | NAMED, "kind", KF_F_KIND, KF_ACT_NONE),
+    ONCE(KF_KC_RLIST, "items", KF_F_NONE, KF_ACT_ITEMS),
+    ONCE(KF_KC_RLIST, "functionConfig", KF_F_NONE, KF_ACT_CONFIG),
+    ONCE(KF_KC_RLIST, "results", KF_F_NONE, KF_ACT_RESULTS),
+
+    /* Every item read, and the functionConfig: what names it in results.
+     * The local-config edit needs the layout of a binding's metadata. */
+    CAP(NAMED, "metadata", KF_F_METADATA),
+    CAP(NAMED, "metadata.name", KF_F_NAME),
+    CAP(NAMED, "metadata.namespace", KF_F_NAMESPACE),
+    CAP(NAMED, "metadata.annotations", KF_F_ANNOTATIONS),
+    CAP(NAMED, "metadata.annotations[config.kubernetes.io/path]", KF_F_ANN_PATH),
+    CAP(NAMED, "metadata.annotations[config.kubernetes.io/index]", KF_F_ANN_INDEX),
+    CAP(NAMED, "metadata.annotations[internal.config.kubernetes.io/path]", KF_F_ANN_IPATH),
+    CAP(NAMED, "metadata.annotations[internal.config.kubernetes.io/index]", KF_F_ANN_IINDEX),
+    CAP(KF_KC_BINDING, "metadata.annotations[config.kubernetes.io/local-config]",
+        KF_F_ANN_LOCAL),
+    LAYOUT(KF_KC_BINDING, "metadata", KF_LAYOUT_META),
+    LAYOUT(KF_KC_BINDING, "metadata.annotations", KF_LAYOUT_ANN),
+
+    /* ClusterSPIFFEID: owned (this label) or foreign. */
+    CAP(KF_KC_CSID, "metadata.labels", KF_F_LABELS),
+    CAP(KF_KC_CSID, "metadata.labels[kleym.sonda.red/managed-by]", KF_F_LBL_MANAGED),
+
+    /* InferenceIdentityBinding (Kleym 0.7 dialect). */
+    CAP(SPEC_READ, "spec", KF_F_SPEC),
+    CAP(KF_KC_BINDING, "spec.poolRef", KF_F_POOLREF),
+    CAP(KF_KC_BINDING, "spec.poolRef.name", KF_F_POOLREF_NAME),
+    CAP(KF_KC_BINDING, "spec.poolRef.group", KF_F_POOLREF_GROUP),
+    CAP(KF_KC_BINDING, "spec.objectiveRef", KF_F_OBJREF),
+    CAP(KF_KC_BINDING, "spec.objectiveRef.name", KF_F_OBJREF_NAME),
+    CAP(KF_KC_BINDING, "spec.objectiveRef.group", KF_F_OBJREF_GROUP),
+    CAP(KF_KC_BINDING, "spec.serviceAccountName", KF_F_SA),
+    CAP(KF_KC_BINDING, "spec.mode", KF_F_MODE),
+    CAP(KF_KC_BINDING, "spec.containerName", KF_F_CONTAINER),
+
+    /* InferencePool: its selector, matchLabels (v1) or a flat map
+     * (v1alpha2); matchExpressions is refused. */
+    CAP(KF_KC_POOL, "spec.selector", KF_F_SELECTOR),
+    CAP(KF_KC_POOL, "spec.selector.matchLabels", KF_F_MATCHLABELS),
+    CAP(KF_KC_POOL, "spec.selector.matchLabels.*", KF_F_ML_ENTRY),
+    CAP(KF_KC_POOL, "spec.selector.matchExpressions", KF_F_MATCHEXPR),
+    CAP(KF_KC_POOL, "spec.selector.*", KF_F_SEL_ENTRY),
+
+    /* InferenceObjective: the pool it belongs to. */
+    CAP(KF_KC_OBJECTIVE, "spec.poolRef", KF_F_POOLREF),
+    CAP(KF_KC_OBJECTIVE, "spec.poolRef.name", KF_F_POOLREF_NAME),
+    CAP(KF_KC_OBJECTIVE, "spec.poolRef.group", KF_F_POOLREF_GROUP),
+    CAP(KF_KC_OBJECTIVE, "spec.poolRef.kind", KF_F_POOLREF_KIND),
+    CAP(KF_KC_OBJECTIVE, "spec.poolRef.namespace", KF_F_POOLREF_NS),
+
+    /* functionConfig: a ConfigMap (data.*) or a ClusterSPIFFEIDGenerator
+     * (spec.*); config.c knows the keys. */
+    CAP(KF_KC_CONFIG, "data", KF_F_DATA),
+    CAP(KF_KC_CONFIG, "data.*", KF_F_DATA_ENTRY),
+    CAP(KF_KC_CONFIG, "spec", KF_F_SPEC),
+    CAP(KF_KC_CONFIG, "spec.*", KF_F_SPEC_ENTRY),
+
+    END,
+};
+
+/* ---- kinds: lookups ------------------------------------------------------- */
+
+kf_kmask kf_kind_class(const char *kind)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(kinds[i].kind, kind) == 0)
+            return kinds[i].cls;
+    return 0;
+}
+
+const kf_kind *kf_kind_of(enum kf_kclass cls)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (kinds[i].cls == cls)
+            return &kinds[i];
+    return NULL;
+}
+
+int kf_kind_api_rank(enum kf_kclass cls, const char *api_version)
+{
+    const kf_kind *k = kf_kind_of(cls);
+    for (int i = 0; k && i < KF_KIND_APIS && k->api_versions[i]; i++)
+        if (strcmp(k->api_versions[i], api_version) == 0)
+            return i;
+    return -1;
+}
+
+int kf_kind_group_rank(enum kf_kclass cls, const char *group)
+{
+    const kf_kind *k = kf_kind_of(cls);
+    size_t n = strlen(group);
+    for (int i = 0; k && i < KF_KIND_APIS && k->api_versions[i]; i++) {
+        const char *api = k->api_versions[i];
+        if (strncmp(api, group, n) == 0 && api[n] == '/')
+            return i;
+    }
+    return -1;
+}
+
+const char *kf_kind_group(enum kf_kclass cls, int rank, char *buf, size_t cap)
+{
+    const kf_kind *k = kf_kind_of(cls);
+    const char *api = k && rank >= 0 && rank < KF_KIND_APIS ? k->api_versions[rank] : NULL;
+    if (!api)
+        api = "";
+    const char *slash = strchr(api, '/');
+    snprintf(buf, cap, "%.*s", slash ? (int)(slash - api) : (int)strlen(api), api);
+    return buf;
+}
+
+/* ---- compiling the rows into a tree --------------------------------------- */
+
+static uint32_t new_node(kf_schema *s)
+{
+    if (kf_array_grow((void **)&s->nodes, &s->nodes_cap, s->nnodes + 1,
+                      sizeof *s->nodes) < 0)
+        return KF_SNONE;
+    kf_snode *n = &s->nodes[s->nnodes];
+    memset(n, 0, sizeof *n);
+    n->first_child = n->next_sibling = n->wild = n->elem = KF_SNONE;
+    n->first_capture = KF_SNONE;
+    return (uint32_t)s->nnodes++;
+}
+
+/* The literal child of parent named k[0..n), made when missing. */
+static uint32_t literal_child(kf_schema *s, uint32_t parent, const char *k,
+                              size_t n)
+{
+    uint32_t last = KF_SNONE, count = 0;
+    for (uint32_t c = s->nodes[parent].first_child; c != KF_SNONE;
+         c = s->nodes[c].next_sibling, count++) {
+        if (s->nodes[c].keylen == n && memcmp(s->nodes[c].key, k, n) == 0)
+            return c;
+        last = c;
+    }
+    if (count >= 64) /* the walk notes the keys seen in a 64-bit set */
+        return KF_SNONE;
+    uint32_t c = new_node(s);
+    if (c == KF_SNONE)
+        return KF_SNONE;
+    s->nodes[c].key = k;
+    s->nodes[c].keylen = (uint32_t)n;
+    s->nodes[c].ordinal = (uint8_t)count;
+    if (last == KF_SNONE)
+        s->nodes[parent].first_child = c;
+    else
+        s->nodes[last].next_sibling = c;
+    return c;
+}
+
+static uint32_t special_child(kf_schema *s, uint32_t parent, bool elem)
+{
+    uint32_t *slot = elem ? &s->nodes[parent].elem : &s->nodes[parent].wild;
+    if (*slot == KF_SNONE) {
+        uint32_t c = new_node(s);
+        if (c == KF_SNONE)
+            return KF_SNONE;
+        /* new_node() may move the array: look the slot up again */
+        slot = elem ? &s->nodes[parent].elem : &s->nodes[parent].wild;
+        *slot = c;
+    }
+    return *slot;
+}
+
+/* Walk path from node `at`, making nodes, marking each with kinds. Returns
+ * the last node, or KF_SNONE (out of memory or a malformed path). *wild
+ * tells whether the path ends in '*'; *in_seq whether it passes '[]'. */
+static uint32_t path_node(kf_schema *s, uint32_t at, const char *path,
+                          kf_kmask kinds, bool *wild, bool *in_seq)
+{
+    const char *p = path;
+    *wild = false;
+    s->nodes[at].mask |= kinds;
+    while (*p) {
+        if (*wild)
+            return KF_SNONE; /* '*' must be last */
+        uint32_t next;
+        if (p[0] == '[' && p[1] == ']') {
+            next = special_child(s, at, true);
+            *in_seq = true;
+            p += 2;
+        } else if (p[0] == '[') {
+            const char *close = strchr(p, ']');
+            if (!close || close == p + 1)
+                return KF_SNONE;
+            next = literal_child(s, at, p + 1, (size_t)(close - p - 1));
+            p = close + 1;
+        } else if (p[0] == '*') {
+            next = special_child(s, at, false);
+            *wild = true;
+            p++;
+        } else {
+            size_t n = strcspn(p, ".[");
+            if (n == 0)
+                return KF_SNONE;
+            next = literal_child(s, at, p, n);
+            p += n;
+        }
+        if (next == KF_SNONE)
+            return KF_SNONE;
+        at = next;
+        s->nodes[at].mask |= kinds;
+        if (*p == '.')
+            p++;
+    }
+    return at;
+}
+
+static int add_capture(kf_schema *s, uint32_t node, kf_kmask kinds, uint8_t id,
+                       uint8_t slot)
+{
+    if (kf_array_grow((void **)&s->caps, &s->caps_cap, s->ncaps + 1,
+                      sizeof *s->caps) < 0)
+        return -1;
+    s->caps[s->ncaps] = (kf_capture){kinds, id, slot, s->nodes[node].first_capture};
+    s->nodes[node].first_capture = (uint32_t)s->ncaps++;
+    return 0;
+}
+
+/* Compile rows below node `at`; a mounted table inherits kinds and slot. */
+static int compile_rows(kf_schema *s, uint32_t at, const row *rs,
+                        kf_kmask inherit, uint8_t slot, bool in_seq)
+{
+    for (const row *r = rs; r->path; r++) {
+        kf_kmask kinds = r->kinds ? r->kinds : inherit;
+        bool wild = false, seq = in_seq;
+        uint32_t n = path_node(s, at, r->path, kinds, &wild, &seq);
+        if (n == KF_SNONE)
+            return -1;
+        kf_snode *node = &s->nodes[n];
+        if (r->act)
+            node->act = r->act;
+        if (r->once)
+            node->once = 1;
+        if (r->layout) {
+            node->layout = r->layout;
+            node->layout_mask |= kinds;
+        }
+        if (r->id != KF_F_NONE) {
+            /* the id's range must say what the path is */
+            bool ok = wild ? kf_fid_is_entry(r->id)
+                      : seq ? !kf_fid_is_single(r->id) && !kf_fid_is_entry(r->id)
+                            : kf_fid_is_single(r->id);
+            if (!ok || add_capture(s, n, kinds, r->id, slot) < 0)
+                return -1;
+        }
+        if (r->mount && compile_rows(s, n, r->mount, kinds, r->slot, seq) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int kf_schema_compile(kf_schema *s)
+{
+    memset(s, 0, sizeof *s);
+    if (new_node(s) == KF_SNONE || compile_rows(s, 0, rows, 0, 0, false) < 0) {
+        kf_schema_free(s);
+        return -1;
+    }
+    /* A wildcard is a leaf: the walk follows one child per key. */
+    for (size_t i = 0; i < s->nnodes; i++) {
+        uint32_t w = s->nodes[i].wild;
+        if (w != KF_SNONE && (s->nodes[w].first_child != KF_SNONE ||
+                              s->nodes[w].wild != KF_SNONE ||
+                              s->nodes[w].elem != KF_SNONE)) {
+            kf_schema_free(s);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void kf_schema_free(kf_schema *s)
+{
+    free(s->nodes);
+    free(s->caps);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- lookups during the walk ---------------------------------------------- */
+
+uint32_t kf_schema_child(const kf_schema *s, uint32_t node, const char *k,
+                         size_t n, kf_kmask kmask)
+{
+    for (uint32_t c = s->nodes[node].first_child; c != KF_SNONE;
+         c = s->nodes[c].next_sibling) {
+        const kf_snode *sn = &s->nodes[c];
+        if (sn->keylen == n && memcmp(sn->key, k, n) == 0)
+            return sn->mask & kmask ? c : KF_SNONE;
+    }
+    return KF_SNONE;
+}
+
+uint32_t kf_schema_wild(const kf_schema *s, uint32_t node, kf_kmask kmask)
+{
+    uint32_t w = s->nodes[node].wild;
+    return w != KF_SNONE && (s->nodes[w].mask & kmask) ? w : KF_SNONE;
+}
+
+uint32_t kf_schema_elem(const kf_schema *s, uint32_t node, kf_kmask kmask)
+{
+    uint32_t e = s->nodes[node].elem;
+    return e != KF_SNONE && (s->nodes[e].mask & kmask) ? e : KF_SNONE;
+}
+
+bool kf_schema_follows(const kf_schema *s, uint32_t node, kf_kmask kmask)
+{
+    const kf_snode *sn = &s->nodes[node];
+    if (kf_schema_wild(s, node, kmask) != KF_SNONE)
+        return true;
+    for (uint32_t c = sn->first_child; c != KF_SNONE; c = s->nodes[c].next_sibling)
+        if (s->nodes[c].mask & kmask)
+            return true;
+    return false;
+}
