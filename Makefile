@@ -149,18 +149,27 @@ bench: $(BUILD)/kleym-fn $(BUILD)/parse_only
 # ---- packaging ------------------------------------------------------------
 
 # A fully static binary (glibc, libfyaml and nettle linked in), what the
-# container image ships. make image builds fn/Containerfile with podman or
-# docker (not available on every build machine: the suite checks the static
-# binary itself).
+# container image ships.
 static:
 	$(MAKE) BUILD=build-static CFLAGS="-O2" LDFLAGS="-static -s" build-static/kleym-fn
 
-CONTAINER ?= $(shell command -v podman || command -v docker)
-IMAGE ?= kleym-fn:$(shell sed -n 's/^#define KLEYM_VERSION "\(.*\)"/\1/p' include/kleym.h)
+# The image, FROM scratch (fn/Containerfile): the static binary and fn/passwd,
+# fn/group, laid out with their modes in build-static/rootfs, the build
+# context. CONTAINER is the first of podman and docker that works (a docker
+# client with no engine does not).
+KLEYM_VERSION = $(shell sed -n 's/^#define KLEYM_VERSION "\(.*\)"/\1/p' include/kleym.h)
+IMAGE ?= kleym-fn:$(KLEYM_VERSION)
+CONTAINER ?= $(shell for c in podman docker; do $$c info >/dev/null 2>&1 && { echo $$c; break; }; done)
+ROOTFS := build-static/rootfs
 
-image:
-	$(CONTAINER) build -f fn/Containerfile -t $(IMAGE) \
-	    --build-arg REVISION=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown) .
+image: static
+	@[ -n "$(CONTAINER)" ] || { echo "image: no working podman or docker (make deps installs podman)"; exit 1; }
+	rm -rf $(ROOTFS)
+	install -D -m 0755 build-static/kleym-fn $(ROOTFS)/usr/local/bin/kleym-fn
+	install -D -m 0644 fn/passwd $(ROOTFS)/etc/passwd
+	install -D -m 0644 fn/group $(ROOTFS)/etc/group
+	$(CONTAINER) build -f fn/Containerfile -t $(IMAGE) --build-arg VERSION=$(KLEYM_VERSION) \
+	    --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) $(ROOTFS)
 
 # ---- examples -------------------------------------------------------------
 
