@@ -176,8 +176,10 @@ image: static
 	install -D -m 0755 build-static/kleym-fn $(ROOTFS)/usr/local/bin/kleym-fn
 	install -D -m 0644 fn/passwd $(ROOTFS)/etc/passwd
 	install -D -m 0644 fn/group $(ROOTFS)/etc/group
-	$(CONTAINER) build -f fn/Containerfile -t $(IMAGE) --build-arg VERSION=$(KLEYM_VERSION) \
-	    --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) $(ROOTFS)
+	$(CONTAINER) build -f fn/Containerfile -t $(IMAGE) \
+	    --label org.opencontainers.image.version=$(KLEYM_VERSION) \
+	    --label org.opencontainers.image.revision=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+	    $(ROOTFS)
 
 # ---- examples -------------------------------------------------------------
 

@@ -69,11 +69,13 @@ labels=$(inspect '{{range $k, $v := .Config.Labels}}{{$k}}={{$v}}
 label() { # key, expected value (a grep -x pattern)
     grep -qx "org.opencontainers.image.$1=$2" <<<"$labels" || { echo "label $1: want $2; labels:"; echo "$labels"; false; }
 }
+# make image labels the commit it was built from (rebuilt, not from cache).
+revision=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
 labels_ok() {
     label title kleym-fn &&
     label description 'KRM function compiling .*' &&
     label version "$version" &&
-    label revision '[0-9a-f]\{40\}' &&
+    label revision "$revision" &&
     label source https://github.com/sonda-red/kleym-fn &&
     label licenses Apache-2.0
 }
