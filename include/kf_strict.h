@@ -8,12 +8,19 @@
  * kleym-fn edits its input as text and hands it to tools that parse it with
  * other YAML readers (go-yaml in kpt and kustomize). Input that only
  * libfyaml accepts could become invalid once something is appended after it,
- * so the reader refuses it up front. Known case (libfyaml 0.7.12): at the
- * end of a document, a block mapping value that starts on a later line than
- * its key, at the key's column or left of it:
+ * so the reader refuses it up front. Known cases (libfyaml 0.7.12), both
+ * at the end of a document:
  *
- *     metadata:
- *     name: x          <- the value of metadata, for libfyaml only
+ *   - a block mapping value that starts on a later line than its key, at
+ *     the key's column or left of it:
+ *
+ *         metadata:
+ *         name: x          <- the value of metadata, for libfyaml only
+ *
+ *   - an implicit key without its ':' (libfyaml reads a key with no value):
+ *
+ *         kind: ResourceList
+ *         trailing         <- a key, for libfyaml only
  *
  * The checker follows every event of the stream, skipped subtrees included,
  * with one small entry per open collection.
@@ -44,11 +51,11 @@ typedef struct kf_strict {
 const char *kf_strict_encoding(const char *buf, size_t len, int *line, int *col);
 
 /* Follow one event. node_end is the end of a scalar (quotes included) or an
- * alias, else ignored. Returns 0; -1 with *line, *col (1-based) set when the
- * input is refused; -2 when memory runs out. */
+ * alias, else ignored. Returns 0; -1 with *line, *col (1-based) and *why
+ * set when the input is refused; -2 when memory runs out. */
 int kf_strict_event(kf_strict *s, const char *buf, size_t len,
                     struct fy_event *e, uint32_t node_end, int *line,
-                    int *col);
+                    int *col, const char **why);
 
 void kf_strict_free(kf_strict *s);
 

@@ -239,13 +239,13 @@ static int on_event(kf_reader *r, struct fy_event *e)
     else if (e->type == FYET_ALIAS)
         end = kf_mark_pos(fy_event_end_mark(e));
     int line = 0, col = 0;
+    const char *why = NULL;
     int rc = kf_strict_event(&r->strict, r->ends.buf, r->ends.len, e, end,
-                             &line, &col);
+                             &line, &col, &why);
     if (rc == -2)
         return kf_reader_oom(r);
     if (rc < 0)
-        return kf_reader_fail(r, line, col, "invalid YAML: a mapping value on its own "
-                    "line must be indented more than its key%s", "");
+        return kf_reader_fail(r, line, col, "%s", why);
     return 0;
 }
 

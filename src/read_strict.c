@@ -1,4 +1,4 @@
-/* strict.c - input refused before or while it is read (kf_strict.h). */
+/* read_strict.c - input refused before or while it is read (kf_strict.h). */
 #include "kf_strict.h"
 
 #include <stdbool.h>
@@ -16,15 +16,80 @@ static bool colon_follows(const char *buf, size_t len, uint32_t end)
     return end < len && buf[end] == ':';
 }
 
+/* The first byte of a scalar or alias key, its quotes, anchor and tag
+ * included. */
+static uint32_t key_start(const char *buf, struct fy_event *e)
+{
+    const struct fy_mark *m = fy_event_start_mark(e);
+    uint32_t start = (uint32_t)m->input_pos;
+    if (e->type != FYET_SCALAR)
+        return start > 0 && buf[start - 1] == '*' ? start - 1 : start;
+    enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
+    if (start > 0 && (st == FYSS_SINGLE_QUOTED || st == FYSS_DOUBLE_QUOTED))
+        start--;
+    struct fy_token *props[2] = {e->scalar.anchor, e->scalar.tag};
+    for (int i = 0; i < 2; i++) {
+        const struct fy_mark *pm = props[i] ? fy_token_start_mark(props[i]) : NULL;
+        if (!pm)
+            continue;
+        uint32_t at = (uint32_t)pm->input_pos;
+        while (at > 0 && buf[at - 1] != ' ' && buf[at - 1] != '\t' &&
+               buf[at - 1] != '\n' && buf[at - 1] != '?')
+            at--; /* the mark may be past the '&' or '!' */
+        if (at < start)
+            start = at;
+    }
+    return start;
+}
+
+/* Why a key without ':' after it is refused, or NULL for an explicit key
+ * (`? key`) placed right: its '?' indicator comes before it, past blanks
+ * and line breaks, and a key on a later line is indented more than the '?'
+ * (libfyaml also takes one at the '?' column, which breaks once anything
+ * follows it). */
+static const char *keyless_problem(const char *buf, uint32_t start)
+{
+    uint32_t p = start;
+    bool newline = false;
+    while (p > 0 && strchr(" \t\r\n", buf[p - 1]))
+        newline |= buf[--p] == '\n';
+    if (p == 0 || buf[p - 1] != '?')
+        return "invalid YAML: a mapping key must be followed by ':' on its line";
+    if (!newline)
+        return NULL;
+    uint32_t q = p - 1, key_col = 0;
+    while (q > 0 && buf[q - 1] != '\n')
+        q--;
+    uint32_t mark_col = p - 1 - q;
+    for (uint32_t k = start; k > 0 && buf[k - 1] != '\n'; k--)
+        key_col++;
+    return key_col > mark_col ? NULL
+                              : "invalid YAML: an explicit key on the line after its "
+                                "'?' must be indented more than the '?'";
+}
+
 static void on_node(kf_strict_level *lv, const char *buf, size_t len,
                     struct fy_event *e, uint32_t node_end, int *line, int *col,
-                    int *rc)
+                    int *rc, const char **why)
 {
     const struct fy_mark *m = fy_event_start_mark(e);
     if (!lv->block_map)
         return;
     if (lv->want_key) {
         lv->want_key = 0;
+        /* An implicit key is followed by ':' on its line. libfyaml takes
+         * one without at the end of a document as a key with no value;
+         * once anything is appended after it, no reader takes it. */
+        const char *keyless = NULL;
+        if (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
+            !colon_follows(buf, len, node_end) &&
+            (keyless = keyless_problem(buf, key_start(buf, e)))) {
+            *line = m->line + 1;
+            *col = m->column + 1;
+            *why = keyless;
+            *rc = -1;
+            return;
+        }
         /* An empty key has no mark; its ':' sits at the mapping's column,
          * so a value at or left of that column is on a later line. */
         lv->check = (!m && e->type == FYET_SCALAR) ||
@@ -75,12 +140,15 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
     if (vcol <= lv->key_col) {
         *line = m->line + 1;
         *col = (int)vcol + 1;
+        *why = "invalid YAML: a mapping value on its own line must be indented "
+               "more than its key";
         *rc = -1;
     }
 }
 
 int kf_strict_event(kf_strict *s, const char *buf, size_t len,
-                    struct fy_event *e, uint32_t node_end, int *line, int *col)
+                    struct fy_event *e, uint32_t node_end, int *line, int *col,
+                    const char **why)
 {
     int rc = 0;
     switch (e->type) {
@@ -90,7 +158,7 @@ int kf_strict_event(kf_strict *s, const char *buf, size_t len,
     case FYET_SEQUENCE_START:
         if (s->depth > 0)
             on_node(&s->levels[s->depth - 1], buf, len, e, node_end, line, col,
-                    &rc);
+                    &rc, why);
         if (rc < 0 || e->type == FYET_SCALAR || e->type == FYET_ALIAS)
             return rc;
         if (kf_array_grow((void **)&s->levels, &s->cap, s->depth + 1,
