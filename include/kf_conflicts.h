@@ -4,8 +4,12 @@
  * equal (same namespace, pool selector, service account and container)
  * would hand two identities to the same workload.
  * DuplicateSPIFFEID: bindings that render the same SPIFFE ID.
- * Both are found by sorting; every binding in a colliding group fails and
- * its message names its peers (the first few, then a count).
+ * VariantConflict: Kleym 0.12 bindings with the same namespace, service
+ * account and variant but different SPIFFE IDs (pools): the variant label no
+ * longer tells their pods apart.
+ * All are found by sorting; every binding in a conflicting group fails and
+ * its message names its peers with their SPIFFE IDs (the first few, then a
+ * count).
  */
 #ifndef KF_CONFLICTS_H
 #define KF_CONFLICTS_H

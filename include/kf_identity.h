@@ -33,15 +33,18 @@ bool kf_is_label_value(const char *s, size_t n);
 /* Label key: [prefix/]name; prefix a DNS subdomain, name 1-63 of
  * [A-Za-z0-9._-] with alphanumeric ends. */
 bool kf_is_qualified_name(const char *s, size_t n);
+/* A Kleym 0.12 identityBoundary.variant: a non-empty label value. */
+bool kf_is_variant(const char *s, size_t n);
 /* SPIFFE trust domain: 1-255 of [a-z0-9._-]. */
 bool kf_is_trust_domain(const char *s, size_t n);
 /* SPIFFE ID: spiffe://<trust domain>/<segments>, segments of
  * [A-Za-z0-9._-], none empty, "." or "..", whole ID at most 2048 bytes. */
 bool kf_is_spiffe_id(const char *s, size_t n);
 
-/* The ClusterSPIFFEID name of SPEC section 5. out receives at most 63 bytes
+/* The ClusterSPIFFEID name of SPEC section 5, for mode text "pool"
+ * (PoolOnly, Kleym 0.12) or "objective" (PerObjective). out receives at most 63 bytes
  * and a NUL. Returns 0, or -1 when memory runs out. */
-int kf_identity_name(const char *ns, const char *binding, bool pool_only,
+int kf_identity_name(const char *ns, const char *binding, const char *mode,
                      const char *spiffe_id, char out[KF_NAME_MAX + 1]);
 
 /* Lower-case; every run outside [a-z0-9] becomes one '-'; '-' trimmed at

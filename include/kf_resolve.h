@@ -1,11 +1,16 @@
 /* kf_resolve.h - from captured fields to a render plan.
  *
- * kf_resolve() interprets the items the function reads (bindings, pools,
- * objectives, ClusterSPIFFEIDs), validates every binding field, resolves
- * pool and objective references by sorted lookup, computes each binding's
- * SPIFFE ID, selectors and ClusterSPIFFEID name, and decides which input
- * items are dropped (owned ClusterSPIFFEIDs) or marked local-config.
- * Bindings that fail get error results and ok = false.
+ * kf_resolve() interprets the items the function reads (bindings of both
+ * Kleym dialects, pools, objectives, ClusterSPIFFEIDs), validates every
+ * binding field, resolves pool and objective references by sorted lookup,
+ * computes each binding's SPIFFE ID and ClusterSPIFFEID name, and decides
+ * which input items are dropped (owned ClusterSPIFFEIDs) or marked
+ * local-config. Bindings that fail get error results and ok = false.
+ *
+ *   resolve.c          the steps, and the items each kind is
+ *   resolve_pools.c    pool selectors: normalised, refused, unsafe
+ *   resolve_binding.c  a binding's fields, per dialect
+ *   resolve_refs.c     references, SPIFFE IDs and names
  */
 #ifndef KF_RESOLVE_H
 #define KF_RESOLVE_H
@@ -16,15 +21,21 @@
 
 #include "kf_config.h"
 #include "kf_identity.h"
-#include "kf_read.h"
+#include "kf_input.h"
 #include "kf_results.h"
 
-enum kf_mode { KF_MODE_POOL_ONLY, KF_MODE_PER_OBJECTIVE };
+/* What a binding asks for. PoolOnly and PerObjective are the Kleym 0.7
+ * dialect (spec.mode); a variant is the Kleym 0.12 dialect
+ * (spec.identityBoundary.variant). */
+enum kf_mode { KF_MODE_POOL_ONLY, KF_MODE_PER_OBJECTIVE, KF_MODE_VARIANT };
+
+/* The Pod label a Kleym 0.12 binding's variant names. */
+#define KF_VARIANT_LABEL "identity.kleym.sonda.red/variant"
 
 typedef struct kf_pool {
     size_t item;
     const char *ns, *name, *api_version;
-    int group;              /* index into kf_groups */
+    int group;              /* rank of its apiVersion (kf_kind_api_rank) */
     kf_label *labels;       /* owned array, sorted by key; strings borrowed */
     size_t nlabels;
     const char *error;      /* why the selector is refused (static), or NULL */
@@ -40,25 +51,25 @@ typedef struct kf_objective {
     const char *ns, *name, *api_version;
     uint32_t item;
     uint32_t first_field, nfields; /* its captured fields (poolRef) */
-    int8_t group;
+    int8_t group;           /* rank of its apiVersion (kf_kind_api_rank) */
     bool duplicate;
 } kf_objective;
 
 /* One per binding (tens of thousands in a large repository): kept small. */
 typedef struct kf_binding {
     kf_ref ref;                      /* its namespace and name included */
-    const char *pool_name, *objective_name, *sa, *container;
+    const char *pool_name, *objective_name, *sa, *container, *variant;
     char *spiffe_id;                 /* owned, with csid_name after its NUL */
     const char *csid_name;           /* the ClusterSPIFFEID name, or "" */
     uint32_t item;                   /* input item */
     uint32_t pool;                   /* into plan pools, when resolved */
-    int8_t pool_group, objective_group; /* -1: any */
+    int8_t pool_group, objective_group; /* ranks; -1: any, in lookup order */
     uint8_t mode;                    /* enum kf_mode */
     bool ok;
 } kf_binding;
 
 typedef struct kf_plan {
-    kf_binding *bindings;
+    kf_binding *bindings;            /* sorted by (namespace, name) */
     size_t nbindings;
     kf_pool *pools;
     size_t npools;
@@ -68,11 +79,17 @@ typedef struct kf_plan {
     bool *mark_local;  /* per input item: add the local-config annotation */
 } kf_plan;
 
-/* The two GAIE API groups, in pool lookup order. */
-extern const char *const kf_groups[2];
-
 int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
                kf_results *rs);
 void kf_plan_free(kf_plan *plan);
+
+/* The binding's dialect as people call it: "Kleym 0.7" or "Kleym 0.12". */
+const char *kf_binding_dialect(const kf_binding *b);
+/* The labels a pod must carry to receive b's identity: its pool's and, for
+ * a variant binding, the variant label; sorted by key, without repeats.
+ * out holds p->nlabels + 1 labels. Returns how many. */
+size_t kf_binding_pod_labels(const kf_binding *b, const kf_pool *p, kf_label *out);
+/* Its workload selectors (SPEC section 5), each followed by '\n'. */
+int kf_binding_selectors(const kf_binding *b, const kf_pool *p, kf_buf *out);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "kf_buf.h"
+#include "kf_reasons.h"
 
 enum kf_severity { KF_SEV_ERROR, KF_SEV_WARNING, KF_SEV_INFO };
 
@@ -28,7 +29,7 @@ typedef struct kf_ref {
 typedef struct kf_result {
     kf_ref ref;
     enum kf_severity severity;
-    const char *condition, *reason; /* static strings */
+    enum kf_reason reason;          /* and with it the condition */
     const char *field;              /* static field path, or NULL */
     char *message;                  /* owned by the results, or borrowed
                                      * for one made by a report */
@@ -44,8 +45,8 @@ typedef struct kf_results {
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap);
 
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
-                   const char *condition, const char *reason, const char *field,
-                   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+                   enum kf_reason reason, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 bool kf_results_has_error(const kf_results *rs);
 /* The report order: namespace, name, severity, reason, then order. */
 int kf_result_cmp(const kf_result *a, const kf_result *b);

@@ -64,6 +64,8 @@ enum kf_fid {
     KF_F_SA,
     KF_F_MODE,
     KF_F_CONTAINER,
+    KF_F_BOUNDARY,        /* spec.identityBoundary (Kleym 0.12) */
+    KF_F_VARIANT,         /* spec.identityBoundary.variant */
     KF_F_SELECTOR,
     KF_F_MATCHLABELS,
     KF_F_MATCHEXPR,
@@ -106,6 +108,8 @@ typedef struct kf_kind {
 kf_kmask kf_kind_class(const char *kind);
 /* The kind entry of a class. */
 const kf_kind *kf_kind_of(enum kf_kclass cls);
+/* How many apiVersions a kind is read at. */
+int kf_kind_api_count(enum kf_kclass cls);
 /* The rank of apiVersion among its kind's apiVersions (the lookup order),
  * or -1 when the kind is not read at that apiVersion. */
 int kf_kind_api_rank(enum kf_kclass cls, const char *api_version);

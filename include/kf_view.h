@@ -7,7 +7,7 @@
 #ifndef KF_VIEW_H
 #define KF_VIEW_H
 
-#include "kf_read.h"
+#include "kf_input.h"
 #include "kf_results.h"
 
 typedef struct kf_view {
@@ -18,8 +18,9 @@ typedef struct kf_view {
     bool dup[KF_F_SINGLE];
 } kf_view;
 
+/* Index the single fields of template slot `slot` (0: the item itself). */
 void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
-                  size_t n);
+                  size_t n, unsigned slot);
 /* The field's text when it is a string, else "". */
 const char *kf_view_str(const kf_view *v, enum kf_fid id);
 /* The field's type (KF_V_ABSENT when missing). */

@@ -18,12 +18,11 @@ typedef struct loader {
     int failed;
 } loader;
 
-static void report(loader *l, enum kf_severity sev, const char *reason,
+static void report(loader *l, enum kf_severity sev, enum kf_reason reason,
                    const char *field, const char *fmt, const char *a,
                    const char *b)
 {
-    if (kf_results_add(l->rs, &l->ref, sev, "InvalidConfig", reason, field, fmt,
-                       a, b) < 0)
+    if (kf_results_add(l->rs, &l->ref, sev, reason, field, fmt, a, b) < 0)
         l->failed = 1;
 }
 
@@ -56,7 +55,7 @@ static bool str_value(loader *l, const kf_field *f, const char *key,
     char buf[256];
     const char *why = kf_field_problem(l->in, f, false, buf, sizeof buf);
     if (why) {
-        report(l, KF_SEV_ERROR, "InvalidValue", field_path(l->prefix, key),
+        report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
                "%s %s", field_path(l->prefix, key), why);
         return false;
     }
@@ -72,7 +71,7 @@ static bool bool_value(loader *l, const kf_field *f, const char *key, bool *out)
         *out = t[0] == 't';
         return true;
     }
-    report(l, KF_SEV_ERROR, "InvalidValue", field_path(l->prefix, key),
+    report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
            "%s.%s must be true or false", l->prefix, key);
     return false;
 }
@@ -90,7 +89,7 @@ static void set_trust_domain(loader *l, kf_config *cfg, const char *v,
         return;
     }
     cfg->trust_domain[0] = '\0';
-    report(l, KF_SEV_ERROR, "InvalidTrustDomain", field,
+    report(l, KF_SEV_ERROR, KF_R_INVALID_TRUST_DOMAIN, field,
            "%s is not a valid SPIFFE trust domain (1-255 of a-z 0-9 . - _, no "
            "scheme, no '/'): \"%s\"", where, v);
 }
@@ -103,7 +102,7 @@ static void set_class_name(loader *l, kf_config *cfg, const char *v,
         return;
     }
     cfg->class_name[0] = '\0';
-    report(l, KF_SEV_ERROR, "InvalidClassName", field,
+    report(l, KF_SEV_ERROR, KF_R_INVALID_CLASS_NAME, field,
            "%s is not a valid class name (at most 63 of A-Z a-z 0-9 . - _, "
            "alphanumeric at both ends): \"%s\"", where, v);
 }
@@ -121,7 +120,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
         for (size_t j = 0; j < i; j++)
             if (v->fields[j].id == entry_id &&
                 strcmp(kf_field_key(l->in, &v->fields[j]), key) == 0) {
-                report(l, KF_SEV_ERROR, "DuplicateKey", field_path(l->prefix, key),
+                report(l, KF_SEV_ERROR, KF_R_CONFIG_DUPLICATE_KEY, field_path(l->prefix, key),
                        "%s.%s is given twice", l->prefix, key);
                 break;
             }
@@ -142,11 +141,11 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
             else if (strcmp(s, "local-config") == 0)
                 cfg->keep_bindings = false;
             else
-                report(l, KF_SEV_ERROR, "InvalidValue", field_path(l->prefix, key),
+                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
                        "%s.%s must be local-config or keep, not \"%s\"",
                        l->prefix, s);
         } else {
-            report(l, KF_SEV_WARNING, "UnknownKey", NULL,
+            report(l, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL,
                    "unknown functionConfig key %s.%s is ignored", l->prefix, key);
         }
     }
@@ -161,7 +160,7 @@ int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
     cfg->namespace_selector = true;
     l.in = in;
     l.rs = rs;
-    kf_view_init(&l.view, in, in->fc_fields, in->nfc_fields);
+    kf_view_init(&l.view, in, in->fc_fields, in->nfc_fields, 0);
     l.ref = kf_view_ref(&l.view, 0);
     if (!l.ref.kind[0])
         l.ref.kind = "ClusterSPIFFEIDGenerator";
@@ -180,14 +179,14 @@ int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
             l.prefix = "spec";
             load_entries(&l, cfg, KF_F_SPEC_ENTRY, &td, &cls);
         } else {
-            report(&l, KF_SEV_ERROR, "UnsupportedConfig", "kind",
+            report(&l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, "kind",
                    "functionConfig must be a v1 ConfigMap or a "
                    "fn.kleym.sonda.red/v1alpha1 ClusterSPIFFEIDGenerator, not "
                    "%s %s", av[0] ? av : "(no apiVersion)",
                    kind[0] ? kind : "(no kind)");
         }
     } else if (in->rlist && in->fc_type != KF_V_ABSENT && !in->fc_null) {
-        report(&l, KF_SEV_ERROR, "UnsupportedConfig", NULL,
+        report(&l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, NULL,
                "functionConfig must be a mapping%s%s", "", "");
     }
 

@@ -1,4 +1,11 @@
-/* conflicts.c - collisions between bindings, by sorting (kf_conflicts.h). */
+/* conflicts.c - collisions between bindings, by sorting (kf_conflicts.h).
+ *
+ * Each kind of conflict sorts the bindings by what must not be shared and
+ * walks the runs of equal keys: O(n log n), never all pairs. Every binding
+ * of a run fails; its message names its peers (KF_CONFLICT_PEERS_NAMED of
+ * them, then how many more) with their SPIFFE ID, and their variant for
+ * Kleym 0.12 bindings.
+ */
 #include "kf_conflicts.h"
 
 #include <stdlib.h>
@@ -32,6 +39,17 @@ static int same_spiffe_id(const entry *a, const entry *b)
     return strcmp(a->b->spiffe_id, b->b->spiffe_id);
 }
 
+/* Kleym 0.12 bindings whose pods the variant label cannot tell apart. */
+static int same_variant(const entry *a, const entry *b)
+{
+    int c = strcmp(a->b->ref.namespace, b->b->ref.namespace);
+    if (!c)
+        c = strcmp(a->b->sa, b->b->sa);
+    if (!c)
+        c = strcmp(a->b->variant, b->b->variant);
+    return c;
+}
+
 /* Entries by key, then by binding, for messages in a stable order. */
 static int by_binding(const entry *a, const entry *b)
 {
@@ -53,15 +71,28 @@ static int cmp_spiffe_id(const void *pa, const void *pb)
     return c ? c : by_binding(pa, pb);
 }
 
-/* The peers of v[self] within v[start..end), as "ns/a, ns/b and 3 more". */
-static int peers(const entry *v, size_t start, size_t end, size_t self, kf_buf *out)
+static int cmp_variant(const void *pa, const void *pb)
 {
-    size_t named = 0, total = end - start - 1;
+    int c = same_variant(pa, pb);
+    if (!c)
+        c = same_spiffe_id(pa, pb);
+    return c ? c : by_binding(pa, pb);
+}
+
+/* The peers of a binding: v[start..end) but v[own_start..own_end), as
+ * "ns/a (spiffe://...), ns/b (variant decode, spiffe://...) and 3 more". */
+static int peers(const entry *v, size_t start, size_t end, size_t own_start,
+                 size_t own_end, kf_buf *out)
+{
+    size_t named = 0, total = (end - start) - (own_end - own_start);
     for (size_t k = start; k < end && named < KF_CONFLICT_PEERS_NAMED; k++) {
-        if (k == self)
+        if (k >= own_start && k < own_end)
             continue;
-        if (kf_buf_printf(out, "%s%s/%s", named ? ", " : "", v[k].b->ref.namespace,
-                          v[k].b->ref.name) < 0)
+        const kf_binding *p = v[k].b;
+        if (kf_buf_printf(out, "%s%s/%s (%s%s%s%s)", named ? ", " : "",
+                          p->ref.namespace, p->ref.name,
+                          p->variant ? "variant " : "", p->variant ? p->variant : "",
+                          p->variant ? ", " : "", p->spiffe_id) < 0)
             return -1;
         named++;
     }
@@ -70,65 +101,113 @@ static int peers(const entry *v, size_t start, size_t end, size_t self, kf_buf *
     return 0;
 }
 
-/* Sort entries with cmp; every run of two or more that key() finds equal
- * fails with reason. */
-static int find_runs(entry *v, size_t n, int (*cmp)(const void *, const void *),
-                     int (*key)(const entry *, const entry *), bool *fails,
-                     kf_results *rs, const char *reason, const char *what)
+/* How one kind of conflict is found and told. */
+typedef struct conflict {
+    enum kf_reason reason;
+    int (*cmp)(const void *, const void *);   /* sorts the entries */
+    int (*run)(const entry *, const entry *); /* equal within a run */
+    /* equal within a run but not conflicting (NULL: every other binding of
+     * the run is a peer) */
+    int (*harmless)(const entry *, const entry *);
+    /* the message of binding b, whose peers are `names` */
+    int (*message)(const kf_binding *b, const char *names, kf_buf *out);
+} conflict;
+
+static int collision_message(const kf_binding *b, const char *names, kf_buf *out)
 {
-    qsort(v, n, sizeof *v, cmp);
-    kf_buf names = {0};
+    return kf_buf_printf(out, "selects exactly the same workloads (namespace, pool "
+                         "selector, service account and container) as %s, so SPIRE "
+                         "would give those pods two identities; %s is not rendered: "
+                         "give each objective its own service account or container",
+                         names, b->spiffe_id);
+}
+
+static int duplicate_message(const kf_binding *b, const char *names, kf_buf *out)
+{
+    return kf_buf_printf(out, "renders the same SPIFFE ID as %s; %s is not rendered: "
+                         "each SPIFFE ID must come from one binding", names,
+                         b->spiffe_id);
+}
+
+static int variant_message(const kf_binding *b, const char *names, kf_buf *out)
+{
+    return kf_buf_printf(out, "shares variant %s and service account %s in namespace "
+                         "%s with %s, bound to other pools: the Pod label "
+                         KF_VARIANT_LABEL ": %s no longer tells their pods apart, so "
+                         "SPIRE would give those pods two identities; %s is not "
+                         "rendered: give each pool's workloads a variant (or service "
+                         "account) of their own", b->variant, b->sa, b->ref.namespace,
+                         names, b->variant, b->spiffe_id);
+}
+
+/* Sort v, then fail every binding of a run that has a peer. */
+static int find(const conflict *k, entry *v, size_t n, bool *fails, kf_results *rs)
+{
+    qsort(v, n, sizeof *v, k->cmp);
+    kf_buf names = {0}, msg = {0};
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0;) {
         size_t j = i + 1;
-        while (j < n && key(&v[j], &v[i]) == 0)
+        while (j < n && k->run(&v[j], &v[i]) == 0)
             j++;
-        for (size_t k = i; j - i > 1 && k < j; k++) {
-            names.len = 0;
-            kf_binding *b = v[k].b;
-            fails[k] = true;
-            if (peers(v, i, j, k, &names) < 0 ||
-                kf_results_add(rs, &b->ref, KF_SEV_ERROR, "Conflict", reason, NULL,
-                               what, names.data, b->spiffe_id) < 0) {
-                rc = -1;
-                break;
+        for (size_t s = i; s < j && rc == 0;) {
+            /* v[s..t): the binding itself, or those it may share with */
+            size_t t = s + 1;
+            while (k->harmless && t < j && k->harmless(&v[t], &v[s]) == 0)
+                t++;
+            for (size_t m = s; m < t && (j - i) > (t - s); m++) {
+                names.len = msg.len = 0;
+                fails[m] = true;
+                size_t own_start = k->harmless ? s : m, own_end = k->harmless ? t : m + 1;
+                if (peers(v, i, j, own_start, own_end, &names) < 0 ||
+                    k->message(v[m].b, names.data, &msg) < 0 ||
+                    kf_results_add(rs, &v[m].b->ref, KF_SEV_ERROR, k->reason, NULL,
+                                   "%s", msg.data) < 0) {
+                    rc = -1;
+                    break;
+                }
             }
+            s = t;
         }
         i = j;
     }
     kf_buf_free(&names);
+    kf_buf_free(&msg);
     return rc;
 }
 
 int kf_check_conflicts(kf_plan *plan, kf_results *rs)
 {
-    size_t n = plan->nbindings;
-    entry *coll = malloc((n ? n : 1) * sizeof *coll);
-    entry *ids = malloc((n ? n : 1) * sizeof *ids);
-    bool *coll_fail = calloc(n ? n : 1, sizeof *coll_fail);
-    bool *id_fail = calloc(n ? n : 1, sizeof *id_fail);
+    static const conflict collision = {KF_R_IDENTITY_COLLISION, cmp_workloads,
+                                       same_workloads, NULL, collision_message};
+    static const conflict duplicate = {KF_R_DUPLICATE_SPIFFE_ID, cmp_spiffe_id,
+                                       same_spiffe_id, NULL, duplicate_message};
+    static const conflict variant = {KF_R_VARIANT_CONFLICT, cmp_variant, same_variant,
+                                     same_spiffe_id, variant_message};
+    size_t n = plan->nbindings ? plan->nbindings : 1;
+    entry *coll = malloc(n * sizeof *coll), *ids = malloc(n * sizeof *ids),
+          *vars = malloc(n * sizeof *vars);
+    bool *coll_fail = calloc(n, sizeof *coll_fail), *id_fail = calloc(n, sizeof *id_fail),
+         *var_fail = calloc(n, sizeof *var_fail);
     int rc = -1;
-    if (!coll || !ids || !coll_fail || !id_fail)
+    if (!coll || !ids || !vars || !coll_fail || !id_fail || !var_fail)
         goto out;
-    size_t nc = 0, ni = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t nc = 0, ni = 0, nv = 0;
+    for (size_t i = 0; i < plan->nbindings; i++) {
         kf_binding *b = &plan->bindings[i];
         if (!b->ok)
             continue;
         ids[ni++] = (entry){b, 0};
         if (b->mode == KF_MODE_PER_OBJECTIVE)
             coll[nc++] = (entry){b, plan->pools[b->pool].selector_class};
+        else if (b->mode == KF_MODE_VARIANT)
+            vars[nv++] = (entry){b, 0};
     }
-    if (find_runs(coll, nc, cmp_workloads, same_workloads, coll_fail, rs,
-                  "IdentityCollision",
-                  "selects exactly the same workloads (namespace, pool selector, "
-                  "service account and container) as %s, so SPIRE would give those "
-                  "pods two identities; %s is not rendered: give each objective its "
-                  "own service account or container") < 0 ||
-        find_runs(ids, ni, cmp_spiffe_id, same_spiffe_id, id_fail, rs,
-                  "DuplicateSPIFFEID",
-                  "renders the same SPIFFE ID as %s; %s is not rendered: each SPIFFE "
-                  "ID must come from one binding") < 0)
+    /* A pair with the same SPIFFE ID is a DuplicateSPIFFEID only: the
+     * variant check treats equal IDs as harmless. */
+    if (find(&collision, coll, nc, coll_fail, rs) < 0 ||
+        find(&duplicate, ids, ni, id_fail, rs) < 0 ||
+        find(&variant, vars, nv, var_fail, rs) < 0)
         goto out;
     for (size_t i = 0; i < nc; i++)
         if (coll_fail[i])
@@ -136,11 +215,16 @@ int kf_check_conflicts(kf_plan *plan, kf_results *rs)
     for (size_t i = 0; i < ni; i++)
         if (id_fail[i])
             ids[i].b->ok = false;
+    for (size_t i = 0; i < nv; i++)
+        if (var_fail[i])
+            vars[i].b->ok = false;
     rc = 0;
 out:
     free(coll);
     free(ids);
+    free(vars);
     free(coll_fail);
     free(id_fail);
+    free(var_fail);
     return rc;
 }

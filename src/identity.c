@@ -72,6 +72,11 @@ bool kf_is_qualified_name(const char *s, size_t n)
            is_name_part(slash + 1, n - plen - 1);
 }
 
+bool kf_is_variant(const char *s, size_t n)
+{
+    return n > 0 && kf_is_label_value(s, n);
+}
+
 bool kf_is_trust_domain(const char *s, size_t n)
 {
     if (n == 0 || n > 255)
@@ -133,7 +138,7 @@ void kf_sanitize(const char *in, size_t n, kf_buf *out)
         kf_buf_puts(out, "kleym");
 }
 
-int kf_identity_name(const char *ns, const char *binding, bool pool_only,
+int kf_identity_name(const char *ns, const char *binding, const char *mode,
                      const char *spiffe_id, char out[KF_NAME_MAX + 1])
 {
     kf_buf raw = {0}, base = {0};
@@ -143,7 +148,6 @@ int kf_identity_name(const char *ns, const char *binding, bool pool_only,
     kf_sanitize(raw.data, raw.len, &base);
     if (!base.data)
         goto done;
-    const char *mode = pool_only ? "pool" : "objective";
     size_t max = KF_NAME_MAX - strlen(mode) - 10;
     size_t len = base.len;
     if (len > max) {

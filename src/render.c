@@ -1,6 +1,7 @@
 /* render.c - ClusterSPIFFEID documents (kf_render.h). */
 #include "kf_render.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kf_emit.h"
@@ -22,13 +23,19 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_buf path = {0}, hint = {0}, sels = {0};
     kf_emit e;
     int rc = -1;
-    if (kf_render_path(b, &path) < 0 ||
+    /* podSelector: the pool's labels; with namespaceSelector, a variant
+     * binding's variant label too, so SPIRE Controller Manager only makes
+     * entries for pods that can attest. */
+    kf_label *pod = malloc((p->nlabels + 1) * sizeof *pod);
+    if (!pod || kf_render_path(b, &path) < 0 ||
         kf_buf_printf(&hint, "%s/%s", b->ref.namespace, b->ref.name) < 0 ||
-        kf_selectors(b->ref.namespace, b->sa, p->labels, p->nlabels,
-                     b->mode == KF_MODE_PER_OBJECTIVE ? b->container : NULL,
-                     &sels) < 0 ||
-        kf_emit_open(&e, json) < 0)
+        kf_binding_selectors(b, p, &sels) < 0 || kf_emit_open(&e, json) < 0)
         goto out;
+    size_t npod = p->nlabels;
+    if (cfg->namespace_selector)
+        npod = kf_binding_pod_labels(b, p, pod);
+    else
+        memcpy(pod, p->labels, npod * sizeof *pod);
     kf_emit_map_begin(&e);
     kf_emit_kv(&e, "apiVersion", "spire.spiffe.io/v1alpha1");
     kf_emit_kv(&e, "kind", "ClusterSPIFFEID");
@@ -68,8 +75,8 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit_map_begin(&e);
     kf_emit_str(&e, "matchLabels");
     kf_emit_map_begin(&e);
-    for (size_t i = 0; i < p->nlabels; i++)
-        kf_emit_kv(&e, p->labels[i].key, p->labels[i].value);
+    for (size_t i = 0; i < npod; i++)
+        kf_emit_kv(&e, pod[i].key, pod[i].value);
     kf_emit_map_end(&e);
     kf_emit_map_end(&e);
     kf_emit_str(&e, "workloadSelectorTemplates");
@@ -85,6 +92,7 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit_map_end(&e); /* the ClusterSPIFFEID */
     rc = kf_emit_close(&e, out);
 out:
+    free(pod);
     kf_buf_free(&path);
     kf_buf_free(&hint);
     kf_buf_free(&sels);

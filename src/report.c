@@ -12,8 +12,7 @@ static void info_result(const kf_report *rep, size_t j, kf_result *out)
     memset(out, 0, sizeof *out);
     out->ref = b->ref;
     out->severity = KF_SEV_INFO;
-    out->condition = "Rendered";
-    out->reason = "Rendered";
+    out->reason = KF_R_RENDERED;
     out->order = rep->rs->n + j;
 }
 

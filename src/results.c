@@ -7,6 +7,51 @@
 
 #include "kf_emit.h"
 
+/* Indexed by enum kf_reason. */
+static const struct {
+    const char *condition, *reason;
+} reasons[KF_R_COUNT] = {
+    [KF_R_INVALID_POOL_REF] = {"InvalidRef", "InvalidPoolRef"},
+    [KF_R_TARGET_POOL_NOT_FOUND] = {"InvalidRef", "TargetPoolNotFound"},
+    [KF_R_INVALID_OBJECTIVE_REF] = {"InvalidRef", "InvalidObjectiveRef"},
+    [KF_R_TARGET_OBJECTIVE_NOT_FOUND] = {"InvalidRef", "TargetObjectiveNotFound"},
+    [KF_R_INVALID_POOL_SELECTOR] = {"UnsafeSelector", "InvalidPoolSelector"},
+    [KF_R_UNSAFE_SELECTOR] = {"UnsafeSelector", "UnsafeSelector"},
+    [KF_R_INVALID_IDENTITY_BOUNDARY] = {"UnsafeSelector", "InvalidIdentityBoundary"},
+    [KF_R_MISSING_TRUST_DOMAIN] = {"RenderFailure", "MissingTrustDomain"},
+    [KF_R_MISSING_NAMESPACE] = {"RenderFailure", "MissingNamespace"},
+    [KF_R_INVALID_BINDING_NAME] = {"RenderFailure", "InvalidBindingName"},
+    [KF_R_DUPLICATE_FIELD] = {"RenderFailure", "DuplicateKey"},
+    [KF_R_INVALID_SERVICE_ACCOUNT_NAME] = {"RenderFailure", "InvalidServiceAccountName"},
+    [KF_R_MISSING_OBJECTIVE_REF] = {"RenderFailure", "MissingObjectiveRef"},
+    [KF_R_INVALID_CONTAINER_NAME] = {"RenderFailure", "InvalidContainerName"},
+    [KF_R_UNEXPECTED_CONTAINER_NAME] = {"RenderFailure", "UnexpectedContainerName"},
+    [KF_R_UNSUPPORTED_MODE] = {"RenderFailure", "UnsupportedMode"},
+    [KF_R_INVALID_SPIFFE_ID] = {"RenderFailure", "InvalidSPIFFEID"},
+    [KF_R_MANAGED_OUTPUT_APPLY_FAILED] = {"RenderFailure", "ManagedOutputApplyFailed"},
+    [KF_R_IDENTITY_COLLISION] = {"Conflict", "IdentityCollision"},
+    [KF_R_DUPLICATE_SPIFFE_ID] = {"Conflict", "DuplicateSPIFFEID"},
+    [KF_R_VARIANT_CONFLICT] = {"Conflict", "VariantConflict"},
+    [KF_R_INVALID_TRUST_DOMAIN] = {"InvalidConfig", "InvalidTrustDomain"},
+    [KF_R_INVALID_CLASS_NAME] = {"InvalidConfig", "InvalidClassName"},
+    [KF_R_INVALID_VALUE] = {"InvalidConfig", "InvalidValue"},
+    [KF_R_UNKNOWN_KEY] = {"InvalidConfig", "UnknownKey"},
+    [KF_R_CONFIG_DUPLICATE_KEY] = {"InvalidConfig", "DuplicateKey"},
+    [KF_R_UNSUPPORTED_CONFIG] = {"InvalidConfig", "UnsupportedConfig"},
+    [KF_R_DUPLICATE_OBJECT] = {"InvalidInput", "DuplicateObject"},
+    [KF_R_RENDERED] = {"Rendered", "Rendered"},
+};
+
+const char *kf_reason_condition(enum kf_reason r)
+{
+    return r < KF_R_COUNT ? reasons[r].condition : "";
+}
+
+const char *kf_reason_name(enum kf_reason r)
+{
+    return r < KF_R_COUNT ? reasons[r].reason : "";
+}
+
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
 {
     if (ref->path[0])
@@ -17,8 +62,8 @@ void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
 
 /* A new result with the fields every result has; NULL: out of memory. */
 static kf_result *result_new(kf_results *rs, const kf_ref *ref,
-                             enum kf_severity sev, const char *condition,
-                             const char *reason, const char *field)
+                             enum kf_severity sev, enum kf_reason reason,
+                             const char *field)
 {
     if (kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
         return NULL;
@@ -26,7 +71,6 @@ static kf_result *result_new(kf_results *rs, const kf_ref *ref,
     memset(r, 0, sizeof *r);
     r->ref = *ref;
     r->severity = sev;
-    r->condition = condition;
     r->reason = reason;
     r->field = field;
     r->order = rs->n;
@@ -34,10 +78,9 @@ static kf_result *result_new(kf_results *rs, const kf_ref *ref,
 }
 
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
-                   const char *condition, const char *reason, const char *field,
-                   const char *fmt, ...)
+                   enum kf_reason reason, const char *field, const char *fmt, ...)
 {
-    kf_result *r = result_new(rs, ref, sev, condition, reason, field);
+    kf_result *r = result_new(rs, ref, sev, reason, field);
     if (!r)
         return -1;
     va_list ap;
@@ -71,7 +114,7 @@ int kf_result_cmp(const kf_result *a, const kf_result *b)
     if (!c)
         c = (int)a->severity - (int)b->severity;
     if (!c)
-        c = strcmp(a->reason, b->reason);
+        c = strcmp(kf_reason_name(a->reason), kf_reason_name(b->reason));
     if (!c)
         c = a->order < b->order ? -1 : a->order > b->order;
     return c;
@@ -128,8 +171,8 @@ int kf_result_render(const kf_result *r, bool json, kf_buf *out)
     }
     kf_emit_str(&e, "tags");
     kf_emit_map_begin(&e);
-    kf_emit_kv(&e, "condition", r->condition);
-    kf_emit_kv(&e, "reason", r->reason);
+    kf_emit_kv(&e, "condition", kf_reason_condition(r->reason));
+    kf_emit_kv(&e, "reason", kf_reason_name(r->reason));
     kf_emit_map_end(&e);
     kf_emit_map_end(&e);
     return kf_emit_close(&e, out);
@@ -142,7 +185,8 @@ void kf_result_print(const kf_result *r, FILE *err)
     kf_ref_where(&r->ref, where, sizeof where);
     fprintf(err, "kleym-fn: %s: %s%s%s: %s/%s: %s (%s)\n",
             severity_name(r->severity), ns, ns[0] ? "/" : "", r->ref.name,
-            r->condition, r->reason, r->message, where);
+            kf_reason_condition(r->reason), kf_reason_name(r->reason), r->message,
+            where);
 }
 
 void kf_results_free(kf_results *rs)

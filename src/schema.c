@@ -25,8 +25,10 @@ static const kf_kind kinds[] = {
     {"InferenceIdentityBinding", KF_KC_BINDING, {"kleym.sonda.red/v1alpha1"}},
     {"InferencePool", KF_KC_POOL,
      {"inference.networking.k8s.io/v1", "inference.networking.x-k8s.io/v1alpha2"}},
+    /* GAIE v1.6 removed InferenceObjective; llm-d serves it (same spec). */
     {"InferenceObjective", KF_KC_OBJECTIVE,
-     {"inference.networking.x-k8s.io/v1alpha2", "inference.networking.k8s.io/v1"}},
+     {"inference.networking.x-k8s.io/v1alpha2", "llm-d.ai/v1alpha2",
+      "inference.networking.k8s.io/v1"}},
     {"ClusterSPIFFEID", KF_KC_CSID, {"spire.spiffe.io/v1alpha1"}},
 };
 
@@ -88,7 +90,8 @@ static const row rows[] = {
     CAP(KF_KC_CSID, "metadata.labels", KF_F_LABELS),
     CAP(KF_KC_CSID, "metadata.labels[kleym.sonda.red/managed-by]", KF_F_LBL_MANAGED),
 
-    /* InferenceIdentityBinding (Kleym 0.7 dialect). */
+    /* InferenceIdentityBinding, both dialects: Kleym 0.7 (mode,
+     * objectiveRef, containerName) and Kleym 0.12 (identityBoundary). */
     CAP(SPEC_READ, "spec", KF_F_SPEC),
     CAP(KF_KC_BINDING, "spec.poolRef", KF_F_POOLREF),
     CAP(KF_KC_BINDING, "spec.poolRef.name", KF_F_POOLREF_NAME),
@@ -99,6 +102,8 @@ static const row rows[] = {
     CAP(KF_KC_BINDING, "spec.serviceAccountName", KF_F_SA),
     CAP(KF_KC_BINDING, "spec.mode", KF_F_MODE),
     CAP(KF_KC_BINDING, "spec.containerName", KF_F_CONTAINER),
+    CAP(KF_KC_BINDING, "spec.identityBoundary", KF_F_BOUNDARY),
+    CAP(KF_KC_BINDING, "spec.identityBoundary.variant", KF_F_VARIANT),
 
     /* InferencePool: its selector, matchLabels (v1) or a flat map
      * (v1alpha2); matchExpressions is refused. */
@@ -141,6 +146,15 @@ const kf_kind *kf_kind_of(enum kf_kclass cls)
         if (kinds[i].cls == cls)
             return &kinds[i];
     return NULL;
+}
+
+int kf_kind_api_count(enum kf_kclass cls)
+{
+    const kf_kind *k = kf_kind_of(cls);
+    int n = 0;
+    while (k && n < KF_KIND_APIS && k->api_versions[n])
+        n++;
+    return n;
 }
 
 int kf_kind_api_rank(enum kf_kclass cls, const char *api_version)

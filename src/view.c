@@ -5,7 +5,7 @@
 #include <string.h>
 
 void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
-                  size_t n)
+                  size_t n, unsigned slot)
 {
     memset(v, 0, sizeof *v);
     v->in = in;
@@ -13,7 +13,7 @@ void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
     v->nfields = n;
     for (size_t i = 0; i < n; i++) {
         const kf_field *f = &fields[i];
-        if (f->id >= KF_F_SINGLE)
+        if (!kf_fid_is_single(f->id) || f->slot != slot)
             continue;
         if (v->f[f->id] || f->dup)
             v->dup[f->id] = true;

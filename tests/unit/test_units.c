@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,13 +24,37 @@ static void test_name_vectors(void **state)
 {
     (void)state;
     char out[KF_NAME_MAX + 1];
-    assert_int_equal(kf_identity_name("llm-d", "qwen3", true,
+    assert_int_equal(kf_identity_name("llm-d", "qwen3", "pool",
                                       "spiffe://kleym.sonda.red/ns/llm-d/pool/qwen3", out), 0);
     assert_string_equal(out, "kleym-llm-d-qwen3-pool-69fb938e");
-    assert_int_equal(kf_identity_name("llm-d", "qwen3-chat", false,
+    assert_int_equal(kf_identity_name("llm-d", "qwen3-chat", "objective",
                                       "spiffe://kleym.sonda.red/ns/llm-d/objective/qwen3-chat",
                                       out), 0);
     assert_string_equal(out, "kleym-llm-d-qwen3-chat-objective-768e9917");
+    /* Kleym 0.12: the mode text is "pool" */
+    assert_int_equal(kf_identity_name("llm-d", "qwen3-decode", "pool",
+                                      "spiffe://kleym.sonda.red/ns/llm-d/sa/qwen3/inference/"
+                                      "pool/qwen3/variant/decode", out), 0);
+    assert_string_equal(out, "kleym-llm-d-qwen3-decode-pool-ebe37a51");
+}
+
+static void test_variant(void **state)
+{
+    (void)state;
+    const char *ok[] = {"decode", "a", "A", "9", "A.b_c-1", "wide-ep",
+                        "a23456789012345678901234567890123456789012345678901234567890123"};
+    const char *bad[] = {"", "-a", "a-", ".a", "a_", " a", "a b", "a/b", "{{.X}}", "a:b",
+                         "a234567890123456789012345678901234567890123456789012345678901234",
+                         "d\xc3\xa9" "code"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        assert_true(kf_is_variant(S(ok[i])));
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_false(kf_is_variant(S(bad[i])));
+    /* the 0.12 SPIFFE ID of the longest names is valid */
+    char id[1200];
+    snprintf(id, sizeof id, "spiffe://%s/ns/%s/sa/%s/inference/pool/%s/variant/%s", "td",
+             "ns", "a.b-c", "pool.x", ok[6]);
+    assert_true(kf_is_spiffe_id(S(id)));
 }
 
 static void test_name_truncation(void **state)
@@ -39,16 +64,16 @@ static void test_name_truncation(void **state)
     /* base longer than 63 - len("objective") - 10 = 44: cut, then trim '-' */
     const char *ns = "team-a-very-long-namespace-name";
     const char *b = "x-binding-with-a-long-name";
-    assert_int_equal(kf_identity_name(ns, b, false, "spiffe://td/ns/x/objective/y", out), 0);
+    assert_int_equal(kf_identity_name(ns, b, "objective", "spiffe://td/ns/x/objective/y", out), 0);
     assert_true(strlen(out) <= 63);
     /* "kleym-team-a-very-long-namespace-name-x-bind" is 44 chars */
     assert_memory_equal(out, "kleym-team-a-very-long-namespace-name-x-bind-objective-", 55);
     /* a cut that ends on '-' is trimmed */
-    assert_int_equal(kf_identity_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "b", true,
+    assert_int_equal(kf_identity_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "b", "pool",
                                       "spiffe://td/ns/a/pool/b", out), 0);
     /* base "kleym-aaa...a-b" is 46 > 49? no: max for pool is 49; keeps all */
     assert_memory_equal(out, "kleym-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-b-pool-", 51);
-    assert_int_equal(kf_identity_name("n", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-b", true,
+    assert_int_equal(kf_identity_name("n", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-b", "pool",
                                       "spiffe://td/ns/n/pool/p", out), 0);
     /* "kleym-n-aaaa...a-b": cut at 49 lands right after the 41st 'a' + "-" */
     assert_non_null(strstr(out, "a-pool-"));
@@ -268,11 +293,11 @@ static void test_results_sorted(void **state)
     kf_results rs = {0};
     kf_ref a = {"v", "K", "b", "ns", "", "", 0}, b = {"v", "K", "a", "ns", "", "", 1},
            c = {"v", "K", "a", "", "", "", 2};
-    assert_int_equal(kf_results_add(&rs, &a, KF_SEV_ERROR, "C", "Z", NULL, "m1"), 0);
-    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_INFO, "C", "A", NULL, "m2"), 0);
-    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_ERROR, "C", "B", NULL, "m3"), 0);
-    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_ERROR, "C", "A", NULL, "m4"), 0);
-    assert_int_equal(kf_results_add(&rs, &c, KF_SEV_WARNING, "C", "A", NULL, "m5"), 0);
+    assert_int_equal(kf_results_add(&rs, &a, KF_SEV_ERROR, KF_R_VARIANT_CONFLICT, NULL, "m1"), 0);
+    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_INFO, KF_R_DUPLICATE_OBJECT, NULL, "m2"), 0);
+    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_ERROR, KF_R_INVALID_VALUE, NULL, "m3"), 0);
+    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_ERROR, KF_R_DUPLICATE_OBJECT, NULL, "m4"), 0);
+    assert_int_equal(kf_results_add(&rs, &c, KF_SEV_WARNING, KF_R_DUPLICATE_OBJECT, NULL, "m5"), 0);
     kf_results_sort(&rs);
     const char *order[] = {"m5", "m4", "m3", "m2", "m1"};
     for (size_t i = 0; i < 5; i++)
@@ -365,6 +390,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_name_vectors),
         cmocka_unit_test(test_name_truncation),
+        cmocka_unit_test(test_variant),
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_dns),
         cmocka_unit_test(test_labels),

@@ -1,0 +1,55 @@
+/* kf_reasons.h - every condition and reason kleym-fn reports, written once.
+ *
+ * A result names its reason by id; the table in results.c gives the
+ * condition it belongs to and both names as they appear in results, on
+ * stderr and in `kleym-fn inspect`. docs/results.md explains each one and
+ * its fix.
+ */
+#ifndef KF_REASONS_H
+#define KF_REASONS_H
+
+enum kf_reason {
+    /* InvalidRef */
+    KF_R_INVALID_POOL_REF,
+    KF_R_TARGET_POOL_NOT_FOUND,
+    KF_R_INVALID_OBJECTIVE_REF,
+    KF_R_TARGET_OBJECTIVE_NOT_FOUND,
+    /* UnsafeSelector */
+    KF_R_INVALID_POOL_SELECTOR,
+    KF_R_UNSAFE_SELECTOR,
+    KF_R_INVALID_IDENTITY_BOUNDARY,
+    /* RenderFailure */
+    KF_R_MISSING_TRUST_DOMAIN,
+    KF_R_MISSING_NAMESPACE,
+    KF_R_INVALID_BINDING_NAME,
+    KF_R_DUPLICATE_FIELD,
+    KF_R_INVALID_SERVICE_ACCOUNT_NAME,
+    KF_R_MISSING_OBJECTIVE_REF,
+    KF_R_INVALID_CONTAINER_NAME,
+    KF_R_UNEXPECTED_CONTAINER_NAME,
+    KF_R_UNSUPPORTED_MODE,
+    KF_R_INVALID_SPIFFE_ID,
+    KF_R_MANAGED_OUTPUT_APPLY_FAILED,
+    /* Conflict */
+    KF_R_IDENTITY_COLLISION,
+    KF_R_DUPLICATE_SPIFFE_ID,
+    KF_R_VARIANT_CONFLICT,
+    /* InvalidConfig (the functionConfig) */
+    KF_R_INVALID_TRUST_DOMAIN,
+    KF_R_INVALID_CLASS_NAME,
+    KF_R_INVALID_VALUE,
+    KF_R_UNKNOWN_KEY,
+    KF_R_CONFIG_DUPLICATE_KEY,
+    KF_R_UNSUPPORTED_CONFIG,
+    /* InvalidInput */
+    KF_R_DUPLICATE_OBJECT,
+    /* Rendered (info) */
+    KF_R_RENDERED,
+    KF_R_COUNT
+};
+
+/* The condition a reason belongs to, and the reason's own name. */
+const char *kf_reason_condition(enum kf_reason r);
+const char *kf_reason_name(enum kf_reason r);
+
+#endif

@@ -1,0 +1,56 @@
+/* kf_resolver.h - the resolver's state, shared by its parts.
+ *
+ * resolve.c runs the steps (kf_resolve.h); resolve_pools.c reads pool
+ * selectors; resolve_binding.c checks a binding's fields; resolve_refs.c
+ * resolves its references and makes its identity. Not an interface for the
+ * rest of the program: that is kf_resolve.h.
+ */
+#ifndef KF_RESOLVER_H
+#define KF_RESOLVER_H
+
+#include "kf_resolve.h"
+#include "kf_view.h"
+
+typedef struct kf_resolver {
+    const kf_input *in;
+    const kf_config *cfg;
+    kf_plan *plan;
+    kf_results *rs;
+    int failed;          /* out of memory adding a result */
+} kf_resolver;
+
+/* One binding being checked. */
+typedef struct kf_check {
+    kf_resolver *r;
+    kf_binding *b;
+    kf_view *v;
+    int errors;
+} kf_check;
+
+/* The binding fails with reason: an error result naming field. */
+void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A view of item `item`'s captured fields (slot 0). */
+void kf_view_of(const kf_input *in, size_t item, kf_view *v);
+
+/* resolve_binding.c: every field of the binding, for its dialect. */
+void kf_check_fields(kf_check *c);
+
+/* resolve_refs.c */
+void kf_resolve_pool(kf_check *c);
+void kf_resolve_objective(kf_check *c);
+/* The SPIFFE ID and ClusterSPIFFEID name. 0, or -1: out of memory. */
+int kf_build_identity(kf_check *c);
+
+/* resolve_pools.c */
+/* Normalise the pool's selector into sorted matchLabels, or record why it
+ * is refused. 0, or -1: out of memory. */
+int kf_pool_read_selector(const kf_view *v, kf_pool *p);
+/* Mark pools whose labels another pool of the namespace also selects, and
+ * give equal label sets one selector class. 0, or -1: out of memory. */
+int kf_pools_find_unsafe(kf_plan *plan);
+int kf_cmp_pool(const void *a, const void *b);
+int kf_cmp_objective(const void *a, const void *b);
+
+#endif

@@ -1,0 +1,291 @@
+/* resolve_binding.c - a binding's fields, per dialect (kf_resolver.h).
+ *
+ * A binding's dialect is decided by itself: a spec.identityBoundary key
+ * (whatever its value) makes it Kleym 0.12; otherwise it is Kleym 0.7,
+ * PerObjective unless spec.mode says PoolOnly. Every field is checked as
+ * the cluster would read it: a YAML string (no unquoted yes/123/null, no
+ * alias, no tag, no key given twice), then its Kubernetes or SPIFFE rule.
+ * All problems are reported, not just the first.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kf_resolver.h"
+
+/* A required or optional string field; returns its text or NULL. */
+static const char *string_field(kf_check *c, enum kf_fid id, bool required,
+                                const char *path, enum kf_reason reason)
+{
+    char buf[256];
+    if (!required && !c->v->f[id])
+        return NULL;
+    const char *why = kf_view_problem(c->v, id, buf, sizeof buf);
+    if (why) {
+        kf_check_fail(c, reason, path, "%s %s", path, why);
+        return NULL;
+    }
+    return kf_view_str(c->v, id);
+}
+
+/* "a, b or c": the API groups a kind is read at, from rank `from` on. */
+static void groups_text(enum kf_kclass cls, int from, int to, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = from; i <= to && len < cap; i++) {
+        char g[128];
+        const char *sep = i == from ? "" : i == to ? " or " : ", ";
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", sep,
+                                kf_kind_group(cls, i, g, sizeof g));
+    }
+}
+
+/* An optional API group that narrows a lookup to one of the groups of cls
+ * up to rank `last`. Returns its rank, or -1 (absent or refused). */
+static int group_field(kf_check *c, enum kf_fid id, const char *path,
+                       enum kf_reason reason, enum kf_kclass cls, int last,
+                       const char *why_only)
+{
+    const char *g = string_field(c, id, false, path, reason);
+    if (!g)
+        return -1;
+    int rank = kf_kind_group_rank(cls, g);
+    if (rank >= 0 && rank <= last)
+        return rank;
+    char list[256];
+    groups_text(cls, 0, last, list, sizeof list);
+    kf_check_fail(c, reason, path, "%s must be %s%s, not \"%.100s\"", path, list,
+                  why_only, g);
+    return -1;
+}
+
+/* A reference's name: an object name in the binding's namespace. */
+static const char *ref_name(kf_check *c, enum kf_fid id, const char *path,
+                            enum kf_reason reason)
+{
+    const char *name = string_field(c, id, true, path, reason);
+    if (name && !kf_is_dns1123_subdomain(name, strlen(name))) {
+        kf_check_fail(c, reason, path, "%s \"%.100s\" is not a valid object name "
+                      "(DNS-1123 subdomain)", path, name);
+        return NULL;
+    }
+    return name;
+}
+
+static void check_identity_of_binding(kf_check *c)
+{
+    kf_view *v = c->v;
+    const char *name = string_field(c, KF_F_NAME, true, "metadata.name",
+                                    KF_R_INVALID_BINDING_NAME);
+    if (name && (!kf_is_dns1123_subdomain(name, strlen(name)) || strlen(name) > 63))
+        kf_check_fail(c, KF_R_INVALID_BINDING_NAME, "metadata.name",
+                      "metadata.name \"%.100s\" must be a DNS-1123 subdomain of at "
+                      "most 63 characters (it becomes a label value)", name);
+
+    if (!v->f[KF_F_NAMESPACE] || (v->f[KF_F_NAMESPACE]->type == KF_V_STR &&
+                                  !kf_field_text(v->in, v->f[KF_F_NAMESPACE])[0] &&
+                                  !v->dup[KF_F_NAMESPACE]))
+        kf_check_fail(c, KF_R_MISSING_NAMESPACE, "metadata.namespace",
+                      "metadata.namespace is not set; the identity is "
+                      "namespace-scoped: set it, or run set-namespace (kpt) or "
+                      "namespace: (kustomize) before this function");
+    else {
+        const char *ns = string_field(c, KF_F_NAMESPACE, true, "metadata.namespace",
+                                      KF_R_MISSING_NAMESPACE);
+        if (ns && !kf_is_dns1123_label(ns, strlen(ns)))
+            kf_check_fail(c, KF_R_MISSING_NAMESPACE, "metadata.namespace",
+                          "metadata.namespace \"%.100s\" is not a valid namespace "
+                          "(DNS-1123 label: a-z 0-9 -, at most 63)", ns);
+    }
+
+    /* The first of two keys decides what the item is here; a tool that
+     * reads the last would see another object. */
+    static const struct {
+        enum kf_fid id;
+        const char *path;
+    } once[] = {{KF_F_APIVERSION, "apiVersion"}, {KF_F_KIND, "kind"},
+                {KF_F_SPEC, "spec"}, {KF_F_METADATA, "metadata"}};
+    for (size_t i = 0; i < sizeof once / sizeof *once; i++)
+        if (v->dup[once[i].id]) {
+            kf_check_fail(c, KF_R_DUPLICATE_FIELD, once[i].path, "%s is given twice",
+                          once[i].path);
+            break;
+        }
+}
+
+/* Which dialect and mode. Returns false when the mode cannot be known (the
+ * checks that depend on it are skipped). */
+static bool check_mode(kf_check *c)
+{
+    kf_binding *b = c->b;
+    kf_view *v = c->v;
+    static const struct {
+        enum kf_fid id;
+        const char *path;
+    } legacy[] = {{KF_F_MODE, "spec.mode"}, {KF_F_OBJREF, "spec.objectiveRef"},
+                  {KF_F_CONTAINER, "spec.containerName"}};
+    if (v->f[KF_F_BOUNDARY]) {
+        b->mode = KF_MODE_VARIANT;
+        char list[96] = "";
+        size_t n = 0;
+        for (size_t i = 0; i < sizeof legacy / sizeof *legacy; i++)
+            if (v->f[legacy[i].id])
+                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
+                                      n ? ", " : "", legacy[i].path);
+        if (n == 0)
+            return true;
+        kf_check_fail(c, KF_R_UNSUPPORTED_MODE, "spec.identityBoundary",
+                      "spec.identityBoundary (Kleym 0.12) cannot be combined with "
+                      "%s (Kleym 0.7): a binding speaks one dialect; keep "
+                      "spec.identityBoundary.variant and remove %s, or remove "
+                      "spec.identityBoundary", list, list);
+        return false;
+    }
+    b->mode = KF_MODE_PER_OBJECTIVE;
+    int before = c->errors;
+    const char *mode = string_field(c, KF_F_MODE, false, "spec.mode",
+                                    KF_R_UNSUPPORTED_MODE);
+    if (mode) {
+        if (strcmp(mode, "PoolOnly") == 0)
+            b->mode = KF_MODE_POOL_ONLY;
+        else if (strcmp(mode, "PerObjective") != 0)
+            kf_check_fail(c, KF_R_UNSUPPORTED_MODE, "spec.mode",
+                          "spec.mode must be PoolOnly or PerObjective, not "
+                          "\"%.100s\" (Kleym 0.12 bindings set "
+                          "spec.identityBoundary.variant instead)", mode);
+    }
+    return c->errors == before;
+}
+
+static void check_pool_ref(kf_check *c)
+{
+    kf_binding *b = c->b;
+    kf_view *v = c->v;
+    enum kf_vtype pr = kf_view_type(v, KF_F_POOLREF);
+    if (pr != KF_V_ABSENT && (pr != KF_V_MAP || v->dup[KF_F_POOLREF])) {
+        kf_check_fail(c, KF_R_INVALID_POOL_REF, "spec.poolRef",
+                      "spec.poolRef must be a mapping given once");
+        return;
+    }
+    b->pool_name = ref_name(c, KF_F_POOLREF_NAME, "spec.poolRef.name",
+                            KF_R_INVALID_POOL_REF);
+    if (b->mode == KF_MODE_VARIANT)
+        b->pool_group = (int8_t)group_field(
+            c, KF_F_POOLREF_GROUP, "spec.poolRef.group", KF_R_INVALID_POOL_REF,
+            KF_KC_POOL, 0, " (Kleym 0.12 bindings read inference.networking.k8s.io/v1 "
+                           "pools only)");
+    else
+        b->pool_group = (int8_t)group_field(c, KF_F_POOLREF_GROUP, "spec.poolRef.group",
+                                            KF_R_INVALID_POOL_REF, KF_KC_POOL,
+                                            kf_kind_api_count(KF_KC_POOL) - 1, "");
+}
+
+static void check_service_account(kf_check *c)
+{
+    kf_binding *b = c->b;
+    b->sa = string_field(c, KF_F_SA, true, "spec.serviceAccountName",
+                         KF_R_INVALID_SERVICE_ACCOUNT_NAME);
+    if (b->sa && !kf_is_dns1123_subdomain(b->sa, strlen(b->sa))) {
+        kf_check_fail(c, KF_R_INVALID_SERVICE_ACCOUNT_NAME, "spec.serviceAccountName",
+                      "spec.serviceAccountName \"%.100s\" is not a valid service "
+                      "account name (DNS-1123 subdomain, at most 253)", b->sa);
+        b->sa = NULL;
+    }
+}
+
+/* Kleym 0.7 PerObjective: an objective of the pool and a container. */
+static void check_per_objective(kf_check *c)
+{
+    kf_binding *b = c->b;
+    kf_view *v = c->v;
+    enum kf_vtype orf = kf_view_type(v, KF_F_OBJREF);
+    if (orf != KF_V_ABSENT && (orf != KF_V_MAP || v->dup[KF_F_OBJREF]))
+        kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef",
+                      "spec.objectiveRef must be a mapping given once");
+    else if (!v->f[KF_F_OBJREF_NAME])
+        kf_check_fail(c, KF_R_MISSING_OBJECTIVE_REF, "spec.objectiveRef.name", "%s",
+                      v->f[KF_F_MODE]
+                          ? "spec.objectiveRef.name is required in PerObjective "
+                            "mode (or set spec.mode: PoolOnly)"
+                          : "spec.objectiveRef.name is required: without spec.mode "
+                            "this is a Kleym 0.7 PerObjective binding (set "
+                            "spec.mode: PoolOnly for a pool identity; a Kleym 0.12 "
+                            "binding sets spec.identityBoundary.variant instead)");
+    else {
+        b->objective_name = ref_name(c, KF_F_OBJREF_NAME, "spec.objectiveRef.name",
+                                     KF_R_INVALID_OBJECTIVE_REF);
+        b->objective_group = (int8_t)group_field(
+            c, KF_F_OBJREF_GROUP, "spec.objectiveRef.group",
+            KF_R_INVALID_OBJECTIVE_REF, KF_KC_OBJECTIVE,
+            kf_kind_api_count(KF_KC_OBJECTIVE) - 1, "");
+    }
+    b->container = string_field(c, KF_F_CONTAINER, true, "spec.containerName",
+                                KF_R_INVALID_CONTAINER_NAME);
+    if (b->container && !kf_is_dns1123_label(b->container, strlen(b->container))) {
+        kf_check_fail(c, KF_R_INVALID_CONTAINER_NAME, "spec.containerName",
+                      "spec.containerName \"%.100s\" is not a valid container name "
+                      "(DNS-1123 label)", b->container);
+        b->container = NULL;
+    }
+}
+
+/* Kleym 0.12: the variant, the value of the Pod label the platform sets on
+ * the pods of this workload variant. */
+static void check_boundary(kf_check *c)
+{
+    kf_binding *b = c->b;
+    kf_view *v = c->v;
+    const char *path = "spec.identityBoundary.variant";
+    enum kf_vtype bt = kf_view_type(v, KF_F_BOUNDARY);
+    if (bt != KF_V_MAP || v->dup[KF_F_BOUNDARY]) {
+        const char *why = v->dup[KF_F_BOUNDARY]  ? "is given twice"
+                          : bt == KF_V_TAGGED      ? "has an explicit YAML tag"
+                          : bt == KF_V_ALIAS       ? "is an alias"
+                          : bt == KF_V_NONSTR      ? "is empty"
+                                                   : "is not a mapping";
+        kf_check_fail(c, KF_R_INVALID_IDENTITY_BOUNDARY, "spec.identityBoundary",
+                      "spec.identityBoundary %s: write it once, as a mapping with "
+                      "the variant: spec.identityBoundary: {variant: decode}", why);
+        return;
+    }
+    if (!v->f[KF_F_VARIANT]) {
+        kf_check_fail(c, KF_R_INVALID_IDENTITY_BOUNDARY, path,
+                      "%s is required: it names the value of the Pod label "
+                      KF_VARIANT_LABEL " that tells this variant's pods apart", path);
+        return;
+    }
+    b->variant = string_field(c, KF_F_VARIANT, true, path,
+                              KF_R_INVALID_IDENTITY_BOUNDARY);
+    if (b->variant && !b->variant[0]) {
+        kf_check_fail(c, KF_R_INVALID_IDENTITY_BOUNDARY, path,
+                      "%s is empty: it names the value of the Pod label "
+                      KF_VARIANT_LABEL " that tells this variant's pods apart", path);
+        b->variant = NULL;
+    } else if (b->variant && !kf_is_variant(b->variant, strlen(b->variant))) {
+        kf_check_fail(c, KF_R_INVALID_IDENTITY_BOUNDARY, path,
+                      "%s \"%.100s\" is not a valid variant (1-63 of A-Z a-z 0-9 "
+                      ". - _, alphanumeric at both ends: the value of the Pod "
+                      "label " KF_VARIANT_LABEL ")", path, b->variant);
+        b->variant = NULL;
+    }
+}
+
+void kf_check_fields(kf_check *c)
+{
+    kf_binding *b = c->b;
+    check_identity_of_binding(c);
+    bool mode_known = check_mode(c);
+    check_pool_ref(c);
+    check_service_account(c);
+    if (!mode_known)
+        return; /* which fields are required depends on the mode */
+    if (b->mode == KF_MODE_PER_OBJECTIVE)
+        check_per_objective(c);
+    else if (b->mode == KF_MODE_VARIANT)
+        check_boundary(c);
+    else if (c->v->f[KF_F_CONTAINER])
+        kf_check_fail(c, KF_R_UNEXPECTED_CONTAINER_NAME, "spec.containerName",
+                      "spec.containerName must not be set in PoolOnly mode (the "
+                      "pool identity covers every container); remove it or use "
+                      "PerObjective");
+}

@@ -1,0 +1,243 @@
+/* resolve_refs.c - a binding's references and identity (kf_resolver.h).
+ *
+ * A reference without a group tries the apiVersions its kind is read at in
+ * lookup order (schema.c); the first that has an object of that namespace
+ * and name is the one used. Lookups are binary searches in the sorted
+ * pools and objectives. The identity is the SPIFFE ID of the binding's
+ * dialect and mode, and the ClusterSPIFFEID name derived from it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_resolver.h"
+
+static kf_pool *find_pool(kf_plan *plan, const char *ns, const char *name, int group)
+{
+    kf_pool key = {.ns = ns, .name = name, .group = group};
+    return bsearch(&key, plan->pools, plan->npools, sizeof key, kf_cmp_pool);
+}
+
+static kf_objective *find_objective(kf_plan *plan, const char *ns,
+                                    const char *name, int group)
+{
+    kf_objective key = {.ns = ns, .name = name, .group = (int8_t)group};
+    return bsearch(&key, plan->objectives, plan->nobjectives, sizeof key,
+                   kf_cmp_objective);
+}
+
+static void pool_not_found(kf_check *c)
+{
+    kf_binding *b = c->b;
+    kf_plan *plan = c->r->plan;
+    char g[128];
+    if (b->mode == KF_MODE_VARIANT) {
+        /* Kleym 0.12 resolves v1 pools only. */
+        bool alpha = find_pool(plan, b->ref.namespace, b->pool_name, 1) != NULL;
+        kf_check_fail(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name",
+                      "InferencePool %s/%s %s; Kleym 0.12 bindings need an "
+                      "inference.networking.k8s.io/v1 pool", b->ref.namespace,
+                      b->pool_name, alpha ? "exists only as inference.networking."
+                                            "x-k8s.io/v1alpha2"
+                                          : "was not found in the input");
+        return;
+    }
+    kf_check_fail(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name",
+                  "InferencePool %s/%s was not found in the input%s%s",
+                  b->ref.namespace, b->pool_name, b->pool_group >= 0 ? " in group " : "",
+                  b->pool_group >= 0 ? kf_kind_group(KF_KC_POOL, b->pool_group, g, sizeof g)
+                                     : "");
+}
+
+/* A variant binding's pool may select the variant label itself, but only
+ * with the binding's variant. */
+static void check_pool_variant(kf_check *c, const kf_pool *p)
+{
+    for (size_t i = 0; i < p->nlabels; i++) {
+        if (strcmp(p->labels[i].key, KF_VARIANT_LABEL) != 0 ||
+            strcmp(p->labels[i].value, c->b->variant) == 0)
+            continue;
+        kf_check_fail(c, KF_R_UNSAFE_SELECTOR, "spec.identityBoundary.variant",
+                      "InferencePool %s/%s selects pods with " KF_VARIANT_LABEL
+                      ": %s, but this binding's variant is %s: no pod can carry "
+                      "both; bind variant %s, or remove the variant label from the "
+                      "pool's selector", p->ns, p->name, p->labels[i].value,
+                      c->b->variant, p->labels[i].value);
+        return;
+    }
+}
+
+void kf_resolve_pool(kf_check *c)
+{
+    kf_binding *b = c->b;
+    kf_plan *plan = c->r->plan;
+    kf_pool *p = NULL;
+    int last = b->mode == KF_MODE_VARIANT ? 0 : kf_kind_api_count(KF_KC_POOL) - 1;
+    if (b->pool_group >= 0)
+        p = find_pool(plan, b->ref.namespace, b->pool_name, b->pool_group);
+    for (int g = 0; !p && b->pool_group < 0 && g <= last; g++)
+        p = find_pool(plan, b->ref.namespace, b->pool_name, g);
+    if (!p) {
+        pool_not_found(c);
+        return;
+    }
+    b->pool = (uint32_t)(p - plan->pools);
+    if (p->duplicate) {
+        kf_check_fail(c, KF_R_INVALID_POOL_REF, "spec.poolRef.name",
+                      "InferencePool %s/%s is defined more than once in the input",
+                      b->ref.namespace, b->pool_name);
+        return;
+    }
+    if (p->error) {
+        kf_check_fail(c, KF_R_INVALID_POOL_SELECTOR, "spec.poolRef.name",
+                      "InferencePool %s/%s cannot be used: %s%s%s%s", p->ns, p->name,
+                      p->error, p->error_detail ? " (key \"" : "",
+                      p->error_detail ? p->error_detail : "",
+                      p->error_detail ? "\")" : "");
+        return;
+    }
+    if (p->unsafe)
+        kf_check_fail(c, KF_R_UNSAFE_SELECTOR, "spec.poolRef.name",
+                      "the selector of InferencePool %s/%s also matches the pods of "
+                      "InferencePool %s/%s, which carry all of its labels; give each "
+                      "pool a label of its own", p->ns, p->name, p->ns, p->unsafe_peer);
+    if (b->mode == KF_MODE_VARIANT && b->variant)
+        check_pool_variant(c, p);
+}
+
+/* The objective's spec.poolRef must name the binding's pool. */
+static void check_objective_pool(kf_check *c, const kf_objective *o)
+{
+    kf_resolver *r = c->r;
+    kf_view ov;
+    kf_view_init(&ov, r->in, o->nfields ? r->in->fields + o->first_field : NULL,
+                 o->nfields, 0);
+    const kf_pool *p = &r->plan->pools[c->b->pool];
+    char buf[256], g[128];
+    const char *why;
+    if (kf_view_type(&ov, KF_F_POOLREF) != KF_V_MAP || ov.dup[KF_F_POOLREF]) {
+        kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
+                      "InferenceObjective %s/%s has no spec.poolRef mapping", o->ns,
+                      o->name);
+        return;
+    }
+    if ((why = kf_view_problem(&ov, KF_F_POOLREF_NAME, buf, sizeof buf))) {
+        kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
+                      "InferenceObjective %s/%s: spec.poolRef.name %s", o->ns, o->name,
+                      why);
+        return;
+    }
+    const char *pn = kf_view_str(&ov, KF_F_POOLREF_NAME);
+    if (strcmp(pn, p->name) != 0) {
+        kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
+                      "InferenceObjective %s/%s belongs to pool \"%.100s\", not to %s",
+                      o->ns, o->name, pn, p->name);
+        return;
+    }
+    const struct {
+        enum kf_fid id;
+        const char *path, *want;
+    } opt[] = {{KF_F_POOLREF_NS, "spec.poolRef.namespace", p->ns},
+               {KF_F_POOLREF_KIND, "spec.poolRef.kind", "InferencePool"},
+               {KF_F_POOLREF_GROUP, "spec.poolRef.group",
+                kf_kind_group(KF_KC_POOL, p->group, g, sizeof g)}};
+    for (size_t i = 0; i < sizeof opt / sizeof *opt; i++) {
+        if (!ov.f[opt[i].id])
+            continue;
+        if ((why = kf_view_problem(&ov, opt[i].id, buf, sizeof buf))) {
+            kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
+                          "InferenceObjective %s/%s: %s %s", o->ns, o->name,
+                          opt[i].path, why);
+            return;
+        }
+        const char *val = kf_view_str(&ov, opt[i].id);
+        if (strcmp(val, opt[i].want) != 0) {
+            kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
+                          "InferenceObjective %s/%s: %s is \"%.100s\", but the "
+                          "binding's pool needs \"%s\"", o->ns, o->name, opt[i].path,
+                          val, opt[i].want);
+            return;
+        }
+    }
+}
+
+void kf_resolve_objective(kf_check *c)
+{
+    kf_binding *b = c->b;
+    kf_plan *plan = c->r->plan;
+    kf_objective *o = NULL;
+    if (b->objective_group >= 0)
+        o = find_objective(plan, b->ref.namespace, b->objective_name,
+                           b->objective_group);
+    for (int g = 0; !o && b->objective_group < 0 && g < kf_kind_api_count(KF_KC_OBJECTIVE); g++)
+        o = find_objective(plan, b->ref.namespace, b->objective_name, g);
+    if (!o) {
+        char g[128];
+        kf_check_fail(c, KF_R_TARGET_OBJECTIVE_NOT_FOUND, "spec.objectiveRef.name",
+                      "InferenceObjective %s/%s was not found in the input%s%s",
+                      b->ref.namespace, b->objective_name,
+                      b->objective_group >= 0 ? " in group " : "",
+                      b->objective_group >= 0
+                          ? kf_kind_group(KF_KC_OBJECTIVE, b->objective_group, g, sizeof g)
+                          : "");
+        return;
+    }
+    if (o->duplicate) {
+        kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
+                      "InferenceObjective %s/%s is defined more than once in the input",
+                      b->ref.namespace, b->objective_name);
+        return;
+    }
+    if (c->b->ok) /* else the pool did not resolve: nothing to compare with */
+        check_objective_pool(c, o);
+}
+
+int kf_build_identity(kf_check *c)
+{
+    kf_binding *b = c->b;
+    const kf_config *cfg = c->r->cfg;
+    kf_buf id = {0};
+    int rc;
+    switch (b->mode) {
+    case KF_MODE_POOL_ONLY:
+        rc = kf_buf_printf(&id, "spiffe://%s/ns/%s/pool/%s", cfg->trust_domain,
+                           b->ref.namespace, b->pool_name);
+        break;
+    case KF_MODE_PER_OBJECTIVE:
+        rc = kf_buf_printf(&id, "spiffe://%s/ns/%s/objective/%s", cfg->trust_domain,
+                           b->ref.namespace, b->objective_name);
+        break;
+    default:
+        rc = kf_buf_printf(&id, "spiffe://%s/ns/%s/sa/%s/inference/pool/%s/variant/%s",
+                           cfg->trust_domain, b->ref.namespace, b->sa, b->pool_name,
+                           b->variant);
+        break;
+    }
+    if (rc < 0)
+        return -1;
+    if (!kf_is_spiffe_id(id.data, id.len)) {
+        kf_check_fail(c, KF_R_INVALID_SPIFFE_ID, NULL,
+                      "%.300s is not a valid SPIFFE ID (path segments of A-Z a-z "
+                      "0-9 . - _, at most 2048 bytes)", id.data);
+        kf_buf_free(&id);
+        return 0;
+    }
+    /* The ID and the name in one allocation of their exact size. */
+    char name[KF_NAME_MAX + 1];
+    const char *mode_text = b->mode == KF_MODE_PER_OBJECTIVE ? "objective" : "pool";
+    if (kf_identity_name(b->ref.namespace, b->ref.name, mode_text, id.data, name) < 0) {
+        kf_buf_free(&id);
+        return -1;
+    }
+    size_t n = strlen(name);
+    b->spiffe_id = malloc(id.len + 1 + n + 1);
+    if (!b->spiffe_id) {
+        kf_buf_free(&id);
+        return -1;
+    }
+    memcpy(b->spiffe_id, id.data, id.len + 1);
+    memcpy(b->spiffe_id + id.len + 1, name, n + 1);
+    b->csid_name = b->spiffe_id + id.len + 1;
+    kf_buf_free(&id);
+    return 0;
+}
