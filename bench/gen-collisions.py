@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""Write a ResourceList whose PerObjective bindings all collide.
+"""Write a ResourceList whose bindings all conflict with each other.
 
-One namespace, one pool, one objective, and N bindings with the same
-service account and container: every binding renders the same selectors, so
-every one of them fails Conflict/IdentityCollision and names its peers. This
-is the worst case for conflict detection (all-pairs would be N^2/2).
+--kind per-objective: one namespace, one pool, one objective, and N Kleym
+0.7 PerObjective bindings with the same service account and container:
+every binding renders the same selectors, so every one fails
+Conflict/IdentityCollision and names its peers.
 
-Usage: gen-collisions.py --bindings 20000 > collide.yaml
+--kind variant: one namespace, N pools, and one Kleym 0.12 binding per pool,
+all with the same service account and variant: every binding fails
+Conflict/VariantConflict.
+
+Both are the worst case for conflict detection (all-pairs would be N^2/2).
+
+Usage: gen-collisions.py --bindings 20000 [--kind per-objective|variant] > collide.yaml
 """
 import argparse
 import sys
@@ -15,17 +21,31 @@ import sys
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindings", type=int, default=20000)
-    n = ap.parse_args().bindings
+    ap.add_argument("--kind", choices=["per-objective", "variant"], default="per-objective")
+    a = ap.parse_args()
+    n = a.bindings
     w = sys.stdout.write
     w("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
-    w("- apiVersion: inference.networking.k8s.io/v1\n  kind: InferencePool\n"
-      "  metadata: {name: shared, namespace: crowd}\n"
-      "  spec:\n    selector:\n      matchLabels: {app: shared}\n")
-    w("- apiVersion: inference.networking.x-k8s.io/v1alpha2\n"
-      "  kind: InferenceObjective\n"
-      "  metadata: {name: chat, namespace: crowd}\n"
-      "  spec:\n    poolRef: {name: shared}\n")
+    if a.kind == "per-objective":
+        w("- apiVersion: inference.networking.k8s.io/v1\n  kind: InferencePool\n"
+          "  metadata: {name: shared, namespace: crowd}\n"
+          "  spec:\n    selector:\n      matchLabels: {app: shared}\n")
+        w("- apiVersion: inference.networking.x-k8s.io/v1alpha2\n"
+          "  kind: InferenceObjective\n"
+          "  metadata: {name: chat, namespace: crowd}\n"
+          "  spec:\n    poolRef: {name: shared}\n")
     for i in range(n):
+        if a.kind == "variant":
+            w("- apiVersion: inference.networking.k8s.io/v1\n  kind: InferencePool\n"
+              f"  metadata: {{name: p-{i:06d}, namespace: crowd}}\n"
+              f"  spec:\n    selector:\n      matchLabels: {{app: p-{i:06d}}}\n")
+            w("- apiVersion: kleym.sonda.red/v1alpha1\n"
+              "  kind: InferenceIdentityBinding\n"
+              f"  metadata: {{name: b-{i:06d}, namespace: crowd}}\n"
+              f"  spec:\n    poolRef: {{name: p-{i:06d}}}\n"
+              "    serviceAccountName: shared\n"
+              "    identityBoundary: {variant: decode}\n")
+            continue
         w("- apiVersion: kleym.sonda.red/v1alpha1\n"
           "  kind: InferenceIdentityBinding\n"
           f"  metadata: {{name: b-{i:06d}, namespace: crowd}}\n"

@@ -97,6 +97,41 @@ if [ -x "$kustomize" ]; then
     check kustomize-has-clusterspiffeid grep -q 'kind: ClusterSPIFFEID' "$tmp/kout.yaml"
     check kustomize-drops-binding bash -c "! grep -q 'kind: InferenceIdentityBinding' '$tmp/kout.yaml'"
     check kustomize-output-valid ${PYTHON:-python3} "$root/tests/validate_output.py" "$tmp/kout.yaml"
+    # examples/variants (Kleym 0.12) through kustomize: the same
+    # ClusterSPIFFEIDs (name and spec) as the committed kpt render.
+    kv=$tmp/kustomize-variants
+    mkdir -p "$kv"
+    cp "$root"/examples/variants/{pool,deployments,bindings}.yaml "$kv"/
+    cat > "$kv/kustomization.yaml" <<KEOF
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [pool.yaml, deployments.yaml, bindings.yaml]
+transformers: [generator.yaml]
+KEOF
+    cat > "$kv/generator.yaml" <<KEOF
+apiVersion: fn.kleym.sonda.red/v1alpha1
+kind: ClusterSPIFFEIDGenerator
+metadata:
+  name: kleym
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: $bin
+spec:
+  trustDomain: kleym.sonda.red
+  clusterSPIFFEIDClassName: kleym
+KEOF
+    check kustomize-variants-build bash -c "cd '$kv' && '$kustomize' build --enable-alpha-plugins --enable-exec . > '$tmp/kvout.yaml'"
+    check kustomize-variants-same-as-kpt ${PYTHON:-python3} -c '
+import sys, glob, yaml
+def csids(docs):
+    return {d["metadata"]["name"]: d["spec"] for d in docs
+            if d and d.get("kind") == "ClusterSPIFFEID"}
+got = csids(yaml.safe_load_all(open(sys.argv[1])))
+want = csids(yaml.safe_load(open(f)) for f in glob.glob(sys.argv[2] + "/clusterspiffeid-*.yaml"))
+assert len(want) == 2 and got == want, (sorted(got), sorted(want))
+' "$tmp/kvout.yaml" "$root/examples/variants"
+    check kustomize-variants-output-valid ${PYTHON:-python3} "$root/tests/validate_output.py" "$tmp/kvout.yaml"
 else
     bad "kustomize-missing ($kustomize; run make deps)"
 fi
