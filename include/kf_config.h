@@ -9,6 +9,7 @@
 #define KF_CONFIG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "kf_read.h"
 #include "kf_results.h"
@@ -22,11 +23,15 @@ typedef struct kf_settings {
     const char *env_trust_domain, *env_class_name;
 } kf_settings;
 
+/* workloadCheck: what workload findings are (SPEC section 11). */
+enum kf_workload_check { KF_CHECK_WARN, KF_CHECK_ERROR, KF_CHECK_OFF };
+
 typedef struct kf_config {
     char trust_domain[256];   /* empty: missing or invalid */
     char class_name[254];     /* empty: classless */
     bool namespace_selector;  /* default true */
     bool keep_bindings;       /* bindings: keep */
+    uint8_t workload_check;   /* enum kf_workload_check, default warn */
 } kf_config;
 
 /* Fill cfg from the input's functionConfig and the settings; problems are

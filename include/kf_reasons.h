@@ -34,6 +34,13 @@ enum kf_reason {
     KF_R_IDENTITY_COLLISION,
     KF_R_DUPLICATE_SPIFFE_ID,
     KF_R_VARIANT_CONFLICT,
+    /* WorkloadCheck: does the identity land where it should? */
+    KF_R_NO_MATCHING_WORKLOAD,
+    KF_R_SERVICE_ACCOUNT_MISMATCH,
+    KF_R_CONTAINER_NOT_FOUND,
+    KF_R_VARIANT_LABEL_MISSING,
+    KF_R_MULTIPLE_IDENTITIES,
+    KF_R_UNREADABLE_TEMPLATE,
     /* InvalidConfig (the functionConfig) */
     KF_R_INVALID_TRUST_DOMAIN,
     KF_R_INVALID_CLASS_NAME,

@@ -1,7 +1,7 @@
 /* kf_report.h - the results in the order they are reported.
  *
- * Every binding that renders gets one info result naming its SPIFFE ID and
- * ClusterSPIFFEID. Those are not stored with the other results (at 100 000
+ * Every binding that renders gets one info result naming its SPIFFE ID, its
+ * ClusterSPIFFEID and the workloads and containers that receive it. Those are not stored with the other results (at 100 000
  * items that would be 26 000 records holding nothing the binding does not
  * already hold): a report merges them, made from their binding when they
  * are written, into the order of the sorted stored results, as if they had
@@ -19,10 +19,12 @@
 #include "kf_buf.h"
 #include "kf_resolve.h"
 #include "kf_results.h"
+#include "kf_workloads.h"
 
 typedef struct kf_report {
     const kf_results *rs;    /* sorted */
     const kf_plan *plan;
+    const kf_workloads *w;   /* who receives each identity */
     uint32_t *rendered;      /* indexes of the bindings that render, in order */
     size_t nrendered;
     uint32_t *order;         /* below rs->n: a stored result; else the info
@@ -33,7 +35,8 @@ typedef struct kf_report {
 
 /* Build the report of rs (already sorted) and plan. 0, or -1: out of
  * memory. kf_report_free() must be called in both cases. */
-int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan);
+int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan,
+                    const kf_workloads *w);
 /* Result i of the report. An info result is made in *tmp, its message in the
  * report's buffer: valid until the next call. NULL: out of memory. */
 const kf_result *kf_report_get(kf_report *rep, size_t i, kf_result *tmp);

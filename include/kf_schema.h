@@ -29,11 +29,26 @@ enum kf_kclass {
     KF_KC_POOL = 1u << 3,      /* GAIE InferencePool */
     KF_KC_OBJECTIVE = 1u << 4, /* GAIE / llm-d InferenceObjective */
     KF_KC_CSID = 1u << 5,      /* SPIRE ClusterSPIFFEID */
+    KF_KC_POD = 1u << 6,       /* a Pod: its own pod template */
+    KF_KC_PODTEMPLATE = 1u << 7, /* a PodTemplate: `template` */
+    KF_KC_TEMPLATED = 1u << 8, /* Deployment, StatefulSet, DaemonSet,
+                                * ReplicaSet, Job, Argo Rollout: `spec.template` */
+    KF_KC_CRONJOB = 1u << 9,   /* `spec.jobTemplate.spec.template` */
+    KF_KC_LWS = 1u << 10,      /* LeaderWorkerSet: worker and leader templates */
+    KF_KC_GENERATOR = 1u << 11, /* a ClusterSPIFFEIDGenerator among the items
+                                 * (the kustomize layout, for inspect) */
+    KF_KC_KPTFILE = 1u << 12,  /* a Kptfile's pipeline (inspect) */
 };
 typedef uint32_t kf_kmask;
 
+/* The kinds whose pod templates are checked (SPEC section 11). */
+#define KF_KC_WORKLOADS (KF_KC_POD | KF_KC_PODTEMPLATE | KF_KC_TEMPLATED | \
+                         KF_KC_CRONJOB | KF_KC_LWS)
 /* Every class an item of ResourceList.items (or of a stream) may be. */
-#define KF_KC_ITEMS (KF_KC_BINDING | KF_KC_POOL | KF_KC_OBJECTIVE | KF_KC_CSID)
+#define KF_KC_ITEMS (KF_KC_BINDING | KF_KC_POOL | KF_KC_OBJECTIVE | KF_KC_CSID | \
+                     KF_KC_WORKLOADS | KF_KC_GENERATOR | KF_KC_KPTFILE)
+/* A LeaderWorkerSet's second template (the leader) is slot 1. */
+#define KF_SLOTS 2
 
 /* The field ids captures yield. Three ranges: single fields (one per
  * mapping they live in: a second occurrence is marked dup), repeated
@@ -70,12 +85,33 @@ enum kf_fid {
     KF_F_MATCHLABELS,
     KF_F_MATCHEXPR,
     KF_F_DATA,
+    /* a pod template (one per template slot) */
+    KF_F_TEMPLATE,        /* the template mapping itself */
+    KF_F_TPL_METADATA,
+    KF_F_TPL_LABELS,
+    KF_F_TPL_SPEC,
+    KF_F_TPL_SA,          /* spec.serviceAccountName */
+    KF_F_TPL_SA_OLD,      /* spec.serviceAccount (deprecated) */
+    KF_F_TPL_CONTAINERS,
+    KF_F_TPL_INITS,       /* spec.initContainers */
+    KF_F_KPT_PIPELINE,    /* a Kptfile's pipeline */
     KF_F_SINGLE,          /* end of the single fields; not a field */
+    KF_F_TPL_CONTAINER,   /* an element of spec.containers */
+    KF_F_TPL_CONTAINER_NAME,
+    KF_F_TPL_INIT,        /* an element of spec.initContainers */
+    KF_F_TPL_INIT_NAME,
+    KF_F_KPT_FN,          /* a function of a Kptfile pipeline */
+    KF_F_KPT_FN_IMAGE,
+    KF_F_KPT_FN_EXEC,
+    KF_F_KPT_FN_CONFIGPATH,
+    KF_F_KPT_FN_CONFIGMAP, /* its configMap mapping */
     KF_F_ENTRIES,         /* end of the repeated fields; not a field */
     KF_F_SEL_ENTRY,       /* spec.selector.<key> (flat v1alpha2 selector) */
     KF_F_ML_ENTRY,        /* spec.selector.matchLabels.<key> */
     KF_F_DATA_ENTRY,      /* data.<key> (functionConfig) */
     KF_F_SPEC_ENTRY,      /* spec.<key> (functionConfig) */
+    KF_F_TPL_LABEL,       /* a pod template's metadata.labels.<key> */
+    KF_F_KPT_FN_CONFIG,   /* a Kptfile function's configMap.<key> */
     KF_F_COUNT,
     KF_F_NONE = 0xff,     /* a row that captures nothing (act, layout) */
 };
@@ -96,7 +132,8 @@ enum kf_layout_kind { KF_LAYOUT_NONE, KF_LAYOUT_META, KF_LAYOUT_ANN };
 
 /* A kind the function reads: its name, class and the apiVersions it is
  * read at, in lookup order (a reference without a group tries them in
- * this order). */
+ * this order). Several kinds may share a class (the workloads whose pod
+ * template is spec.template). */
 #define KF_KIND_APIS 3
 typedef struct kf_kind {
     const char *kind;
@@ -104,6 +141,10 @@ typedef struct kf_kind {
     const char *api_versions[KF_KIND_APIS];
 } kf_kind;
 
+/* The kind entry of a kind name, or NULL: a kind not read. */
+const kf_kind *kf_kind_named(const char *kind);
+/* The rank of apiVersion among k's apiVersions, or -1. */
+int kf_kind_rank(const kf_kind *k, const char *api_version);
 /* The class of an item with this kind (0: a kind not read). */
 kf_kmask kf_kind_class(const char *kind);
 /* The kind entry of a class. */
@@ -117,6 +158,10 @@ int kf_kind_api_rank(enum kf_kclass cls, const char *api_version);
 int kf_kind_group_rank(enum kf_kclass cls, const char *group);
 /* The group of the apiVersion at rank (a static string without version). */
 const char *kf_kind_group(enum kf_kclass cls, int rank, char *buf, size_t cap);
+
+/* The path of a workload class's pod template in slot slot ("" for a Pod,
+ * whose template is itself), or NULL when it has none. */
+const char *kf_template_path(kf_kmask cls, unsigned slot);
 
 /* ---- the compiled schema: a tree of path nodes ------------------------- */
 

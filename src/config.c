@@ -39,9 +39,10 @@ static const char *field_path(const char *prefix, const char *key)
         {"data.clusterSPIFFEIDClassName", "spec.clusterSPIFFEIDClassName"},
         {"data.namespaceSelector", "spec.namespaceSelector"},
         {"data.bindings", "spec.bindings"},
+        {"data.workloadCheck", "spec.workloadCheck"},
     };
     static const char *const keys[] = {"trustDomain", "clusterSPIFFEIDClassName",
-                                       "namespaceSelector", "bindings"};
+                                       "namespaceSelector", "bindings", "workloadCheck"};
     int form = strcmp(prefix, "spec") == 0;
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (strcmp(keys[i], key) == 0)
@@ -144,6 +145,22 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
                 report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
                        "%s.%s must be local-config or keep, not \"%s\"",
                        l->prefix, s);
+        } else if (strcmp(key, "workloadCheck") == 0) {
+            static const char *const modes[] = {[KF_CHECK_WARN] = "warn",
+                                                [KF_CHECK_ERROR] = "error",
+                                                [KF_CHECK_OFF] = "off"};
+            const char *s = NULL;
+            if (!str_value(l, f, key, &s))
+                continue;
+            size_t m = 0;
+            while (m < 3 && strcmp(s, modes[m]) != 0)
+                m++;
+            if (m < 3)
+                cfg->workload_check = (uint8_t)m;
+            else
+                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
+                       "%s must be warn, error or off, not \"%s\"; the check runs "
+                       "as warn", field_path(l->prefix, key), s);
         } else {
             report(l, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL,
                    "unknown functionConfig key %s.%s is ignored", l->prefix, key);

@@ -10,6 +10,7 @@
 #include "kf_report.h"
 #include "kf_resolve.h"
 #include "kf_results.h"
+#include "kf_workloads.h"
 #include "kf_write.h"
 
 /* Everything one run owns, released in one place. */
@@ -18,6 +19,7 @@ typedef struct run {
     kf_config cfg;
     kf_plan plan;
     kf_results rs;
+    kf_workloads w;    /* who receives each identity */
     kf_report report;  /* the results as written, with the bindings that render */
     bool items_json, results_json;
 } run;
@@ -25,6 +27,7 @@ typedef struct run {
 static void run_free(run *r)
 {
     kf_report_free(&r->report);
+    kf_workloads_free(&r->w);
     kf_results_free(&r->rs);
     kf_plan_free(&r->plan);
     kf_input_free(&r->in);
@@ -65,11 +68,12 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
     }
     if (kf_config_load(&r.in, settings, &r.cfg, &r.rs) < 0 ||
         kf_resolve(&r.in, &r.cfg, &r.plan, &r.rs) < 0 ||
-        kf_check_conflicts(&r.plan, &r.rs) < 0)
+        kf_check_conflicts(&r.plan, &r.rs) < 0 ||
+        kf_check_workloads(&r.in, &r.cfg, &r.plan, &r.w, &r.rs) < 0)
         goto oom;
     kf_input_drop_fields(&r.in);
     kf_results_sort(&r.rs);
-    if (kf_report_build(&r.report, &r.rs, &r.plan) < 0)
+    if (kf_report_build(&r.report, &r.rs, &r.plan, &r.w) < 0)
         goto oom;
     r.items_json = kf_write_items_json(&r.in);
     r.results_json = kf_write_results_json(&r.in);

@@ -16,11 +16,13 @@ static void info_result(const kf_report *rep, size_t j, kf_result *out)
     out->order = rep->rs->n + j;
 }
 
-int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan)
+int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan,
+                    const kf_workloads *w)
 {
     memset(rep, 0, sizeof *rep);
     rep->rs = rs;
     rep->plan = plan;
+    rep->w = w;
     if (rs->n + plan->nbindings >= UINT32_MAX)
         return -1;
     rep->rendered = malloc((plan->nbindings ? plan->nbindings : 1) *
@@ -60,6 +62,11 @@ const kf_result *kf_report_get(kf_report *rep, size_t i, kf_result *tmp)
     rep->msg.len = 0;
     if (kf_buf_printf(&rep->msg, "rendered %s as ClusterSPIFFEID %s",
                       b->spiffe_id, b->csid_name) < 0)
+        return NULL;
+    size_t bi = rep->rendered[j];
+    if (rep->w->recv_count[bi] &&
+        (kf_buf_puts(&rep->msg, ", received by ") < 0 ||
+         kf_receivers_text(rep->w, bi, 0, &rep->msg) < 0))
         return NULL;
     tmp->message = rep->msg.data;
     return tmp;

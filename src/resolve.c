@@ -169,11 +169,11 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
  * is read at (0 otherwise). */
 static kf_kmask item_class(const kf_view *v, int *rank)
 {
-    kf_kmask cls = kf_kind_class(kf_view_str(v, KF_F_KIND));
-    if (!cls || cls == KF_KC_RLIST)
+    const kf_kind *k = kf_kind_named(kf_view_str(v, KF_F_KIND));
+    if (!k || k->cls == KF_KC_RLIST)
         return 0;
-    *rank = kf_kind_api_rank((enum kf_kclass)cls, kf_view_str(v, KF_F_APIVERSION));
-    return *rank >= 0 ? cls : 0;
+    *rank = kf_kind_rank(k, kf_view_str(v, KF_F_APIVERSION));
+    return *rank >= 0 ? k->cls : 0;
 }
 
 static int collect(kf_resolver *r, kf_kmask *cls)

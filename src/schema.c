@@ -30,6 +30,20 @@ static const kf_kind kinds[] = {
      {"inference.networking.x-k8s.io/v1alpha2", "llm-d.ai/v1alpha2",
       "inference.networking.k8s.io/v1"}},
     {"ClusterSPIFFEID", KF_KC_CSID, {"spire.spiffe.io/v1alpha1"}},
+    /* Workloads: their pod templates say who receives an identity. */
+    {"Pod", KF_KC_POD, {"v1"}},
+    {"PodTemplate", KF_KC_PODTEMPLATE, {"v1"}},
+    {"Deployment", KF_KC_TEMPLATED, {"apps/v1"}},
+    {"StatefulSet", KF_KC_TEMPLATED, {"apps/v1"}},
+    {"DaemonSet", KF_KC_TEMPLATED, {"apps/v1"}},
+    {"ReplicaSet", KF_KC_TEMPLATED, {"apps/v1"}},
+    {"Job", KF_KC_TEMPLATED, {"batch/v1"}},
+    {"Rollout", KF_KC_TEMPLATED, {"argoproj.io/v1alpha1"}},
+    {"CronJob", KF_KC_CRONJOB, {"batch/v1"}},
+    {"LeaderWorkerSet", KF_KC_LWS, {"leaderworkerset.x-k8s.io/v1"}},
+    /* Configuration that inspect finds beside the resources. */
+    {"ClusterSPIFFEIDGenerator", KF_KC_GENERATOR, {"fn.kleym.sonda.red/v1alpha1"}},
+    {"Kptfile", KF_KC_KPTFILE, {"kpt.dev/v1"}},
 };
 
 /* ---- captured paths --------------------------------------------------------- */
@@ -48,19 +62,51 @@ typedef struct row {
 /* How a row reads: CAP captures the value as a field; ONCE too, and the
  * key must be unique in a ResourceList; ACT hands the value to the walk
  * (the item list, the functionConfig, the results); LAYOUT records where a
- * mapping is for the writer; MOUNT reads a sub-table below the path, its
- * fields in a template slot. */
+ * mapping is for the writer; MOUNT captures the path itself as f and reads
+ * a sub-table below it, the fields of both in slot s. */
 #define CAP(k, p, f) {.kinds = (k), .path = (p), .id = (f)}
 #define ONCE(k, p, f, a) {.kinds = (k), .path = (p), .id = (f), .act = (a), .once = 1}
 #define ACT(k, p, a) {.kinds = (k), .path = (p), .id = KF_F_NONE, .act = (a)}
 #define LAYOUT(k, p, l) {.kinds = (k), .path = (p), .id = KF_F_NONE, .layout = (l)}
-#define MOUNT(k, p, t, s) {.kinds = (k), .path = (p), .id = KF_F_NONE, .mount = (t), .slot = (s)}
+#define MOUNT(k, p, f, t, s) {.kinds = (k), .path = (p), .id = (f), .mount = (t), .slot = (s)}
 #define END {.path = NULL}
 
 /* Kinds whose results name them: their name, namespace and file. */
 #define NAMED (KF_KC_ITEMS | KF_KC_CONFIG)
 /* Kinds with a spec the function reads. */
 #define SPEC_READ (KF_KC_BINDING | KF_KC_POOL | KF_KC_OBJECTIVE)
+/* The functionConfig, and a ClusterSPIFFEIDGenerator among the items. */
+#define CONFIGS (KF_KC_CONFIG | KF_KC_GENERATOR)
+
+/* A pod template (SPEC section 11): which pods it makes, as whom, and the
+ * names of their containers. Mounted below each workload's template path;
+ * the labels and names must be plain strings to be matched. */
+static const row pod_template[] = {
+    CAP(0, "metadata", KF_F_TPL_METADATA),
+    CAP(0, "metadata.labels", KF_F_TPL_LABELS),
+    CAP(0, "metadata.labels.*", KF_F_TPL_LABEL),
+    CAP(0, "spec", KF_F_TPL_SPEC),
+    CAP(0, "spec.serviceAccountName", KF_F_TPL_SA),
+    CAP(0, "spec.serviceAccount", KF_F_TPL_SA_OLD),
+    CAP(0, "spec.containers", KF_F_TPL_CONTAINERS),
+    CAP(0, "spec.containers[]", KF_F_TPL_CONTAINER),
+    CAP(0, "spec.containers[].name", KF_F_TPL_CONTAINER_NAME),
+    CAP(0, "spec.initContainers", KF_F_TPL_INITS),
+    CAP(0, "spec.initContainers[]", KF_F_TPL_INIT),
+    CAP(0, "spec.initContainers[].name", KF_F_TPL_INIT_NAME),
+    END,
+};
+
+/* A Kptfile's pipeline functions, in order: which one runs kleym-fn, and
+ * its configuration. */
+static const row kpt_function[] = {
+    CAP(0, "image", KF_F_KPT_FN_IMAGE),
+    CAP(0, "exec", KF_F_KPT_FN_EXEC),
+    CAP(0, "configPath", KF_F_KPT_FN_CONFIGPATH),
+    CAP(0, "configMap", KF_F_KPT_FN_CONFIGMAP),
+    CAP(0, "configMap.*", KF_F_KPT_FN_CONFIG),
+    END,
+};
 
 static const row rows[] = {
     /* The ResourceList: what decides what the input is, and what the
@@ -120,24 +166,54 @@ static const row rows[] = {
     CAP(KF_KC_OBJECTIVE, "spec.poolRef.kind", KF_F_POOLREF_KIND),
     CAP(KF_KC_OBJECTIVE, "spec.poolRef.namespace", KF_F_POOLREF_NS),
 
+    /* Workloads: the pod template of each, the item itself for a Pod, two
+     * for a LeaderWorkerSet (workers in slot 0, the leader in slot 1). */
+    MOUNT(KF_KC_POD, "", KF_F_TEMPLATE, pod_template, 0),
+    MOUNT(KF_KC_PODTEMPLATE, "template", KF_F_TEMPLATE, pod_template, 0),
+    MOUNT(KF_KC_TEMPLATED, "spec.template", KF_F_TEMPLATE, pod_template, 0),
+    MOUNT(KF_KC_CRONJOB, "spec.jobTemplate.spec.template", KF_F_TEMPLATE, pod_template, 0),
+    MOUNT(KF_KC_LWS, "spec.leaderWorkerTemplate.workerTemplate", KF_F_TEMPLATE,
+          pod_template, 0),
+    MOUNT(KF_KC_LWS, "spec.leaderWorkerTemplate.leaderTemplate", KF_F_TEMPLATE,
+          pod_template, 1),
+
     /* functionConfig: a ConfigMap (data.*) or a ClusterSPIFFEIDGenerator
      * (spec.*); config.c knows the keys. */
     CAP(KF_KC_CONFIG, "data", KF_F_DATA),
     CAP(KF_KC_CONFIG, "data.*", KF_F_DATA_ENTRY),
-    CAP(KF_KC_CONFIG, "spec", KF_F_SPEC),
-    CAP(KF_KC_CONFIG, "spec.*", KF_F_SPEC_ENTRY),
+    CAP(CONFIGS, "spec", KF_F_SPEC),
+    CAP(CONFIGS, "spec.*", KF_F_SPEC_ENTRY),
+
+    /* Kptfile (inspect): the pipeline's mutators, then validators. */
+    CAP(KF_KC_KPTFILE, "pipeline", KF_F_KPT_PIPELINE),
+    MOUNT(KF_KC_KPTFILE, "pipeline.mutators[]", KF_F_KPT_FN, kpt_function, 0),
+    MOUNT(KF_KC_KPTFILE, "pipeline.validators[]", KF_F_KPT_FN, kpt_function, 0),
 
     END,
 };
 
 /* ---- kinds: lookups ------------------------------------------------------- */
 
-kf_kmask kf_kind_class(const char *kind)
+const kf_kind *kf_kind_named(const char *kind)
 {
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
         if (strcmp(kinds[i].kind, kind) == 0)
-            return kinds[i].cls;
-    return 0;
+            return &kinds[i];
+    return NULL;
+}
+
+int kf_kind_rank(const kf_kind *k, const char *api_version)
+{
+    for (int i = 0; k && i < KF_KIND_APIS && k->api_versions[i]; i++)
+        if (strcmp(k->api_versions[i], api_version) == 0)
+            return i;
+    return -1;
+}
+
+kf_kmask kf_kind_class(const char *kind)
+{
+    const kf_kind *k = kf_kind_named(kind);
+    return k ? k->cls : 0;
 }
 
 const kf_kind *kf_kind_of(enum kf_kclass cls)
@@ -159,11 +235,7 @@ int kf_kind_api_count(enum kf_kclass cls)
 
 int kf_kind_api_rank(enum kf_kclass cls, const char *api_version)
 {
-    const kf_kind *k = kf_kind_of(cls);
-    for (int i = 0; k && i < KF_KIND_APIS && k->api_versions[i]; i++)
-        if (strcmp(k->api_versions[i], api_version) == 0)
-            return i;
-    return -1;
+    return kf_kind_rank(kf_kind_of(cls), api_version);
 }
 
 int kf_kind_group_rank(enum kf_kclass cls, const char *group)
@@ -187,6 +259,14 @@ const char *kf_kind_group(enum kf_kclass cls, int rank, char *buf, size_t cap)
     const char *slash = strchr(api, '/');
     snprintf(buf, cap, "%.*s", slash ? (int)(slash - api) : (int)strlen(api), api);
     return buf;
+}
+
+const char *kf_template_path(kf_kmask cls, unsigned slot)
+{
+    for (const row *r = rows; r->path; r++)
+        if (r->mount == pod_template && (r->kinds & cls) && r->slot == slot)
+            return r->path;
+    return NULL;
 }
 
 /* ---- compiling the rows into a tree --------------------------------------- */
@@ -322,7 +402,8 @@ static int compile_rows(kf_schema *s, uint32_t at, const row *rs,
             bool ok = wild ? kf_fid_is_entry(r->id)
                       : seq ? !kf_fid_is_single(r->id) && !kf_fid_is_entry(r->id)
                             : kf_fid_is_single(r->id);
-            if (!ok || add_capture(s, n, kinds, r->id, slot) < 0)
+            /* a mount's own capture is in the slot it mounts */
+            if (!ok || add_capture(s, n, kinds, r->id, r->mount ? r->slot : slot) < 0)
                 return -1;
         }
         if (r->mount && compile_rows(s, n, r->mount, kinds, r->slot, seq) < 0)
