@@ -21,6 +21,9 @@
 typedef struct kf_settings {
     const char *flag_trust_domain, *flag_class_name;
     const char *env_trust_domain, *env_class_name;
+    /* Where the functionConfig is, when it carries no path annotation of
+     * its own (inspect: a Kptfile, a file): its results' file. */
+    const char *config_origin, *config_origin_index;
 } kf_settings;
 
 /* workloadCheck: what workload findings are (SPEC section 11). */

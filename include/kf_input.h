@@ -97,6 +97,9 @@ typedef struct kf_input {
     kf_itemlayout *layouts;
     size_t nlayouts, layouts_cap;
     kf_buf pool;         /* field texts; offset 0 holds "" */
+    /* Per item, where it came from when its annotations do not say (set by
+     * a caller that read files; borrowed): file and document index. */
+    const char **origin_path, **origin_index;
 
     /* ResourceList only */
     bool has_fc;         /* functionConfig is a mapping */

@@ -30,6 +30,10 @@ typedef struct kf_fatal {
 /* Read buf[0..len) (which must stay alive as long as *in). Returns 0, or -1
  * with *fatal filled. kf_input_free() must be called in both cases. */
 int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
+/* Read buf as one functionConfig document (what a Kptfile's configPath
+ * names, or a configMap made into a ConfigMap): in->fc holds it, as if it
+ * were the functionConfig of an empty ResourceList. */
+int kf_read_config(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
 /* Give back the captured fields once they have been interpreted (after
  * kf_resolve()): the writer needs the items, their layouts and the pool of
  * texts, which resolved strings point into. Items then have no fields. */

@@ -88,6 +88,7 @@ typedef struct kf_reader {
     size_t cur_item;          /* index into in->items of the open item */
     uint32_t prev_item_me;    /* mark of the previous item's block end */
     bool items_not_seq;
+    bool as_config;           /* kf_read_config(): one functionConfig document */
     int nonmap_line, nonmap_col; /* first non-mapping element of items */
     bool failed;
 } kf_reader;

@@ -1,9 +1,10 @@
 /* kleym.h - kleym-fn as a library: one call runs the whole pipeline.
  *
- *   read -> config -> resolve -> check conflicts -> render -> write
+ *   read -> config -> resolve -> check conflicts -> check workloads
+ *        -> render -> write (the function) / report (inspect)
  *
  * main.c parses flags and reads stdin; the fuzz target and the tests call
- * kf_run() directly.
+ * kf_run() and kf_inspect_main() directly.
  */
 #ifndef KLEYM_H
 #define KLEYM_H
@@ -19,11 +20,22 @@ enum kf_exit {
     KF_EXIT_OK = 0,     /* no error-severity result */
     KF_EXIT_ERRORS = 1, /* error results, fatal input or failed write */
     KF_EXIT_USAGE = 2,
+    KF_EXIT_NO_BINDING = 3, /* inspect --binding: not in the input */
 };
+
+struct kf_fatal;
+/* The fatal line on err: "kleym-fn: fatal: <where>:L:C: why". */
+void kf_print_fatal(const struct kf_fatal *fatal, const char *where, FILE *err);
 
 /* Run the function over buf[0..len). The output goes to out only when the
  * input could be read; diagnostics go to err. Returns an enum kf_exit. */
 int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
            FILE *err);
+
+/* `kleym-fn inspect ARGS...` (argv after "inspect"): the same pipeline,
+ * printed for people. Reads stdin when no file is named. Returns an enum
+ * kf_exit (3: the --binding named is not in the input). */
+int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
+                    FILE *out, FILE *err);
 
 #endif

@@ -179,6 +179,10 @@ int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
     l.rs = rs;
     kf_view_init(&l.view, in, in->fc_fields, in->nfc_fields, 0);
     l.ref = kf_view_ref(&l.view, 0);
+    if (!l.ref.path[0] && st->config_origin) {
+        l.ref.path = st->config_origin;
+        l.ref.index = st->config_origin_index ? st->config_origin_index : "";
+    }
     if (!l.ref.kind[0])
         l.ref.kind = "ClusterSPIFFEIDGenerator";
     if (!l.ref.name[0])

@@ -1,98 +1,78 @@
-/* kleym.c - the pipeline, start to end (kleym.h). */
+/* kleym.c - the function: the pipeline, then the ResourceList written
+ * (kleym.h). */
 #include "kleym.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "kf_conflicts.h"
-#include "kf_read.h"
+#include "kf_pipeline.h"
 #include "kf_render.h"
-#include "kf_report.h"
-#include "kf_resolve.h"
-#include "kf_results.h"
-#include "kf_workloads.h"
 #include "kf_write.h"
 
-/* Everything one run owns, released in one place. */
+/* What the writer's callbacks need. */
 typedef struct run {
-    kf_input in;
-    kf_config cfg;
-    kf_plan plan;
-    kf_results rs;
-    kf_workloads w;    /* who receives each identity */
-    kf_report report;  /* the results as written, with the bindings that render */
+    kf_pipeline *p;
     bool items_json, results_json;
 } run;
-
-static void run_free(run *r)
-{
-    kf_report_free(&r->report);
-    kf_workloads_free(&r->w);
-    kf_results_free(&r->rs);
-    kf_plan_free(&r->plan);
-    kf_input_free(&r->in);
-}
 
 /* The writer's callbacks: generated item i, result i. */
 static int render_generated(void *ctx, size_t i, kf_buf *out)
 {
     const run *r = ctx;
-    const kf_binding *b = &r->plan.bindings[r->report.rendered[i]];
-    return kf_render_binding(b, &r->plan.pools[b->pool], &r->cfg,
-                             r->items_json, out);
+    const kf_plan *plan = &r->p->plan;
+    const kf_binding *b = &plan->bindings[r->p->report.rendered[i]];
+    return kf_render_binding(b, &plan->pools[b->pool], &r->p->cfg, r->items_json, out);
 }
 
 static int render_result(void *ctx, size_t i, kf_buf *out)
 {
     run *r = ctx;
     kf_result tmp;
-    const kf_result *res = kf_report_get(&r->report, i, &tmp);
+    const kf_result *res = kf_report_get(&r->p->report, i, &tmp);
     return res ? kf_result_render(res, r->results_json, out) : -1;
+}
+
+/* The fatal line: "kleym-fn: fatal: <where>:L:C: why". */
+void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err)
+{
+    if (fatal->line)
+        fprintf(err, "kleym-fn: fatal: %s:%d:%d: %s\n", where, fatal->line, fatal->col,
+                fatal->msg);
+    else
+        fprintf(err, "kleym-fn: fatal: %s\n", fatal->msg);
 }
 
 int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
            FILE *err)
 {
-    run r;
-    memset(&r, 0, sizeof r);
+    kf_pipeline p;
     kf_fatal fatal;
+    kf_sources src = {.settings = settings};
     int rc = KF_EXIT_ERRORS;
-
-    if (kf_read(buf, len, &r.in, &fatal) < 0) {
-        if (fatal.line)
-            fprintf(err, "kleym-fn: fatal: <stdin>:%d:%d: %s\n", fatal.line,
-                    fatal.col, fatal.msg);
-        else
-            fprintf(err, "kleym-fn: fatal: %s\n", fatal.msg);
+    int prc = kf_pipeline_run(&p, buf, len, &src, &fatal);
+    if (prc == KF_PIPELINE_FATAL) {
+        kf_print_fatal(&fatal, "<stdin>", err);
         goto done;
     }
-    if (kf_config_load(&r.in, settings, &r.cfg, &r.rs) < 0 ||
-        kf_resolve(&r.in, &r.cfg, &r.plan, &r.rs) < 0 ||
-        kf_check_conflicts(&r.plan, &r.rs) < 0 ||
-        kf_check_workloads(&r.in, &r.cfg, &r.plan, &r.w, &r.rs) < 0)
+    if (prc < 0)
         goto oom;
-    kf_input_drop_fields(&r.in);
-    kf_results_sort(&r.rs);
-    if (kf_report_build(&r.report, &r.rs, &r.plan, &r.w) < 0)
-        goto oom;
-    r.items_json = kf_write_items_json(&r.in);
-    r.results_json = kf_write_results_json(&r.in);
-    kf_write_list gen = {r.report.nrendered, render_generated, &r};
-    kf_write_list res = {r.in.rlist ? r.report.n : 0, render_result, &r};
+    run r = {&p, kf_write_items_json(&p.in), kf_write_results_json(&p.in)};
+    kf_write_list gen = {p.report.nrendered, render_generated, &r};
+    kf_write_list res = {p.in.rlist ? p.report.n : 0, render_result, &r};
     bool oom = false;
-    if (kf_write(out, &r.in, &r.plan, &gen, &res, &oom) < 0 || fflush(out) != 0) {
+    if (kf_write(out, &p.in, &p.plan, &gen, &res, &oom) < 0 || fflush(out) != 0) {
         if (oom)
             goto oom;
         fprintf(err, "kleym-fn: fatal: writing the output failed\n");
         goto done;
     }
-    if (kf_report_print(&r.report, !r.in.rlist, err) < 0)
+    if (kf_report_print(&p.report, !p.in.rlist, err) < 0)
         goto oom;
-    rc = kf_results_has_error(&r.rs) ? KF_EXIT_ERRORS : KF_EXIT_OK;
+    rc = kf_results_has_error(&p.rs) ? KF_EXIT_ERRORS : KF_EXIT_OK;
     goto done;
 oom:
     fprintf(err, "kleym-fn: fatal: out of memory\n");
 done:
-    run_free(&r);
+    kf_pipeline_free(&p);
     return rc;
 }

@@ -88,6 +88,17 @@ static int doc_root(kf_reader *r, struct fy_event *e)
     it->slot_start = r->doc_start;
     r->in->root_col = (uint32_t)kf_event_col(e);
     r->doc_has_root = true;
+    if (r->as_config) { /* the document is a functionConfig */
+        if (r->doc_index > 0)
+            return kf_reader_fail(r, line, col, "a functionConfig must be the only "
+                                  "document of its file%s", "");
+        r->in->rlist = r->in->has_fc = true;
+        r->in->fc_type = KF_V_MAP;
+        r->in->fc.start = start;
+        kf_sink_begin(r, S_FC, KF_KC_CONFIG);
+        r->sinks[S_FC].kind_known = true;
+        return kf_walk_push(r, 0, S_FC, R_FC, true, r->ends.buf[start] == '{');
+    }
     return kf_walk_push(r, 0, S_DOC, R_DOC, true, r->ends.buf[start] == '{');
 }
 
@@ -130,7 +141,7 @@ static int rlist_end(kf_reader *r)
 static int doc_end(kf_reader *r)
 {
     kf_input *in = r->in;
-    if (!r->doc_has_root) {
+    if (!r->doc_has_root || r->as_config) {
         r->doc_index++;
         return 0;
     }
@@ -310,10 +321,12 @@ static int parse(kf_reader *r)
     return rc;
 }
 
-int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
+static int read_input(const char *buf, size_t len, kf_input *in, kf_fatal *fatal,
+                      bool as_config)
 {
     kf_reader r;
     memset(&r, 0, sizeof r);
+    r.as_config = as_config;
     memset(in, 0, sizeof *in);
     memset(fatal, 0, sizeof *fatal);
     r.ends.buf = buf;
@@ -348,6 +361,16 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
     kf_buf_free(&r.entry_key);
     kf_strict_free(&r.strict);
     return rc;
+}
+
+int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
+{
+    return read_input(buf, len, in, fatal, false);
+}
+
+int kf_read_config(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
+{
+    return read_input(buf, len, in, fatal, true);
 }
 
 void kf_input_drop_fields(kf_input *in)

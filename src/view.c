@@ -46,6 +46,10 @@ kf_ref kf_view_ref(const kf_view *v, size_t position)
     r.index = kf_view_str(v, KF_F_ANN_INDEX);
     if (!r.index[0])
         r.index = kf_view_str(v, KF_F_ANN_IINDEX);
+    if (!r.path[0] && v->in->origin_path && position < v->in->nitems) {
+        r.path = v->in->origin_path[position];
+        r.index = v->in->origin_index[position];
+    }
     r.position = position;
     return r;
 }

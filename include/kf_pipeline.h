@@ -1,0 +1,66 @@
+/* kf_pipeline.h - one run of the pipeline, shared by the function and by
+ * `kleym-fn inspect`:
+ *
+ *   read -> config -> resolve -> check conflicts -> check workloads -> report
+ *
+ * What comes after differs: the function writes the ResourceList
+ * (kleym.c, write.c), inspect prints the report for people (inspect*.c).
+ * Both read the same bindings, results and receivers, so they never
+ * disagree about a binding.
+ */
+#ifndef KF_PIPELINE_H
+#define KF_PIPELINE_H
+
+#include "kf_config.h"
+#include "kf_read.h"
+#include "kf_report.h"
+#include "kf_resolve.h"
+#include "kf_results.h"
+#include "kf_workloads.h"
+
+/* Where an item came from when its annotations do not say: a file and the
+ * index of the document in it (inspect reads files). */
+typedef struct kf_origin {
+    uint32_t start;          /* first byte of the file's part of the input */
+    const char *path;
+} kf_origin;
+
+/* What a run is given besides its input. */
+typedef struct kf_sources {
+    const kf_settings *settings;
+    /* A functionConfig document to use when the input has none (from a
+     * Kptfile), and where it came from; NULL: none. */
+    const char *config_doc;
+    size_t config_len;
+    const char *config_origin;
+    /* A ClusterSPIFFEIDGenerator among the items configures the run when
+     * nothing else does (the kustomize layout). */
+    bool config_from_items;
+    /* The files the input was made of, by first byte; NULL: stdin. */
+    const kf_origin *origins;
+    size_t norigins;
+} kf_sources;
+
+/* Everything one run owns, released in one place. */
+typedef struct kf_pipeline {
+    kf_input in;
+    kf_input config_in;      /* the config_doc, when read */
+    kf_config cfg;
+    kf_plan plan;
+    kf_results rs;           /* sorted */
+    kf_workloads w;
+    kf_report report;
+    char *origin_text;       /* the origins' index strings */
+} kf_pipeline;
+
+enum kf_pipeline_rc {
+    KF_PIPELINE_OK = 0,
+    KF_PIPELINE_FATAL = -1,  /* the input cannot be read: *fatal says why */
+    KF_PIPELINE_OOM = -2,
+};
+
+int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
+                    const kf_sources *src, kf_fatal *fatal);
+void kf_pipeline_free(kf_pipeline *p);
+
+#endif

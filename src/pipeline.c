@@ -1,0 +1,117 @@
+/* pipeline.c - one run, from the input to the report (kf_pipeline.h). */
+#include "kf_pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_conflicts.h"
+#include "kf_view.h"
+
+/* Items without path annotations are located by their file and their
+ * document's index in it (a ResourceList file: the item's index). */
+static int set_origins(kf_pipeline *p, const kf_sources *src)
+{
+    kf_input *in = &p->in;
+    if (!src->origins || in->nitems == 0)
+        return 0;
+    in->origin_path = calloc(in->nitems, sizeof *in->origin_path);
+    in->origin_index = calloc(in->nitems, sizeof *in->origin_index);
+    p->origin_text = malloc(in->nitems * 12);
+    if (!in->origin_path || !in->origin_index || !p->origin_text)
+        return -1;
+    size_t f = 0, in_file = 0;
+    for (size_t i = 0; i < in->nitems; i++) {
+        uint32_t start = in->items[i].start;
+        size_t before = f;
+        while (f + 1 < src->norigins && src->origins[f + 1].start <= start)
+            f++;
+        in_file = f != before ? 0 : in_file;
+        in->origin_path[i] = src->origins[f].path;
+        in->origin_index[i] = p->origin_text + i * 12;
+        snprintf(p->origin_text + i * 12, 12, "%zu", in_file++);
+    }
+    return 0;
+}
+
+/* The first ClusterSPIFFEIDGenerator among the items, as a functionConfig
+ * (a copy of the input whose functionConfig is that item). */
+static bool generator_config(const kf_input *in, kf_input *as_fc, kf_settings *st)
+{
+    for (size_t i = 0; i < in->nitems; i++) {
+        const kf_item *it = &in->items[i];
+        kf_view v;
+        kf_view_init(&v, in, it->nfields ? in->fields + it->first_field : NULL,
+                     it->nfields, 0);
+        const kf_kind *k = kf_kind_named(kf_view_str(&v, KF_F_KIND));
+        if (!k || k->cls != KF_KC_GENERATOR ||
+            kf_kind_rank(k, kf_view_str(&v, KF_F_APIVERSION)) < 0)
+            continue;
+        *as_fc = *in;
+        as_fc->origin_path = as_fc->origin_index = NULL; /* its own, below */
+        as_fc->fc_fields = (kf_field *)v.fields; /* read, never freed: a copy */
+        as_fc->nfc_fields = v.nfields;
+        as_fc->has_fc = as_fc->rlist = true;
+        as_fc->fc_type = KF_V_MAP;
+        kf_ref ref = kf_view_ref(&v, i);
+        st->config_origin = ref.path;
+        st->config_origin_index = ref.index;
+        return true;
+    }
+    return false;
+}
+
+/* Where the run's settings come from: the input's functionConfig, else
+ * the config document given, else a generator among the items. */
+static int load_config(kf_pipeline *p, const kf_sources *src, kf_fatal *fatal)
+{
+    kf_settings st = *src->settings;
+    const kf_input *from = &p->in;
+    kf_input gen;
+    bool has_fc = p->in.has_fc || (p->in.rlist && p->in.fc_type != KF_V_ABSENT);
+    if (!has_fc && src->config_doc) {
+        if (kf_read_config(src->config_doc, src->config_len, &p->config_in, fatal) < 0)
+            return KF_PIPELINE_FATAL;
+        from = &p->config_in;
+        st.config_origin = src->config_origin;
+        st.config_origin_index = NULL;
+    } else if (!has_fc && src->config_from_items && generator_config(&p->in, &gen, &st)) {
+        from = &gen;
+    }
+    return kf_config_load(from, &st, &p->cfg, &p->rs) < 0 ? KF_PIPELINE_OOM : 0;
+}
+
+int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
+                    const kf_sources *src, kf_fatal *fatal)
+{
+    memset(p, 0, sizeof *p);
+    if (kf_read(buf, len, &p->in, fatal) < 0)
+        return KF_PIPELINE_FATAL;
+    int rc = load_config(p, src, fatal);
+    if (rc < 0)
+        return rc;
+    if (set_origins(p, src) < 0 ||
+        kf_resolve(&p->in, &p->cfg, &p->plan, &p->rs) < 0 ||
+        kf_check_conflicts(&p->plan, &p->rs) < 0 ||
+        kf_check_workloads(&p->in, &p->cfg, &p->plan, &p->w, &p->rs) < 0)
+        return KF_PIPELINE_OOM;
+    kf_input_drop_fields(&p->in);
+    kf_input_drop_fields(&p->config_in);
+    kf_results_sort(&p->rs);
+    if (kf_report_build(&p->report, &p->rs, &p->plan, &p->w) < 0)
+        return KF_PIPELINE_OOM;
+    return KF_PIPELINE_OK;
+}
+
+void kf_pipeline_free(kf_pipeline *p)
+{
+    kf_report_free(&p->report);
+    kf_workloads_free(&p->w);
+    kf_results_free(&p->rs);
+    kf_plan_free(&p->plan);
+    free(p->in.origin_path);
+    free(p->in.origin_index);
+    free(p->origin_text);
+    kf_input_free(&p->in);
+    kf_input_free(&p->config_in);
+}
