@@ -18,8 +18,9 @@ LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/read.c src/read_walk.c \
             src/read_strict.c src/view.c src/config.c \
             src/identity.c src/resolve.c src/resolve_pools.c src/resolve_binding.c \
             src/resolve_refs.c src/conflicts.c src/workloads.c src/workload_findings.c \
-            src/emit.c \
-            src/render.c src/results.c src/report.c src/write.c src/kleym.c
+            src/emit.c src/render.c src/results.c src/report.c src/pipeline.c \
+            src/write.c src/kleym.c src/inspect.c src/inspect_source.c \
+            src/inspect_model.c src/inspect_text.c src/inspect_json.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard include/*.h)
 
@@ -107,12 +108,12 @@ test-asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/kleym-fn build-asan/test_units
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
-	    HOSTILE_ARGS=--no-rss tests/run-all.sh build-asan unit golden schema hostile
+	    HOSTILE_ARGS=--no-rss tests/run-all.sh build-asan unit golden schema hostile inspect
 
 # Unit and golden tests under valgrind memcheck: any error or leak fails.
 test-valgrind: $(BUILD)/kleym-fn $(BUILD)/test_units
 	RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --suppressions=tests/valgrind.supp" \
-	    tests/run-all.sh $(BUILD) unit golden
+	    INSPECT_JSON=examples-only tests/run-all.sh $(BUILD) unit golden inspect
 
 # ---- fuzzing ------------------------------------------------------------
 

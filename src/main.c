@@ -1,4 +1,5 @@
-/* main.c - the kleym-fn command: flags, stdin, and kf_run(). */
+/* main.c - the kleym-fn command: flags, stdin, and kf_run(); or
+ * `kleym-fn inspect ...`, kf_inspect_main(). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 static const char usage[] =
     "usage: kleym-fn [--trust-domain TD] [--class-name NAME] < resourcelist\n"
+    "       kleym-fn inspect [options] [FILE|DIR ...]   (kleym-fn inspect --help)\n"
     "\n"
     "Compiles Kleym InferenceIdentityBindings into SPIRE ClusterSPIFFEIDs.\n"
     "Reads a KRM ResourceList (YAML or JSON) or a YAML stream on stdin and\n"
@@ -88,10 +90,28 @@ static char *read_all(FILE *in, size_t *len)
     return buf;
 }
 
+/* Close stdout and say when the output could not be written. */
+static int close_stdout(int rc)
+{
+    if (fclose(stdout) != 0 && rc != KF_EXIT_ERRORS) {
+        fprintf(stderr, "kleym-fn: fatal: writing the output failed: %s\n",
+                strerror(errno));
+        rc = KF_EXIT_ERRORS;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     kf_settings st;
     memset(&st, 0, sizeof st);
+    /* A closed stdout must be an error we report, not a silent kill. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && strcmp(argv[1], "inspect") == 0) {
+        st.env_trust_domain = getenv(KF_ENV_TRUST_DOMAIN);
+        st.env_class_name = getenv(KF_ENV_CLASS_NAME);
+        return close_stdout(kf_inspect_main(argc - 2, argv + 2, &st, stdin, stdout, stderr));
+    }
     for (int i = 1; i < argc; i++) {
         int m;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -122,9 +142,6 @@ int main(int argc, char **argv)
     st.env_trust_domain = getenv(KF_ENV_TRUST_DOMAIN);
     st.env_class_name = getenv(KF_ENV_CLASS_NAME);
 
-    /* A closed stdout must be an error we report, not a silent kill. */
-    signal(SIGPIPE, SIG_IGN);
-
     size_t len = 0;
     char *buf = read_all(stdin, &len);
     if (!buf) {
@@ -134,10 +151,5 @@ int main(int argc, char **argv)
     }
     int rc = kf_run(buf, len, &st, stdout, stderr);
     free(buf);
-    if (fclose(stdout) != 0 && rc != KF_EXIT_ERRORS) {
-        fprintf(stderr, "kleym-fn: fatal: writing the output failed: %s\n",
-                strerror(errno));
-        rc = KF_EXIT_ERRORS;
-    }
-    return rc;
+    return close_stdout(rc);
 }

@@ -4,13 +4,13 @@
 # passed, N failed" (cmocka's own summary for the unit part); this script
 # adds them up and closes with one "N passed, N failed" line.
 # Usage: tests/run-all.sh BUILD_DIR [parts...]
-#        (parts: unit golden schema hostile e2e container; default all)
+#        (parts: unit golden schema hostile inspect e2e container; default all)
 # HOSTILE_ARGS (optional) is passed to tests/hostile.py, e.g. --no-rss.
 # RUNNER (optional) prefixes every run of the binaries, e.g. valgrind.
 set -u
 build=$1
 shift
-parts=${*:-unit golden schema hostile e2e container}
+parts=${*:-unit golden schema hostile inspect e2e container}
 here=$(cd "$(dirname "$0")" && pwd)
 runner=${RUNNER:-}
 total_pass=0 total_fail=0
@@ -54,6 +54,9 @@ for part in $parts; do
     hostile)
         ${PYTHON:-python3} "$here/hostile.py" "$build/kleym-fn" ${HOSTILE_ARGS:-} > "$log" 2>&1
         cat "$log"; tally hostile ;;
+    inspect)
+        "$here/inspect.sh" "$runner $build/kleym-fn" > "$log" 2>&1
+        cat "$log"; tally inspect ;;
     e2e)
         "$here/e2e.sh" "$build/kleym-fn" > "$log" 2>&1
         cat "$log"; tally e2e ;;

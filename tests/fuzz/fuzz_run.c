@@ -9,6 +9,9 @@
  *     bytes. (After a failed run, messages that locate items without path
  *     annotations by their position may name other positions once owned
  *     items are gone; orchestrators never keep a failed run's output.)
+ * Every input also goes through `kleym-fn inspect` (one of its three output
+ * formats, by the input's length), which must exit as the function did:
+ * the same pipeline must find the same errors.
  * The trust domain comes from the lowest-precedence source (the environment
  * setting), so a functionConfig in the input still overrides it.
  *
@@ -57,10 +60,34 @@ static void report_difference(const captured *a, const captured *b)
             i, line, a->rc, b->rc);
 }
 
+/* inspect over the same bytes; its exit status. */
+static int inspect_once(const uint8_t *data, size_t size)
+{
+    static const char *const formats[] = {"text", "json", "markdown"};
+    char *argv[] = {"-o", (char *)formats[size % 3], NULL};
+    kf_settings st;
+    memset(&st, 0, sizeof st);
+    st.env_trust_domain = "fuzz.example.org";
+    FILE *in = size ? fmemopen((void *)data, size, "rb") : fopen("/dev/null", "rb");
+    FILE *out = fopen("/dev/null", "w"), *err = fopen("/dev/null", "w");
+    if (!in || !out || !err)
+        abort();
+    int rc = kf_inspect_main(2, argv, &st, in, out, err);
+    fclose(in);
+    fclose(out);
+    fclose(err);
+    return rc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     captured first, second;
     run_once((const char *)data, size, &first);
+    int irc = inspect_once(data, size);
+    if (irc != first.rc) {
+        fprintf(stderr, "fuzz: the function exits %d, inspect %d\n", first.rc, irc);
+        abort();
+    }
     if (first.out_len == 0) {
         free(first.out);
         return 0;

@@ -1,0 +1,107 @@
+/* kf_inspect.h - `kleym-fn inspect`: the pipeline printed for people.
+ *
+ *   inspect.c         options, the run, the exit status
+ *   inspect_source.c  the input: stdin, or files and directories made into
+ *                     one stream, with the package's own configuration
+ *   inspect_model.c   the run seen per binding: status, findings, counts
+ *   inspect_text.c    text (80 columns) and markdown (a pull-request comment)
+ *   inspect_json.c    one JSON document, the shape of docs/inspect.md
+ */
+#ifndef KF_INSPECT_H
+#define KF_INSPECT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "kf_buf.h"
+#include "kf_pipeline.h"
+
+/* ---- inspect_source.c ------------------------------------------------- */
+
+typedef struct kf_inspect_input {
+    kf_buf text;                /* the input, as one buffer */
+    kf_origin *origins;         /* where each file starts, when files */
+    size_t norigins, origins_cap;
+    int *origin_lines;          /* the line each file starts at (0-based) */
+    size_t lines_cap;
+    int lines;                  /* lines of the text so far */
+    char **paths;               /* owned file names */
+    size_t npaths, paths_cap;
+    kf_buf config;              /* a functionConfig document from a Kptfile */
+    char *config_origin;        /* the file it came from */
+    bool has_config;
+} kf_inspect_input;
+
+/* Read stdin (no names) or the files and directories named: *.yaml,
+ * *.yml, *.json, recursively, hidden entries skipped, each directory's
+ * files in name order. A directory holding a Kptfile gives the
+ * configuration of its first pipeline function that runs kleym-fn. 0, or
+ * -1 with a message in why (a file that cannot be read). */
+int kf_inspect_load(kf_inspect_input *ii, int nnames, char **names, FILE *in,
+                    kf_buf *why);
+/* Where line (1-based) of the input is: "file:line" for files. */
+void kf_inspect_where(const kf_inspect_input *ii, int line, char *out, size_t cap,
+                      int *file_line);
+void kf_inspect_input_free(kf_inspect_input *ii);
+
+/* ---- inspect_model.c ---------------------------------------------------- */
+
+/* Counts by name, for the summary: "InferencePool v1" -> 3. */
+typedef struct kf_count {
+    const char *what;
+    size_t n;
+} kf_count;
+
+typedef struct kf_counts {
+    kf_count *v;
+    size_t n, cap;
+} kf_counts;
+
+/* One binding as inspect shows it. */
+typedef struct kf_bview {
+    const kf_binding *b;
+    size_t index;               /* into plan->bindings */
+    size_t first, n;            /* its results: into kf_inspection.results */
+    const kf_result *status;    /* its first error, or NULL (Ready, or not
+                                 * rendered without an error of its own) */
+    size_t errors, warnings;
+} kf_bview;
+
+typedef struct kf_inspection {
+    const kf_pipeline *p;
+    kf_bview *bindings;         /* in plan order: namespace, name */
+    size_t nbindings;
+    const kf_result **results;  /* every stored result, per binding first */
+    size_t nresults;
+    size_t first_other;         /* results[first_other..] are not about a
+                                 * binding (functionConfig, workloads, ...) */
+    kf_counts pools;            /* InferencePools by apiVersion */
+    kf_counts objectives;       /* InferenceObjectives by apiVersion */
+    kf_counts dialects;         /* bindings by dialect */
+    kf_counts workloads;        /* workloads checked, by kind */
+    kf_counts statuses;         /* bindings by status condition */
+    kf_counts findings;         /* workload findings by reason */
+    size_t errors, warnings;    /* over every result */
+} kf_inspection;
+
+int kf_inspection_build(kf_inspection *x, const kf_pipeline *p);
+void kf_inspection_free(kf_inspection *x);
+/* The status of a binding: "Ready", "NotRendered" or "Condition/Reason". */
+const char *kf_bview_status(const kf_bview *bv, char *buf, size_t cap);
+/* Its mode as people call it: "PoolOnly", "PerObjective", "variant X". */
+const char *kf_bview_mode(const kf_bview *bv, char *buf, size_t cap);
+
+/* ---- printing ----------------------------------------------------------- */
+
+/* What to print: every binding, or one (only). */
+typedef struct kf_inspect_view {
+    const kf_inspection *x;
+    const kf_bview *only;       /* --binding, or NULL */
+    const char *source;         /* what was read: "stdin", "examples/basic" */
+} kf_inspect_view;
+
+int kf_inspect_text(const kf_inspect_view *v, FILE *out);
+int kf_inspect_markdown(const kf_inspect_view *v, FILE *out);
+int kf_inspect_json(const kf_inspect_view *v, FILE *out);
+
+#endif

@@ -1,0 +1,160 @@
+/* inspect_model.c - one run seen per binding (kf_inspect.h).
+ *
+ * The pipeline's results are what the function writes; inspect groups them
+ * by the binding they are about (a binding's results carry its item), and
+ * counts what the summary shows: the API kinds and versions found, the
+ * bindings by status, the workload findings by reason.
+ */
+#include "kf_inspect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int count(kf_counts *c, const char *what)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->v[i].what, what) == 0) {
+            c->v[i].n++;
+            return 0;
+        }
+    if (kf_array_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v) < 0)
+        return -1;
+    c->v[c->n++] = (kf_count){what, 1};
+    return 0;
+}
+
+static int cmp_count(const void *pa, const void *pb)
+{
+    return strcmp(((const kf_count *)pa)->what, ((const kf_count *)pb)->what);
+}
+
+const char *kf_bview_status(const kf_bview *bv, char *buf, size_t cap)
+{
+    if (bv->b->ok)
+        return "Ready";
+    if (!bv->status)
+        return "NotRendered";
+    snprintf(buf, cap, "%s/%s", kf_reason_condition(bv->status->reason),
+             kf_reason_name(bv->status->reason));
+    return buf;
+}
+
+const char *kf_bview_mode(const kf_bview *bv, char *buf, size_t cap)
+{
+    const kf_binding *b = bv->b;
+    if (b->mode == KF_MODE_VARIANT) {
+        snprintf(buf, cap, "variant %s", b->variant ? b->variant : "(invalid)");
+        return buf;
+    }
+    return b->mode == KF_MODE_POOL_ONLY ? "PoolOnly" : "PerObjective";
+}
+
+int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
+{
+    memset(x, 0, sizeof *x);
+    x->p = p;
+    const kf_plan *plan = &p->plan;
+    const kf_results *rs = &p->rs;
+    size_t nitems = p->in.nitems ? p->in.nitems : 1;
+    /* which binding an item is (+1), so results find theirs */
+    uint32_t *binding_of = calloc(nitems, sizeof *binding_of);
+    size_t *per = calloc(plan->nbindings + 1, sizeof *per);
+    x->bindings = calloc(plan->nbindings ? plan->nbindings : 1, sizeof *x->bindings);
+    x->results = malloc((rs->n ? rs->n : 1) * sizeof *x->results);
+    int rc = -1;
+    if (!binding_of || !per || !x->bindings || !x->results)
+        goto out;
+    x->nbindings = plan->nbindings;
+    for (size_t i = 0; i < plan->nbindings; i++) {
+        binding_of[plan->bindings[i].item] = (uint32_t)i + 1;
+        x->bindings[i].b = &plan->bindings[i];
+        x->bindings[i].index = i;
+    }
+    /* results about binding i, in report order, then every other result */
+    size_t *owner = malloc((rs->n ? rs->n : 1) * sizeof *owner);
+    if (!owner)
+        goto out;
+    for (size_t r = 0; r < rs->n; r++) {
+        const kf_result *res = &rs->v[r];
+        size_t pos = res->ref.position;
+        uint32_t bi = pos < p->in.nitems &&
+                              strcmp(res->ref.kind, "InferenceIdentityBinding") == 0
+                          ? binding_of[pos]
+                          : 0;
+        owner[r] = bi ? bi - 1 : plan->nbindings;
+        per[owner[r]]++;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i <= plan->nbindings; i++) {
+        if (i < plan->nbindings)
+            x->bindings[i].first = at;
+        else
+            x->first_other = at;
+        at += per[i];
+        per[i] = i < plan->nbindings ? x->bindings[i].first : x->first_other;
+    }
+    for (size_t r = 0; r < rs->n; r++) {
+        const kf_result *res = &rs->v[r];
+        x->results[per[owner[r]]++] = res;
+        if (owner[r] < plan->nbindings) {
+            kf_bview *bv = &x->bindings[owner[r]];
+            bv->n++;
+            if (res->severity == KF_SEV_ERROR && !bv->status)
+                bv->status = res;
+            bv->errors += res->severity == KF_SEV_ERROR;
+            bv->warnings += res->severity == KF_SEV_WARNING;
+        }
+        x->errors += res->severity == KF_SEV_ERROR;
+        x->warnings += res->severity == KF_SEV_WARNING;
+        if (strcmp(kf_reason_condition(res->reason), "WorkloadCheck") == 0 &&
+            count(&x->findings, kf_reason_name(res->reason)) < 0) {
+            free(owner);
+            goto out;
+        }
+    }
+    x->nresults = rs->n;
+    free(owner);
+    for (size_t i = 0; i < plan->nbindings; i++) {
+        const kf_bview *bv = &x->bindings[i];
+        const char *status = bv->b->ok    ? "Ready"
+                             : bv->status ? kf_reason_condition(bv->status->reason)
+                                          : "NotRendered";
+        if (count(&x->statuses, status) < 0 ||
+            count(&x->dialects, kf_binding_dialect(bv->b)) < 0)
+            goto out;
+    }
+    /* counted strings live as long as the run: the input's or static */
+    for (size_t i = 0; i < plan->npools; i++)
+        if (count(&x->pools, plan->pools[i].api_version) < 0)
+            goto out;
+    for (size_t i = 0; i < plan->nobjectives; i++)
+        if (count(&x->objectives, plan->objectives[i].api_version) < 0)
+            goto out;
+    for (size_t t = 0; t < p->w.ntpls; t++)
+        if ((t == 0 || p->w.tpls[t].item != p->w.tpls[t - 1].item) &&
+            count(&x->workloads, p->w.tpls[t].kind) < 0)
+            goto out;
+    kf_counts *all[] = {&x->pools, &x->objectives, &x->dialects, &x->workloads,
+                        &x->statuses, &x->findings};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        qsort(all[i]->v, all[i]->n, sizeof *all[i]->v, cmp_count);
+    rc = 0;
+out:
+    free(binding_of);
+    free(per);
+    return rc;
+}
+
+void kf_inspection_free(kf_inspection *x)
+{
+    free(x->bindings);
+    free(x->results);
+    free(x->pools.v);
+    free(x->objectives.v);
+    free(x->dialects.v);
+    free(x->workloads.v);
+    free(x->statuses.v);
+    free(x->findings.v);
+    memset(x, 0, sizeof *x);
+}

@@ -1,0 +1,313 @@
+/* inspect_source.c - what `kleym-fn inspect` reads (kf_inspect.h).
+ *
+ * stdin, or the files and directories named. Several files become one YAML
+ * stream: each file's documents, its BOM dropped, then a document end
+ * marker ("...") so the next file may start with directives or a bare
+ * document. Each file's first byte and line are kept, so an item without
+ * path annotations is located as file:index and a fatal error as
+ * file:line:column. A directory holding a Kptfile gives the configuration
+ * of its first pipeline function that runs kleym-fn: its configMap (made
+ * into a ConfigMap) or its configPath file. The Kptfile is not a resource.
+ */
+#include "kf_inspect.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kf_emit.h"
+#include "kf_read.h"
+#include "kf_view.h"
+
+static int read_stream(FILE *f, kf_buf *out)
+{
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (out->len + got >= KF_MAX_INPUT) {
+            errno = EFBIG;
+            return -1;
+        }
+        if (kf_buf_append(out, chunk, got) < 0)
+            return -1;
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static int read_file(const char *path, kf_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    int rc = read_stream(f, out);
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    return rc;
+}
+
+static bool wanted(const char *name)
+{
+    static const char *const exts[] = {".yaml", ".yml", ".json"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+        size_t e = strlen(exts[i]);
+        if (n > e && strcmp(name + n - e, exts[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static char *join(const char *dir, const char *name)
+{
+    kf_buf b = {0};
+    size_t n = strlen(dir);
+    if (kf_buf_printf(&b, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name) < 0)
+        return NULL;
+    return b.data;
+}
+
+/* Append one file to the stream. */
+static int add_file(kf_inspect_input *ii, char *path, kf_buf *why)
+{
+    if (kf_array_grow((void **)&ii->paths, &ii->paths_cap, ii->npaths + 1,
+                      sizeof *ii->paths) < 0 ||
+        kf_array_grow((void **)&ii->origins, &ii->origins_cap, ii->norigins + 1,
+                      sizeof *ii->origins) < 0 ||
+        kf_array_grow((void **)&ii->origin_lines, &ii->lines_cap, ii->norigins + 1,
+                      sizeof *ii->origin_lines) < 0) {
+        free(path);
+        return -1;
+    }
+    ii->paths[ii->npaths++] = path;
+    kf_buf *t = &ii->text;
+    if (ii->norigins) { /* ends the file before */
+        if (kf_buf_puts(t, "...\n") < 0)
+            return -1;
+        ii->lines++;
+    }
+    ii->origins[ii->norigins] = (kf_origin){(uint32_t)t->len, path};
+    ii->origin_lines[ii->norigins++] = ii->lines;
+    size_t start = t->len;
+    if (read_file(path, t) < 0) {
+        kf_buf_printf(why, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (t->len - start >= 3 && memcmp(t->data + start, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(t->data + start, t->data + start + 3, t->len - start - 3);
+        t->len -= 3;
+    }
+    if (t->len > start && t->data[t->len - 1] != '\n' && kf_buf_putc(t, '\n') < 0)
+        return -1;
+    for (const char *p = t->data + start; (p = memchr(p, '\n', (size_t)(t->data + t->len - p)));
+         p++)
+        ii->lines++;
+    return 0;
+}
+
+/* ---- the Kptfile: which function runs kleym-fn, and its configuration --- */
+
+/* Whether an exec path or an image names kleym-fn: its last path
+ * component, without a tag or digest. */
+static bool names_us(const char *s)
+{
+    const char *base = strrchr(s, '/');
+    base = base ? base + 1 : s;
+    size_t n = strcspn(base, ":@");
+    return n == 8 && strncmp(base, "kleym-fn", 8) == 0;
+}
+
+/* The configMap entries of the function whose fields run from f[i] to the
+ * next function, as a ConfigMap document. */
+static int config_map(kf_inspect_input *ii, const kf_input *in, const kf_field *f,
+                      size_t n)
+{
+    kf_emit e;
+    if (kf_emit_open(&e, false) < 0)
+        return -1;
+    kf_emit_map_begin(&e);
+    kf_emit_kv(&e, "apiVersion", "v1");
+    kf_emit_kv(&e, "kind", "ConfigMap");
+    kf_emit_str(&e, "metadata");
+    kf_emit_map_begin(&e);
+    kf_emit_kv(&e, "name", "kptfile-configmap");
+    kf_emit_map_end(&e);
+    kf_emit_str(&e, "data");
+    kf_emit_map_begin(&e);
+    for (size_t k = 0; k < n; k++)
+        if (f[k].id == KF_F_KPT_FN_CONFIG)
+            kf_emit_kv(&e, kf_field_key(in, &f[k]), kf_field_text(in, &f[k]));
+    kf_emit_map_end(&e);
+    kf_emit_map_end(&e);
+    ii->config.len = 0;
+    return kf_emit_close(&e, &ii->config);
+}
+
+/* dir/Kptfile, if there is one and a function of its pipeline runs
+ * kleym-fn: its configuration becomes the run's. */
+static int kptfile_config(kf_inspect_input *ii, const char *dir, kf_buf *why)
+{
+    char *path = join(dir, "Kptfile");
+    kf_buf text = {0};
+    kf_input in;
+    kf_fatal fatal;
+    int rc = -1;
+    memset(&in, 0, sizeof in);
+    if (!path)
+        return -1;
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = 0;
+        goto out;
+    }
+    if (read_file(path, &text) < 0) {
+        kf_buf_printf(why, "cannot read %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (kf_read(text.data ? text.data : "", text.len, &in, &fatal) < 0) {
+        kf_buf_printf(why, "%s:%d:%d: %s", path, fatal.line, fatal.col, fatal.msg);
+        goto out;
+    }
+    rc = 0;
+    const kf_field *fn = NULL;
+    for (size_t i = 0; i <= in.nfields; i++) {
+        const kf_field *f = i < in.nfields ? &in.fields[i] : NULL;
+        if (fn && (!f || f->id == KF_F_KPT_FN)) { /* the function ends here */
+            bool ours = false;
+            const kf_field *cfgpath = NULL;
+            for (const kf_field *g = fn; g < (f ? f : in.fields + in.nfields); g++) {
+                if ((g->id == KF_F_KPT_FN_IMAGE || g->id == KF_F_KPT_FN_EXEC) &&
+                    g->type == KF_V_STR && names_us(kf_field_text(&in, g)))
+                    ours = true;
+                if (g->id == KF_F_KPT_FN_CONFIGPATH && g->type == KF_V_STR)
+                    cfgpath = g;
+            }
+            if (ours) {
+                ii->has_config = true;
+                if (cfgpath) {
+                    ii->config_origin = join(dir, kf_field_text(&in, cfgpath));
+                    if (!ii->config_origin || read_file(ii->config_origin, &ii->config) < 0) {
+                        kf_buf_printf(why, "cannot read the configPath of %s: %s", path,
+                                      ii->config_origin ? strerror(errno) : "out of memory");
+                        rc = -1;
+                    }
+                } else {
+                    ii->config_origin = path;
+                    path = NULL;
+                    size_t n = (size_t)((f ? f : in.fields + in.nfields) - fn);
+                    rc = config_map(ii, &in, fn, n);
+                }
+                break;
+            }
+        }
+        if (f && f->id == KF_F_KPT_FN)
+            fn = f;
+    }
+out:
+    kf_input_free(&in);
+    kf_buf_free(&text);
+    free(path);
+    return rc;
+}
+
+/* ---- directories ---------------------------------------------------------- */
+
+static int visible(const struct dirent *d)
+{
+    return d->d_name[0] != '.';
+}
+
+static int add_dir(kf_inspect_input *ii, const char *dir, int depth, kf_buf *why)
+{
+    if (depth > 64) {
+        kf_buf_printf(why, "%s: directories nested deeper than 64", dir);
+        return -1;
+    }
+    struct dirent **list = NULL;
+    int n = scandir(dir, &list, visible, alphasort);
+    if (n < 0) {
+        kf_buf_printf(why, "cannot read %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char *path = rc == 0 ? join(dir, list[i]->d_name) : NULL;
+        struct stat st;
+        if (rc == 0 && !path)
+            rc = -1;
+        else if (rc == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            rc = add_dir(ii, path, depth + 1, why);
+        else if (rc == 0 && S_ISREG(st.st_mode) && wanted(list[i]->d_name)) {
+            rc = add_file(ii, path, why);
+            path = NULL;
+        }
+        free(path);
+        free(list[i]);
+    }
+    free(list);
+    return rc;
+}
+
+int kf_inspect_load(kf_inspect_input *ii, int nnames, char **names, FILE *in,
+                    kf_buf *why)
+{
+    memset(ii, 0, sizeof *ii);
+    if (nnames == 0) {
+        if (read_stream(in, &ii->text) < 0) {
+            kf_buf_printf(why, "reading stdin: %s", strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    for (int i = 0; i < nnames; i++) {
+        struct stat st;
+        if (stat(names[i], &st) != 0) {
+            kf_buf_printf(why, "cannot read %s: %s", names[i], strerror(errno));
+            return -1;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if ((!ii->has_config && kptfile_config(ii, names[i], why) < 0) ||
+                add_dir(ii, names[i], 0, why) < 0)
+                return -1;
+        } else {
+            char *path = strdup(names[i]);
+            if (!path || add_file(ii, path, why) < 0)
+                return -1;
+        }
+    }
+    if (ii->text.len >= KF_MAX_INPUT) {
+        kf_buf_printf(why, "the input is larger than 1 GiB");
+        return -1;
+    }
+    return 0;
+}
+
+void kf_inspect_where(const kf_inspect_input *ii, int line, char *out, size_t cap,
+                      int *file_line)
+{
+    *file_line = line;
+    if (!ii->norigins) {
+        snprintf(out, cap, "<stdin>");
+        return;
+    }
+    size_t f = 0;
+    while (f + 1 < ii->norigins && ii->origin_lines[f + 1] < line)
+        f++;
+    *file_line = line - ii->origin_lines[f];
+    snprintf(out, cap, "%s", ii->origins[f].path);
+}
+
+void kf_inspect_input_free(kf_inspect_input *ii)
+{
+    for (size_t i = 0; i < ii->npaths; i++)
+        free(ii->paths[i]);
+    free(ii->paths);
+    free(ii->origins);
+    free(ii->origin_lines);
+    free(ii->config_origin);
+    kf_buf_free(&ii->text);
+    kf_buf_free(&ii->config);
+    memset(ii, 0, sizeof *ii);
+}

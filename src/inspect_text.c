@@ -1,0 +1,331 @@
+/* inspect_text.c - the identity map as text and as markdown (kf_inspect.h).
+ *
+ * Text: a summary like `kleym status`, then one block per binding like
+ * `kleym inspect binding`, wrapped to 80 columns. Markdown: the summary as a
+ * table, then one table per namespace, for a pull-request comment. Both
+ * show only what the run's model says (inspect_model.c).
+ */
+#include "kf_inspect.h"
+
+#include <string.h>
+
+#define WIDTH 80
+#define LABEL 22 /* column where values start */
+
+/* ---- text ------------------------------------------------------------------ */
+
+/* Write s from column `col`, wrapping at spaces to WIDTH, continuation lines
+ * indented to `indent`. A word longer than a line stays whole. */
+static void wrap(FILE *out, const char *s, size_t col, size_t indent)
+{
+    bool first = true;
+    for (;;) {
+        s += strspn(s, " ");
+        if (!*s)
+            break;
+        size_t word = strcspn(s, " ");
+        if (!first && col + 1 + word > WIDTH) {
+            fprintf(out, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (!first) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(s, 1, word, out);
+        col += word;
+        s += word;
+        first = false;
+    }
+    fputc('\n', out);
+}
+
+/* "  label          value", the value wrapped under itself. */
+static void field(FILE *out, const char *label, const char *value)
+{
+    fprintf(out, "  %-*s", LABEL - 2, label);
+    wrap(out, value, LABEL, LABEL);
+}
+
+/* "a (1), b (2)" of counts, or "none". */
+static int counts_text(const kf_counts *c, kf_buf *out)
+{
+    out->len = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (kf_buf_printf(out, "%s%s (%zu)", i ? ", " : "", c->v[i].what, c->v[i].n) < 0)
+            return -1;
+    return c->n ? 0 : kf_buf_puts(out, "none");
+}
+
+static size_t counted(const kf_counts *c, const char *what)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->v[i].what, what) == 0)
+            return c->v[i].n;
+    return 0;
+}
+
+/* "3 total: 2 Ready, 0 InvalidRef, ..." */
+static int statuses_text(const kf_inspection *x, kf_buf *out)
+{
+    static const char *const always[] = {"Ready", "InvalidRef", "UnsafeSelector",
+                                         "RenderFailure", "Conflict"};
+    out->len = 0;
+    if (kf_buf_printf(out, "%zu total", x->nbindings) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof always / sizeof *always; i++)
+        if (kf_buf_printf(out, "%s%zu %s", i ? ", " : ": ", counted(&x->statuses, always[i]),
+                          always[i]) < 0)
+            return -1;
+    for (size_t i = 0; i < x->statuses.n; i++) {
+        bool listed = false;
+        for (size_t k = 0; k < sizeof always / sizeof *always; k++)
+            listed |= strcmp(always[k], x->statuses.v[i].what) == 0;
+        if (!listed && kf_buf_printf(out, ", %zu %s", x->statuses.v[i].n,
+                                     x->statuses.v[i].what) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static const char *severity(enum kf_severity s)
+{
+    return s == KF_SEV_ERROR ? "error" : s == KF_SEV_WARNING ? "warning" : "info";
+}
+
+/* A result: its severity, condition/reason, field and file, then its
+ * message wrapped under it. */
+static void text_result(FILE *out, const kf_result *r, size_t indent, bool name_it)
+{
+    char where[512];
+    kf_ref_where(&r->ref, where, sizeof where);
+    kf_buf head = {0};
+    kf_buf_printf(&head, "%s %s/%s", severity(r->severity), kf_reason_condition(r->reason),
+                  kf_reason_name(r->reason));
+    if (name_it)
+        kf_buf_printf(&head, " %s %s%s%s", r->ref.kind, r->ref.namespace,
+                      r->ref.namespace[0] ? "/" : "", r->ref.name);
+    if (r->field)
+        kf_buf_printf(&head, " %s", r->field);
+    kf_buf_printf(&head, " (%s)", where);
+    fprintf(out, "%*s", (int)indent, "");
+    wrap(out, head.data ? head.data : "", indent, indent + 2);
+    fprintf(out, "%*s", (int)indent + 2, "");
+    wrap(out, r->message, indent + 2, indent + 2);
+    kf_buf_free(&head);
+}
+
+static void text_summary(const kf_inspect_view *v, FILE *out, kf_buf *b)
+{
+    const kf_inspection *x = v->x;
+    const kf_config *cfg = &x->p->cfg;
+    fprintf(out, "kleym-fn inspect: %s\n", v->source);
+    field(out, "trust domain", cfg->trust_domain[0] ? cfg->trust_domain : "(none)");
+    field(out, "class", cfg->class_name[0] ? cfg->class_name : "(classless)");
+    counts_text(&x->pools, b);
+    field(out, "InferencePool", b->data);
+    counts_text(&x->objectives, b);
+    field(out, "InferenceObjective", b->data);
+    counts_text(&x->dialects, b);
+    field(out, "bindings", b->data);
+    counts_text(&x->workloads, b);
+    field(out, "workloads", b->data);
+    statuses_text(x, b);
+    field(out, "status", b->data);
+    counts_text(&x->findings, b);
+    field(out, "findings", b->data);
+    b->len = 0;
+    kf_buf_printf(b, "%zu errors, %zu warnings", x->errors, x->warnings);
+    field(out, "results", b->data);
+}
+
+static void text_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out,
+                         kf_buf *b)
+{
+    const kf_inspection *x = v->x;
+    const kf_pipeline *p = x->p;
+    const kf_binding *bn = bv->b;
+    char buf[160], mode[96];
+    fprintf(out, "\n%s/%s\n", bn->ref.namespace, bn->ref.name);
+    b->len = 0;
+    kf_buf_printf(b, "%s, %s", kf_binding_dialect(bn), kf_bview_mode(bv, mode, sizeof mode));
+    field(out, "dialect", b->data);
+    field(out, "status", kf_bview_status(bv, buf, sizeof buf));
+    if (bn->ok) {
+        field(out, "SPIFFE ID", bn->spiffe_id);
+        field(out, "ClusterSPIFFEID", bn->csid_name);
+        b->len = 0;
+        kf_binding_selectors(bn, &p->plan.pools[bn->pool], b);
+        for (char *s = b->len ? b->data : NULL, *nl; s && (nl = strchr(s, '\n')); s = nl + 1) {
+            *nl = '\0';
+            field(out, s == b->data ? "selectors" : "", s);
+        }
+        b->len = 0;
+        if (p->w.off)
+            kf_buf_puts(b, "(workloadCheck: off)");
+        else if (p->w.recv_count[bv->index])
+            kf_receivers_text(&p->w, bv->index, 0, b);
+        else
+            kf_buf_puts(b, "none");
+        field(out, "received by", b->data);
+    }
+    char where[512];
+    kf_ref_where(&bn->ref, where, sizeof where);
+    field(out, "file", where);
+    if (bv->n == 0)
+        field(out, "findings", "none");
+    else
+        fputs("  findings\n", out);
+    for (size_t r = bv->first; r < bv->first + bv->n; r++)
+        text_result(out, x->results[r], 4, false);
+}
+
+int kf_inspect_text(const kf_inspect_view *v, FILE *out)
+{
+    const kf_inspection *x = v->x;
+    kf_buf b = {0};
+    text_summary(v, out, &b);
+    for (size_t i = 0; i < x->nbindings; i++)
+        if (!v->only || v->only == &x->bindings[i])
+            text_binding(v, &x->bindings[i], out, &b);
+    if (!v->only && x->first_other < x->nresults) {
+        fprintf(out, "\nother findings\n");
+        for (size_t r = x->first_other; r < x->nresults; r++)
+            text_result(out, x->results[r], 2, true);
+    }
+    kf_buf_free(&b);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- markdown ----------------------------------------------------------- */
+
+/* Text made safe for a table cell: markdown's special characters escaped,
+ * line breaks as spaces. */
+static void md(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\`*_[]|#~", *s))
+            fprintf(out, "\\%c", *s);
+        else if (*s == '<')
+            fputs("&lt;", out);
+        else if (*s == '>')
+            fputs("&gt;", out);
+        else if (*s == '\n' || *s == '\r')
+            fputc(' ', out);
+        else
+            fputc(*s, out);
+    }
+}
+
+static void md_row(FILE *out, const char *label, const char *value)
+{
+    fputs("| ", out);
+    fputs(label, out);
+    fputs(" | ", out);
+    md(out, value);
+    fputs(" |\n", out);
+}
+
+static void md_result(FILE *out, const kf_result *r)
+{
+    char where[512];
+    kf_ref_where(&r->ref, where, sizeof where);
+    fprintf(out, "**%s** ", severity(r->severity));
+    md(out, kf_reason_condition(r->reason));
+    fputc('/', out);
+    md(out, kf_reason_name(r->reason));
+    fputs(": ", out);
+    md(out, r->message);
+    fputs(" (", out);
+    md(out, where);
+    fputc(')', out);
+}
+
+static void md_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out,
+                       kf_buf *b)
+{
+    const kf_pipeline *p = v->x->p;
+    const kf_binding *bn = bv->b;
+    char buf[160], mode[96];
+    fputs("| ", out);
+    md(out, bn->ref.name);
+    fputs(" | ", out);
+    b->len = 0;
+    kf_buf_printf(b, "%s, %s", kf_binding_dialect(bn), kf_bview_mode(bv, mode, sizeof mode));
+    md(out, b->data);
+    fputs(" | ", out);
+    md(out, kf_bview_status(bv, buf, sizeof buf));
+    fputs(" | ", out);
+    if (bn->ok)
+        md(out, bn->spiffe_id);
+    fputs(" | ", out);
+    b->len = 0;
+    if (bn->ok && !p->w.off && p->w.recv_count[bv->index])
+        kf_receivers_text(&p->w, bv->index, 0, b);
+    md(out, b->len ? b->data : "");
+    fputs(" | ", out);
+    for (size_t r = bv->first; r < bv->first + bv->n; r++) {
+        if (r > bv->first)
+            fputs("<br>", out);
+        md_result(out, v->x->results[r]);
+    }
+    fputs(" |\n", out);
+}
+
+int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
+{
+    const kf_inspection *x = v->x;
+    const kf_config *cfg = &x->p->cfg;
+    kf_buf b = {0};
+    fputs("### kleym-fn inspect: ", out);
+    md(out, v->source);
+    fputs("\n\n| | |\n| --- | --- |\n", out);
+    md_row(out, "Trust domain", cfg->trust_domain[0] ? cfg->trust_domain : "(none)");
+    md_row(out, "Class", cfg->class_name[0] ? cfg->class_name : "(classless)");
+    const struct {
+        const char *label;
+        const kf_counts *c;
+    } rows[] = {{"InferencePool", &x->pools}, {"InferenceObjective", &x->objectives},
+                {"Bindings", &x->dialects}, {"Workloads", &x->workloads},
+                {"Workload findings", &x->findings}};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        counts_text(rows[i].c, &b);
+        md_row(out, rows[i].label, b.data);
+        if (i == 3) {
+            statuses_text(x, &b);
+            md_row(out, "Status", b.data);
+        }
+    }
+    b.len = 0;
+    kf_buf_printf(&b, "%zu errors, %zu warnings", x->errors, x->warnings);
+    md_row(out, "Results", b.data);
+    const char *ns = NULL;
+    for (size_t i = 0; i < x->nbindings; i++) {
+        const kf_bview *bv = &x->bindings[i];
+        if (v->only && v->only != bv)
+            continue;
+        if (!ns || strcmp(ns, bv->b->ref.namespace) != 0) {
+            ns = bv->b->ref.namespace;
+            fputs("\n#### Namespace ", out);
+            md(out, ns[0] ? ns : "(none)");
+            fputs("\n\n| Binding | Dialect | Status | SPIFFE ID | Received by | Findings |\n"
+                  "| --- | --- | --- | --- | --- | --- |\n", out);
+        }
+        md_binding(v, bv, out, &b);
+    }
+    if (!v->only && x->first_other < x->nresults) {
+        fputs("\n#### Other findings\n\n| Resource | Finding |\n| --- | --- |\n", out);
+        for (size_t r = x->first_other; r < x->nresults; r++) {
+            const kf_result *res = x->results[r];
+            fputs("| ", out);
+            b.len = 0;
+            kf_buf_printf(&b, "%s %s%s%s", res->ref.kind, res->ref.namespace,
+                          res->ref.namespace[0] ? "/" : "", res->ref.name);
+            md(out, b.data);
+            fputs(" | ", out);
+            md_result(out, res);
+            fputs(" |\n", out);
+        }
+    }
+    kf_buf_free(&b);
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `kleym-fn inspect` tests. Every tests/inspect/cases/<name>/ holds
+#   args           the arguments after `inspect` (one line; paths from the
+#                  repository root, where the tests run)
+#   stdin          optional: what goes to stdin (default: nothing)
+#   expected.out   the whole expected stdout
+#   expected-exit  the expected exit status
+#   expected.err   optional: the whole expected stderr
+# Then tests/inspect_json.py checks the JSON output: its shape, and that
+# inspect and the function agree about every binding of every golden case.
+# The fixture packages keep their Kptfile as Kptfile.fixture (a committed
+# Kptfile would make them subpackages of the repository's kpt package): the
+# cases run in a scratch root where examples/ and tests/cases/ are the
+# repository's and tests/inspect/fixtures/ a copy with the Kptfiles named.
+# Closes with "inspect: N passed, N failed".
+# Usage: tests/inspect.sh BINARY [--update]   (BINARY may carry a runner)
+set -u
+update=${2:-}
+# The binary by its absolute path (the cases run elsewhere), after any
+# runner prefix.
+read -r -a words <<< "$1"
+last=${words[${#words[@]}-1]}
+words[${#words[@]}-1]=$(cd "$(dirname "$last")" && pwd)/$(basename "$last")
+bin="${words[*]}"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+work=$tmp/root
+mkdir -p "$work/tests/inspect"
+ln -s "$root/examples" "$work/examples"
+ln -s "$root/tests/cases" "$work/tests/cases"
+cp -R "$root/tests/inspect/fixtures" "$work/tests/inspect/fixtures"
+for k in "$work"/tests/inspect/fixtures/*/Kptfile.fixture; do mv "$k" "${k%.fixture}"; done
+cd "$work" || exit 1
+for dir in "$root"/tests/inspect/cases/*/; do
+    name=$(basename "$dir")
+    read -r -a args < "$dir/args"
+    stdin=/dev/null
+    [ -f "$dir/stdin" ] && stdin=$(cat "$dir/stdin")
+    name=$(basename "$dir")
+    env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME \
+        $bin inspect "${args[@]}" < "$stdin" > "$tmp/out" 2> "$tmp/err"
+    code=$?
+    if [ "$update" = --update ]; then
+        cp "$tmp/out" "$dir/expected.out"
+        echo "$code" > "$dir/expected-exit"
+        [ -s "$tmp/err" ] && cp "$tmp/err" "$dir/expected.err" || rm -f "$dir/expected.err"
+    fi
+    problems=()
+    [ "$code" = "$(cat "$dir/expected-exit")" ] || problems+=("exit $code, want $(cat "$dir/expected-exit")")
+    cmp -s "$tmp/out" "$dir/expected.out" || problems+=("stdout differs")
+    if [ -f "$dir/expected.err" ]; then
+        cmp -s "$tmp/err" "$dir/expected.err" || problems+=("stderr differs")
+    elif [ -s "$tmp/err" ]; then
+        problems+=("unexpected stderr: $(head -c 200 "$tmp/err")")
+    fi
+    if [ ${#problems[@]} -eq 0 ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL inspect/$name: ${problems[*]}"
+        [ -n "${VERBOSE:-}" ] && diff "$dir/expected.out" "$tmp/out" | head -20
+    fi
+done
+cd "$root" || exit 1
+# The JSON: shape, and the same answers as the function (INSPECT_JSON=
+# examples-only checks the examples' JSON only, as the valgrind run does).
+if ${PYTHON:-python3} "$here/inspect_json.py" "$bin" ${INSPECT_JSON:+--examples-only} > "$tmp/json.log" 2>&1; then
+    pass=$((pass + 1))
+else
+    fail=$((fail + 1))
+    echo "FAIL inspect/json"
+fi
+cat "$tmp/json.log"
+echo "inspect: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""`kleym-fn inspect -o json`: its shape (docs/inspect.md), and that inspect
+and the function never disagree. For every golden case (tests/cases) that
+the function reads, run both with the same arguments and environment, and
+compare: exit status, error and warning counts, which bindings render, and
+every result about a binding (reason and message). Also checks the shape
+of the JSON of every example. Prints one line per problem and a summary.
+
+Usage: inspect_json.py BINARY [--examples-only]   (BINARY may carry a runner)
+"""
+import glob
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+import yaml
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(here)
+problems = []
+compared = [0]  # bindings compared with the function's results
+
+
+def run(argv, stdin_path, env_lines=()):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("KLEYM_TRUST_DOMAIN", "KLEYM_CLUSTERSPIFFEID_CLASS_NAME")}
+    for line in env_lines:
+        if "=" in line:
+            k, v = line.split("=", 1)
+            env[k] = v
+    with open(stdin_path, "rb") as fin:
+        p = subprocess.run(argv, stdin=fin, capture_output=True, env=env, cwd=root)
+    return p.returncode, p.stdout, p.stderr
+
+
+def need(cond, what):
+    if not cond:
+        problems.append(what)
+    return cond
+
+
+def check_shape(doc, where):
+    """The documented shape: required keys and their types."""
+    if not need(isinstance(doc, dict), f"{where}: not an object"):
+        return
+    for key, typ in (("kleymFn", str), ("source", str), ("summary", dict),
+                     ("bindings", list), ("otherFindings", list)):
+        need(isinstance(doc.get(key), typ), f"{where}: {key} is not a {typ.__name__}")
+    s = doc.get("summary", {})
+    for key in ("found", "bindings", "workloadFindings"):
+        need(isinstance(s.get(key), dict), f"{where}: summary.{key}")
+    for key in ("errors", "warnings"):
+        need(isinstance(s.get(key), int), f"{where}: summary.{key}")
+    b = s.get("bindings", {})
+    for key in ("total", "Ready", "InvalidRef", "UnsafeSelector", "RenderFailure", "Conflict"):
+        need(isinstance(b.get(key), int), f"{where}: summary.bindings.{key}")
+    for bd in doc.get("bindings", []):
+        name = f"{where}: binding {bd.get('namespace')}/{bd.get('name')}"
+        for key, typ in (("namespace", str), ("name", str), ("dialect", str),
+                         ("status", str), ("ready", bool), ("findings", list)):
+            need(isinstance(bd.get(key), typ), f"{name}: {key}")
+        need(bd.get("dialect") in ("Kleym 0.7", "Kleym 0.12"), f"{name}: dialect")
+        if bd.get("ready"):
+            need(bd.get("status") == "Ready", f"{name}: ready but status {bd.get('status')}")
+            for key, typ in (("spiffeID", str), ("clusterSPIFFEID", str),
+                             ("selectors", list), ("receivedBy", list)):
+                need(isinstance(bd.get(key), typ), f"{name}: {key}")
+            for r in bd.get("receivedBy", []):
+                for key in ("kind", "namespace", "name"):
+                    need(isinstance(r.get(key), str), f"{name}: receivedBy.{key}")
+                need(isinstance(r.get("containers"), list), f"{name}: receivedBy.containers")
+        for f in bd.get("findings", []):
+            for key in ("severity", "condition", "reason", "message", "location"):
+                need(isinstance(f.get(key), str), f"{name}: findings.{key}")
+    for f in doc.get("otherFindings", []):
+        need(isinstance(f.get("resource"), dict), f"{where}: otherFindings.resource")
+
+
+def function_view(out):
+    """Per binding (ns, name): rendered?, and its non-info results."""
+    try:
+        rl = yaml.safe_load(out)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(rl, dict) or rl.get("kind") != "ResourceList":
+        return None
+    view = {}
+    for r in rl.get("results") or []:
+        ref = r.get("resourceRef") or {}
+        if ref.get("kind") != "InferenceIdentityBinding":
+            continue
+        key = (ref.get("namespace", ""), ref.get("name", ""))
+        v = view.setdefault(key, {"rendered": False, "results": []})
+        tags = r.get("tags") or {}
+        if tags.get("reason") == "Rendered":
+            v["rendered"] = True
+        else:
+            v["results"].append((r["severity"], tags.get("reason"), r["message"]))
+    return view
+
+
+def compare_case(binary, case):
+    inp = os.path.join(case, "input.yaml")
+    if not os.path.exists(inp):
+        inp = os.path.join(case, "input.json")
+    args = shlex.split(open(os.path.join(case, "args")).read()) \
+        if os.path.exists(os.path.join(case, "args")) else []
+    env = open(os.path.join(case, "env")).read().splitlines() \
+        if os.path.exists(os.path.join(case, "env")) else []
+    fcode, fout, _ = run(binary + args, inp, env)
+    icode, iout, ierr = run(binary + ["inspect", "-o", "json"] + args, inp, env)
+    name = os.path.basename(case)
+    if not fout:  # fatal input: inspect too
+        need(icode == fcode and not iout, f"{name}: fatal for the function, inspect exit "
+             f"{icode} with {len(iout)} bytes")
+        return
+    need(icode == fcode, f"{name}: function exit {fcode}, inspect exit {icode}")
+    try:
+        doc = json.loads(iout)
+    except ValueError as e:
+        problems.append(f"{name}: inspect JSON does not parse: {e}")
+        return
+    check_shape(doc, name)
+    view = function_view(fout)
+    if view is None:
+        return  # a stream (results on stderr), or YAML PyYAML cannot read
+    s = doc["summary"]
+    errors = sum(1 for v in view.values() for r in v["results"] if r[0] == "error")
+    for bd in doc["bindings"]:
+        key = (bd["namespace"], bd["name"])
+        v = view.get(key, {"rendered": False, "results": []})
+        compared[0] += 1
+        need(bd["ready"] == v["rendered"], f"{name}: {key}: ready {bd['ready']}, "
+             f"function rendered {v['rendered']}")
+        mine = sorted((f["severity"], f["reason"], f["message"]) for f in bd["findings"])
+        if len([b for b in doc["bindings"] if (b["namespace"], b["name"]) == key]) == 1:
+            need(mine == sorted(v["results"]), f"{name}: {key}: findings differ")
+    need(s["bindings"]["total"] == len(doc["bindings"]), f"{name}: total")
+    need(s["errors"] >= errors, f"{name}: errors {s['errors']} < the bindings' {errors}")
+
+
+def main():
+    binary = shlex.split(sys.argv[1])
+    cases = sorted(glob.glob(os.path.join(root, "tests", "cases", "*")))
+    if "--examples-only" in sys.argv[2:]:
+        cases = []
+    for case in cases:
+        compare_case(binary, case)
+    # An example's sources: flux/source and argocd-cmp/app sit beside
+    # their rendered output, which would be the same objects twice.
+    examples = []
+    for d in sorted(glob.glob(os.path.join(root, "examples", "*"))):
+        for sub in ("source", "app"):
+            if os.path.isdir(os.path.join(d, sub)):
+                d = os.path.join(d, sub)
+        if os.path.isdir(d):
+            examples.append(d)
+    for ex in examples:
+        code, out, err = run(binary + ["inspect", "-o", "json", os.path.relpath(ex, root)],
+                             os.devnull)
+        try:
+            doc = json.loads(out)
+            check_shape(doc, os.path.basename(ex))
+            if "errors" not in ex:  # every other example is clean
+                s = doc["summary"]
+                need(s["errors"] == 0 and s["warnings"] == 0 and
+                     all(b["ready"] and b["receivedBy"] for b in doc["bindings"]),
+                     f"{os.path.basename(ex)}: not every binding renders and is received, "
+                     f"or errors/warnings")
+        except ValueError:
+            problems.append(f"{os.path.basename(ex)}: inspect JSON does not parse "
+                            f"(exit {code}: {err[:200]!r})")
+    for p in problems:
+        print("inspect-json:", p)
+    print(f"inspect-json: {len(cases)} golden cases ({compared[0]} bindings compared"
+          f" with the function) and {len(examples)} examples, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
