@@ -138,7 +138,8 @@ int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
     kf_counts *all[] = {&x->pools, &x->objectives, &x->dialects, &x->workloads,
                         &x->statuses, &x->findings};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        qsort(all[i]->v, all[i]->n, sizeof *all[i]->v, cmp_count);
+        if (all[i]->n > 1)
+            qsort(all[i]->v, all[i]->n, sizeof *all[i]->v, cmp_count);
     rc = 0;
 out:
     free(binding_of);

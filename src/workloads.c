@@ -126,8 +126,9 @@ static int read_template(kf_workloads *w, const kf_input *in, const kf_view *all
     }
     t->nlabels = (uint16_t)(w->nlabels - t->first_label);
     t->ncontainers = (uint16_t)(w->nnames - t->first_name);
-    kf_label *labels = w->labels + t->first_label;
-    qsort(labels, t->nlabels, sizeof *labels, cmp_label);
+    kf_label *labels = t->nlabels ? w->labels + t->first_label : NULL;
+    if (t->nlabels > 1)
+        qsort(labels, t->nlabels, sizeof *labels, cmp_label);
     for (size_t i = 1; i < t->nlabels && !why->len; i++)
         if (strcmp(labels[i].key, labels[i - 1].key) == 0)
             kf_buf_printf(why, "label %s is given twice", labels[i].key);
@@ -266,6 +267,8 @@ static void label_run(const labelkey *idx, size_t n, const char *ns, const kf_la
 /* Whether template t carries label l. */
 static bool has_label(const kf_workloads *w, const kf_template *t, const kf_label *l)
 {
+    if (!t->nlabels)
+        return false;
     const kf_label *labels = w->labels + t->first_label;
     const kf_label *f = bsearch(l, labels, t->nlabels, sizeof *labels, cmp_label);
     return f && strcmp(f->value, l->value) == 0;
@@ -361,8 +364,11 @@ static int index_pool(pools_index *pi, const kf_workloads *w, const labelkey *id
     }
     pi->tpl_n[pool] = (uint32_t)(pi->ntpls - pi->tpl_first[pool]);
     pi->cont_n[pool] = (uint32_t)(pi->nconts - pi->cont_first[pool]);
-    qsort(pi->tpls + pi->tpl_first[pool], pi->tpl_n[pool], sizeof *pi->tpls, cmp_cand);
-    qsort(pi->conts + pi->cont_first[pool], pi->cont_n[pool], sizeof *pi->conts, cmp_cand);
+    if (pi->tpl_n[pool] > 1)
+        qsort(pi->tpls + pi->tpl_first[pool], pi->tpl_n[pool], sizeof *pi->tpls, cmp_cand);
+    if (pi->cont_n[pool] > 1)
+        qsort(pi->conts + pi->cont_first[pool], pi->cont_n[pool], sizeof *pi->conts,
+              cmp_cand);
     return 0;
 }
 
@@ -392,15 +398,15 @@ static int match_binding(kf_workloads *w, const pools_index *pi, const kf_plan *
                          size_t i, const kf_finding_ctx *fc, const char **nss, size_t nns)
 {
     const kf_binding *b = &plan->bindings[i];
-    const cand *tpls = pi->tpls + pi->tpl_first[b->pool];
     size_t ntpls = pi->tpl_n[b->pool];
+    const cand *tpls = ntpls ? pi->tpls + pi->tpl_first[b->pool] : NULL;
     size_t lo, hi;
     cand_run(tpls, ntpls, b->sa, NULL, &lo, &hi); /* its service account */
     w->recv_first[i] = (uint32_t)w->nrecv;
     if (b->mode == KF_MODE_PER_OBJECTIVE) {
-        const cand *conts = pi->conts + pi->cont_first[b->pool];
-        size_t clo, chi;
-        cand_run(conts, pi->cont_n[b->pool], b->sa, b->container, &clo, &chi);
+        size_t nconts = pi->cont_n[b->pool], clo, chi;
+        const cand *conts = nconts ? pi->conts + pi->cont_first[b->pool] : NULL;
+        cand_run(conts, nconts, b->sa, b->container, &clo, &chi);
         for (size_t k = clo; k < chi; k++)
             if ((k == clo || conts[k].tpl != conts[k - 1].tpl) &&
                 add_receiver(w, conts[k].tpl, conts[k].container) < 0)
@@ -415,7 +421,8 @@ static int match_binding(kf_workloads *w, const pools_index *pi, const kf_plan *
     }
     w->recv_count[i] = (uint32_t)(w->nrecv - w->recv_first[i]);
     /* A package of identities without workloads is normal: no finding. */
-    if (w->recv_count[i] || !bsearch(&b->ref.namespace, nss, nns, sizeof *nss, cmp_str))
+    if (w->recv_count[i] || !nns ||
+        !bsearch(&b->ref.namespace, nss, nns, sizeof *nss, cmp_str))
         return 0;
     /* No template receives it: the closest near miss. */
     uint32_t named[KF_WORKLOADS_NAMED];
