@@ -18,13 +18,14 @@ typedef struct loader {
     int failed;
 } loader;
 
-static void report(loader *l, enum kf_severity sev, enum kf_reason reason,
-                   const char *field, const char *fmt, const char *a,
-                   const char *b)
-{
-    if (kf_results_add(l->rs, &l->ref, sev, reason, field, fmt, a, b) < 0)
-        l->failed = 1;
-}
+/* Add a result on the functionConfig. A macro, so the compiler checks
+ * every format against its arguments (kf_results_add() is printf-like). */
+#define report(l, sev, reason, field, ...)                                   \
+    do {                                                                     \
+        if (kf_results_add((l)->rs, &(l)->ref, (sev), (reason), (field),     \
+                           __VA_ARGS__) < 0)                                 \
+            (l)->failed = 1;                                                 \
+    } while (0)
 
 bool kf_config_valid_class_name(const char *s)
 {
@@ -143,7 +144,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
             else
                 report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
                        "%s.%s must be local-config or keep, not \"%s\"",
-                       l->prefix, s);
+                       l->prefix, key, s);
         } else {
             report(l, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL,
                    "unknown functionConfig key %s.%s is ignored", l->prefix, key);
@@ -187,7 +188,7 @@ int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
         }
     } else if (in->rlist && in->fc_type != KF_V_ABSENT && !in->fc_null) {
         report(&l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, NULL,
-               "functionConfig must be a mapping%s%s", "", "");
+               "functionConfig must be a mapping");
     }
 
     /* Precedence, lowest first: environment, functionConfig, flags. */
