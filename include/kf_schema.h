@@ -70,7 +70,9 @@ enum kf_fid {
     KF_F_MATCHLABELS,
     KF_F_MATCHEXPR,
     KF_F_DATA,
+    KF_F_FEDERATES,       /* spec.federatesWith (functionConfig, typed form) */
     KF_F_SINGLE,          /* end of the single fields; not a field */
+    KF_F_FEDERATES_ITEM,  /* spec.federatesWith[] (functionConfig) */
     KF_F_ENTRIES,         /* end of the repeated fields; not a field */
     KF_F_SEL_ENTRY,       /* spec.selector.<key> (flat v1alpha2 selector) */
     KF_F_ML_ENTRY,        /* spec.selector.matchLabels.<key> */

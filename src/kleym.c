@@ -24,10 +24,23 @@ typedef struct run {
 
 static void run_free(run *r)
 {
+    kf_config_free(&r->cfg);
     kf_report_free(&r->report);
     kf_results_free(&r->rs);
     kf_plan_free(&r->plan);
     kf_input_free(&r->in);
+}
+
+/* An SVID option the functionConfig asked for was refused (SPEC section
+ * 14): no identity may go out without it, so no binding renders. Each is
+ * still fully checked and keeps its own results; the option's error on the
+ * functionConfig says why none renders. */
+static void withhold_bindings(const kf_config *cfg, kf_plan *plan)
+{
+    if (!cfg->options_invalid)
+        return;
+    for (size_t i = 0; i < plan->nbindings; i++)
+        plan->bindings[i].ok = false;
 }
 
 /* The writer's callbacks: generated item i, result i. */
@@ -67,6 +80,7 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
         kf_resolve(&r.in, &r.cfg, &r.plan, &r.rs) < 0 ||
         kf_check_conflicts(&r.plan, &r.rs) < 0)
         goto oom;
+    withhold_bindings(&r.cfg, &r.plan);
     kf_input_drop_fields(&r.in);
     kf_results_sort(&r.rs);
     if (kf_report_build(&r.report, &r.rs, &r.plan) < 0)

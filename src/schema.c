@@ -121,10 +121,13 @@ static const row rows[] = {
     CAP(KF_KC_OBJECTIVE, "spec.poolRef.namespace", KF_F_POOLREF_NS),
 
     /* functionConfig: a ConfigMap (data.*) or a ClusterSPIFFEIDGenerator
-     * (spec.*); config.c knows the keys. */
+     * (spec.*); config.c knows the keys. The typed form's federatesWith
+     * may be a list, so it has its own rows (and is no spec.* entry). */
     CAP(KF_KC_CONFIG, "data", KF_F_DATA),
     CAP(KF_KC_CONFIG, "data.*", KF_F_DATA_ENTRY),
     CAP(KF_KC_CONFIG, "spec", KF_F_SPEC),
+    CAP(KF_KC_CONFIG, "spec.federatesWith", KF_F_FEDERATES),
+    CAP(KF_KC_CONFIG, "spec.federatesWith[]", KF_F_FEDERATES_ITEM),
     CAP(KF_KC_CONFIG, "spec.*", KF_F_SPEC_ENTRY),
 
     END,

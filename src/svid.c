@@ -213,8 +213,8 @@ int kf_td_list_check(kf_td_list *l, const char *own, const char **why,
             *why = "is not a valid SPIFFE trust domain (1-255 of a-z 0-9 . - _; "
                    "no scheme, no '/', no upper case)";
         else if (own && strcmp(e, own) == 0)
-            *why = "is the function's own trust domain (a trust domain does not "
-                   "federate with itself)";
+            *why = "is the function's own trust domain, which does not "
+                   "federate with itself";
     }
     if (*why)
         return 0;

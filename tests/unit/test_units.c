@@ -510,6 +510,27 @@ static void test_trust_domain_list(void **state)
     kf_td_list_free(&l);
 }
 
+/* The typed form's federatesWith has its own rows (it may be a list), so
+ * it is no spec.* entry; the ConfigMap form's stays a data.* entry. */
+static void test_schema_federates_with(void **state)
+{
+    (void)state;
+    kf_schema s;
+    assert_int_equal(kf_schema_compile(&s), 0);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG, PATH("spec", "federatesWith")),
+                                 KF_KC_CONFIG, NULL), KF_F_FEDERATES);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG,
+                                             PATH("spec", "federatesWith", "[]")),
+                                 KF_KC_CONFIG, NULL), KF_F_FEDERATES_ITEM);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG, PATH("spec", "ttl")),
+                                 KF_KC_CONFIG, NULL), KF_F_SPEC_ENTRY);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG, PATH("data", "federatesWith")),
+                                 KF_KC_CONFIG, NULL), KF_F_DATA_ENTRY);
+    /* no other class reads it */
+    assert_int_equal(node_at(&s, KF_KC_BINDING, PATH("spec", "federatesWith")), KF_SNONE);
+    kf_schema_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -529,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_schema_kinds),
         cmocka_unit_test(test_go_duration),
         cmocka_unit_test(test_trust_domain_list),
+        cmocka_unit_test(test_schema_federates_with),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
