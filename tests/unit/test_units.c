@@ -46,7 +46,7 @@ static void test_variant(void **state)
                         "a23456789012345678901234567890123456789012345678901234567890123"};
     const char *bad[] = {"", "-a", "a-", ".a", "a_", " a", "a b", "a/b", "{{.X}}", "a:b",
                          "a234567890123456789012345678901234567890123456789012345678901234",
-                         "d\xc3\xa9" "code"};
+                         ("d\xc3\xa9" "code")};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         assert_true(kf_is_variant(S(ok[i])));
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
