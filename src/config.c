@@ -369,7 +369,7 @@ static void load_federates(loader *l, kf_config *cfg)
             if (e[0])
                 ok = ok && kf_buf_printf(&msg, ": \"%s\"", shown(e, ent, sizeof ent)) == 0;
             ok = ok && kf_buf_printf(&msg, " %s", why) == 0;
-            if (strcmp(e, cfg->trust_domain) == 0)
+            if (e[0] && l->td_where && strcmp(e, cfg->trust_domain) == 0)
                 ok = ok && kf_buf_printf(&msg, " (the trust domain comes from %s)",
                                          l->td_where) == 0;
         } else {
