@@ -15,7 +15,7 @@ BUILD   ?= build
 
 LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/read.c src/read_walk.c \
             src/read_capture.c src/read_event.c src/read_layout.c src/read_textpool.c \
-            src/read_strict.c src/view.c src/config.c \
+            src/read_strict.c src/view.c src/config.c src/svid.c \
             src/identity.c src/resolve.c src/resolve_pools.c src/resolve_binding.c \
             src/resolve_refs.c src/conflicts.c src/workloads.c src/workload_findings.c \
             src/emit.c src/render.c src/results.c src/report.c src/pipeline.c \

@@ -35,13 +35,22 @@ typedef struct kf_config {
     bool namespace_selector;  /* default true */
     bool keep_bindings;       /* bindings: keep */
     uint8_t workload_check;   /* enum kf_workload_check, default warn */
+    /* SVID options (SPEC section 14), copied to every ClusterSPIFFEID;
+     * owned; NULL (or -1) when absent. Each passed its rule (kf_svid.h),
+     * none of which admits '{': no option can carry a template. */
+    char *ttl, *jwt_ttl;      /* Go durations > 0, as written */
+    char *federates_with;     /* trust domains, sorted, unique, each + '\n' */
+    signed char auto_populate_dns_names; /* -1 absent, 0 false, 1 true */
+    bool options_invalid;     /* an SVID option was refused: no binding
+                               * renders (kf_run() withholds them all) */
 } kf_config;
 
 /* Fill cfg from the input's functionConfig and the settings; problems are
  * added to rs (errors and warnings on the functionConfig). Returns 0, or -1
- * when memory runs out. */
+ * when memory runs out. Release with kf_config_free(), either way. */
 int kf_config_load(const kf_input *in, const kf_settings *settings,
                    kf_config *cfg, kf_results *rs);
+void kf_config_free(kf_config *cfg);
 
 /* Whether a --trust-domain / --class-name value is acceptable. */
 bool kf_config_valid_class_name(const char *s);

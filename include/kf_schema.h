@@ -95,6 +95,7 @@ enum kf_fid {
     KF_F_TPL_CONTAINERS,
     KF_F_TPL_INITS,       /* spec.initContainers */
     KF_F_KPT_PIPELINE,    /* a Kptfile's pipeline */
+    KF_F_FEDERATES,       /* spec.federatesWith (functionConfig, typed form) */
     KF_F_SINGLE,          /* end of the single fields; not a field */
     KF_F_TPL_CONTAINER,   /* an element of spec.containers */
     KF_F_TPL_CONTAINER_NAME,
@@ -105,6 +106,7 @@ enum kf_fid {
     KF_F_KPT_FN_EXEC,
     KF_F_KPT_FN_CONFIGPATH,
     KF_F_KPT_FN_CONFIGMAP, /* its configMap mapping */
+    KF_F_FEDERATES_ITEM,  /* spec.federatesWith[] (functionConfig) */
     KF_F_ENTRIES,         /* end of the repeated fields; not a field */
     KF_F_SEL_ENTRY,       /* spec.selector.<key> (flat v1alpha2 selector) */
     KF_F_ML_ENTRY,        /* spec.selector.matchLabels.<key> */

@@ -2,12 +2,56 @@
 #include "kf_config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kf_identity.h"
+#include "kf_svid.h"
 #include "kf_view.h"
 
 enum source { SRC_NONE, SRC_ENV, SRC_FC, SRC_FLAG };
+
+/* The functionConfig keys, and the field path of each in the ConfigMap
+ * form (data) and the typed form (spec): the one list of them. */
+enum key {
+    K_TRUST_DOMAIN,
+    K_CLASS_NAME,
+    K_NAMESPACE_SELECTOR,
+    K_BINDINGS,
+    K_WORKLOAD_CHECK,
+    K_TTL,
+    K_JWT_TTL,
+    K_FEDERATES_WITH,
+    K_AUTO_DNS,
+    K_COUNT,
+    K_UNKNOWN = K_COUNT,
+};
+
+static const struct {
+    const char *name;
+    const char *path[2]; /* data.<name>, spec.<name> */
+} keys[K_COUNT] = {
+    [K_TRUST_DOMAIN] = {"trustDomain", {"data.trustDomain", "spec.trustDomain"}},
+    [K_CLASS_NAME] = {"clusterSPIFFEIDClassName",
+                      {"data.clusterSPIFFEIDClassName", "spec.clusterSPIFFEIDClassName"}},
+    [K_NAMESPACE_SELECTOR] = {"namespaceSelector",
+                              {"data.namespaceSelector", "spec.namespaceSelector"}},
+    [K_BINDINGS] = {"bindings", {"data.bindings", "spec.bindings"}},
+    [K_WORKLOAD_CHECK] = {"workloadCheck", {"data.workloadCheck", "spec.workloadCheck"}},
+    [K_TTL] = {"ttl", {"data.ttl", "spec.ttl"}},
+    [K_JWT_TTL] = {"jwtTtl", {"data.jwtTtl", "spec.jwtTtl"}},
+    [K_FEDERATES_WITH] = {"federatesWith", {"data.federatesWith", "spec.federatesWith"}},
+    [K_AUTO_DNS] = {"autoPopulateDNSNames",
+                    {"data.autoPopulateDNSNames", "spec.autoPopulateDNSNames"}},
+};
+
+static enum key key_of(const char *name)
+{
+    for (int k = 0; k < K_COUNT; k++)
+        if (strcmp(keys[k].name, name) == 0)
+            return (enum key)k;
+    return K_UNKNOWN;
+}
 
 typedef struct loader {
     const kf_input *in;
@@ -15,16 +59,30 @@ typedef struct loader {
     kf_ref ref;
     kf_results *rs;
     const char *prefix; /* "data" or "spec" */
+    int typed;          /* 0: ConfigMap (data), 1: ClusterSPIFFEIDGenerator (spec) */
+    const char *td_where; /* where the effective trust domain came from */
+    const kf_field *federates; /* federatesWith as given, read last */
     int failed;
 } loader;
 
-static void report(loader *l, enum kf_severity sev, enum kf_reason reason,
-                   const char *field, const char *fmt, const char *a,
-                   const char *b)
-{
-    if (kf_results_add(l->rs, &l->ref, sev, reason, field, fmt, a, b) < 0)
-        l->failed = 1;
-}
+/* Add a result on the functionConfig. A macro, so the compiler checks
+ * every format against its arguments (kf_results_add() is printf-like). */
+#define report(l, sev, reason, field, ...)                                   \
+    do {                                                                     \
+        if (kf_results_add((l)->rs, &(l)->ref, (sev), (reason), (field),     \
+                           __VA_ARGS__) < 0)                                 \
+            (l)->failed = 1;                                                 \
+    } while (0)
+
+/* An error on an SVID option: the option is refused, and with it every
+ * binding (kf_run() withholds them all), which the message says. */
+#define refuse_option(l, cfg, reason, field, fmt, ...)                       \
+    do {                                                                     \
+        report((l), KF_SEV_ERROR, (reason), (field),                         \
+               fmt " (no binding renders while an SVID option is invalid)",  \
+               __VA_ARGS__);                                                 \
+        (cfg)->options_invalid = true;                                       \
+    } while (0)
 
 bool kf_config_valid_class_name(const char *s)
 {
@@ -32,49 +90,108 @@ bool kf_config_valid_class_name(const char *s)
 }
 
 /* Field paths are static strings, one per known key and form. */
-static const char *field_path(const char *prefix, const char *key)
+static const char *field_path(const loader *l, enum key k)
 {
-    static const char *const paths[][2] = {
-        {"data.trustDomain", "spec.trustDomain"},
-        {"data.clusterSPIFFEIDClassName", "spec.clusterSPIFFEIDClassName"},
-        {"data.namespaceSelector", "spec.namespaceSelector"},
-        {"data.bindings", "spec.bindings"},
-        {"data.workloadCheck", "spec.workloadCheck"},
-    };
-    static const char *const keys[] = {"trustDomain", "clusterSPIFFEIDClassName",
-                                       "namespaceSelector", "bindings", "workloadCheck"};
-    int form = strcmp(prefix, "spec") == 0;
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (strcmp(keys[i], key) == 0)
-            return paths[i][form];
-    return form ? "spec" : "data";
+    return k < K_COUNT ? keys[k].path[l->typed] : l->typed ? "spec" : "data";
 }
 
-static bool str_value(loader *l, const kf_field *f, const char *key,
-                      const char **out)
+/* A value as a message shows it: cut at a character boundary when it does
+ * not fit in buf (then "..."), with quotes, backslashes and control
+ * characters escaped, so a result or a stderr line stays one line. */
+static const char *shown(const char *s, char *buf, size_t cap)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* room for an escape or the rest of a UTF-8 character, then "..." */
+        if ((o + 8 >= cap && (*p & 0xc0) != 0x80) || o + 5 >= cap) {
+            memcpy(buf + o, "...", 4);
+            return buf;
+        }
+        if (*p == '"' || *p == '\\') {
+            buf[o++] = '\\';
+            buf[o++] = (char)*p;
+        } else if (*p == '\n' || *p == '\t') {
+            buf[o++] = '\\';
+            buf[o++] = *p == '\n' ? 'n' : 't';
+        } else if (*p < 0x20 || *p == 0x7f) {
+            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", *p);
+        } else {
+            buf[o++] = (char)*p;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static bool str_value(loader *l, const kf_field *f, enum key k, const char **out)
 {
     char buf[256];
     const char *why = kf_field_problem(l->in, f, false, buf, sizeof buf);
     if (why) {
-        report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
-               "%s %s", field_path(l->prefix, key), why);
+        report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l, k), "%s %s",
+               field_path(l, k), why);
         return false;
     }
     *out = kf_field_text(l->in, f);
     return true;
 }
 
-static bool bool_value(loader *l, const kf_field *f, const char *key, bool *out)
+/* A boolean: true or false, as a YAML boolean or as the string (a
+ * ConfigMap's data values are strings). svid: cfg when the key is an SVID
+ * option, else NULL. */
+static bool bool_value(loader *l, kf_config *svid, const kf_field *f, enum key k,
+                       bool *out)
 {
+    const char *path = field_path(l, k);
     const char *t = kf_field_text(l->in, f);
-    if ((f->type == KF_V_STR || f->type == KF_V_NONSTR) &&
-        (strcmp(t, "true") == 0 || strcmp(t, "false") == 0)) {
-        *out = t[0] == 't';
-        return true;
+    char buf[256];
+    if (f->type == KF_V_STR || f->type == KF_V_NONSTR) {
+        if (strcmp(t, "true") == 0 || strcmp(t, "false") == 0) {
+            *out = t[0] == 't';
+            return true;
+        }
+        shown(t, buf, 128);
+        if (svid)
+            refuse_option(l, svid, KF_R_INVALID_VALUE, path,
+                          "%s must be true or false, not \"%s\"", path, buf);
+        else
+            report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, path,
+                   "%s must be true or false, not \"%s\"", path, buf);
+        return false;
     }
-    report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
-           "%s.%s must be true or false", l->prefix, key);
+    const char *why = kf_field_problem(l->in, f, false, buf, sizeof buf);
+    if (svid)
+        refuse_option(l, svid, KF_R_INVALID_VALUE, path,
+                      "%s must be true or false: it %s", path, why);
+    else
+        report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, path,
+               "%s must be true or false: it %s", path, why);
     return false;
+}
+
+/* ttl, jwtTtl: a Go duration greater than zero, copied as written. */
+static void duration_value(loader *l, kf_config *cfg, const kf_field *f,
+                           enum key k, char **out)
+{
+    const char *path = field_path(l, k);
+    const char *t = kf_field_text(l->in, f);
+    char buf[256];
+    if (f->type != KF_V_STR && f->type != KF_V_NONSTR) {
+        refuse_option(l, cfg, KF_R_INVALID_VALUE, path, "%s %s", path,
+                      kf_field_problem(l->in, f, false, buf, sizeof buf));
+        return;
+    }
+    const char *why = kf_ttl_problem(t, strlen(t));
+    if (why) {
+        refuse_option(l, cfg, KF_R_INVALID_VALUE, path,
+                      "%s must be a Go duration greater than zero, such as 90s, "
+                      "1h30m or 1.5h (units ns, us, ms, s, m, h): \"%s\" %s",
+                      path, shown(t, buf, sizeof buf), why);
+        return;
+    }
+    free(*out);
+    if (!(*out = strdup(t)))
+        l->failed = 1;
 }
 
 static void copy(char *dst, size_t cap, const char *src)
@@ -87,6 +204,7 @@ static void set_trust_domain(loader *l, kf_config *cfg, const char *v,
 {
     if (kf_is_trust_domain(v, strlen(v))) {
         copy(cfg->trust_domain, sizeof cfg->trust_domain, v);
+        l->td_where = where;
         return;
     }
     cfg->trust_domain[0] = '\0';
@@ -117,55 +235,189 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
         const kf_field *f = &v->fields[i];
         if (f->id != entry_id)
             continue;
-        const char *key = kf_field_key(l->in, f);
-        for (size_t j = 0; j < i; j++)
-            if (v->fields[j].id == entry_id &&
-                strcmp(kf_field_key(l->in, &v->fields[j]), key) == 0) {
-                report(l, KF_SEV_ERROR, KF_R_CONFIG_DUPLICATE_KEY, field_path(l->prefix, key),
-                       "%s.%s is given twice", l->prefix, key);
-                break;
-            }
-        if (strcmp(key, "trustDomain") == 0) {
-            str_value(l, f, key, td);
-        } else if (strcmp(key, "clusterSPIFFEIDClassName") == 0) {
-            str_value(l, f, key, cls);
-        } else if (strcmp(key, "namespaceSelector") == 0) {
+        const char *name = kf_field_key(l->in, f);
+        enum key k = key_of(name);
+        bool dup = false;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = v->fields[j].id == entry_id &&
+                  strcmp(kf_field_key(l->in, &v->fields[j]), name) == 0;
+        if (dup && k >= K_TTL && k <= K_AUTO_DNS) {
+            /* which of the two values was meant? */
+            refuse_option(l, cfg, KF_R_CONFIG_DUPLICATE_KEY, field_path(l, k),
+                          "%s.%s is given twice", l->prefix, name);
+            continue;
+        }
+        if (dup)
+            report(l, KF_SEV_ERROR, KF_R_CONFIG_DUPLICATE_KEY, field_path(l, k),
+                   "%s.%s is given twice", l->prefix, name);
+        switch (k) {
+        case K_TRUST_DOMAIN:
+            str_value(l, f, k, td);
+            break;
+        case K_CLASS_NAME:
+            str_value(l, f, k, cls);
+            break;
+        case K_NAMESPACE_SELECTOR: {
             bool b;
-            if (bool_value(l, f, key, &b))
+            if (bool_value(l, NULL, f, k, &b))
                 cfg->namespace_selector = b;
-        } else if (strcmp(key, "bindings") == 0) {
+            break;
+        }
+        case K_BINDINGS: {
             const char *s = NULL;
-            if (!str_value(l, f, key, &s))
-                continue;
+            if (!str_value(l, f, k, &s))
+                break;
             if (strcmp(s, "keep") == 0)
                 cfg->keep_bindings = true;
             else if (strcmp(s, "local-config") == 0)
                 cfg->keep_bindings = false;
             else
-                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
+                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l, k),
                        "%s.%s must be local-config or keep, not \"%s\"",
-                       l->prefix, s);
-        } else if (strcmp(key, "workloadCheck") == 0) {
+                       l->prefix, name, s);
+            break;
+        }
+        case K_WORKLOAD_CHECK: {
             static const char *const modes[] = {[KF_CHECK_WARN] = "warn",
                                                 [KF_CHECK_ERROR] = "error",
                                                 [KF_CHECK_OFF] = "off"};
             const char *s = NULL;
-            if (!str_value(l, f, key, &s))
-                continue;
+            if (!str_value(l, f, k, &s))
+                break;
             size_t m = 0;
             while (m < 3 && strcmp(s, modes[m]) != 0)
                 m++;
-            if (m < 3)
+            if (m < 3) {
                 cfg->workload_check = (uint8_t)m;
-            else
-                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l->prefix, key),
+            } else {
+                char val[128];
+                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l, k),
                        "%s must be warn, error or off, not \"%s\"; the check runs "
-                       "as warn", field_path(l->prefix, key), s);
-        } else {
+                       "as warn", field_path(l, k), shown(s, val, sizeof val));
+            }
+            break;
+        }
+        case K_TTL:
+            duration_value(l, cfg, f, k, &cfg->ttl);
+            break;
+        case K_JWT_TTL:
+            duration_value(l, cfg, f, k, &cfg->jwt_ttl);
+            break;
+        case K_FEDERATES_WITH: /* the ConfigMap form: checked last, against
+                                * the effective trust domain */
+            l->federates = f;
+            break;
+        case K_AUTO_DNS: {
+            bool b;
+            if (bool_value(l, cfg, f, k, &b))
+                cfg->auto_populate_dns_names = b;
+            break;
+        }
+        default:
             report(l, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL,
-                   "unknown functionConfig key %s.%s is ignored", l->prefix, key);
+                   "unknown functionConfig key %s.%s is ignored", l->prefix, name);
         }
     }
+}
+
+/* Report a refused federatesWith (the message built in msg; ok false when
+ * building it ran out of memory); then no binding renders. */
+static void federates_invalid(loader *l, kf_config *cfg, kf_buf *msg, bool ok)
+{
+    if (!ok || !msg->data)
+        l->failed = 1;
+    else
+        refuse_option(l, cfg, KF_R_INVALID_VALUE, field_path(l, K_FEDERATES_WITH),
+                      "%s", msg->data);
+    kf_buf_free(msg);
+    cfg->options_invalid = true;
+}
+
+/* federatesWith: a list of trust domains (the typed form), or a
+ * comma-separated string (both forms). Checked once the effective trust
+ * domain is known, which it must not name. */
+static void load_federates(loader *l, kf_config *cfg)
+{
+    const kf_field *f = l->federates;
+    const char *path = field_path(l, K_FEDERATES_WITH);
+    kf_td_list list = {0};
+    kf_buf msg = {0};
+    char buf[256], val[128], ent[128];
+    bool seq = l->typed && f->type == KF_V_SEQ;
+    if (seq) {
+        size_t idx = 0;
+        for (size_t i = 0; i < l->view.nfields; i++) {
+            const kf_field *e = &l->view.fields[i];
+            if (e->id != KF_F_FEDERATES_ITEM || e->slot != 0)
+                continue;
+            const char *why = kf_field_problem(l->in, e, false, buf, sizeof buf);
+            if (why) {
+                federates_invalid(l, cfg, &msg, kf_buf_printf(&msg, "%s[%zu] %s",
+                                                              path, idx, why) == 0);
+                goto out;
+            }
+            const char *t = kf_field_text(l->in, e);
+            if (kf_td_list_add(&list, t, strlen(t)) < 0)
+                goto oom;
+            idx++;
+        }
+    } else if (f->type == KF_V_STR) {
+        const char *t = kf_field_text(l->in, f);
+        if (kf_td_list_split(&list, t, strlen(t)) < 0)
+            goto oom;
+    } else {
+        const char *why = kf_field_problem(l->in, f, false, buf, sizeof buf);
+        federates_invalid(l, cfg, &msg, kf_buf_printf(&msg, "%s %s (%s)", path, why,
+                          l->typed ? "a list of trust domains, or a comma-separated string"
+                                   : "a comma-separated string of trust domains") == 0);
+        goto out;
+    }
+    const char *why;
+    size_t bad;
+    if (kf_td_list_check(&list, cfg->trust_domain, &why, &bad) < 0)
+        goto oom;
+    if (why) {
+        /* the key, which entry, the entry, the rule; for the own trust
+         * domain also where that comes from */
+        bool ok = kf_buf_puts(&msg, path) == 0;
+        if (bad < list.n) {
+            const char *e = kf_td_list_get(&list, bad);
+            if (seq)
+                ok = ok && kf_buf_printf(&msg, "[%zu]", bad) == 0;
+            else
+                ok = ok && kf_buf_printf(&msg, " entry %zu of \"%s\"", bad + 1,
+                                         shown(kf_field_text(l->in, f), val,
+                                               sizeof val)) == 0;
+            if (e[0])
+                ok = ok && kf_buf_printf(&msg, ": \"%s\"", shown(e, ent, sizeof ent)) == 0;
+            ok = ok && kf_buf_printf(&msg, " %s", why) == 0;
+            if (e[0] && l->td_where && strcmp(e, cfg->trust_domain) == 0)
+                ok = ok && kf_buf_printf(&msg, " (the trust domain comes from %s)",
+                                         l->td_where) == 0;
+        } else {
+            ok = ok && kf_buf_printf(&msg, " %s", why) == 0;
+        }
+        federates_invalid(l, cfg, &msg, ok);
+    } else {
+        if (kf_td_list_join(&list, &msg) < 0)
+            goto oom;
+        cfg->federates_with = msg.data; /* owned by cfg now */
+        msg.data = NULL;
+    }
+    goto out;
+oom:
+    l->failed = 1;
+out:
+    kf_buf_free(&msg);
+    kf_td_list_free(&list);
+}
+
+void kf_config_free(kf_config *cfg)
+{
+    free(cfg->ttl);
+    free(cfg->jwt_ttl);
+    free(cfg->federates_with);
+    cfg->ttl = cfg->jwt_ttl = cfg->federates_with = NULL;
 }
 
 int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
@@ -175,6 +427,7 @@ int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
     memset(&l, 0, sizeof l);
     memset(cfg, 0, sizeof *cfg);
     cfg->namespace_selector = true;
+    cfg->auto_populate_dns_names = -1;
     l.in = in;
     l.rs = rs;
     kf_view_init(&l.view, in, in->fc_fields, in->nfc_fields, 0);
@@ -198,7 +451,16 @@ int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
         } else if (strcmp(av, "fn.kleym.sonda.red/v1alpha1") == 0 &&
                    strcmp(kind, "ClusterSPIFFEIDGenerator") == 0) {
             l.prefix = "spec";
+            l.typed = 1;
             load_entries(&l, cfg, KF_F_SPEC_ENTRY, &td, &cls);
+            /* federatesWith has its own schema rows: it may be a list */
+            if (l.view.dup[KF_F_FEDERATES]) {
+                refuse_option(&l, cfg, KF_R_CONFIG_DUPLICATE_KEY,
+                              field_path(&l, K_FEDERATES_WITH), "%s is given twice",
+                              field_path(&l, K_FEDERATES_WITH));
+            } else {
+                l.federates = l.view.f[KF_F_FEDERATES];
+            }
         } else {
             report(&l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, "kind",
                    "functionConfig must be a v1 ConfigMap or a "
@@ -208,13 +470,12 @@ int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
         }
     } else if (in->rlist && in->fc_type != KF_V_ABSENT && !in->fc_null) {
         report(&l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, NULL,
-               "functionConfig must be a mapping%s%s", "", "");
+               "functionConfig must be a mapping");
     }
 
     /* Precedence, lowest first: environment, functionConfig, flags. */
-    const char *td_field = l.prefix[0] == 's' ? "spec.trustDomain" : "data.trustDomain";
-    const char *cls_field = l.prefix[0] == 's' ? "spec.clusterSPIFFEIDClassName"
-                                               : "data.clusterSPIFFEIDClassName";
+    const char *td_field = field_path(&l, K_TRUST_DOMAIN);
+    const char *cls_field = field_path(&l, K_CLASS_NAME);
     if (st->flag_trust_domain)
         set_trust_domain(&l, cfg, st->flag_trust_domain, "--trust-domain", NULL);
     else if (td)
@@ -228,5 +489,8 @@ int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
         set_class_name(&l, cfg, cls, cls_field, cls_field);
     else if (st->env_class_name)
         set_class_name(&l, cfg, st->env_class_name, KF_ENV_CLASS_NAME, NULL);
+
+    if (l.federates)
+        load_federates(&l, cfg);
     return l.failed ? -1 : 0;
 }

@@ -81,6 +81,18 @@ static int load_config(kf_pipeline *p, const kf_sources *src, kf_fatal *fatal)
     return kf_config_load(from, &st, &p->cfg, &p->rs) < 0 ? KF_PIPELINE_OOM : 0;
 }
 
+/* An SVID option the functionConfig asked for was refused (SPEC section
+ * 14): no identity may go out without it, so no binding renders. Each is
+ * still fully checked and keeps its own results; the option's error on the
+ * functionConfig says why none renders. */
+static void withhold_bindings(const kf_config *cfg, kf_plan *plan)
+{
+    if (!cfg->options_invalid)
+        return;
+    for (size_t i = 0; i < plan->nbindings; i++)
+        plan->bindings[i].ok = false;
+}
+
 int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
                     const kf_sources *src, kf_fatal *fatal)
 {
@@ -92,8 +104,10 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
         return rc;
     if (set_origins(p, src) < 0 ||
         kf_resolve(&p->in, &p->cfg, &p->plan, &p->rs) < 0 ||
-        kf_check_conflicts(&p->plan, &p->rs) < 0 ||
-        kf_check_workloads(&p->in, &p->cfg, &p->plan, &p->w, &p->rs) < 0)
+        kf_check_conflicts(&p->plan, &p->rs) < 0)
+        return KF_PIPELINE_OOM;
+    withhold_bindings(&p->cfg, &p->plan);
+    if (kf_check_workloads(&p->in, &p->cfg, &p->plan, &p->w, &p->rs) < 0)
         return KF_PIPELINE_OOM;
     kf_input_drop_fields(&p->in);
     kf_input_drop_fields(&p->config_in);
@@ -107,6 +121,7 @@ void kf_pipeline_free(kf_pipeline *p)
 {
     kf_report_free(&p->report);
     kf_workloads_free(&p->w);
+    kf_config_free(&p->cfg);
     kf_results_free(&p->rs);
     kf_plan_free(&p->plan);
     free(p->in.origin_path);

@@ -178,10 +178,13 @@ static const row rows[] = {
           pod_template, 1),
 
     /* functionConfig: a ConfigMap (data.*) or a ClusterSPIFFEIDGenerator
-     * (spec.*); config.c knows the keys. */
+     * (spec.*); config.c knows the keys. The typed form's federatesWith
+     * may be a list, so it has its own rows (and is no spec.* entry). */
     CAP(KF_KC_CONFIG, "data", KF_F_DATA),
     CAP(KF_KC_CONFIG, "data.*", KF_F_DATA_ENTRY),
     CAP(CONFIGS, "spec", KF_F_SPEC),
+    CAP(CONFIGS, "spec.federatesWith", KF_F_FEDERATES),
+    CAP(CONFIGS, "spec.federatesWith[]", KF_F_FEDERATES_ITEM),
     CAP(CONFIGS, "spec.*", KF_F_SPEC_ENTRY),
 
     /* Kptfile (inspect): the pipeline's mutators, then validators. */

@@ -86,6 +86,21 @@ rm -f "$p"/clusterspiffeid-*.yaml
 check kpt-eval-key-value bash -c "cd '$p' && kpt fn eval --exec '$bin' . -- trustDomain=example.org namespaceSelector=false"
 check kpt-eval-trust-domain grep -rq 'spiffe://example.org/ns/llm-d/pool/qwen3' "$p"
 check kpt-eval-no-namespace-selector bash -c "! grep -rq namespaceSelector '$p'/clusterspiffeid-*.yaml"
+# SVID options as key=value arguments (the ConfigMap form, SPEC section 14):
+# rendered after hint, federatesWith sorted, CRD-valid.
+p=$(pkg "$root/examples/basic")
+rm -f "$p"/clusterspiffeid-*.yaml
+check kpt-eval-svid-options bash -c "cd '$p' && kpt fn eval --exec '$bin' . -- trustDomain=example.org ttl=1h federatesWith=b.org,a.org"
+check kpt-eval-svid-options-rendered ${PYTHON:-python3} - "$p" <<'PYEOF'
+import glob, sys, yaml
+files = glob.glob(sys.argv[1] + "/clusterspiffeid-*.yaml")
+assert len(files) == 1, files
+spec = yaml.safe_load(open(files[0]))["spec"]
+keys = list(spec)
+assert keys[keys.index("hint") + 1:] == ["ttl", "federatesWith"], keys
+assert spec["ttl"] == "1h" and spec["federatesWith"] == ["a.org", "b.org"], spec
+PYEOF
+check kpt-eval-svid-options-valid ${PYTHON:-python3} "$root/tests/validate_output.py" "$p"/clusterspiffeid-*.yaml
 
 # --- kustomize 4.5.4 exec transformer ----------------------------------------
 if [ -x "$kustomize" ]; then

@@ -17,6 +17,7 @@
 #include "kf_results.h"
 #include "kf_scalar.h"
 #include "kf_schema.h"
+#include "kf_svid.h"
 
 #define S(x) x, strlen(x)
 
@@ -45,7 +46,7 @@ static void test_variant(void **state)
                         "a23456789012345678901234567890123456789012345678901234567890123"};
     const char *bad[] = {"", "-a", "a-", ".a", "a_", " a", "a b", "a/b", "{{.X}}", "a:b",
                          "a234567890123456789012345678901234567890123456789012345678901234",
-                         "d\xc3\xa9" "code"};
+                         ("d\xc3\xa9" "code")};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
         assert_true(kf_is_variant(S(ok[i])));
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
@@ -385,6 +386,151 @@ static void test_schema_kinds(void **state)
     assert_string_equal(kf_kind_group(KF_KC_POOL, 0, g, sizeof g), "inference.networking.k8s.io");
 }
 
+/* Go durations: vectors checked against Go 1.19's time.ParseDuration (the
+ * same value, or an error, for each; 400 000 generated strings agreed). */
+static void test_go_duration(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int64_t ns;
+    } ok[] = {
+        {"90s", 90000000000}, {"1h30m", 5400000000000}, {"1.5h", 5400000000000},
+        {"0", 0}, {"-0", 0}, {"+0", 0}, {"0s", 0}, {"-5m", -300000000000},
+        {"+5m", 300000000000}, {".5s", 500000000}, {"5.s", 5000000000},
+        {"1\xc2\xb5s", 1000}, {"1\xce\xbcs", 1000}, {"1us", 1000}, {"1ns", 1},
+        {"2562047h47m16.854775807s", INT64_MAX},
+        {"-2562047h47m16.854775808s", INT64_MIN},
+        {"9223372036854775807ns", INT64_MAX},
+        {"0.0000000001s", 0}, /* the fraction rounds away, as in Go */
+        {"1.00000000000000000000000000001h", 3600000000000},
+        {"0.9999999999999999999999h", 3600000000000}, /* float64 rounding */
+        {"3.0000000000000000001ns", 3},
+        /* Go's uint64 sum wraps 2^63 + 2^63 to 0: the same here */
+        {"9223372036854775808ns9223372036854775808ns", 0},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        int64_t ns = 42;
+        assert_int_equal(kf_go_duration(S(ok[i].s), &ns), KF_DURATION_OK);
+        assert_true(ns == ok[i].ns);
+    }
+    const char *syntax[] = {"", "5", "5 minutes", ".s", "-.s", "1h-5m", "1e3s", "1_000s",
+                            "{{.x}}", " 1h", "1h ", "1H", "1hh", "1.2.3s", "-", "+",
+                            "1d", "s", "1m{{", "\xc2\xb5s"};
+    for (size_t i = 0; i < sizeof syntax / sizeof *syntax; i++) {
+        int64_t ns;
+        assert_int_equal(kf_go_duration(S(syntax[i]), &ns), KF_DURATION_SYNTAX);
+    }
+    const char *range[] = {"2562047h47m16.854775808s", "2562047h47m16.854775807s1ns",
+                           "-2562047h47m16.854775809s", "9223372036854775808ns",
+                           "99999999999999999999s", "2562048h"};
+    for (size_t i = 0; i < sizeof range / sizeof *range; i++) {
+        int64_t ns;
+        assert_int_equal(kf_go_duration(S(range[i]), &ns), KF_DURATION_RANGE);
+    }
+    /* the SVID rule: a Go duration greater than zero */
+    assert_null(kf_ttl_problem(S("90s")));
+    assert_null(kf_ttl_problem(S("1ns")));
+    assert_null(kf_ttl_problem(S("2562047h47m16.854775807s")));
+    assert_string_equal(kf_ttl_problem(S("0s")), "is not greater than zero");
+    assert_string_equal(kf_ttl_problem(S("0")), "is not greater than zero");
+    assert_string_equal(kf_ttl_problem(S("-5m")), "is not greater than zero");
+    assert_string_equal(kf_ttl_problem(S("-9999999h")), "is not greater than zero");
+    assert_string_equal(kf_ttl_problem(S("0.0000000001s")), "is not greater than zero");
+    assert_string_equal(kf_ttl_problem(S("5 minutes")), "is not a Go duration");
+    assert_string_equal(kf_ttl_problem(S("{{.x}}")), "is not a Go duration");
+    assert_non_null(strstr(kf_ttl_problem(S("2562048h")), "longest Go duration"));
+}
+
+/* federatesWith: entries trimmed, checked in order, sorted and unique. */
+static void test_trust_domain_list(void **state)
+{
+    (void)state;
+    kf_td_list l = {0};
+    kf_buf out = {0};
+    const char *why;
+    size_t bad;
+    assert_int_equal(kf_td_list_split(&l, S(" c.org ,a.org,b.org, a.org\n")), 0);
+    assert_int_equal(kf_td_list_add(&l, S("\tB-2.org ")), 0);
+    assert_int_equal(l.n, 5);
+    assert_string_equal(kf_td_list_get(&l, 0), "c.org");
+    assert_string_equal(kf_td_list_get(&l, 4), "B-2.org");
+    assert_int_equal(kf_td_list_check(&l, "example.org", &why, &bad), 0);
+    assert_non_null(why); /* upper case */
+    assert_int_equal(bad, 4);
+    kf_td_list_free(&l);
+
+    assert_int_equal(kf_td_list_split(&l, S("c.org,a.org,b.org,a.org,c.org")), 0);
+    assert_int_equal(kf_td_list_check(&l, "example.org", &why, &bad), 0);
+    assert_null(why);
+    assert_int_equal(kf_td_list_join(&l, &out), 0);
+    assert_string_equal(out.data, "a.org\nb.org\nc.org\n");
+    kf_td_list_free(&l);
+    kf_buf_free(&out);
+
+    /* bytewise order: '-' < '.' < digits < '_' < letters */
+    assert_int_equal(kf_td_list_split(&l, S("a_b,a.b,a-b,a9b,ab")), 0);
+    assert_int_equal(kf_td_list_check(&l, NULL, &why, &bad), 0);
+    assert_null(why);
+    assert_int_equal(kf_td_list_join(&l, &out), 0);
+    assert_string_equal(out.data, "a-b\na.b\na9b\na_b\nab\n");
+    kf_td_list_free(&l);
+    kf_buf_free(&out);
+
+    /* an empty entry, the own trust domain, a template, nothing at all */
+    assert_int_equal(kf_td_list_split(&l, S("a.org,,b.org")), 0);
+    assert_int_equal(kf_td_list_check(&l, NULL, &why, &bad), 0);
+    assert_string_equal(why, "is empty");
+    assert_int_equal(bad, 1);
+    kf_td_list_free(&l);
+    assert_int_equal(kf_td_list_split(&l, S("a.org,example.org")), 0);
+    assert_int_equal(kf_td_list_check(&l, "example.org", &why, &bad), 0);
+    assert_non_null(strstr(why, "own trust domain"));
+    assert_int_equal(bad, 1);
+    kf_td_list_free(&l);
+    assert_int_equal(kf_td_list_split(&l, S("a.org,example.org")), 0);
+    assert_int_equal(kf_td_list_check(&l, "", &why, &bad), 0); /* no own: no rule */
+    assert_null(why);
+    kf_td_list_free(&l);
+    assert_int_equal(kf_td_list_split(&l, S("{{.x}}")), 0);
+    assert_int_equal(kf_td_list_check(&l, NULL, &why, &bad), 0);
+    assert_non_null(strstr(why, "not a valid SPIFFE trust domain"));
+    kf_td_list_free(&l);
+    const char *bad_entries[] = {"spiffe://a.org", "a.org/x", "a b", "Example.org", ","};
+    for (size_t i = 0; i < sizeof bad_entries / sizeof *bad_entries; i++) {
+        assert_int_equal(kf_td_list_split(&l, S(bad_entries[i])), 0);
+        assert_int_equal(kf_td_list_check(&l, NULL, &why, &bad), 0);
+        assert_non_null(why);
+        kf_td_list_free(&l);
+    }
+    assert_int_equal(kf_td_list_split(&l, S(" \n")), 0);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(kf_td_list_check(&l, NULL, &why, &bad), 0);
+    assert_non_null(strstr(why, "names no trust domain"));
+    kf_td_list_free(&l);
+}
+
+/* The typed form's federatesWith has its own rows (it may be a list), so
+ * it is no spec.* entry; the ConfigMap form's stays a data.* entry. */
+static void test_schema_federates_with(void **state)
+{
+    (void)state;
+    kf_schema s;
+    assert_int_equal(kf_schema_compile(&s), 0);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG, PATH("spec", "federatesWith")),
+                                 KF_KC_CONFIG, NULL), KF_F_FEDERATES);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG,
+                                             PATH("spec", "federatesWith", "[]")),
+                                 KF_KC_CONFIG, NULL), KF_F_FEDERATES_ITEM);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG, PATH("spec", "ttl")),
+                                 KF_KC_CONFIG, NULL), KF_F_SPEC_ENTRY);
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG, PATH("data", "federatesWith")),
+                                 KF_KC_CONFIG, NULL), KF_F_DATA_ENTRY);
+    /* no other class reads it */
+    assert_int_equal(node_at(&s, KF_KC_BINDING, PATH("spec", "federatesWith")), KF_SNONE);
+    kf_schema_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +548,9 @@ int main(void)
         cmocka_unit_test(test_emit_invalid_utf8),
         cmocka_unit_test(test_schema_paths),
         cmocka_unit_test(test_schema_kinds),
+        cmocka_unit_test(test_go_duration),
+        cmocka_unit_test(test_trust_domain_list),
+        cmocka_unit_test(test_schema_federates_with),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
