@@ -110,8 +110,10 @@ def main():
     print(f"10-item list end to end: {ms(wall).strip()} ms median"
           f" (cat: {ms(base).strip()} ms; target < 5 ms)")
 
-    for kind, what in (("per-objective", "PerObjective bindings (IdentityCollision)"),
-                       ("variant", "Kleym 0.12 bindings (VariantConflict)")):
+    for kind, what in (("per-objective", "mutually conflicting PerObjective bindings (IdentityCollision)"),
+                       ("variant", "mutually conflicting Kleym 0.12 bindings (VariantConflict)"),
+                       ("workloads", "bindings and 20000 templates in one namespace, a pool each"),
+                       ("workloads-one-pool", "PerObjective bindings and 20000 templates of one pool")):
         coll = os.path.join(a.work, f"collide-{kind}-20000.yaml")
         if not os.path.exists(coll):
             with open(coll, "wb") as f:
@@ -119,7 +121,7 @@ def main():
                                 "--bindings", "20000", "--kind", kind], stdout=f, check=True)
         wall, rss, codes = measure(fn, coll, 5)
         pwall, _, _ = measure([a.parse_only], coll, 5)
-        print(f"20000 mutually conflicting {what}: {ms(wall).strip()} ms median,"
+        print(f"20000 {what}: {ms(wall).strip()} ms median,"
               f" peak RSS {rss / 1024:.1f} MB, exit {sorted(codes)}"
               f" (parse_only {ms(pwall).strip()} ms; target < 1000 ms)")
 

@@ -76,10 +76,10 @@ typedef struct loader {
 
 /* An error on an SVID option: the option is refused, and with it every
  * binding (kf_run() withholds them all), which the message says. */
+#define NO_RENDER " (no binding renders while an SVID option is invalid)"
 #define refuse_option(l, cfg, reason, field, fmt, ...)                       \
     do {                                                                     \
-        report((l), KF_SEV_ERROR, (reason), (field),                         \
-               fmt " (no binding renders while an SVID option is invalid)",  \
+        report((l), KF_SEV_ERROR, (reason), (field), fmt NO_RENDER,          \
                __VA_ARGS__);                                                 \
         (cfg)->options_invalid = true;                                       \
     } while (0)
@@ -151,21 +151,15 @@ static bool bool_value(loader *l, kf_config *svid, const kf_field *f, enum key k
             return true;
         }
         shown(t, buf, 128);
-        if (svid)
-            refuse_option(l, svid, KF_R_INVALID_VALUE, path,
-                          "%s must be true or false, not \"%s\"", path, buf);
-        else
-            report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, path,
-                   "%s must be true or false, not \"%s\"", path, buf);
-        return false;
-    }
-    const char *why = kf_field_problem(l->in, f, false, buf, sizeof buf);
-    if (svid)
-        refuse_option(l, svid, KF_R_INVALID_VALUE, path,
-                      "%s must be true or false: it %s", path, why);
-    else
         report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, path,
-               "%s must be true or false: it %s", path, why);
+               "%s must be true or false, not \"%s\"%s", path, buf, svid ? NO_RENDER : "");
+    } else {
+        const char *why = kf_field_problem(l->in, f, false, buf, sizeof buf);
+        report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, path,
+               "%s must be true or false: it %s%s", path, why, svid ? NO_RENDER : "");
+    }
+    if (svid)
+        svid->options_invalid = true;
     return false;
 }
 

@@ -95,26 +95,27 @@ int kf_pool_read_selector(const kf_view *v, kf_pool *p)
     return 0;
 }
 
+/* Pools and objectives are looked up by namespace, name, then the rank of
+ * their apiVersion. */
+static int cmp_named(const char *ans, const char *aname, int agroup, const char *bns,
+                     const char *bname, int bgroup)
+{
+    int c = strcmp(ans, bns);
+    if (!c)
+        c = strcmp(aname, bname);
+    return c ? c : agroup - bgroup;
+}
+
 int kf_cmp_pool(const void *pa, const void *pb)
 {
     const kf_pool *a = pa, *b = pb;
-    int c = strcmp(a->ns, b->ns);
-    if (!c)
-        c = strcmp(a->name, b->name);
-    if (!c)
-        c = a->group - b->group;
-    return c;
+    return cmp_named(a->ns, a->name, a->group, b->ns, b->name, b->group);
 }
 
 int kf_cmp_objective(const void *pa, const void *pb)
 {
     const kf_objective *a = pa, *b = pb;
-    int c = strcmp(a->ns, b->ns);
-    if (!c)
-        c = strcmp(a->name, b->name);
-    if (!c)
-        c = a->group - b->group;
-    return c;
+    return cmp_named(a->ns, a->name, a->group, b->ns, b->name, b->group);
 }
 
 /* ---- unsafe selectors: another pool whose pods carry our labels --------- */
