@@ -112,7 +112,7 @@ test-asan:
 
 # Unit and golden tests under valgrind memcheck: any error or leak fails.
 test-valgrind: $(BUILD)/kleym-fn $(BUILD)/test_units
-	RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --suppressions=tests/valgrind.supp" \
+	RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	    INSPECT_JSON=examples-only tests/run-all.sh $(BUILD) unit golden inspect
 
 # ---- fuzzing ------------------------------------------------------------
