@@ -6,8 +6,10 @@ For each input size it measures, on the same file:
   parse_only  libfyaml's event parser over the input, nothing else
   kleym-fn    the function, output to /dev/null
 and prints the median wall time of several runs, the peak RSS, the ratio of
-kleym-fn to each baseline and the time per item. Then two special cases: a
-10-item list end to end, and 20 000 PerObjective bindings that all collide.
+kleym-fn to each baseline and the time per item. Then special cases: a
+10-item list end to end, the conflict and workload checks at their worst
+(20 000 bindings), and how the inputs that once made a step quadratic scale
+(gen-collisions.py writes them all).
 Nothing here asserts: the table is the report; targets are printed beside it.
 
 Usage: bench.py --fn build/kleym-fn --parse-only build/parse_only
@@ -110,20 +112,37 @@ def main():
     print(f"10-item list end to end: {ms(wall).strip()} ms median"
           f" (cat: {ms(base).strip()} ms; target < 5 ms)")
 
+    def worst_case(kind, n):
+        path = os.path.join(a.work, f"collide-{kind}-{n}.yaml")
+        if not os.path.exists(path):
+            with open(path, "wb") as f:
+                subprocess.run([py, os.path.join(here, "gen-collisions.py"),
+                                "--bindings", str(n), "--kind", kind], stdout=f, check=True)
+        return path
+
     for kind, what in (("per-objective", "mutually conflicting PerObjective bindings (IdentityCollision)"),
                        ("variant", "mutually conflicting Kleym 0.12 bindings (VariantConflict)"),
                        ("workloads", "bindings and 20000 templates in one namespace, a pool each"),
                        ("workloads-one-pool", "PerObjective bindings and 20000 templates of one pool")):
-        coll = os.path.join(a.work, f"collide-{kind}-20000.yaml")
-        if not os.path.exists(coll):
-            with open(coll, "wb") as f:
-                subprocess.run([py, os.path.join(here, "gen-collisions.py"),
-                                "--bindings", "20000", "--kind", kind], stdout=f, check=True)
+        coll = worst_case(kind, 20000)
         wall, rss, codes = measure(fn, coll, 5)
         pwall, _, _ = measure([a.parse_only], coll, 5)
         print(f"20000 {what}: {ms(wall).strip()} ms median,"
               f" peak RSS {rss / 1024:.1f} MB, exit {sorted(codes)}"
               f" (parse_only {ms(pwall).strip()} ms; target < 1000 ms)")
+
+    # The inputs that once made a step quadratic: the time at 4N over the
+    # time at N is about 4 when the step is linear, 16 when it is not.
+    print("scaling (x4 input: linear ~4, quadratic ~16):")
+    for kind, n in (("variant-runs", 20000), ("duplicate-pools", 20000),
+                    ("wide-template", 2000), ("config-keys", 20000)):
+        small_wall, _, _ = measure(fn, worst_case(kind, n), 3)
+        big = worst_case(kind, 4 * n)
+        big_wall, big_rss, _ = measure(fn, big, 3)
+        pwall, _, _ = measure([a.parse_only], big, 3)
+        print(f"  {kind:<16} N={n:<6} {ms(small_wall).strip():>8} ms,"
+              f" 4N {ms(big_wall).strip():>8} ms: x{big_wall / small_wall:.1f};"
+              f" 4N is {big_wall / pwall:.2f} x parse, peak RSS {big_rss / 1024:.1f} MB")
 
     # The largest list: does every binding render?
     largest = os.path.join(a.work, f"rl-{max(int(x) for x in a.sizes.split(','))}.yaml")

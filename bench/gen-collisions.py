@@ -1,109 +1,143 @@
 #!/usr/bin/env python3
-"""Write a ResourceList whose bindings all conflict with each other.
+"""Write a ResourceList that is a worst case for one part of kleym-fn.
 
---kind per-objective: one namespace, one pool, one objective, and N Kleym
-0.7 PerObjective bindings with the same service account and container:
-every binding renders the same selectors, so every one fails
-Conflict/IdentityCollision and names its peers.
+Each --kind is one function below; its docstring says what it writes. The
+first four are the conflict and workload checks at their largest (all-pairs
+would be N^2/2); the last four are the inputs that once made a step
+quadratic, kept so that `make bench` can show each scales linearly (it runs
+them at N and 4N and prints the ratio).
 
---kind variant: one namespace, N pools, and one Kleym 0.12 binding per pool,
-all with the same service account and variant: every binding fails
-Conflict/VariantConflict.
-
-Both are the worst case for conflict detection (all-pairs would be N^2/2).
-
---kind workloads: one namespace, N pools that share a label (tier: serving)
-and have one of their own, N Deployments (one per pool, the pool's labels,
-two containers), and one Kleym 0.7 PoolOnly binding per pool: N bindings and
-N templates in one namespace for the workload check, every binding received
-by exactly one Deployment (bindings x templates would be N^2).
-
---kind workloads-one-pool: one pool, N Deployments that all carry its
-labels and run as one service account, one container each with its own
-name, and N PerObjective bindings (one objective each) naming those
-containers: every template is a candidate of every binding's pool.
-
-Usage: gen-collisions.py --bindings 20000 [--kind KIND] > collide.yaml
+Usage: gen-collisions.py --bindings N [--kind KIND] > collide.yaml
 """
 import argparse
 import sys
+
+POOL = ("- apiVersion: inference.networking.k8s.io/v1\n  kind: InferencePool\n"
+        "  metadata: {{name: {name}, namespace: crowd}}\n"
+        "  spec:\n    selector:\n      matchLabels: {labels}\n")
+OBJECTIVE = ("- apiVersion: inference.networking.x-k8s.io/v1alpha2\n"
+             "  kind: InferenceObjective\n"
+             "  metadata: {{name: {name}, namespace: crowd}}\n"
+             "  spec:\n    poolRef: {{name: {pool}}}\n")
+BINDING = ("- apiVersion: kleym.sonda.red/v1alpha1\n"
+           "  kind: InferenceIdentityBinding\n"
+           "  metadata: {{name: {name}, namespace: crowd}}\n"
+           "  spec:\n    poolRef: {{name: {pool}}}\n"
+           "    serviceAccountName: shared\n{rest}")
+DEPLOYMENT = ("- apiVersion: apps/v1\n  kind: Deployment\n"
+              "  metadata: {{name: {name}, namespace: crowd}}\n"
+              "  spec:\n    template:\n"
+              "      metadata: {{labels: {labels}}}\n"
+              "      spec:\n        serviceAccountName: shared\n"
+              "        containers: {containers}\n")
+PER_OBJECTIVE = "    objectiveRef: {{name: {objective}}}\n    containerName: {container}\n"
+POOL_ONLY = "    mode: PoolOnly\n"
+VARIANT = "    identityBoundary: {variant: decode}\n"
+
+
+def per_objective(n, w):
+    """One pool, one objective, and N Kleym 0.7 PerObjective bindings with
+    the same service account and container: every binding fails
+    Conflict/IdentityCollision and names its peers."""
+    w(POOL.format(name="shared", labels="{app: shared}"))
+    w(OBJECTIVE.format(name="chat", pool="shared"))
+    for i in range(n):
+        w(BINDING.format(name=f"b-{i:06d}", pool="shared",
+                         rest=PER_OBJECTIVE.format(objective="chat", container="srv")))
+
+
+def variant(n, w):
+    """N pools and one Kleym 0.12 binding per pool, all with the same
+    service account and variant: every binding fails Conflict/VariantConflict."""
+    for i in range(n):
+        w(POOL.format(name=f"p-{i:06d}", labels=f"{{app: p-{i:06d}}}"))
+        w(BINDING.format(name=f"b-{i:06d}", pool=f"p-{i:06d}", rest=VARIANT))
+
+
+def workloads(n, w):
+    """N pools that share a label (tier: serving) and have one of their own,
+    N Deployments (one per pool, two containers) and one PoolOnly binding
+    per pool: N bindings and N templates in one namespace, every binding
+    received by exactly one Deployment (bindings x templates would be N^2)."""
+    for i in range(n):
+        w(POOL.format(name=f"p-{i:06d}", labels=f"{{app: p-{i:06d}, tier: serving}}"))
+        w(DEPLOYMENT.format(name=f"d-{i:06d}",
+                            labels=f"{{app: p-{i:06d}, tier: serving, version: v1}}",
+                            containers="[{name: vllm}, {name: proxy}]"))
+        w(BINDING.format(name=f"b-{i:06d}", pool=f"p-{i:06d}", rest=POOL_ONLY))
+
+
+def workloads_one_pool(n, w):
+    """One pool, N Deployments that all carry its labels, one container each
+    with its own name, and N PerObjective bindings naming those containers:
+    every template is a candidate of every binding's pool."""
+    w(POOL.format(name="shared", labels="{app: shared, tier: serving}"))
+    for i in range(n):
+        w(DEPLOYMENT.format(name=f"d-{i:06d}", labels="{app: shared, tier: serving}",
+                            containers=f"[{{name: c-{i:06d}}}]"))
+        w(OBJECTIVE.format(name=f"o-{i:06d}", pool="shared"))
+        w(BINDING.format(name=f"b-{i:06d}", pool="shared",
+                         rest=PER_OBJECTIVE.format(objective=f"o-{i:06d}",
+                                                   container=f"c-{i:06d}")))
+
+
+def variant_runs(n, w):
+    """One Kleym 0.12 binding on pool p, and N on pool q with the same
+    service account and variant: every binding conflicts, and the N share
+    one run of equal identities (naming peers must not walk it per binding)."""
+    w(POOL.format(name="p", labels="{app: p}"))
+    w(POOL.format(name="q", labels="{app: q}"))
+    w(BINDING.format(name="on-p", pool="p", rest=VARIANT))
+    for i in range(n):
+        w(BINDING.format(name=f"b-{i:06d}", pool="q", rest=VARIANT))
+
+
+def duplicate_pools(n, w):
+    """N copies of one pool (one run of equal selectors with a single name:
+    finding the run's pool of another name must not walk it per pool), a
+    pool of another name last in the run, and one binding."""
+    for _ in range(n):
+        w(POOL.format(name="shared", labels="{app: shared}"))
+    w(POOL.format(name="z-other", labels="{app: shared}"))
+    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+
+
+def wide_template(n, w):
+    """One Deployment with N labels and N containers, and N pools that each
+    select one of those labels, a PoolOnly binding each: every binding is
+    received by the one template (naming its receivers must not list N
+    containers N times)."""
+    labels = "{" + ", ".join(f"l-{i:06d}: v" for i in range(n)) + "}"
+    containers = "[" + ", ".join(f"{{name: c-{i:06d}}}" for i in range(n)) + "]"
+    w(DEPLOYMENT.format(name="wide", labels=labels, containers=containers))
+    for i in range(n):
+        w(POOL.format(name=f"p-{i:06d}", labels=f"{{l-{i:06d}: v}}"))
+        w(BINDING.format(name=f"b-{i:06d}", pool=f"p-{i:06d}", rest=POOL_ONLY))
+
+
+def config_keys(n, w):
+    """One binding, and a functionConfig ConfigMap with N unknown keys (each
+    a warning; repeated keys are found by sorting, not pairwise)."""
+    w(POOL.format(name="shared", labels="{app: shared}"))
+    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    return "".join(f"    k-{i:06d}: v\n" for i in range(n))
+
+
+KINDS = {f.__name__.replace("_", "-"): f for f in (
+    per_objective, variant, workloads, workloads_one_pool,
+    variant_runs, duplicate_pools, wide_template, config_keys)}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindings", type=int, default=20000)
-    ap.add_argument("--kind", choices=["per-objective", "variant", "workloads",
-                                       "workloads-one-pool"], default="per-objective")
+    ap.add_argument("--kind", choices=sorted(KINDS), default="per-objective")
     a = ap.parse_args()
-    n = a.bindings
     w = sys.stdout.write
     w("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
-    if a.kind == "per-objective":
-        w("- apiVersion: inference.networking.k8s.io/v1\n  kind: InferencePool\n"
-          "  metadata: {name: shared, namespace: crowd}\n"
-          "  spec:\n    selector:\n      matchLabels: {app: shared}\n")
-        w("- apiVersion: inference.networking.x-k8s.io/v1alpha2\n"
-          "  kind: InferenceObjective\n"
-          "  metadata: {name: chat, namespace: crowd}\n"
-          "  spec:\n    poolRef: {name: shared}\n")
-    if a.kind == "workloads-one-pool":
-        w("- apiVersion: inference.networking.k8s.io/v1\n  kind: InferencePool\n"
-          "  metadata: {name: shared, namespace: crowd}\n"
-          "  spec:\n    selector:\n      matchLabels: {app: shared, tier: serving}\n")
-    for i in range(n):
-        if a.kind == "workloads":
-            w("- apiVersion: inference.networking.k8s.io/v1\n  kind: InferencePool\n"
-              f"  metadata: {{name: p-{i:06d}, namespace: crowd}}\n"
-              f"  spec:\n    selector:\n      matchLabels: {{app: p-{i:06d}, tier: serving}}\n")
-            w("- apiVersion: apps/v1\n  kind: Deployment\n"
-              f"  metadata: {{name: d-{i:06d}, namespace: crowd}}\n"
-              "  spec:\n    template:\n"
-              f"      metadata: {{labels: {{app: p-{i:06d}, tier: serving, version: v1}}}}\n"
-              "      spec:\n        serviceAccountName: shared\n"
-              "        containers: [{name: vllm}, {name: proxy}]\n")
-            w("- apiVersion: kleym.sonda.red/v1alpha1\n"
-              "  kind: InferenceIdentityBinding\n"
-              f"  metadata: {{name: b-{i:06d}, namespace: crowd}}\n"
-              f"  spec:\n    poolRef: {{name: p-{i:06d}}}\n"
-              "    serviceAccountName: shared\n    mode: PoolOnly\n")
-            continue
-        if a.kind == "workloads-one-pool":
-            w("- apiVersion: apps/v1\n  kind: Deployment\n"
-              f"  metadata: {{name: d-{i:06d}, namespace: crowd}}\n"
-              "  spec:\n    template:\n"
-              "      metadata: {labels: {app: shared, tier: serving}}\n"
-              "      spec:\n        serviceAccountName: shared\n"
-              f"        containers: [{{name: c-{i:06d}}}]\n")
-            w("- apiVersion: inference.networking.x-k8s.io/v1alpha2\n"
-              "  kind: InferenceObjective\n"
-              f"  metadata: {{name: o-{i:06d}, namespace: crowd}}\n"
-              "  spec:\n    poolRef: {name: shared}\n")
-            w("- apiVersion: kleym.sonda.red/v1alpha1\n"
-              "  kind: InferenceIdentityBinding\n"
-              f"  metadata: {{name: b-{i:06d}, namespace: crowd}}\n"
-              "  spec:\n    poolRef: {name: shared}\n"
-              f"    objectiveRef: {{name: o-{i:06d}}}\n"
-              f"    serviceAccountName: shared\n    containerName: c-{i:06d}\n")
-            continue
-        if a.kind == "variant":
-            w("- apiVersion: inference.networking.k8s.io/v1\n  kind: InferencePool\n"
-              f"  metadata: {{name: p-{i:06d}, namespace: crowd}}\n"
-              f"  spec:\n    selector:\n      matchLabels: {{app: p-{i:06d}}}\n")
-            w("- apiVersion: kleym.sonda.red/v1alpha1\n"
-              "  kind: InferenceIdentityBinding\n"
-              f"  metadata: {{name: b-{i:06d}, namespace: crowd}}\n"
-              f"  spec:\n    poolRef: {{name: p-{i:06d}}}\n"
-              "    serviceAccountName: shared\n"
-              "    identityBoundary: {variant: decode}\n")
-            continue
-        w("- apiVersion: kleym.sonda.red/v1alpha1\n"
-          "  kind: InferenceIdentityBinding\n"
-          f"  metadata: {{name: b-{i:06d}, namespace: crowd}}\n"
-          "  spec:\n    poolRef: {name: shared}\n"
-          "    objectiveRef: {name: chat}\n"
-          "    serviceAccountName: shared\n    containerName: srv\n")
+    extra = KINDS[a.kind](a.bindings, w) or ""
     w("functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n"
-      "  metadata: {name: kleym}\n  data: {trustDomain: example.org}\n")
+      "  metadata: {name: kleym}\n  data:\n    trustDomain: example.org\n" + extra)
 
 
 if __name__ == "__main__":

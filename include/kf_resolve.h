@@ -39,7 +39,7 @@ typedef struct kf_pool {
     kf_label *labels;       /* owned array, sorted by key; strings borrowed */
     size_t nlabels;
     const char *error;      /* why the selector is refused (static), or NULL */
-    char *error_detail;     /* owned detail for the message, or NULL */
+    const char *error_detail; /* the selector key at fault (in the input), or NULL */
     bool duplicate;         /* the same pool is defined twice */
     bool unsafe;            /* another pool's pods match this selector */
     const char *unsafe_peer;/* that pool's name */

@@ -220,21 +220,57 @@ static void set_class_name(loader *l, kf_config *cfg, const char *v,
            "alphanumeric at both ends): \"%s\"", where, v);
 }
 
+/* An entry's key and where it is, to find repeated keys by sorting. */
+typedef struct keyed {
+    const char *key;
+    size_t i;
+} keyed;
+
+static int cmp_keyed(const void *pa, const void *pb)
+{
+    const keyed *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    return c ? c : a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* repeat[i]: entry field i has the key of an earlier one. -1: out of
+ * memory. */
+static int find_repeats(const loader *l, enum kf_fid entry_id, bool *repeat)
+{
+    const kf_view *v = &l->view;
+    keyed *k = malloc((v->nfields ? v->nfields : 1) * sizeof *k);
+    if (!k)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < v->nfields; i++)
+        if (v->fields[i].id == entry_id)
+            k[n++] = (keyed){kf_field_key(l->in, &v->fields[i]), i};
+    if (n > 1)
+        qsort(k, n, sizeof *k, cmp_keyed);
+    for (size_t i = 1; i < n; i++)
+        repeat[k[i].i] = strcmp(k[i].key, k[i - 1].key) == 0;
+    free(k);
+    return 0;
+}
+
 /* Read the functionConfig's entries (data.* or spec.*). */
 static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
                          const char **td, const char **cls)
 {
     const kf_view *v = &l->view;
+    bool *repeat = calloc(v->nfields ? v->nfields : 1, sizeof *repeat);
+    if (!repeat || find_repeats(l, entry_id, repeat) < 0) {
+        l->failed = 1;
+        free(repeat);
+        return;
+    }
     for (size_t i = 0; i < v->nfields; i++) {
         const kf_field *f = &v->fields[i];
         if (f->id != entry_id)
             continue;
         const char *name = kf_field_key(l->in, f);
         enum key k = key_of(name);
-        bool dup = false;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = v->fields[j].id == entry_id &&
-                  strcmp(kf_field_key(l->in, &v->fields[j]), name) == 0;
+        bool dup = repeat[i];
         if (dup && k >= K_TTL && k <= K_AUTO_DNS) {
             /* which of the two values was meant? */
             refuse_option(l, cfg, KF_R_CONFIG_DUPLICATE_KEY, field_path(l, k),
@@ -312,6 +348,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
                    "unknown functionConfig key %s.%s is ignored", l->prefix, name);
         }
     }
+    free(repeat);
 }
 
 /* Report a refused federatesWith (the message built in msg; ok false when

@@ -85,16 +85,21 @@ static int peers(const entry *v, size_t start, size_t end, size_t own_start,
                  size_t own_end, kf_buf *out)
 {
     size_t named = 0, total = (end - start) - (own_end - own_start);
-    for (size_t k = start; k < end && named < KF_CONFLICT_PEERS_NAMED; k++) {
-        if (k >= own_start && k < own_end)
-            continue;
-        const kf_binding *p = v[k].b;
-        if (kf_buf_printf(out, "%s%s/%s (%s%s%s%s)", named ? ", " : "",
-                          p->ref.namespace, p->ref.name,
-                          p->variant ? "variant " : "", p->variant ? p->variant : "",
-                          p->variant ? ", " : "", p->spiffe_id) < 0)
-            return -1;
-        named++;
+    /* before its own run, then after it: never walk the run itself, which
+     * may be most of the group */
+    const size_t parts[2][2] = {{start, own_start}, {own_end, end}};
+    for (int part = 0; part < 2; part++) {
+        for (size_t k = parts[part][0]; k < parts[part][1] &&
+                                        named < KF_CONFLICT_PEERS_NAMED; k++) {
+            const kf_binding *p = v[k].b;
+            if (kf_buf_printf(out, "%s%s/%s (%s%s%s%s)", named ? ", " : "",
+                              p->ref.namespace, p->ref.name,
+                              p->variant ? "variant " : "",
+                              p->variant ? p->variant : "", p->variant ? ", " : "",
+                              p->spiffe_id) < 0)
+                return -1;
+            named++;
+        }
     }
     if (total > named && kf_buf_printf(out, " and %zu more", total - named) < 0)
         return -1;

@@ -354,7 +354,6 @@ void kf_plan_free(kf_plan *plan)
         free(plan->bindings[i].spiffe_id);
     for (size_t i = 0; i < plan->npools; i++) {
         free(plan->pools[i].labels);
-        free(plan->pools[i].error_detail);
     }
     free(plan->bindings);
     free(plan->pools);

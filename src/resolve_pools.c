@@ -21,8 +21,7 @@ static void pool_error(kf_pool *p, const char *why, const char *detail)
     if (p->error)
         return;
     p->error = why;
-    if (detail)
-        p->error_detail = strdup(detail);
+    p->error_detail = detail;
 }
 
 int kf_pool_read_selector(const kf_view *v, kf_pool *p)
@@ -199,6 +198,13 @@ int kf_pools_find_unsafe(kf_plan *plan)
         while (j < n && strcmp(v[j].ns, v[i].ns) == 0 &&
                strcmp(v[j].labels, v[i].labels) == 0)
             j++;
+        /* The run's first pool name, and its first other name: a pool's
+         * peer is the first of the run named otherwise (not the same pool
+         * in the other API version, nor a copy of it). */
+        const char *first = plan->pools[v[i].pool].name, *other = NULL;
+        for (size_t m = i + 1; m < j && !other; m++)
+            if (strcmp(plan->pools[v[m].pool].name, first) != 0)
+                other = plan->pools[v[m].pool].name;
         size_t cls = SIZE_MAX;
         for (size_t k = i; k < j; k++) {
             if (!v[k].full)
@@ -207,13 +213,10 @@ int kf_pools_find_unsafe(kf_plan *plan)
             if (cls == SIZE_MAX)
                 cls = v[k].pool;
             p->selector_class = cls;
-            for (size_t m = i; m < j; m++) {
-                const kf_pool *q = &plan->pools[v[m].pool];
-                if (q == p || strcmp(q->name, p->name) == 0)
-                    continue;
+            const char *peer = strcmp(p->name, first) != 0 ? first : other;
+            if (peer) {
                 p->unsafe = true;
-                p->unsafe_peer = q->name;
-                break;
+                p->unsafe_peer = peer;
             }
         }
         i = j;

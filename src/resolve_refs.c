@@ -90,7 +90,7 @@ void kf_resolve_pool(kf_check *c)
     }
     if (p->error) {
         kf_check_fail(c, KF_R_INVALID_POOL_SELECTOR, "spec.poolRef.name",
-                      "InferencePool %s/%s cannot be used: %s%s%s%s", p->ns, p->name,
+                      "InferencePool %s/%s cannot be used: %s%s%.100s%s", p->ns, p->name,
                       p->error, p->error_detail ? " (key \"" : "",
                       p->error_detail ? p->error_detail : "",
                       p->error_detail ? "\")" : "");

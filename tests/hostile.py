@@ -69,6 +69,15 @@ def colliding(n):
     return "".join(out)
 
 
+def generated(kind, n):
+    """A worst case written by bench/gen-collisions.py (the inputs that once
+    made a step quadratic: the peak RSS check catches the ones whose cost
+    was memory; make bench shows how each scales)."""
+    script = os.path.join(HERE, "..", "bench", "gen-collisions.py")
+    return subprocess.run([sys.executable, script, "--kind", kind, "--bindings",
+                           str(n)], stdout=subprocess.PIPE, check=True).stdout
+
+
 # name -> (input bytes, expected exit, stdout: "list"|"empty", stderr regex)
 def cases():
     big = "x" * (64 * 1024 * 1024)
@@ -118,6 +127,11 @@ def cases():
            .encode(), 1, "list", r"DuplicateObject")
     yield ("colliding-20000", colliding(20000).encode(), 1, "list",
            r"IdentityCollision")
+    yield ("variant-runs-2000", generated("variant-runs", 2000), 1, "list",
+           r"VariantConflict: .* with crowd/on-p ")
+    yield ("duplicate-pools-2000", generated("duplicate-pools", 2000), 1, "list",
+           r"InferencePool crowd/shared is defined 2000 times")
+    yield ("config-keys-2000", generated("config-keys", 2000), 0, "list", "")
 
 
 def run(binary, data, stdout=subprocess.PIPE, rss=True):
