@@ -31,9 +31,6 @@ typedef struct kf_check {
 void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* A view of item `item`'s captured fields (slot 0). */
-void kf_view_of(const kf_input *in, size_t item, kf_view *v);
-
 /* resolve_binding.c: every field of the binding, for its dialect. */
 void kf_check_fields(kf_check *c);
 

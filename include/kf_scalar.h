@@ -22,6 +22,9 @@ bool kf_plain_is_nonstring(const char *s, size_t n);
  * anything doubtful is reported unsafe, which means "quote it". */
 bool kf_plain_is_safe(const char *s, size_t n);
 
+/* True when a plain scalar with this text is null: empty, ~ or null. */
+bool kf_plain_is_null(const char *s, size_t n);
+
 /* True for the JSON/YAML boolean words "true" and "false" exactly. */
 bool kf_is_bool_word(const char *s, size_t n, bool *value);
 

@@ -21,12 +21,19 @@ typedef struct kf_view {
 /* Index the single fields of template slot `slot` (0: the item itself). */
 void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
                   size_t n, unsigned slot);
+/* A view of item `item` of the input (its slot-0 fields). */
+void kf_view_item(kf_view *v, const kf_input *in, size_t item);
+/* The kind the viewed item is, when kleym-fn reads that kind at the item's
+ * apiVersion (*rank: the apiVersion's rank), else NULL. */
+const kf_kind *kf_view_kind(const kf_view *v, int *rank);
 /* The field's text when it is a string, else "". */
 const char *kf_view_str(const kf_view *v, enum kf_fid id);
 /* The field's type (KF_V_ABSENT when missing). */
 enum kf_vtype kf_view_type(const kf_view *v, enum kf_fid id);
 /* The item's identity and file, for results. */
 kf_ref kf_view_ref(const kf_view *v, size_t position);
+/* Whether a field is present and null: an empty plain value, ~ or null. */
+bool kf_field_is_null(const kf_input *in, const kf_field *f);
 /* Why a field is not a usable string ("is required", "is an alias; ...",
  * a typing-trap explanation written into buf), or NULL when it is one. */
 const char *kf_field_problem(const kf_input *in, const kf_field *f, bool dup,

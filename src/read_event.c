@@ -153,13 +153,7 @@ bool kf_scalar_is_null(const kf_ends *en, struct fy_event *e)
         return false;
     size_t n = 0;
     const char *t = kf_scalar_text(en, e, &n);
-    if (n == 0)
-        return true;
-    static const char *const nulls[] = {"~", "null", "Null", "NULL"};
-    for (size_t i = 0; i < sizeof nulls / sizeof *nulls; i++)
-        if (strlen(nulls[i]) == n && memcmp(nulls[i], t, n) == 0)
-            return true;
-    return false;
+    return kf_plain_is_null(t, n);
 }
 
 struct fy_token *kf_event_tag(struct fy_event *e)

@@ -34,14 +34,6 @@ void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
     c->errors++;
 }
 
-void kf_view_of(const kf_input *in, size_t item, kf_view *v)
-{
-    const kf_item *it = &in->items[item];
-    /* an item without any captured field has no field array to point into */
-    kf_view_init(v, in, it->nfields ? in->fields + it->first_field : NULL,
-                 it->nfields, 0);
-}
-
 const char *kf_binding_dialect(const kf_binding *b)
 {
     return b->mode == KF_MODE_VARIANT ? "Kleym 0.12" : "Kleym 0.7";
@@ -123,7 +115,7 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
         if (!cls[i])
             continue;
         kf_view v;
-        kf_view_of(in, i, &v);
+        kf_view_item(&v, in, i);
         const char *name = kf_view_str(&v, KF_F_NAME);
         if (!name[0] || (cls[i] == KF_KC_CSID && is_owned_csid(&v)))
             continue;
@@ -141,10 +133,10 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
             j++;
         for (size_t k = i; j - i > 1 && k < j; k++) {
             kf_view v, ov;
-            kf_view_of(in, keys[k].item, &v);
+            kf_view_item(&v, in, keys[k].item);
             kf_ref ref = kf_view_ref(&v, keys[k].item);
             size_t other = keys[k == i ? i + 1 : i].item;
-            kf_view_of(in, other, &ov);
+            kf_view_item(&ov, in, other);
             kf_ref oref = kf_view_ref(&ov, other);
             char where[512];
             kf_ref_where(&oref, where, sizeof where);
@@ -165,15 +157,12 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
 
 /* ---- collecting the kinds ----------------------------------------------- */
 
-/* The class of item i when it is read: its kind, at an apiVersion the kind
- * is read at (0 otherwise). */
+/* The class of an item when it is read: its kind, at an apiVersion the
+ * kind is read at (0 otherwise). */
 static kf_kmask item_class(const kf_view *v, int *rank)
 {
-    const kf_kind *k = kf_kind_named(kf_view_str(v, KF_F_KIND));
-    if (!k || k->cls == KF_KC_RLIST)
-        return 0;
-    *rank = kf_kind_rank(k, kf_view_str(v, KF_F_APIVERSION));
-    return *rank >= 0 ? k->cls : 0;
+    const kf_kind *k = kf_view_kind(v, rank);
+    return k && k->cls != KF_KC_RLIST ? k->cls : 0;
 }
 
 static int collect(kf_resolver *r, kf_kmask *cls)
@@ -183,7 +172,7 @@ static int collect(kf_resolver *r, kf_kmask *cls)
     size_t nb = 0, np = 0, no = 0;
     for (size_t i = 0; i < in->nitems; i++) {
         kf_view v;
-        kf_view_of(in, i, &v);
+        kf_view_item(&v, in, i);
         int rank;
         cls[i] = item_class(&v, &rank);
         nb += cls[i] == KF_KC_BINDING;
@@ -199,7 +188,7 @@ static int collect(kf_resolver *r, kf_kmask *cls)
         if (cls[i] != KF_KC_POOL && cls[i] != KF_KC_OBJECTIVE)
             continue;
         kf_view v;
-        kf_view_of(in, i, &v);
+        kf_view_item(&v, in, i);
         int rank;
         item_class(&v, &rank);
         if (cls[i] == KF_KC_POOL) {
@@ -237,7 +226,7 @@ static int check_binding(kf_resolver *r, kf_binding *b, const idkey *foreign,
                          size_t nforeign)
 {
     kf_view v;
-    kf_view_of(r->in, b->item, &v);
+    kf_view_item(&v, r->in, b->item);
     kf_check c = {r, b, &v, 0};
     b->ok = true;
     b->pool_group = b->objective_group = -1;
@@ -261,7 +250,7 @@ static int check_binding(kf_resolver *r, kf_binding *b, const idkey *foreign,
     const idkey *f = bsearch(&key, foreign, nforeign, sizeof key, cmp_csid);
     if (f) {
         kf_view fv;
-        kf_view_of(r->in, f->item, &fv);
+        kf_view_item(&fv, r->in, f->item);
         kf_ref fr = kf_view_ref(&fv, f->item);
         char where[512];
         kf_ref_where(&fr, where, sizeof where);
@@ -306,7 +295,7 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
         if (cls[i] != KF_KC_BINDING && cls[i] != KF_KC_CSID)
             continue;
         kf_view v;
-        kf_view_of(in, i, &v);
+        kf_view_item(&v, in, i);
         if (cls[i] == KF_KC_BINDING) {
             kf_binding *b = &plan->bindings[plan->nbindings++];
             b->item = (uint32_t)i;

@@ -241,7 +241,8 @@ static void check_boundary(kf_check *c)
         const char *why = v->dup[KF_F_BOUNDARY]  ? "is given twice"
                           : bt == KF_V_TAGGED      ? "has an explicit YAML tag"
                           : bt == KF_V_ALIAS       ? "is an alias"
-                          : bt == KF_V_NONSTR      ? "is empty"
+                          : kf_field_is_null(v->in, v->f[KF_F_BOUNDARY])
+                                                   ? "is empty"
                                                    : "is not a mapping";
         kf_check_fail(c, KF_R_INVALID_IDENTITY_BOUNDARY, "spec.identityBoundary",
                       "spec.identityBoundary %s: write it once, as a mapping with "

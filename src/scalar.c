@@ -11,14 +11,19 @@ static bool in_list(const char *s, size_t n, const char *const *words)
     return false;
 }
 
-/* null and bool words of YAML 1.1 (a superset of YAML 1.2 core's). */
-static const char *const typed_words[] = {
-    "~", "null", "Null", "NULL",
+/* null words, and bool words of YAML 1.1 (a superset of YAML 1.2 core's). */
+static const char *const null_words[] = {"~", "null", "Null", "NULL", NULL};
+static const char *const bool_words[] = {
     "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
     "true", "True", "TRUE", "false", "False", "FALSE",
     "on", "On", "ON", "off", "Off", "OFF",
     NULL,
 };
+
+bool kf_plain_is_null(const char *s, size_t n)
+{
+    return n == 0 || in_list(s, n, null_words);
+}
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -108,7 +113,7 @@ static bool is_timestamp(const char *s, size_t n)
 bool kf_plain_is_nonstring(const char *s, size_t n)
 {
     /* The typed words are at most five bytes long. */
-    if (n == 0 || (n <= 5 && in_list(s, n, typed_words)))
+    if (kf_plain_is_null(s, n) || (n <= 5 && in_list(s, n, bool_words)))
         return true;
     if (!strchr("+-.0123456789", s[0]) || s[0] == '\0')
         return false;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kf_scalar.h"
+
 void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
                   size_t n, unsigned slot)
 {
@@ -20,6 +22,23 @@ void kf_view_init(kf_view *v, const kf_input *in, const kf_field *fields,
         if (!v->f[f->id])
             v->f[f->id] = f;
     }
+}
+
+void kf_view_item(kf_view *v, const kf_input *in, size_t item)
+{
+    const kf_item *it = &in->items[item];
+    /* an item without any captured field has no field array to point into */
+    kf_view_init(v, in, it->nfields ? in->fields + it->first_field : NULL,
+                 it->nfields, 0);
+}
+
+const kf_kind *kf_view_kind(const kf_view *v, int *rank)
+{
+    const kf_kind *k = kf_kind_named(kf_view_str(v, KF_F_KIND));
+    int r = k ? kf_kind_rank(k, kf_view_str(v, KF_F_APIVERSION)) : -1;
+    if (rank)
+        *rank = r;
+    return r >= 0 ? k : NULL;
 }
 
 const char *kf_view_str(const kf_view *v, enum kf_fid id)
@@ -46,12 +65,23 @@ kf_ref kf_view_ref(const kf_view *v, size_t position)
     r.index = kf_view_str(v, KF_F_ANN_INDEX);
     if (!r.index[0])
         r.index = kf_view_str(v, KF_F_ANN_IINDEX);
-    if (!r.path[0] && v->in->origin_path && position < v->in->nitems) {
+    /* Where a file gave the item, when its annotations do not say: only
+     * for the view of that very item (not a functionConfig's). */
+    if (!r.path[0] && v->in->origin_path && position < v->in->nitems &&
+        v->nfields && v->fields == v->in->fields + v->in->items[position].first_field) {
         r.path = v->in->origin_path[position];
         r.index = v->in->origin_index[position];
     }
     r.position = position;
     return r;
+}
+
+bool kf_field_is_null(const kf_input *in, const kf_field *f)
+{
+    if (!f || f->type != KF_V_NONSTR)
+        return false;
+    const char *t = kf_field_text(in, f);
+    return kf_plain_is_null(t, strlen(t));
 }
 
 const char *kf_field_problem(const kf_input *in, const kf_field *f, bool dup,
