@@ -17,8 +17,9 @@
  * UnreadableTemplate (always a warning) for a template whose labels,
  * service account or container names are not plain strings.
  *
- *   workloads.c          templates from the input, the index, matching
- *   workload_findings.c  the findings and the receivers' text
+ *   workload_templates.c  the pod templates of the input
+ *   workloads.c           the index, matching, MultipleIdentities
+ *   workload_findings.c   the findings and the receivers' text
  */
 #ifndef KF_WORKLOADS_H
 #define KF_WORKLOADS_H
@@ -38,6 +39,8 @@
 /* One pod template. Strings are borrowed from the input's string pool. */
 typedef struct kf_template {
     const char *kind, *ns, *name;   /* of its workload */
+    const char *path, *index;       /* its workload's file and index ("" when
+                                     * none: then position is the item's) */
     const char *sa;                 /* "default" when none is set */
     const char *variant;            /* its identity.kleym.sonda.red/variant
                                      * label, or NULL */
@@ -47,6 +50,7 @@ typedef struct kf_template {
     uint32_t item;                  /* the workload's input item */
     uint16_t nlabels, ncontainers, ninit;
     uint8_t slot;                   /* 1: a LeaderWorkerSet's leader */
+    bool two_templates;             /* its workload has two (LeaderWorkerSet) */
     bool readable;                  /* else left out of matching */
 } kf_template;
 

@@ -4,30 +4,22 @@
  * file:index, the field to change, and how. Lists stop after
  * KF_WORKLOADS_NAMED entries and say how many more there are.
  */
-#include "kf_findings.h"
+#include "kf_workcheck.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "kf_view.h"
 
 /* "Deployment llm-d/qwen3", "LeaderWorkerSet llm-d/ds leader". */
 int kf_template_text(const kf_template *t, kf_buf *out)
 {
     return kf_buf_printf(out, "%s %s/%s%s", t->kind, t->ns, t->name,
-                         t->slot == 1 ? " leader"
-                         : strcmp(t->kind, "LeaderWorkerSet") == 0 ? " workers"
-                                                                    : "");
+                         !t->two_templates ? "" : t->slot == 1 ? " leader" : " workers");
 }
 
-/* The template and where it is: "Deployment llm-d/qwen3 (deploy.yaml:0)". */
-static int template_where(const kf_finding_ctx *fc, const kf_template *t, kf_buf *out)
+int kf_template_where(const kf_template *t, kf_buf *out)
 {
-    const kf_item *it = &fc->in->items[t->item];
-    kf_view v;
-    kf_view_init(&v, fc->in, it->nfields ? fc->in->fields + it->first_field : NULL,
-                 it->nfields, 0);
-    kf_ref ref = kf_view_ref(&v, t->item);
+    kf_ref ref = {.path = t->path, .index = t->index, .position = t->item};
     char where[512];
     kf_ref_where(&ref, where, sizeof where);
     if (kf_template_text(t, out) < 0)
@@ -35,15 +27,20 @@ static int template_where(const kf_finding_ctx *fc, const kf_template *t, kf_buf
     return kf_buf_printf(out, " (%s)", where);
 }
 
-/* A template's container names: "vllm, proxy (init)". */
+/* A template's container names, the first few: "vllm, proxy (init)". */
 static int container_names(const kf_workloads *w, const kf_template *t, kf_buf *out)
 {
     if (t->ncontainers == 0)
         return kf_buf_puts(out, "no containers");
-    for (uint16_t c = 0; c < t->ncontainers; c++)
+    uint16_t shown = t->ncontainers <= KF_WORKLOADS_NAMED + 1 ? t->ncontainers
+                                                               : KF_WORKLOADS_NAMED;
+    for (uint16_t c = 0; c < shown; c++)
         if (kf_buf_printf(out, "%s%s%s", c ? ", " : "", w->names[t->first_name + c],
                           c >= t->ncontainers - t->ninit ? " (init)" : "") < 0)
             return -1;
+    if (shown < t->ncontainers &&
+        kf_buf_printf(out, " and %u more", (unsigned)(t->ncontainers - shown)) < 0)
+        return -1;
     return 0;
 }
 
@@ -105,7 +102,7 @@ static int list_templates(const kf_finding_ctx *fc, const kf_binding *b,
     const kf_workloads *w = fc->w;
     for (size_t k = 0; k < n; k++) {
         const kf_template *t = &w->tpls[tpls[k]];
-        if ((k && kf_buf_puts(out, ", ") < 0) || template_where(fc, t, out) < 0)
+        if ((k && kf_buf_puts(out, ", ") < 0) || kf_template_where(t, out) < 0)
             return -1;
         int rc = 0;
         if (reason == KF_R_CONTAINER_NOT_FOUND)
@@ -174,8 +171,13 @@ int kf_finding_miss(const kf_finding_ctx *fc, const kf_binding *b,
                             "no workload in namespace %s carries the labels of pool "
                             "%s/%s (%s), so no pod receives %s; label the model "
                             "server's pod template with them, or fix the pool's "
-                            "selector", b->ref.namespace, p->ns, p->name, labels.data,
-                            b->spiffe_id);
+                            "selector%s", b->ref.namespace, p->ns, p->name, labels.data,
+                            b->spiffe_id,
+                            kf_namespaces_has(fc->nss->unreadable, fc->nss->nunreadable,
+                                              b->ref.namespace)
+                                ? " (the namespace also has pod templates left out of "
+                                  "the check as unreadable: see UnreadableTemplate)"
+                                : "");
         break;
     }
 out:
@@ -191,7 +193,7 @@ int kf_finding_multiple(const kf_finding_ctx *fc, const kf_binding *b, uint32_t 
     const kf_template *t = &fc->w->tpls[tpl];
     kf_buf where = {0}, ids = {0};
     int rc = -1;
-    if (template_where(fc, t, &where) < 0)
+    if (kf_template_where(t, &where) < 0)
         goto out;
     for (size_t k = 0; k < nothers; k++) {
         const kf_binding *o = &fc->plan->bindings[others[k]];
@@ -212,7 +214,7 @@ int kf_finding_multiple(const kf_finding_ctx *fc, const kf_binding *b, uint32_t 
                         "a peer may authorize it as any of them: keep one binding "
                         "for it%s",
                         fc->w->names[t->first_name + container], where.data,
-                        total + 1, b->spiffe_id, ids.data, tail);
+                        total + 1, b->spiffe_id, ids.data ? ids.data : "", tail);
 out:
     kf_buf_free(&where);
     kf_buf_free(&ids);

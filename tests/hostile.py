@@ -127,6 +127,7 @@ def cases():
            .encode(), 1, "list", r"DuplicateObject")
     yield ("colliding-20000", colliding(20000).encode(), 1, "list",
            r"IdentityCollision")
+    yield ("wide-template-2000", generated("wide-template", 2000), 0, "list", "")
     yield ("variant-runs-2000", generated("variant-runs", 2000), 1, "list",
            r"VariantConflict: .* with crowd/on-p ")
     yield ("duplicate-pools-2000", generated("duplicate-pools", 2000), 1, "list",
