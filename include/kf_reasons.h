@@ -8,6 +8,19 @@
 #ifndef KF_REASONS_H
 #define KF_REASONS_H
 
+/* The conditions, each a group of reasons. */
+enum kf_condition {
+    KF_C_INVALID_REF,
+    KF_C_UNSAFE_SELECTOR,
+    KF_C_RENDER_FAILURE,
+    KF_C_CONFLICT,
+    KF_C_WORKLOAD_CHECK,
+    KF_C_INVALID_CONFIG,
+    KF_C_INVALID_INPUT,
+    KF_C_RENDERED,
+    KF_C_COUNT
+};
+
 enum kf_reason {
     /* InvalidRef */
     KF_R_INVALID_POOL_REF,
@@ -55,8 +68,10 @@ enum kf_reason {
     KF_R_COUNT
 };
 
-/* The condition a reason belongs to, and the reason's own name. */
+/* The condition a reason belongs to, its name, and the reason's own name. */
+enum kf_condition kf_reason_cond(enum kf_reason r);
 const char *kf_reason_condition(enum kf_reason r);
+const char *kf_condition_name(enum kf_condition c);
 const char *kf_reason_name(enum kf_reason r);
 
 #endif

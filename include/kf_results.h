@@ -48,13 +48,17 @@ int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    enum kf_reason reason, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 bool kf_results_has_error(const kf_results *rs);
+/* "error", "warning", "info" */
+const char *kf_severity_name(enum kf_severity s);
 /* The report order: namespace, name, severity, reason, then order. */
 int kf_result_cmp(const kf_result *a, const kf_result *b);
 void kf_results_sort(kf_results *rs);
 /* One result as a YAML block mapping or a one-line JSON object. */
 int kf_result_render(const kf_result *r, bool json, kf_buf *out);
-/* The result's stderr line. */
+/* The result's stderr line: one line, control characters escaped. */
 void kf_result_print(const kf_result *r, FILE *err);
+/* s[0..n) with control characters written as \n, \t, \xNN. */
+void kf_fputs_escaped(const char *s, size_t n, FILE *f);
 void kf_results_free(kf_results *rs);
 
 #endif

@@ -7,50 +7,72 @@
 
 #include "kf_emit.h"
 
+static const char *const conditions[KF_C_COUNT] = {
+    [KF_C_INVALID_REF] = "InvalidRef",
+    [KF_C_UNSAFE_SELECTOR] = "UnsafeSelector",
+    [KF_C_RENDER_FAILURE] = "RenderFailure",
+    [KF_C_CONFLICT] = "Conflict",
+    [KF_C_WORKLOAD_CHECK] = "WorkloadCheck",
+    [KF_C_INVALID_CONFIG] = "InvalidConfig",
+    [KF_C_INVALID_INPUT] = "InvalidInput",
+    [KF_C_RENDERED] = "Rendered",
+};
+
 /* Indexed by enum kf_reason. */
 static const struct {
-    const char *condition, *reason;
+    enum kf_condition condition;
+    const char *reason;
 } reasons[KF_R_COUNT] = {
-    [KF_R_INVALID_POOL_REF] = {"InvalidRef", "InvalidPoolRef"},
-    [KF_R_TARGET_POOL_NOT_FOUND] = {"InvalidRef", "TargetPoolNotFound"},
-    [KF_R_INVALID_OBJECTIVE_REF] = {"InvalidRef", "InvalidObjectiveRef"},
-    [KF_R_TARGET_OBJECTIVE_NOT_FOUND] = {"InvalidRef", "TargetObjectiveNotFound"},
-    [KF_R_INVALID_POOL_SELECTOR] = {"UnsafeSelector", "InvalidPoolSelector"},
-    [KF_R_UNSAFE_SELECTOR] = {"UnsafeSelector", "UnsafeSelector"},
-    [KF_R_INVALID_IDENTITY_BOUNDARY] = {"UnsafeSelector", "InvalidIdentityBoundary"},
-    [KF_R_MISSING_TRUST_DOMAIN] = {"RenderFailure", "MissingTrustDomain"},
-    [KF_R_MISSING_NAMESPACE] = {"RenderFailure", "MissingNamespace"},
-    [KF_R_INVALID_BINDING_NAME] = {"RenderFailure", "InvalidBindingName"},
-    [KF_R_DUPLICATE_FIELD] = {"RenderFailure", "DuplicateKey"},
-    [KF_R_INVALID_SERVICE_ACCOUNT_NAME] = {"RenderFailure", "InvalidServiceAccountName"},
-    [KF_R_MISSING_OBJECTIVE_REF] = {"RenderFailure", "MissingObjectiveRef"},
-    [KF_R_INVALID_CONTAINER_NAME] = {"RenderFailure", "InvalidContainerName"},
-    [KF_R_UNEXPECTED_CONTAINER_NAME] = {"RenderFailure", "UnexpectedContainerName"},
-    [KF_R_UNSUPPORTED_MODE] = {"RenderFailure", "UnsupportedMode"},
-    [KF_R_INVALID_SPIFFE_ID] = {"RenderFailure", "InvalidSPIFFEID"},
-    [KF_R_MANAGED_OUTPUT_APPLY_FAILED] = {"RenderFailure", "ManagedOutputApplyFailed"},
-    [KF_R_IDENTITY_COLLISION] = {"Conflict", "IdentityCollision"},
-    [KF_R_DUPLICATE_SPIFFE_ID] = {"Conflict", "DuplicateSPIFFEID"},
-    [KF_R_VARIANT_CONFLICT] = {"Conflict", "VariantConflict"},
-    [KF_R_NO_MATCHING_WORKLOAD] = {"WorkloadCheck", "NoMatchingWorkload"},
-    [KF_R_SERVICE_ACCOUNT_MISMATCH] = {"WorkloadCheck", "ServiceAccountMismatch"},
-    [KF_R_CONTAINER_NOT_FOUND] = {"WorkloadCheck", "ContainerNotFound"},
-    [KF_R_VARIANT_LABEL_MISSING] = {"WorkloadCheck", "VariantLabelMissing"},
-    [KF_R_MULTIPLE_IDENTITIES] = {"WorkloadCheck", "MultipleIdentities"},
-    [KF_R_UNREADABLE_TEMPLATE] = {"WorkloadCheck", "UnreadableTemplate"},
-    [KF_R_INVALID_TRUST_DOMAIN] = {"InvalidConfig", "InvalidTrustDomain"},
-    [KF_R_INVALID_CLASS_NAME] = {"InvalidConfig", "InvalidClassName"},
-    [KF_R_INVALID_VALUE] = {"InvalidConfig", "InvalidValue"},
-    [KF_R_UNKNOWN_KEY] = {"InvalidConfig", "UnknownKey"},
-    [KF_R_CONFIG_DUPLICATE_KEY] = {"InvalidConfig", "DuplicateKey"},
-    [KF_R_UNSUPPORTED_CONFIG] = {"InvalidConfig", "UnsupportedConfig"},
-    [KF_R_DUPLICATE_OBJECT] = {"InvalidInput", "DuplicateObject"},
-    [KF_R_RENDERED] = {"Rendered", "Rendered"},
+    [KF_R_INVALID_POOL_REF] = {KF_C_INVALID_REF, "InvalidPoolRef"},
+    [KF_R_TARGET_POOL_NOT_FOUND] = {KF_C_INVALID_REF, "TargetPoolNotFound"},
+    [KF_R_INVALID_OBJECTIVE_REF] = {KF_C_INVALID_REF, "InvalidObjectiveRef"},
+    [KF_R_TARGET_OBJECTIVE_NOT_FOUND] = {KF_C_INVALID_REF, "TargetObjectiveNotFound"},
+    [KF_R_INVALID_POOL_SELECTOR] = {KF_C_UNSAFE_SELECTOR, "InvalidPoolSelector"},
+    [KF_R_UNSAFE_SELECTOR] = {KF_C_UNSAFE_SELECTOR, "UnsafeSelector"},
+    [KF_R_INVALID_IDENTITY_BOUNDARY] = {KF_C_UNSAFE_SELECTOR, "InvalidIdentityBoundary"},
+    [KF_R_MISSING_TRUST_DOMAIN] = {KF_C_RENDER_FAILURE, "MissingTrustDomain"},
+    [KF_R_MISSING_NAMESPACE] = {KF_C_RENDER_FAILURE, "MissingNamespace"},
+    [KF_R_INVALID_BINDING_NAME] = {KF_C_RENDER_FAILURE, "InvalidBindingName"},
+    [KF_R_DUPLICATE_FIELD] = {KF_C_RENDER_FAILURE, "DuplicateKey"},
+    [KF_R_INVALID_SERVICE_ACCOUNT_NAME] = {KF_C_RENDER_FAILURE, "InvalidServiceAccountName"},
+    [KF_R_MISSING_OBJECTIVE_REF] = {KF_C_RENDER_FAILURE, "MissingObjectiveRef"},
+    [KF_R_INVALID_CONTAINER_NAME] = {KF_C_RENDER_FAILURE, "InvalidContainerName"},
+    [KF_R_UNEXPECTED_CONTAINER_NAME] = {KF_C_RENDER_FAILURE, "UnexpectedContainerName"},
+    [KF_R_UNSUPPORTED_MODE] = {KF_C_RENDER_FAILURE, "UnsupportedMode"},
+    [KF_R_INVALID_SPIFFE_ID] = {KF_C_RENDER_FAILURE, "InvalidSPIFFEID"},
+    [KF_R_MANAGED_OUTPUT_APPLY_FAILED] = {KF_C_RENDER_FAILURE, "ManagedOutputApplyFailed"},
+    [KF_R_IDENTITY_COLLISION] = {KF_C_CONFLICT, "IdentityCollision"},
+    [KF_R_DUPLICATE_SPIFFE_ID] = {KF_C_CONFLICT, "DuplicateSPIFFEID"},
+    [KF_R_VARIANT_CONFLICT] = {KF_C_CONFLICT, "VariantConflict"},
+    [KF_R_NO_MATCHING_WORKLOAD] = {KF_C_WORKLOAD_CHECK, "NoMatchingWorkload"},
+    [KF_R_SERVICE_ACCOUNT_MISMATCH] = {KF_C_WORKLOAD_CHECK, "ServiceAccountMismatch"},
+    [KF_R_CONTAINER_NOT_FOUND] = {KF_C_WORKLOAD_CHECK, "ContainerNotFound"},
+    [KF_R_VARIANT_LABEL_MISSING] = {KF_C_WORKLOAD_CHECK, "VariantLabelMissing"},
+    [KF_R_MULTIPLE_IDENTITIES] = {KF_C_WORKLOAD_CHECK, "MultipleIdentities"},
+    [KF_R_UNREADABLE_TEMPLATE] = {KF_C_WORKLOAD_CHECK, "UnreadableTemplate"},
+    [KF_R_INVALID_TRUST_DOMAIN] = {KF_C_INVALID_CONFIG, "InvalidTrustDomain"},
+    [KF_R_INVALID_CLASS_NAME] = {KF_C_INVALID_CONFIG, "InvalidClassName"},
+    [KF_R_INVALID_VALUE] = {KF_C_INVALID_CONFIG, "InvalidValue"},
+    [KF_R_UNKNOWN_KEY] = {KF_C_INVALID_CONFIG, "UnknownKey"},
+    [KF_R_CONFIG_DUPLICATE_KEY] = {KF_C_INVALID_CONFIG, "DuplicateKey"},
+    [KF_R_UNSUPPORTED_CONFIG] = {KF_C_INVALID_CONFIG, "UnsupportedConfig"},
+    [KF_R_DUPLICATE_OBJECT] = {KF_C_INVALID_INPUT, "DuplicateObject"},
+    [KF_R_RENDERED] = {KF_C_RENDERED, "Rendered"},
 };
+
+enum kf_condition kf_reason_cond(enum kf_reason r)
+{
+    return r < KF_R_COUNT ? reasons[r].condition : KF_C_COUNT;
+}
+
+const char *kf_condition_name(enum kf_condition c)
+{
+    return c < KF_C_COUNT ? conditions[c] : "";
+}
 
 const char *kf_reason_condition(enum kf_reason r)
 {
-    return r < KF_R_COUNT ? reasons[r].condition : "";
+    return kf_condition_name(kf_reason_cond(r));
 }
 
 const char *kf_reason_name(enum kf_reason r)
@@ -137,7 +159,7 @@ void kf_results_sort(kf_results *rs)
         qsort(rs->v, rs->n, sizeof *rs->v, cmp_result);
 }
 
-static const char *severity_name(enum kf_severity s)
+const char *kf_severity_name(enum kf_severity s)
 {
     return s == KF_SEV_ERROR ? "error" : s == KF_SEV_WARNING ? "warning" : "info";
 }
@@ -149,7 +171,7 @@ int kf_result_render(const kf_result *r, bool json, kf_buf *out)
         return -1;
     kf_emit_map_begin(&e);
     kf_emit_kv(&e, "message", r->message);
-    kf_emit_kv(&e, "severity", severity_name(r->severity));
+    kf_emit_kv(&e, "severity", kf_severity_name(r->severity));
     kf_emit_str(&e, "resourceRef");
     kf_emit_map_begin(&e);
     kf_emit_kv(&e, "apiVersion", r->ref.api_version);
@@ -184,15 +206,43 @@ int kf_result_render(const kf_result *r, bool json, kf_buf *out)
     return kf_emit_close(&e, out);
 }
 
+void kf_fputs_escaped(const char *s, size_t n, FILE *f)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != 0x7f)
+            continue;
+        fwrite(s + run, 1, i - run, f);
+        if (c == '\n' || c == '\r' || c == '\t')
+            fprintf(f, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        else
+            fprintf(f, "\\x%02x", c);
+        run = i + 1;
+    }
+    fwrite(s + run, 1, n - run, f);
+}
+
+static void print_escaped(const char *s, FILE *f)
+{
+    kf_fputs_escaped(s, strlen(s), f);
+}
+
+/* One line, whatever the input put in names and messages. */
 void kf_result_print(const kf_result *r, FILE *err)
 {
     const char *ns = r->ref.namespace;
     char where[512];
     kf_ref_where(&r->ref, where, sizeof where);
-    fprintf(err, "kleym-fn: %s: %s%s%s: %s/%s: %s (%s)\n",
-            severity_name(r->severity), ns, ns[0] ? "/" : "", r->ref.name,
-            kf_reason_condition(r->reason), kf_reason_name(r->reason), r->message,
-            where);
+    fprintf(err, "kleym-fn: %s: ", kf_severity_name(r->severity));
+    print_escaped(ns, err);
+    fputs(ns[0] ? "/" : "", err);
+    print_escaped(r->ref.name, err);
+    fprintf(err, ": %s/%s: ", kf_reason_condition(r->reason), kf_reason_name(r->reason));
+    print_escaped(r->message, err);
+    fputs(" (", err);
+    print_escaped(where, err);
+    fputs(")\n", err);
 }
 
 void kf_results_free(kf_results *rs)
