@@ -86,6 +86,19 @@ typedef struct kf_inspection {
 
 int kf_inspection_build(kf_inspection *x, const kf_pipeline *p);
 void kf_inspection_free(kf_inspection *x);
+/* The errors and warnings that decide the exit status: of the whole run,
+ * or of one binding (only): its own, a binding that does not render
+ * without an error of its own (counted as one), and the functionConfig's,
+ * which concern every binding. */
+void kf_inspection_counts(const kf_inspection *x, const kf_bview *only, size_t *errors,
+                          size_t *warnings);
+/* Whether result r, one that is not a binding's, is shown and counted: all
+ * of them for the whole run; for one binding (only), the functionConfig's. */
+bool kf_other_shown(const kf_inspection *x, const kf_bview *only, size_t r);
+/* The statuses the summary always shows, as `kleym status` does: Ready,
+ * then the conditions a binding fails with. */
+#define KF_STATUSES_SHOWN 5
+const char *kf_status_shown(size_t i);
 /* The status of a binding: "Ready", "NotRendered" or "Condition/Reason". */
 const char *kf_bview_status(const kf_bview *bv, char *buf, size_t cap);
 /* Its mode as people call it: "PoolOnly", "PerObjective", "variant X". */

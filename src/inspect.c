@@ -178,7 +178,7 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
                       ii.has_config ? (ii.config.data ? ii.config.data : "") : NULL,
                       ii.config.len,
                       ii.config_origin,
-                      true,
+                      o.nnames > 0, /* a generator among the files, not stdin */
                       ii.norigins ? ii.origins : NULL,
                       ii.norigins};
     kf_fatal fatal;
@@ -217,8 +217,8 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
         fprintf(err, "kleym-fn inspect: writing the output failed\n");
         goto done;
     }
-    size_t errors = only ? only->errors : x.errors;
-    size_t warnings = only ? only->warnings : x.warnings;
+    size_t errors, warnings;
+    kf_inspection_counts(&x, only, &errors, &warnings);
     rc = errors || (o.strict && warnings) ? KF_EXIT_ERRORS : KF_EXIT_OK;
 done:
     if (built)

@@ -12,11 +12,6 @@
 #include "kf_emit.h"
 #include "kleym.h"
 
-static const char *severity(enum kf_severity s)
-{
-    return s == KF_SEV_ERROR ? "error" : s == KF_SEV_WARNING ? "warning" : "info";
-}
-
 static void number(kf_emit *e, const char *key, size_t n)
 {
     char buf[32];
@@ -52,7 +47,7 @@ static void file(kf_emit *e, const kf_ref *ref)
 static void result(kf_emit *e, const kf_result *r, bool resource)
 {
     kf_emit_map_begin(e);
-    kf_emit_kv(e, "severity", severity(r->severity));
+    kf_emit_kv(e, "severity", kf_severity_name(r->severity));
     kf_emit_kv(e, "condition", kf_reason_condition(r->reason));
     kf_emit_kv(e, "reason", kf_reason_name(r->reason));
     kf_emit_kv(e, "message", r->message);
@@ -85,7 +80,7 @@ static void receivers(kf_emit *e, const kf_workloads *w, size_t i)
         kf_emit_kv(e, "kind", t->kind);
         kf_emit_kv(e, "namespace", t->ns);
         kf_emit_kv(e, "name", t->name);
-        if (strcmp(t->kind, "LeaderWorkerSet") == 0)
+        if (t->two_templates)
             kf_emit_kv(e, "template", t->slot ? "leader" : "workers");
         kf_emit_str(e, "containers");
         kf_emit_seq_begin(e);
@@ -111,7 +106,7 @@ static void binding(kf_emit *e, const kf_inspection *x, const kf_bview *bv)
         if (b->variant)
             kf_emit_kv(e, "variant", b->variant);
     } else {
-        kf_emit_kv(e, "mode", b->mode == KF_MODE_POOL_ONLY ? "PoolOnly" : "PerObjective");
+        kf_emit_kv(e, "mode", kf_bview_mode(bv, buf, sizeof buf));
     }
     kf_emit_kv(e, "status", kf_bview_status(bv, buf, sizeof buf));
     kf_emit_str(e, "ready");
@@ -171,19 +166,17 @@ int kf_inspect_json(const kf_inspect_view *v, FILE *out)
     kf_emit_str(&e, "bindings");
     kf_emit_map_begin(&e);
     number(&e, "total", x->nbindings);
-    static const char *const always[] = {"Ready", "InvalidRef", "UnsafeSelector",
-                                         "RenderFailure", "Conflict"};
-    for (size_t i = 0; i < sizeof always / sizeof *always; i++) {
+    for (size_t i = 0; i < KF_STATUSES_SHOWN; i++) {
         size_t n = 0;
         for (size_t k = 0; k < x->statuses.n; k++)
-            if (strcmp(x->statuses.v[k].what, always[i]) == 0)
+            if (strcmp(x->statuses.v[k].what, kf_status_shown(i)) == 0)
                 n = x->statuses.v[k].n;
-        number(&e, always[i], n);
+        number(&e, kf_status_shown(i), n);
     }
     for (size_t k = 0; k < x->statuses.n; k++) {
         bool listed = false;
-        for (size_t i = 0; i < sizeof always / sizeof *always; i++)
-            listed |= strcmp(x->statuses.v[k].what, always[i]) == 0;
+        for (size_t i = 0; i < KF_STATUSES_SHOWN; i++)
+            listed |= strcmp(x->statuses.v[k].what, kf_status_shown(i)) == 0;
         if (!listed)
             number(&e, x->statuses.v[k].what, x->statuses.v[k].n);
     }
@@ -200,8 +193,9 @@ int kf_inspect_json(const kf_inspect_view *v, FILE *out)
     kf_emit_seq_end(&e);
     kf_emit_str(&e, "otherFindings");
     kf_emit_seq_begin(&e);
-    for (size_t r = x->first_other; !v->only && r < x->nresults; r++)
-        result(&e, x->results[r], true);
+    for (size_t r = x->first_other; r < x->nresults; r++)
+        if (kf_other_shown(x, v->only, r))
+            result(&e, x->results[r], true);
     kf_emit_seq_end(&e);
     kf_emit_map_end(&e);
     int rc = kf_emit_close(&e, &text);

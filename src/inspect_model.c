@@ -29,6 +29,37 @@ static int cmp_count(const void *pa, const void *pb)
     return strcmp(((const kf_count *)pa)->what, ((const kf_count *)pb)->what);
 }
 
+void kf_inspection_counts(const kf_inspection *x, const kf_bview *only, size_t *errors,
+                          size_t *warnings)
+{
+    if (!only) {
+        *errors = x->errors;
+        *warnings = x->warnings;
+        return;
+    }
+    *errors = only->errors + (!only->b->ok && !only->status);
+    *warnings = only->warnings;
+    for (size_t r = x->first_other; r < x->nresults; r++) {
+        if (!kf_other_shown(x, only, r))
+            continue;
+        *errors += x->results[r]->severity == KF_SEV_ERROR;
+        *warnings += x->results[r]->severity == KF_SEV_WARNING;
+    }
+}
+
+bool kf_other_shown(const kf_inspection *x, const kf_bview *only, size_t r)
+{
+    return r >= x->first_other && r < x->nresults &&
+           (!only || kf_reason_cond(x->results[r]->reason) == KF_C_INVALID_CONFIG);
+}
+
+const char *kf_status_shown(size_t i)
+{
+    static const enum kf_condition shown[KF_STATUSES_SHOWN - 1] = {
+        KF_C_INVALID_REF, KF_C_UNSAFE_SELECTOR, KF_C_RENDER_FAILURE, KF_C_CONFLICT};
+    return i == 0 ? "Ready" : i < KF_STATUSES_SHOWN ? kf_condition_name(shown[i - 1]) : "";
+}
+
 const char *kf_bview_status(const kf_bview *bv, char *buf, size_t cap)
 {
     if (bv->b->ok)
@@ -78,8 +109,7 @@ int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
     for (size_t r = 0; r < rs->n; r++) {
         const kf_result *res = &rs->v[r];
         size_t pos = res->ref.position;
-        uint32_t bi = pos < p->in.nitems &&
-                              strcmp(res->ref.kind, "InferenceIdentityBinding") == 0
+        uint32_t bi = pos < p->in.nitems && kf_kind_class(res->ref.kind) == KF_KC_BINDING
                           ? binding_of[pos]
                           : 0;
         owner[r] = bi ? bi - 1 : plan->nbindings;
@@ -107,7 +137,7 @@ int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
         }
         x->errors += res->severity == KF_SEV_ERROR;
         x->warnings += res->severity == KF_SEV_WARNING;
-        if (strcmp(kf_reason_condition(res->reason), "WorkloadCheck") == 0 &&
+        if (kf_reason_cond(res->reason) == KF_C_WORKLOAD_CHECK &&
             count(&x->findings, kf_reason_name(res->reason)) < 0) {
             free(owner);
             goto out;

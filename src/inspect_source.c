@@ -219,6 +219,33 @@ static int visible(const struct dirent *d)
     return d->d_name[0] != '.';
 }
 
+static int add_dir(kf_inspect_input *ii, const char *dir, int depth, kf_buf *why);
+
+/* One directory entry: a subdirectory is walked, a *.yaml, *.yml or *.json
+ * file is read, anything else is skipped. A wanted name that cannot be
+ * examined (a broken symlink, say) is an error, never a silent skip. */
+static int add_entry(kf_inspect_input *ii, const char *dir, const char *name,
+                     int depth, kf_buf *why)
+{
+    char *path = join(dir, name);
+    if (!path)
+        return -1;
+    struct stat st;
+    int rc = 0;
+    if (stat(path, &st) != 0) {
+        if (wanted(name)) {
+            kf_buf_printf(why, "cannot read %s: %s", path, strerror(errno));
+            rc = -1;
+        }
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = add_dir(ii, path, depth + 1, why);
+    } else if (S_ISREG(st.st_mode) && wanted(name)) {
+        return add_file(ii, path, why);
+    }
+    free(path);
+    return rc;
+}
+
 static int add_dir(kf_inspect_input *ii, const char *dir, int depth, kf_buf *why)
 {
     if (depth > 64) {
@@ -232,20 +259,10 @@ static int add_dir(kf_inspect_input *ii, const char *dir, int depth, kf_buf *why
         return -1;
     }
     int rc = 0;
-    for (int i = 0; i < n; i++) {
-        char *path = rc == 0 ? join(dir, list[i]->d_name) : NULL;
-        struct stat st;
-        if (rc == 0 && !path)
-            rc = -1;
-        else if (rc == 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = add_dir(ii, path, depth + 1, why);
-        else if (rc == 0 && S_ISREG(st.st_mode) && wanted(list[i]->d_name)) {
-            rc = add_file(ii, path, why);
-            path = NULL;
-        }
-        free(path);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = add_entry(ii, dir, list[i]->d_name, depth, why);
+    for (int i = 0; i < n; i++)
         free(list[i]);
-    }
     free(list);
     return rc;
 }

@@ -31,7 +31,7 @@ static void wrap(FILE *out, const char *s, size_t col, size_t indent)
             fputc(' ', out);
             col++;
         }
-        fwrite(s, 1, word, out);
+        kf_fputs_escaped(s, word, out);
         col += word;
         s += word;
         first = false;
@@ -43,7 +43,7 @@ static void wrap(FILE *out, const char *s, size_t col, size_t indent)
 static void field(FILE *out, const char *label, const char *value)
 {
     fprintf(out, "  %-*s", LABEL - 2, label);
-    wrap(out, value, LABEL, LABEL);
+    wrap(out, value ? value : "-", LABEL, LABEL);
 }
 
 /* "a (1), b (2)" of counts, or "none". */
@@ -67,29 +67,22 @@ static size_t counted(const kf_counts *c, const char *what)
 /* "3 total: 2 Ready, 0 InvalidRef, ..." */
 static int statuses_text(const kf_inspection *x, kf_buf *out)
 {
-    static const char *const always[] = {"Ready", "InvalidRef", "UnsafeSelector",
-                                         "RenderFailure", "Conflict"};
     out->len = 0;
     if (kf_buf_printf(out, "%zu total", x->nbindings) < 0)
         return -1;
-    for (size_t i = 0; i < sizeof always / sizeof *always; i++)
-        if (kf_buf_printf(out, "%s%zu %s", i ? ", " : ": ", counted(&x->statuses, always[i]),
-                          always[i]) < 0)
+    for (size_t i = 0; i < KF_STATUSES_SHOWN; i++)
+        if (kf_buf_printf(out, "%s%zu %s", i ? ", " : ": ",
+                          counted(&x->statuses, kf_status_shown(i)), kf_status_shown(i)) < 0)
             return -1;
     for (size_t i = 0; i < x->statuses.n; i++) {
         bool listed = false;
-        for (size_t k = 0; k < sizeof always / sizeof *always; k++)
-            listed |= strcmp(always[k], x->statuses.v[i].what) == 0;
+        for (size_t k = 0; k < KF_STATUSES_SHOWN; k++)
+            listed |= strcmp(kf_status_shown(k), x->statuses.v[i].what) == 0;
         if (!listed && kf_buf_printf(out, ", %zu %s", x->statuses.v[i].n,
                                      x->statuses.v[i].what) < 0)
             return -1;
     }
     return 0;
-}
-
-static const char *severity(enum kf_severity s)
-{
-    return s == KF_SEV_ERROR ? "error" : s == KF_SEV_WARNING ? "warning" : "info";
 }
 
 /* A result: its severity, condition/reason, field and file, then its
@@ -99,7 +92,7 @@ static void text_result(FILE *out, const kf_result *r, size_t indent, bool name_
     char where[512];
     kf_ref_where(&r->ref, where, sizeof where);
     kf_buf head = {0};
-    kf_buf_printf(&head, "%s %s/%s", severity(r->severity), kf_reason_condition(r->reason),
+    kf_buf_printf(&head, "%s %s/%s", kf_severity_name(r->severity), kf_reason_condition(r->reason),
                   kf_reason_name(r->reason));
     if (name_it)
         kf_buf_printf(&head, " %s %s%s%s", r->ref.kind, r->ref.namespace,
@@ -187,10 +180,14 @@ int kf_inspect_text(const kf_inspect_view *v, FILE *out)
     for (size_t i = 0; i < x->nbindings; i++)
         if (!v->only || v->only == &x->bindings[i])
             text_binding(v, &x->bindings[i], out, &b);
-    if (!v->only && x->first_other < x->nresults) {
-        fprintf(out, "\nother findings\n");
-        for (size_t r = x->first_other; r < x->nresults; r++)
-            text_result(out, x->results[r], 2, true);
+    bool header = false;
+    for (size_t r = x->first_other; r < x->nresults; r++) {
+        if (!kf_other_shown(x, v->only, r))
+            continue;
+        if (!header)
+            fprintf(out, "\nother findings\n");
+        header = true;
+        text_result(out, x->results[r], 2, true);
     }
     kf_buf_free(&b);
     return ferror(out) ? -1 : 0;
@@ -202,6 +199,8 @@ int kf_inspect_text(const kf_inspect_view *v, FILE *out)
  * line breaks as spaces. */
 static void md(FILE *out, const char *s)
 {
+    if (!s)
+        s = "-";
     for (; *s; s++) {
         if (strchr("\\`*_[]|#~", *s))
             fprintf(out, "\\%c", *s);
@@ -229,7 +228,7 @@ static void md_result(FILE *out, const kf_result *r)
 {
     char where[512];
     kf_ref_where(&r->ref, where, sizeof where);
-    fprintf(out, "**%s** ", severity(r->severity));
+    fprintf(out, "**%s** ", kf_severity_name(r->severity));
     md(out, kf_reason_condition(r->reason));
     fputc('/', out);
     md(out, kf_reason_name(r->reason));
@@ -312,19 +311,22 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
         }
         md_binding(v, bv, out, &b);
     }
-    if (!v->only && x->first_other < x->nresults) {
-        fputs("\n#### Other findings\n\n| Resource | Finding |\n| --- | --- |\n", out);
-        for (size_t r = x->first_other; r < x->nresults; r++) {
-            const kf_result *res = x->results[r];
-            fputs("| ", out);
-            b.len = 0;
-            kf_buf_printf(&b, "%s %s%s%s", res->ref.kind, res->ref.namespace,
-                          res->ref.namespace[0] ? "/" : "", res->ref.name);
-            md(out, b.data);
-            fputs(" | ", out);
-            md_result(out, res);
-            fputs(" |\n", out);
-        }
+    bool header = false;
+    for (size_t r = x->first_other; r < x->nresults; r++) {
+        if (!kf_other_shown(x, v->only, r))
+            continue;
+        if (!header)
+            fputs("\n#### Other findings\n\n| Resource | Finding |\n| --- | --- |\n", out);
+        header = true;
+        const kf_result *res = x->results[r];
+        fputs("| ", out);
+        b.len = 0;
+        kf_buf_printf(&b, "%s %s%s%s", res->ref.kind, res->ref.namespace,
+                      res->ref.namespace[0] ? "/" : "", res->ref.name);
+        md(out, b.data);
+        fputs(" | ", out);
+        md_result(out, res);
+        fputs(" |\n", out);
     }
     kf_buf_free(&b);
     return ferror(out) ? -1 : 0;

@@ -39,13 +39,10 @@ static int set_origins(kf_pipeline *p, const kf_sources *src)
 static bool generator_config(const kf_input *in, kf_input *as_fc, kf_settings *st)
 {
     for (size_t i = 0; i < in->nitems; i++) {
-        const kf_item *it = &in->items[i];
         kf_view v;
-        kf_view_init(&v, in, it->nfields ? in->fields + it->first_field : NULL,
-                     it->nfields, 0);
-        const kf_kind *k = kf_kind_named(kf_view_str(&v, KF_F_KIND));
-        if (!k || k->cls != KF_KC_GENERATOR ||
-            kf_kind_rank(k, kf_view_str(&v, KF_F_APIVERSION)) < 0)
+        kf_view_item(&v, in, i);
+        const kf_kind *k = kf_view_kind(&v, NULL);
+        if (!k || k->cls != KF_KC_GENERATOR)
             continue;
         *as_fc = *in;
         as_fc->origin_path = as_fc->origin_index = NULL; /* its own, below */
@@ -69,6 +66,8 @@ static int load_config(kf_pipeline *p, const kf_sources *src, kf_fatal *fatal)
     const kf_input *from = &p->in;
     kf_input gen;
     bool has_fc = p->in.has_fc || (p->in.rlist && p->in.fc_type != KF_V_ABSENT);
+    if (has_fc && src->origins) /* a ResourceList file: it is the place */
+        st.config_origin = src->origins[0].path;
     if (!has_fc && src->config_doc) {
         if (kf_read_config(src->config_doc, src->config_len, &p->config_in, fatal) < 0)
             return KF_PIPELINE_FATAL;
@@ -99,11 +98,12 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
     memset(p, 0, sizeof *p);
     if (kf_read(buf, len, &p->in, fatal) < 0)
         return KF_PIPELINE_FATAL;
+    if (set_origins(p, src) < 0)
+        return KF_PIPELINE_OOM;
     int rc = load_config(p, src, fatal);
     if (rc < 0)
         return rc;
-    if (set_origins(p, src) < 0 ||
-        kf_resolve(&p->in, &p->cfg, &p->plan, &p->rs) < 0 ||
+    if (kf_resolve(&p->in, &p->cfg, &p->plan, &p->rs) < 0 ||
         kf_check_conflicts(&p->plan, &p->rs) < 0)
         return KF_PIPELINE_OOM;
     withhold_bindings(&p->cfg, &p->plan);

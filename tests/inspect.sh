@@ -33,13 +33,17 @@ ln -s "$root/examples" "$work/examples"
 ln -s "$root/tests/cases" "$work/tests/cases"
 cp -R "$root/tests/inspect/fixtures" "$work/tests/inspect/fixtures"
 for k in "$work"/tests/inspect/fixtures/*/Kptfile.fixture; do mv "$k" "${k%.fixture}"; done
+# A package with a broken symlink where a manifest should be (git would
+# store it, but as a fixture it is clearer made here): inspect refuses it.
+mkdir "$work/tests/inspect/fixtures/broken-link"
+ln -s missing.yaml "$work/tests/inspect/fixtures/broken-link/pool.yaml"
+ln -s missing "$work/tests/inspect/fixtures/broken-link/NOTES"
 cd "$work" || exit 1
 for dir in "$root"/tests/inspect/cases/*/; do
     name=$(basename "$dir")
     read -r -a args < "$dir/args"
     stdin=/dev/null
     [ -f "$dir/stdin" ] && stdin=$(cat "$dir/stdin")
-    name=$(basename "$dir")
     env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME \
         $bin inspect "${args[@]}" < "$stdin" > "$tmp/out" 2> "$tmp/err"
     code=$?
