@@ -173,7 +173,10 @@ static:
 # client with no engine does not).
 KLEYM_VERSION = $(shell sed -n 's/^#define KLEYM_VERSION "\(.*\)"/\1/p' include/kleym.h)
 IMAGE ?= kleym-fn:$(KLEYM_VERSION)
-CONTAINER ?= $(shell for c in podman docker; do $$c info >/dev/null 2>&1 && { echo $$c; break; }; done)
+# Probed once, on first use (make all never asks).
+ifeq ($(origin CONTAINER),undefined)
+CONTAINER = $(eval CONTAINER := $(shell for c in podman docker; do $$c info >/dev/null 2>&1 && { echo $$c; break; }; done))$(CONTAINER)
+endif
 ROOTFS := build-static/rootfs
 
 image: static
