@@ -21,10 +21,15 @@
 typedef struct kf_settings {
     const char *flag_trust_domain, *flag_class_name;
     const char *env_trust_domain, *env_class_name;
-    /* Where the functionConfig is, when it carries no path annotation of
-     * its own (inspect: a Kptfile, a file): its results' file. */
-    const char *config_origin, *config_origin_index;
 } kf_settings;
+
+/* A functionConfig (in->has_fc; an input without one gives nothing), and
+ * where it is when it carries no path annotation of its own (inspect: a
+ * Kptfile, a file): its results' file and index, or NULL. */
+typedef struct kf_config_source {
+    const kf_input *in;
+    const char *origin, *origin_index;
+} kf_config_source;
 
 /* workloadCheck: what workload findings are (SPEC section 11). */
 enum kf_workload_check { KF_CHECK_WARN, KF_CHECK_ERROR, KF_CHECK_OFF };
@@ -45,12 +50,18 @@ typedef struct kf_config {
                                * renders (kf_run() withholds them all) */
 } kf_config;
 
-/* Fill cfg from the input's functionConfig and the settings; problems are
- * added to rs (errors and warnings on the functionConfig). Returns 0, or -1
- * when memory runs out. Release with kf_config_free(), either way. */
-int kf_config_load(const kf_input *in, const kf_settings *settings,
-                   kf_config *cfg, kf_results *rs);
+/* Fill cfg from the settings and the functionConfig sources (at least
+ * one), in precedence order: each setting comes from the flag, else the
+ * first source that gives it (valid or not: a later source never hides an
+ * invalid value), else the environment. The function has one source, its
+ * input; inspect may have a Kptfile's and a generator's (SPEC section 12).
+ * Every source's problems are added to rs, on that source. Returns 0, or
+ * -1 when memory runs out. Release with kf_config_free(), either way. */
+int kf_config_load(const kf_config_source *srcs, size_t nsrcs,
+                   const kf_settings *settings, kf_config *cfg, kf_results *rs);
 void kf_config_free(kf_config *cfg);
+/* Whether any SVID option is given. */
+bool kf_config_has_svid_options(const kf_config *cfg);
 
 /* Whether a --trust-domain / --class-name value is acceptable. */
 bool kf_config_valid_class_name(const char *s);

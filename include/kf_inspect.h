@@ -29,6 +29,7 @@ typedef struct kf_inspect_input {
     size_t npaths, paths_cap;
     kf_buf config;              /* a functionConfig document from a Kptfile */
     char *config_origin;        /* the file it came from */
+    const char *config_file;    /* that file among paths[], when it is one */
     bool has_config;
 } kf_inspect_input;
 
@@ -95,6 +96,9 @@ void kf_inspection_counts(const kf_inspection *x, const kf_bview *only, size_t *
 /* Whether result r, one that is not a binding's, is shown and counted: all
  * of them for the whole run; for one binding (only), the functionConfig's. */
 bool kf_other_shown(const kf_inspection *x, const kf_bview *only, size_t r);
+/* The SVID options every ClusterSPIFFEID carries, as people read them
+ * ("ttl 1h, federatesWith a.example b.example"); empty when none is given. */
+int kf_svid_options_text(const kf_config *cfg, kf_buf *out);
 /* The statuses the summary always shows, as `kleym status` does: Ready,
  * then the conditions a binding fails with. */
 #define KF_STATUSES_SHOWN 5

@@ -33,9 +33,12 @@ typedef struct kf_sources {
     const char *config_doc;
     size_t config_len;
     const char *config_origin;
-    /* A ClusterSPIFFEIDGenerator among the items configures the run when
-     * nothing else does (the kustomize layout). */
+    /* A ClusterSPIFFEIDGenerator among the items configures the settings
+     * the config document does not give (the kustomize layout); not one in
+     * config_file, the file among the input's that is the config document
+     * (a Kptfile's configPath, usually in the package), or NULL. */
     bool config_from_items;
+    const char *config_file;
     /* The files the input was made of, by first byte; NULL: stdin. */
     const kf_origin *origins;
     size_t norigins;

@@ -10,12 +10,18 @@
 
 #include "kf_buf.h"
 #include "kf_config.h"
+#include "kf_emit.h"
 #include "kf_resolve.h"
 
 /* Append the ClusterSPIFFEID of binding b (whose pool is p) to out, as a
  * YAML block mapping or one-line JSON, without a trailing newline. */
 int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cfg,
                       bool json, kf_buf *out);
+
+/* The SVID options of cfg as keys of the open mapping, in this order and
+ * only those given (SPEC section 14): ttl, jwtTtl, federatesWith,
+ * autoPopulateDNSNames. */
+void kf_render_svid_options(kf_emit *e, const kf_config *cfg);
 
 /* The kpt path of the generated file: "<binding dir>/clusterspiffeid-<name>.yaml",
  * or empty when the binding has no path. */

@@ -9,8 +9,6 @@
 #include "kf_svid.h"
 #include "kf_view.h"
 
-enum source { SRC_NONE, SRC_ENV, SRC_FC, SRC_FLAG };
-
 /* The functionConfig keys, and the field path of each in the ConfigMap
  * form (data) and the typed form (spec): the one list of them. */
 enum key {
@@ -53,25 +51,37 @@ static enum key key_of(const char *name)
     return K_UNKNOWN;
 }
 
+/* What the sources decide together: each setting comes from the first
+ * source that gives it. */
+typedef struct merge {
+    kf_results *rs;
+    bool given[K_COUNT];       /* by a source read so far */
+    const char *td, *cls;      /* trustDomain, clusterSPIFFEIDClassName */
+    struct loader *td_from, *cls_from, *federates_from;
+    const char *td_where;      /* where the effective trust domain came from */
+    struct loader *td_source;  /* the source it came from, or NULL (flag, env) */
+    int failed;
+} merge;
+
+/* One source being read. */
 typedef struct loader {
+    merge *m;
     const kf_input *in;
     kf_view view;
     kf_ref ref;
-    kf_results *rs;
     const char *prefix; /* "data" or "spec" */
     int typed;          /* 0: ConfigMap (data), 1: ClusterSPIFFEIDGenerator (spec) */
-    const char *td_where; /* where the effective trust domain came from */
+    bool earlier[K_COUNT]; /* given by an earlier source: not read here */
     const kf_field *federates; /* federatesWith as given, read last */
-    int failed;
 } loader;
 
 /* Add a result on the functionConfig. A macro, so the compiler checks
  * every format against its arguments (kf_results_add() is printf-like). */
 #define report(l, sev, reason, field, ...)                                   \
     do {                                                                     \
-        if (kf_results_add((l)->rs, &(l)->ref, (sev), (reason), (field),     \
+        if (kf_results_add((l)->m->rs, &(l)->ref, (sev), (reason), (field),  \
                            __VA_ARGS__) < 0)                                 \
-            (l)->failed = 1;                                                 \
+            (l)->m->failed = 1;                                              \
     } while (0)
 
 /* An error on an SVID option: the option is refused, and with it every
@@ -185,7 +195,7 @@ static void duration_value(loader *l, kf_config *cfg, const kf_field *f,
     }
     free(*out);
     if (!(*out = strdup(t)))
-        l->failed = 1;
+        l->m->failed = 1;
 }
 
 static void copy(char *dst, size_t cap, const char *src)
@@ -198,7 +208,7 @@ static void set_trust_domain(loader *l, kf_config *cfg, const char *v,
 {
     if (kf_is_trust_domain(v, strlen(v))) {
         copy(cfg->trust_domain, sizeof cfg->trust_domain, v);
-        l->td_where = where;
+        l->m->td_where = where;
         return;
     }
     cfg->trust_domain[0] = '\0';
@@ -253,14 +263,14 @@ static int find_repeats(const loader *l, enum kf_fid entry_id, bool *repeat)
     return 0;
 }
 
-/* Read the functionConfig's entries (data.* or spec.*). */
-static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
-                         const char **td, const char **cls)
+/* Read the functionConfig's entries (data.* or spec.*), except the
+ * settings an earlier source gave. */
+static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
 {
     const kf_view *v = &l->view;
     bool *repeat = calloc(v->nfields ? v->nfields : 1, sizeof *repeat);
     if (!repeat || find_repeats(l, entry_id, repeat) < 0) {
-        l->failed = 1;
+        l->m->failed = 1;
         free(repeat);
         return;
     }
@@ -270,6 +280,10 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
             continue;
         const char *name = kf_field_key(l->in, f);
         enum key k = key_of(name);
+        if (k < K_COUNT && l->earlier[k])
+            continue;
+        if (k < K_COUNT)
+            l->m->given[k] = true;
         bool dup = repeat[i];
         if (dup && k >= K_TTL && k <= K_AUTO_DNS) {
             /* which of the two values was meant? */
@@ -282,10 +296,12 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
                    "%s.%s is given twice", l->prefix, name);
         switch (k) {
         case K_TRUST_DOMAIN:
-            str_value(l, f, k, td);
+            if (str_value(l, f, k, &l->m->td))
+                l->m->td_from = l;
             break;
         case K_CLASS_NAME:
-            str_value(l, f, k, cls);
+            if (str_value(l, f, k, &l->m->cls))
+                l->m->cls_from = l;
             break;
         case K_NAMESPACE_SELECTOR: {
             bool b;
@@ -336,6 +352,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
         case K_FEDERATES_WITH: /* the ConfigMap form: checked last, against
                                 * the effective trust domain */
             l->federates = f;
+            l->m->federates_from = l;
             break;
         case K_AUTO_DNS: {
             bool b;
@@ -356,7 +373,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id,
 static void federates_invalid(loader *l, kf_config *cfg, kf_buf *msg, bool ok)
 {
     if (!ok || !msg->data)
-        l->failed = 1;
+        l->m->failed = 1;
     else
         refuse_option(l, cfg, KF_R_INVALID_VALUE, field_path(l, K_FEDERATES_WITH),
                       "%s", msg->data);
@@ -422,9 +439,13 @@ static void load_federates(loader *l, kf_config *cfg)
             if (e[0])
                 ok = ok && kf_buf_printf(&msg, ": \"%s\"", shown(e, ent, sizeof ent)) == 0;
             ok = ok && kf_buf_printf(&msg, " %s", why) == 0;
-            if (e[0] && l->td_where && strcmp(e, cfg->trust_domain) == 0)
-                ok = ok && kf_buf_printf(&msg, " (the trust domain comes from %s)",
-                                         l->td_where) == 0;
+            const loader *src = l->m->td_source;
+            if (e[0] && l->m->td_where && strcmp(e, cfg->trust_domain) == 0)
+                ok = ok && kf_buf_printf(&msg, " (the trust domain comes from %s%s%s)",
+                                         l->m->td_where,
+                                         src && src != l && src->ref.path[0] ? " of " : "",
+                                         src && src != l && src->ref.path[0] ? src->ref.path
+                                                                            : "") == 0;
         } else {
             ok = ok && kf_buf_printf(&msg, " %s", why) == 0;
         }
@@ -437,10 +458,16 @@ static void load_federates(loader *l, kf_config *cfg)
     }
     goto out;
 oom:
-    l->failed = 1;
+    l->m->failed = 1;
 out:
     kf_buf_free(&msg);
     kf_td_list_free(&list);
+}
+
+bool kf_config_has_svid_options(const kf_config *cfg)
+{
+    return cfg->ttl || cfg->jwt_ttl || cfg->federates_with ||
+           cfg->auto_populate_dns_names >= 0;
 }
 
 void kf_config_free(kf_config *cfg)
@@ -451,77 +478,98 @@ void kf_config_free(kf_config *cfg)
     cfg->ttl = cfg->jwt_ttl = cfg->federates_with = NULL;
 }
 
-int kf_config_load(const kf_input *in, const kf_settings *st, kf_config *cfg,
-                   kf_results *rs)
+/* Start reading one source: its view, its place for results, its form. */
+static void load_source(loader *l, merge *m, const kf_config_source *src,
+                        kf_config *cfg)
 {
-    loader l;
-    memset(&l, 0, sizeof l);
-    memset(cfg, 0, sizeof *cfg);
-    cfg->namespace_selector = true;
-    cfg->auto_populate_dns_names = -1;
-    l.in = in;
-    l.rs = rs;
-    kf_view_init(&l.view, in, in->fc_fields, in->nfc_fields, 0);
-    l.ref = kf_view_ref(&l.view, 0);
-    if (!l.ref.path[0] && st->config_origin) {
-        l.ref.path = st->config_origin;
-        l.ref.index = st->config_origin_index ? st->config_origin_index : "";
+    const kf_input *in = src->in;
+    l->m = m;
+    l->in = in;
+    memcpy(l->earlier, m->given, sizeof l->earlier);
+    kf_view_init(&l->view, in, in->fc_fields, in->nfc_fields, 0);
+    l->ref = kf_view_ref(&l->view, 0);
+    if (!l->ref.path[0] && src->origin) {
+        l->ref.path = src->origin;
+        l->ref.index = src->origin_index ? src->origin_index : "";
     }
-    if (!l.ref.kind[0])
-        l.ref.kind = "ClusterSPIFFEIDGenerator";
-    if (!l.ref.name[0])
-        l.ref.name = "functionConfig";
-    l.prefix = "data";
+    if (!l->ref.kind[0])
+        l->ref.kind = "ClusterSPIFFEIDGenerator";
+    if (!l->ref.name[0])
+        l->ref.name = "functionConfig";
+    l->prefix = "data";
 
-    const char *td = NULL, *cls = NULL;
     if (in->has_fc) {
-        const char *av = kf_view_str(&l.view, KF_F_APIVERSION);
-        const char *kind = kf_view_str(&l.view, KF_F_KIND);
+        const char *av = kf_view_str(&l->view, KF_F_APIVERSION);
+        const char *kind = kf_view_str(&l->view, KF_F_KIND);
         if (strcmp(av, "v1") == 0 && strcmp(kind, "ConfigMap") == 0) {
-            load_entries(&l, cfg, KF_F_DATA_ENTRY, &td, &cls);
+            load_entries(l, cfg, KF_F_DATA_ENTRY);
         } else if (strcmp(av, "fn.kleym.sonda.red/v1alpha1") == 0 &&
                    strcmp(kind, "ClusterSPIFFEIDGenerator") == 0) {
-            l.prefix = "spec";
-            l.typed = 1;
-            load_entries(&l, cfg, KF_F_SPEC_ENTRY, &td, &cls);
+            l->prefix = "spec";
+            l->typed = 1;
+            load_entries(l, cfg, KF_F_SPEC_ENTRY);
             /* federatesWith has its own schema rows: it may be a list */
-            if (l.view.dup[KF_F_FEDERATES]) {
-                refuse_option(&l, cfg, KF_R_CONFIG_DUPLICATE_KEY,
-                              field_path(&l, K_FEDERATES_WITH), "%s is given twice",
-                              field_path(&l, K_FEDERATES_WITH));
-            } else {
-                l.federates = l.view.f[KF_F_FEDERATES];
+            if (l->earlier[K_FEDERATES_WITH]) {
+                /* an earlier source gave it */
+            } else if (l->view.dup[KF_F_FEDERATES]) {
+                m->given[K_FEDERATES_WITH] = true;
+                refuse_option(l, cfg, KF_R_CONFIG_DUPLICATE_KEY,
+                              field_path(l, K_FEDERATES_WITH), "%s is given twice",
+                              field_path(l, K_FEDERATES_WITH));
+            } else if ((l->federates = l->view.f[KF_F_FEDERATES])) {
+                m->given[K_FEDERATES_WITH] = true;
+                m->federates_from = l;
             }
         } else {
-            report(&l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, "kind",
+            report(l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, "kind",
                    "functionConfig must be a v1 ConfigMap or a "
                    "fn.kleym.sonda.red/v1alpha1 ClusterSPIFFEIDGenerator, not "
                    "%s %s", av[0] ? av : "(no apiVersion)",
                    kind[0] ? kind : "(no kind)");
         }
     } else if (in->rlist && in->fc_type != KF_V_ABSENT && !in->fc_null) {
-        report(&l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, NULL,
+        report(l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, NULL,
                "functionConfig must be a mapping");
     }
+}
 
-    /* Precedence, lowest first: environment, functionConfig, flags. */
-    const char *td_field = field_path(&l, K_TRUST_DOMAIN);
-    const char *cls_field = field_path(&l, K_CLASS_NAME);
-    if (st->flag_trust_domain)
-        set_trust_domain(&l, cfg, st->flag_trust_domain, "--trust-domain", NULL);
-    else if (td)
-        set_trust_domain(&l, cfg, td, td_field, td_field);
-    else if (st->env_trust_domain && st->env_trust_domain[0])
-        set_trust_domain(&l, cfg, st->env_trust_domain, KF_ENV_TRUST_DOMAIN, NULL);
+int kf_config_load(const kf_config_source *srcs, size_t nsrcs, const kf_settings *st,
+                   kf_config *cfg, kf_results *rs)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->namespace_selector = true;
+    cfg->auto_populate_dns_names = -1;
+    merge m = {.rs = rs};
+    loader *ls = calloc(nsrcs, sizeof *ls);
+    if (!ls)
+        return -1;
+    for (size_t i = 0; i < nsrcs; i++)
+        load_source(&ls[i], &m, &srcs[i], cfg);
 
-    if (st->flag_class_name)
-        set_class_name(&l, cfg, st->flag_class_name, "--class-name", NULL);
-    else if (cls)
-        set_class_name(&l, cfg, cls, cls_field, cls_field);
-    else if (st->env_class_name)
-        set_class_name(&l, cfg, st->env_class_name, KF_ENV_CLASS_NAME, NULL);
+    /* Precedence, lowest first: environment, functionConfig, flags.
+     * Problems with a flag or the environment go on the first source. */
+    loader *first = &ls[0];
+    if (st->flag_trust_domain) {
+        set_trust_domain(first, cfg, st->flag_trust_domain, "--trust-domain", NULL);
+    } else if (m.td) {
+        const char *field = field_path(m.td_from, K_TRUST_DOMAIN);
+        set_trust_domain(m.td_from, cfg, m.td, field, field);
+        m.td_source = m.td_from;
+    } else if (st->env_trust_domain && st->env_trust_domain[0]) {
+        set_trust_domain(first, cfg, st->env_trust_domain, KF_ENV_TRUST_DOMAIN, NULL);
+    }
 
-    if (l.federates)
-        load_federates(&l, cfg);
-    return l.failed ? -1 : 0;
+    if (st->flag_class_name) {
+        set_class_name(first, cfg, st->flag_class_name, "--class-name", NULL);
+    } else if (m.cls) {
+        const char *field = field_path(m.cls_from, K_CLASS_NAME);
+        set_class_name(m.cls_from, cfg, m.cls, field, field);
+    } else if (st->env_class_name) {
+        set_class_name(first, cfg, st->env_class_name, KF_ENV_CLASS_NAME, NULL);
+    }
+
+    if (m.federates_from)
+        load_federates(m.federates_from, cfg);
+    free(ls);
+    return m.failed ? -1 : 0;
 }

@@ -179,6 +179,7 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
                       ii.config.len,
                       ii.config_origin,
                       o.nnames > 0, /* a generator among the files, not stdin */
+                      ii.config_file,
                       ii.norigins ? ii.origins : NULL,
                       ii.norigins};
     kf_fatal fatal;

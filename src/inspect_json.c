@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kf_emit.h"
+#include "kf_render.h"
 #include "kleym.h"
 
 static void number(kf_emit *e, const char *key, size_t n)
@@ -156,6 +157,12 @@ int kf_inspect_json(const kf_inspect_view *v, FILE *out)
         kf_emit_kv(&e, "trustDomain", cfg->trust_domain);
     if (cfg->class_name[0])
         kf_emit_kv(&e, "className", cfg->class_name);
+    if (kf_config_has_svid_options(cfg)) {
+        kf_emit_str(&e, "svidOptions");
+        kf_emit_map_begin(&e);
+        kf_render_svid_options(&e, cfg);
+        kf_emit_map_end(&e);
+    }
     kf_emit_str(&e, "found");
     kf_emit_map_begin(&e);
     counts(&e, "InferencePool", &x->pools);

@@ -267,6 +267,20 @@ static int add_dir(kf_inspect_input *ii, const char *dir, int depth, kf_buf *why
     return rc;
 }
 
+/* The file read as input that is also the configuration document (a
+ * Kptfile's configPath is usually a file of the package), by identity:
+ * the two paths may be spelled differently (./kleym.yaml). */
+static void find_config_file(kf_inspect_input *ii)
+{
+    struct stat cs, fs;
+    if (!ii->config_origin || stat(ii->config_origin, &cs) != 0)
+        return;
+    for (size_t i = 0; i < ii->npaths && !ii->config_file; i++)
+        if (stat(ii->paths[i], &fs) == 0 && fs.st_dev == cs.st_dev &&
+            fs.st_ino == cs.st_ino)
+            ii->config_file = ii->paths[i];
+}
+
 int kf_inspect_load(kf_inspect_input *ii, int nnames, char **names, FILE *in,
                     kf_buf *why)
 {
@@ -298,6 +312,7 @@ int kf_inspect_load(kf_inspect_input *ii, int nnames, char **names, FILE *in,
         kf_buf_printf(why, "the input is larger than 1 GiB");
         return -1;
     }
+    find_config_file(ii);
     return 0;
 }
 

@@ -114,6 +114,8 @@ static void text_summary(const kf_inspect_view *v, FILE *out, kf_buf *b)
     fprintf(out, "kleym-fn inspect: %s\n", v->source);
     field(out, "trust domain", cfg->trust_domain[0] ? cfg->trust_domain : "(none)");
     field(out, "class", cfg->class_name[0] ? cfg->class_name : "(classless)");
+    if (kf_svid_options_text(cfg, b) == 0 && b->len)
+        field(out, "SVID options", b->data);
     counts_text(&x->pools, b);
     field(out, "InferencePool", b->data);
     counts_text(&x->objectives, b);
@@ -280,6 +282,8 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
     fputs("\n\n| | |\n| --- | --- |\n", out);
     md_row(out, "Trust domain", cfg->trust_domain[0] ? cfg->trust_domain : "(none)");
     md_row(out, "Class", cfg->class_name[0] ? cfg->class_name : "(classless)");
+    if (kf_svid_options_text(cfg, &b) == 0 && b.len)
+        md_row(out, "SVID options", b.data);
     const struct {
         const char *label;
         const kf_counts *c;

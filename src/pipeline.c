@@ -35,10 +35,13 @@ static int set_origins(kf_pipeline *p, const kf_sources *src)
 }
 
 /* The first ClusterSPIFFEIDGenerator among the items, as a functionConfig
- * (a copy of the input whose functionConfig is that item). */
-static bool generator_config(const kf_input *in, kf_input *as_fc, kf_settings *st)
+ * source (a copy of the input whose functionConfig is that item). */
+static bool generator_config(const kf_input *in, const char *skip_file,
+                             kf_input *as_fc, kf_config_source *src)
 {
     for (size_t i = 0; i < in->nitems; i++) {
+        if (skip_file && in->origin_path && in->origin_path[i] == skip_file)
+            continue; /* the config document itself, read already */
         kf_view v;
         kf_view_item(&v, in, i);
         const kf_kind *k = kf_view_kind(&v, NULL);
@@ -51,33 +54,33 @@ static bool generator_config(const kf_input *in, kf_input *as_fc, kf_settings *s
         as_fc->has_fc = as_fc->rlist = true;
         as_fc->fc_type = KF_V_MAP;
         kf_ref ref = kf_view_ref(&v, i);
-        st->config_origin = ref.path;
-        st->config_origin_index = ref.index;
+        *src = (kf_config_source){as_fc, ref.path, ref.index};
         return true;
     }
     return false;
 }
 
-/* Where the run's settings come from: the input's functionConfig, else
- * the config document given, else a generator among the items. */
+/* Where the run's settings come from (SPEC section 12): the input's
+ * functionConfig; else, setting by setting, the config document given (a
+ * Kptfile's) and then a generator among the items (inspect's files). */
 static int load_config(kf_pipeline *p, const kf_sources *src, kf_fatal *fatal)
 {
-    kf_settings st = *src->settings;
-    const kf_input *from = &p->in;
+    kf_config_source from[2];
+    size_t n = 0;
     kf_input gen;
     bool has_fc = p->in.has_fc || (p->in.rlist && p->in.fc_type != KF_V_ABSENT);
-    if (has_fc && src->origins) /* a ResourceList file: it is the place */
-        st.config_origin = src->origins[0].path;
     if (!has_fc && src->config_doc) {
         if (kf_read_config(src->config_doc, src->config_len, &p->config_in, fatal) < 0)
             return KF_PIPELINE_FATAL;
-        from = &p->config_in;
-        st.config_origin = src->config_origin;
-        st.config_origin_index = NULL;
-    } else if (!has_fc && src->config_from_items && generator_config(&p->in, &gen, &st)) {
-        from = &gen;
+        from[n++] = (kf_config_source){&p->config_in, src->config_origin, NULL};
     }
-    return kf_config_load(from, &st, &p->cfg, &p->rs) < 0 ? KF_PIPELINE_OOM : 0;
+    if (!has_fc && src->config_from_items && generator_config(&p->in, src->config_file, &gen, &from[n]))
+        n++;
+    if (n == 0) /* a ResourceList file's functionConfig is located at it */
+        from[n++] = (kf_config_source){
+            &p->in, has_fc && src->origins ? src->origins[0].path : NULL, NULL};
+    return kf_config_load(from, n, src->settings, &p->cfg, &p->rs) < 0
+               ? KF_PIPELINE_OOM : 0;
 }
 
 /* An SVID option the functionConfig asked for was refused (SPEC section

@@ -17,6 +17,26 @@ int kf_render_path(const kf_binding *b, kf_buf *out)
     return kf_buf_printf(out, "clusterspiffeid-%s.yaml", b->csid_name);
 }
 
+void kf_render_svid_options(kf_emit *e, const kf_config *cfg)
+{
+    if (cfg->ttl)
+        kf_emit_kv(e, "ttl", cfg->ttl);
+    if (cfg->jwt_ttl)
+        kf_emit_kv(e, "jwtTtl", cfg->jwt_ttl);
+    if (cfg->federates_with) {
+        kf_emit_str(e, "federatesWith");
+        kf_emit_seq_begin(e);
+        for (const char *td = cfg->federates_with, *nl; (nl = strchr(td, '\n'));
+             td = nl + 1)
+            kf_emit_strn(e, td, (size_t)(nl - td));
+        kf_emit_seq_end(e);
+    }
+    if (cfg->auto_populate_dns_names >= 0) {
+        kf_emit_str(e, "autoPopulateDNSNames");
+        kf_emit_bool(e, cfg->auto_populate_dns_names);
+    }
+}
+
 int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cfg,
                       bool json, kf_buf *out)
 {
@@ -88,23 +108,7 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit_str(&e, "fallback");
     kf_emit_bool(&e, false);
     kf_emit_kv(&e, "hint", hint.data);
-    /* SVID options, in this order, only when given (SPEC section 14) */
-    if (cfg->ttl)
-        kf_emit_kv(&e, "ttl", cfg->ttl);
-    if (cfg->jwt_ttl)
-        kf_emit_kv(&e, "jwtTtl", cfg->jwt_ttl);
-    if (cfg->federates_with) {
-        kf_emit_str(&e, "federatesWith");
-        kf_emit_seq_begin(&e);
-        for (const char *td = cfg->federates_with, *nl; (nl = strchr(td, '\n'));
-             td = nl + 1)
-            kf_emit_strn(&e, td, (size_t)(nl - td));
-        kf_emit_seq_end(&e);
-    }
-    if (cfg->auto_populate_dns_names >= 0) {
-        kf_emit_str(&e, "autoPopulateDNSNames");
-        kf_emit_bool(&e, cfg->auto_populate_dns_names);
-    }
+    kf_render_svid_options(&e, cfg);
     kf_emit_map_end(&e); /* spec */
     kf_emit_map_end(&e); /* the ClusterSPIFFEID */
     rc = kf_emit_close(&e, out);
