@@ -147,6 +147,54 @@ static int config_map(kf_inspect_input *ii, const kf_input *in, const kf_field *
 
 /* dir/Kptfile, if there is one and a function of its pipeline runs
  * kleym-fn: its configuration becomes the run's. */
+/* Whether a configPath stays in the package, as kpt requires: relative,
+ * and never above the package's directory, read component by component
+ * (a/../b is in it, a/../../b is not). */
+static bool in_package(const char *rel)
+{
+    if (!rel[0] || rel[0] == '/')
+        return false;
+    long depth = 0;
+    for (const char *p = rel;; p++) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            depth--;
+        else if (n && !(n == 1 && p[0] == '.'))
+            depth++;
+        if (depth < 0)
+            return false;
+        p += n;
+        if (!*p)
+            return true;
+    }
+}
+
+/* The configPath file of the Kptfile at kptfile: a regular file of the
+ * package (never a device or a pipe a hostile package names). */
+static int config_path(kf_inspect_input *ii, const char *dir, const char *kptfile,
+                       const char *rel, kf_buf *why)
+{
+    struct stat st;
+    if (!in_package(rel)) {
+        kf_buf_printf(why, "the configPath of %s, \"%.200s\", is not a relative path "
+                      "inside the package", kptfile, rel);
+        return -1;
+    }
+    if (!(ii->config_origin = join(dir, rel)))
+        return -1;
+    if (stat(ii->config_origin, &st) == 0 && !S_ISREG(st.st_mode)) {
+        kf_buf_printf(why, "the configPath of %s, %s, is not a regular file", kptfile,
+                      ii->config_origin);
+        return -1;
+    }
+    if (read_file(ii->config_origin, &ii->config) < 0) {
+        kf_buf_printf(why, "cannot read the configPath of %s: %s: %s", kptfile,
+                      ii->config_origin, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int kptfile_config(kf_inspect_input *ii, const char *dir, kf_buf *why)
 {
     char *path = join(dir, "Kptfile");
@@ -187,12 +235,7 @@ static int kptfile_config(kf_inspect_input *ii, const char *dir, kf_buf *why)
             if (ours) {
                 ii->has_config = true;
                 if (cfgpath) {
-                    ii->config_origin = join(dir, kf_field_text(&in, cfgpath));
-                    if (!ii->config_origin || read_file(ii->config_origin, &ii->config) < 0) {
-                        kf_buf_printf(why, "cannot read the configPath of %s: %s", path,
-                                      ii->config_origin ? strerror(errno) : "out of memory");
-                        rc = -1;
-                    }
+                    rc = config_path(ii, dir, path, kf_field_text(&in, cfgpath), why);
                 } else {
                     ii->config_origin = path;
                     path = NULL;

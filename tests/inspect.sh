@@ -38,6 +38,11 @@ for k in "$work"/tests/inspect/fixtures/*/Kptfile.fixture; do mv "$k" "${k%.fixt
 mkdir "$work/tests/inspect/fixtures/broken-link"
 ln -s missing.yaml "$work/tests/inspect/fixtures/broken-link/pool.yaml"
 ln -s missing "$work/tests/inspect/fixtures/broken-link/NOTES"
+# A package whose configPath names a pipe: refused, never waited on.
+mkdir "$work/tests/inspect/fixtures/configpath-fifo"
+printf 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: {name: fifo}\npipeline:\n  mutators:\n  - exec: kleym-fn\n    configPath: kleym.yaml\n' \
+    > "$work/tests/inspect/fixtures/configpath-fifo/Kptfile"
+mkfifo "$work/tests/inspect/fixtures/configpath-fifo/kleym.yaml"
 cd "$work" || exit 1
 for dir in "$root"/tests/inspect/cases/*/; do
     name=$(basename "$dir")
