@@ -99,7 +99,9 @@ static int add_file(kf_inspect_input *ii, char *path, kf_buf *why)
         memmove(t->data + start, t->data + start + 3, t->len - start - 3);
         t->len -= 3;
     }
-    if (t->len > start && t->data[t->len - 1] != '\n' && kf_buf_putc(t, '\n') < 0)
+    if (t->len == start) /* an empty file: nothing to count */
+        return 0;
+    if (t->data[t->len - 1] != '\n' && kf_buf_putc(t, '\n') < 0)
         return -1;
     for (const char *p = t->data + start; (p = memchr(p, '\n', (size_t)(t->data + t->len - p)));
          p++)

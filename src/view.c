@@ -68,7 +68,8 @@ kf_ref kf_view_ref(const kf_view *v, size_t position)
     /* Where a file gave the item, when its annotations do not say: only
      * for the view of that very item (not a functionConfig's). */
     if (!r.path[0] && v->in->origin_path && position < v->in->nitems &&
-        v->nfields && v->fields == v->in->fields + v->in->items[position].first_field) {
+        v->nfields && v->in->fields &&
+        v->fields == v->in->fields + v->in->items[position].first_field) {
         r.path = v->in->origin_path[position];
         r.index = v->in->origin_index[position];
     }

@@ -11,7 +11,11 @@
  *     items are gone; orchestrators never keep a failed run's output.)
  * Every input also goes through `kleym-fn inspect` (one of its three output
  * formats, by the input's length), which must exit as the function did:
- * the same pipeline must find the same errors.
+ * the same pipeline must find the same errors. And through inspect's other
+ * input mode, a package directory: the bytes are both its Kptfile (whose
+ * kleym-fn function may configure the run, its configPath naming any
+ * path) and a manifest in it; any of inspect's exit statuses but 3 is
+ * fine, a crash or a hang is not.
  * The trust domain comes from the lowest-precedence source (the environment
  * setting), so a functionConfig in the input still overrides it.
  *
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kleym.h"
 
@@ -79,8 +84,47 @@ static int inspect_once(const uint8_t *data, size_t size)
     return rc;
 }
 
+static void write_file(const char *path, const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
+        abort();
+}
+
+/* inspect over a package directory holding the bytes as its Kptfile and as
+ * in.yaml; its exit status. */
+static int inspect_package(const uint8_t *data, size_t size)
+{
+    char dir[] = "/tmp/kleym-fuzz-XXXXXX", kptfile[64], manifest[64];
+    if (!mkdtemp(dir))
+        abort();
+    snprintf(kptfile, sizeof kptfile, "%s/Kptfile", dir);
+    snprintf(manifest, sizeof manifest, "%s/in.yaml", dir);
+    write_file(kptfile, data, size);
+    write_file(manifest, data, size);
+    char *argv[] = {dir, NULL};
+    kf_settings st;
+    memset(&st, 0, sizeof st);
+    FILE *in = fopen("/dev/null", "rb"), *out = fopen("/dev/null", "w"),
+         *err = fopen("/dev/null", "w");
+    if (!in || !out || !err)
+        abort();
+    int rc = kf_inspect_main(1, argv, &st, in, out, err);
+    fclose(in);
+    fclose(out);
+    fclose(err);
+    if (unlink(kptfile) != 0 || unlink(manifest) != 0 || rmdir(dir) != 0)
+        abort();
+    return rc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    int prc = inspect_package(data, size);
+    if (prc < 0 || prc > 2) {
+        fprintf(stderr, "fuzz: inspect of a package exits %d\n", prc);
+        abort();
+    }
     captured first, second;
     run_once((const char *)data, size, &first);
     int irc = inspect_once(data, size);
