@@ -7,15 +7,20 @@
  * path annotations is located as file:index and a fatal error as
  * file:line:column. A directory holding a Kptfile gives the configuration
  * of its first pipeline function that runs kleym-fn: its configMap (made
- * into a ConfigMap) or its configPath file. The Kptfile is not a resource.
+ * into a ConfigMap) or its configPath file, which must stay in the package
+ * (as written and with links resolved) and be a regular file. The Kptfile
+ * is not a resource.
  */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include "kf_inspect.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kf_emit.h"
 #include "kf_read.h"
@@ -147,8 +152,6 @@ static int config_map(kf_inspect_input *ii, const kf_input *in, const kf_field *
     return kf_emit_close(&e, &ii->config);
 }
 
-/* dir/Kptfile, if there is one and a function of its pipeline runs
- * kleym-fn: its configuration becomes the run's. */
 /* Whether a configPath stays in the package, as kpt requires: relative,
  * and never above the package's directory, read component by component
  * (a/../b is in it, a/../../b is not). */
@@ -171,32 +174,77 @@ static bool in_package(const char *rel)
     }
 }
 
+/* Whether the file at path, symlinks resolved, is under the directory dir
+ * (resolved too): a link in the package may not lead out of it. */
+static bool resolves_inside(const char *dir, const char *path)
+{
+    char *real_dir = realpath(dir, NULL), *real_path = realpath(path, NULL);
+    size_t n = real_dir ? strlen(real_dir) : 0;
+    bool inside = real_dir && real_path && strncmp(real_path, real_dir, n) == 0 &&
+                  (real_path[n] == '/' || (n == 1 && real_dir[0] == '/'));
+    free(real_dir);
+    free(real_path);
+    return inside;
+}
+
+/* A configPath as a message shows it: escaped by the printer, cut at a
+ * character boundary. */
+static void print_config_path(kf_buf *why, const char *kptfile, const char *rel,
+                              const char *rule)
+{
+    size_t n = strnlen(rel, 200);
+    while (n && rel[n] && ((unsigned char)rel[n] & 0xc0) == 0x80)
+        n--;
+    kf_buf_printf(why, "the configPath of %s, \"%.*s%s\", %s", kptfile, (int)n, rel,
+                  rel[n] ? "..." : "", rule);
+}
+
 /* The configPath file of the Kptfile at kptfile: a regular file of the
- * package (never a device or a pipe a hostile package names). */
+ * package, by its real path (never a device, a pipe or a file a link
+ * leads to outside the package). Opened without blocking and checked as
+ * opened, so nothing can be swapped in between. */
 static int config_path(kf_inspect_input *ii, const char *dir, const char *kptfile,
                        const char *rel, kf_buf *why)
 {
-    struct stat st;
     if (!in_package(rel)) {
-        kf_buf_printf(why, "the configPath of %s, \"%.200s\", is not a relative path "
-                      "inside the package", kptfile, rel);
+        print_config_path(why, kptfile, rel, "is not a relative path inside the package");
         return -1;
     }
     if (!(ii->config_origin = join(dir, rel)))
         return -1;
-    if (stat(ii->config_origin, &st) == 0 && !S_ISREG(st.st_mode)) {
-        kf_buf_printf(why, "the configPath of %s, %s, is not a regular file", kptfile,
-                      ii->config_origin);
-        return -1;
-    }
-    if (read_file(ii->config_origin, &ii->config) < 0) {
+    int fd = open(ii->config_origin, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
         kf_buf_printf(why, "cannot read the configPath of %s: %s: %s", kptfile,
                       ii->config_origin, strerror(errno));
         return -1;
     }
-    return 0;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        print_config_path(why, kptfile, rel, "is not a regular file");
+        return -1;
+    }
+    if (!resolves_inside(dir, ii->config_origin)) {
+        close(fd);
+        print_config_path(why, kptfile, rel, "leads out of the package through a link");
+        return -1;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return -1;
+    }
+    int rc = read_stream(f, &ii->config);
+    int saved = errno;
+    fclose(f);
+    if (rc < 0)
+        kf_buf_printf(why, "cannot read the configPath of %s: %s: %s", kptfile,
+                      ii->config_origin, strerror(saved));
+    return rc;
 }
 
+/* dir/Kptfile, if there is one and a function of its pipeline runs
+ * kleym-fn: its configuration (configMap or configPath) becomes the run's. */
 static int kptfile_config(kf_inspect_input *ii, const char *dir, kf_buf *why)
 {
     char *path = join(dir, "Kptfile");

@@ -3,6 +3,7 @@
 #   args           the arguments after `inspect` (one line; paths from the
 #                  repository root, where the tests run)
 #   stdin          optional: what goes to stdin (default: nothing)
+#   env            optional: VAR=value lines for the environment
 #   expected.out   the whole expected stdout
 #   expected-exit  the expected exit status
 #   expected.err   optional: the whole expected stderr
@@ -43,14 +44,35 @@ mkdir "$work/tests/inspect/fixtures/configpath-fifo"
 printf 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: {name: fifo}\npipeline:\n  mutators:\n  - exec: kleym-fn\n    configPath: kleym.yaml\n' \
     > "$work/tests/inspect/fixtures/configpath-fifo/Kptfile"
 mkfifo "$work/tests/inspect/fixtures/configpath-fifo/kleym.yaml"
+# Packages whose configPath leads out through a link: the file itself a
+# link to a file outside, and a directory link followed by "..". Refused.
+kpt_config_path() {
+    printf 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: {name: %s}\npipeline:\n  mutators:\n  - exec: kleym-fn\n    configPath: %s\n' "$1" "$2"
+}
+fx=$work/tests/inspect/fixtures
+mkdir -p "$fx/outside/deep/er" "$fx/configpath-link-file" "$fx/configpath-link-dir" "$fx/configpath-link-inside/conf"
+kleym_config() {
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {trustDomain: %s}\n' "$1"
+}
+kleym_config outside.example | tee "$fx/outside/secret.cfg" > "$fx/outside/deep/secret.cfg"
+kleym_config inside.example > "$fx/configpath-link-inside/conf/kleym.cfg"
+ln -s ../outside/secret.cfg "$fx/configpath-link-file/kleym.cfg"
+kpt_config_path link-file kleym.cfg > "$fx/configpath-link-file/Kptfile"
+ln -s ../outside/deep/er "$fx/configpath-link-dir/link"
+kpt_config_path link-dir link/../secret.cfg > "$fx/configpath-link-dir/Kptfile"
+# A link that stays in the package is fine.
+ln -s conf/kleym.cfg "$fx/configpath-link-inside/kleym.cfg"
+kpt_config_path link-inside kleym.cfg > "$fx/configpath-link-inside/Kptfile"
 cd "$work" || exit 1
 for dir in "$root"/tests/inspect/cases/*/; do
     name=$(basename "$dir")
     read -r -a args < "$dir/args"
+    envs=()
+    [ -f "$dir/env" ] && mapfile -t envs < "$dir/env"
     stdin=/dev/null
     [ -f "$dir/stdin" ] && stdin=$(cat "$dir/stdin")
     # a case that hangs fails (exit 124) instead of stopping the suite
-    timeout 300 env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME \
+    timeout 300 env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME "${envs[@]}" \
         $bin inspect "${args[@]}" < "$stdin" > "$tmp/out" 2> "$tmp/err"
     code=$?
     if [ "$update" = --update ]; then
