@@ -546,7 +546,9 @@ int kf_config_load(const kf_config_source *srcs, size_t nsrcs, const kf_settings
     for (size_t i = 0; i < nsrcs; i++)
         load_source(&ls[i], &m, &srcs[i], cfg);
 
-    /* Precedence, lowest first: environment, functionConfig, flags.
+    /* Precedence, lowest first: environment, functionConfig, flags. The
+     * environment only fills a setting no source gave: one given but
+     * refused keeps its error, and nothing renders with another value.
      * Problems with a flag or the environment go on the first source. */
     loader *first = &ls[0];
     if (st->flag_trust_domain) {
@@ -555,7 +557,8 @@ int kf_config_load(const kf_config_source *srcs, size_t nsrcs, const kf_settings
         const char *field = field_path(m.td_from, K_TRUST_DOMAIN);
         set_trust_domain(m.td_from, cfg, m.td, field, field);
         m.td_source = m.td_from;
-    } else if (st->env_trust_domain && st->env_trust_domain[0]) {
+    } else if (!m.given[K_TRUST_DOMAIN] && st->env_trust_domain &&
+               st->env_trust_domain[0]) {
         set_trust_domain(first, cfg, st->env_trust_domain, KF_ENV_TRUST_DOMAIN, NULL);
     }
 
@@ -564,7 +567,7 @@ int kf_config_load(const kf_config_source *srcs, size_t nsrcs, const kf_settings
     } else if (m.cls) {
         const char *field = field_path(m.cls_from, K_CLASS_NAME);
         set_class_name(m.cls_from, cfg, m.cls, field, field);
-    } else if (st->env_class_name) {
+    } else if (!m.given[K_CLASS_NAME] && st->env_class_name) {
         set_class_name(first, cfg, st->env_class_name, KF_ENV_CLASS_NAME, NULL);
     }
 

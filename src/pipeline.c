@@ -35,18 +35,19 @@ static int set_origins(kf_pipeline *p, const kf_sources *src)
 }
 
 /* The first ClusterSPIFFEIDGenerator among the items, as a functionConfig
- * source (a copy of the input whose functionConfig is that item). */
+ * source (a copy of the input whose functionConfig is that item). None
+ * when that first one is in skip_file, the config document read already. */
 static bool generator_config(const kf_input *in, const char *skip_file,
                              kf_input *as_fc, kf_config_source *src)
 {
     for (size_t i = 0; i < in->nitems; i++) {
-        if (skip_file && in->origin_path && in->origin_path[i] == skip_file)
-            continue; /* the config document itself, read already */
         kf_view v;
         kf_view_item(&v, in, i);
         const kf_kind *k = kf_view_kind(&v, NULL);
         if (!k || k->cls != KF_KC_GENERATOR)
             continue;
+        if (skip_file && in->origin_path && in->origin_path[i] == skip_file)
+            return false;
         *as_fc = *in;
         as_fc->origin_path = as_fc->origin_index = NULL; /* its own, below */
         as_fc->fc_fields = (kf_field *)v.fields; /* read, never freed: a copy */
@@ -60,25 +61,29 @@ static bool generator_config(const kf_input *in, const char *skip_file,
     return false;
 }
 
-/* Where the run's settings come from (SPEC section 12): the input's
- * functionConfig; else, setting by setting, the config document given (a
- * Kptfile's) and then a generator among the items (inspect's files). */
+/* Where the run's settings come from (SPEC section 12), setting by
+ * setting, first source first: the input's functionConfig (located at
+ * the ResourceList file, when a file), the config document given (a
+ * Kptfile's), a generator among the items (inspect's files). The function
+ * has the first only; with none, the input stands for an absent one. */
 static int load_config(kf_pipeline *p, const kf_sources *src, kf_fatal *fatal)
 {
-    kf_config_source from[2];
+    kf_config_source from[3];
     size_t n = 0;
     kf_input gen;
-    bool has_fc = p->in.has_fc || (p->in.rlist && p->in.fc_type != KF_V_ABSENT);
-    if (!has_fc && src->config_doc) {
+    const kf_input *in = &p->in;
+    if (in->has_fc || (in->rlist && in->fc_type != KF_V_ABSENT))
+        from[n++] = (kf_config_source){in, src->origins ? src->origins[0].path : NULL,
+                                       NULL};
+    if (src->config_doc) {
         if (kf_read_config(src->config_doc, src->config_len, &p->config_in, fatal) < 0)
             return KF_PIPELINE_FATAL;
         from[n++] = (kf_config_source){&p->config_in, src->config_origin, NULL};
     }
-    if (!has_fc && src->config_from_items && generator_config(&p->in, src->config_file, &gen, &from[n]))
+    if (src->config_from_items && generator_config(in, src->config_file, &gen, &from[n]))
         n++;
-    if (n == 0) /* a ResourceList file's functionConfig is located at it */
-        from[n++] = (kf_config_source){
-            &p->in, has_fc && src->origins ? src->origins[0].path : NULL, NULL};
+    if (n == 0)
+        from[n++] = (kf_config_source){in, NULL, NULL};
     return kf_config_load(from, n, src->settings, &p->cfg, &p->rs) < 0
                ? KF_PIPELINE_OOM : 0;
 }

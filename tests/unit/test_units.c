@@ -12,6 +12,7 @@
 
 #include <libfyaml.h>
 
+#include "kf_config.h"
 #include "kf_emit.h"
 #include "kf_identity.h"
 #include "kf_results.h"
@@ -531,6 +532,63 @@ static void test_schema_federates_with(void **state)
     kf_schema_free(&s);
 }
 
+/* Configuration sources merged setting by setting (SPEC section 12): each
+ * setting from the first source that gives it, an invalid value included;
+ * the environment only where no source gave the setting. */
+static void test_config_merge(void **state)
+{
+    (void)state;
+    static const char first[] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+                                "data: {trustDomain: a.example, ttl: 0s}\n";
+    static const char second[] = "apiVersion: fn.kleym.sonda.red/v1alpha1\n"
+                                 "kind: ClusterSPIFFEIDGenerator\nmetadata: {name: b}\n"
+                                 "spec: {trustDomain: b.example, ttl: 1h, "
+                                 "clusterSPIFFEIDClassName: spire, "
+                                 "federatesWith: [p.example, a.example]}\n";
+    kf_input a, b;
+    kf_fatal fatal;
+    assert_int_equal(kf_read_config(first, strlen(first), &a, &fatal), 0);
+    assert_int_equal(kf_read_config(second, strlen(second), &b, &fatal), 0);
+    const kf_config_source srcs[] = {{&a, "a.yaml", NULL}, {&b, "b.yaml", "0"}};
+    kf_settings st = {.env_trust_domain = "env.example", .env_class_name = "envclass"};
+    kf_config cfg;
+    kf_results rs = {0};
+    assert_int_equal(kf_config_load(srcs, 2, &st, &cfg, &rs), 0);
+    assert_string_equal(cfg.trust_domain, "a.example"); /* the first source's */
+    assert_string_equal(cfg.class_name, "spire");       /* the second fills it */
+    assert_null(cfg.ttl);                               /* 0s refused, 1h not read */
+    assert_true(cfg.options_invalid);
+    /* federatesWith from the second, checked against the first's trust domain */
+    assert_int_equal(rs.n, 2);
+    bool ttl_refused = false, own_td = false;
+    for (size_t i = 0; i < rs.n; i++) {
+        assert_int_equal(rs.v[i].reason, KF_R_INVALID_VALUE);
+        ttl_refused |= strstr(rs.v[i].message, "data.ttl") != NULL &&
+                       strcmp(rs.v[i].ref.path, "a.yaml") == 0;
+        own_td |= strstr(rs.v[i].message, "spec.federatesWith") != NULL &&
+                  strcmp(rs.v[i].ref.path, "b.yaml") == 0;
+    }
+    assert_true(ttl_refused);
+    assert_true(own_td);
+    kf_config_free(&cfg);
+    kf_results_free(&rs);
+
+    /* a trust domain given but refused is not replaced by the environment */
+    static const char refused[] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+                                  "data: {trustDomain: 5}\n";
+    kf_input c;
+    assert_int_equal(kf_read_config(refused, strlen(refused), &c, &fatal), 0);
+    const kf_config_source only[] = {{&c, NULL, NULL}};
+    assert_int_equal(kf_config_load(only, 1, &st, &cfg, &rs), 0);
+    assert_string_equal(cfg.trust_domain, "");
+    assert_string_equal(cfg.class_name, "envclass"); /* not given: the environment */
+    kf_config_free(&cfg);
+    kf_results_free(&rs);
+    kf_input_free(&a);
+    kf_input_free(&b);
+    kf_input_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -551,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_go_duration),
         cmocka_unit_test(test_trust_domain_list),
         cmocka_unit_test(test_schema_federates_with),
+        cmocka_unit_test(test_config_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
