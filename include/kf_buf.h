@@ -3,12 +3,14 @@
  * Every module that builds text (rendered items, results, messages) does it
  * in a kf_buf. A kf_buf owns its memory; kf_buf_free() releases it. All
  * append functions return 0 on success and -1 when memory runs out, leaving
- * the buffer as it was, so callers can propagate the failure.
+ * the buffer as it was, so callers can propagate the failure; a printer
+ * that makes many appends may check the sticky `failed` once at the end.
  */
 #ifndef KF_BUF_H
 #define KF_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +18,7 @@ typedef struct kf_buf {
     char *data;  /* NUL-terminated when len > 0 */
     size_t len;
     size_t cap;
+    bool failed; /* an append ran out of memory (kept until freed) */
 } kf_buf;
 
 int kf_buf_reserve(kf_buf *b, size_t extra);

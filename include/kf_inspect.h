@@ -96,9 +96,6 @@ void kf_inspection_counts(const kf_inspection *x, const kf_bview *only, size_t *
 /* Whether result r, one that is not a binding's, is shown and counted: all
  * of them for the whole run; for one binding (only), the functionConfig's. */
 bool kf_other_shown(const kf_inspection *x, const kf_bview *only, size_t r);
-/* The SVID options every ClusterSPIFFEID carries, as people read them
- * ("ttl 1h, federatesWith a.example b.example"); empty when none is given. */
-int kf_svid_options_text(const kf_config *cfg, kf_buf *out);
 /* The statuses the summary always shows, as `kleym status` does: Ready,
  * then the conditions a binding fails with. */
 #define KF_STATUSES_SHOWN 5

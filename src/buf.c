@@ -25,9 +25,12 @@ int kf_array_grow(void **items, size_t *cap, size_t need, size_t elem)
 
 int kf_buf_reserve(kf_buf *b, size_t extra)
 {
-    if (extra > SIZE_MAX - b->len - 1)
+    if (extra > SIZE_MAX - b->len - 1 ||
+        kf_array_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1) < 0) {
+        b->failed = true;
         return -1;
-    return kf_array_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
+    }
+    return 0;
 }
 
 int kf_buf_append(kf_buf *b, const void *p, size_t n)
@@ -67,7 +70,11 @@ int kf_buf_printf(kf_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || kf_buf_reserve(b, (size_t)n) < 0)
+    if (n < 0) {
+        b->failed = true;
+        return -1;
+    }
+    if (kf_buf_reserve(b, (size_t)n) < 0)
         return -1;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -81,4 +88,5 @@ void kf_buf_free(kf_buf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->failed = false;
 }

@@ -53,29 +53,6 @@ bool kf_other_shown(const kf_inspection *x, const kf_bview *only, size_t r)
            (!only || kf_reason_cond(x->results[r]->reason) == KF_C_INVALID_CONFIG);
 }
 
-int kf_svid_options_text(const kf_config *cfg, kf_buf *out)
-{
-    out->len = 0;
-    if (kf_buf_puts(out, "") < 0 ||
-        (cfg->ttl && kf_buf_printf(out, "ttl %s", cfg->ttl) < 0) ||
-        (cfg->jwt_ttl &&
-         kf_buf_printf(out, "%sjwtTtl %s", out->len ? ", " : "", cfg->jwt_ttl) < 0))
-        return -1;
-    if (cfg->federates_with) {
-        if (kf_buf_printf(out, "%sfederatesWith", out->len ? ", " : "") < 0)
-            return -1;
-        for (const char *td = cfg->federates_with, *nl; (nl = strchr(td, '\n'));
-             td = nl + 1)
-            if (kf_buf_printf(out, " %.*s", (int)(nl - td), td) < 0)
-                return -1;
-    }
-    if (cfg->auto_populate_dns_names >= 0 &&
-        kf_buf_printf(out, "%sautoPopulateDNSNames %s", out->len ? ", " : "",
-                      cfg->auto_populate_dns_names ? "true" : "false") < 0)
-        return -1;
-    return 0;
-}
-
 const char *kf_status_shown(size_t i)
 {
     static const enum kf_condition shown[KF_STATUSES_SHOWN - 1] = {

@@ -107,6 +107,31 @@ static void text_result(FILE *out, const kf_result *r, size_t indent, bool name_
     kf_buf_free(&head);
 }
 
+/* The SVID options every ClusterSPIFFEID carries, as people read them
+ * ("ttl 1h, federatesWith a.example b.example"); empty when none is given. */
+static int svid_options_text(const kf_config *cfg, kf_buf *out)
+{
+    out->len = 0;
+    if (kf_buf_puts(out, "") < 0 ||
+        (cfg->ttl && kf_buf_printf(out, "ttl %s", cfg->ttl) < 0) ||
+        (cfg->jwt_ttl &&
+         kf_buf_printf(out, "%sjwtTtl %s", out->len ? ", " : "", cfg->jwt_ttl) < 0))
+        return -1;
+    if (cfg->federates_with) {
+        if (kf_buf_printf(out, "%sfederatesWith", out->len ? ", " : "") < 0)
+            return -1;
+        for (const char *td = cfg->federates_with, *nl; (nl = strchr(td, '\n'));
+             td = nl + 1)
+            if (kf_buf_printf(out, " %.*s", (int)(nl - td), td) < 0)
+                return -1;
+    }
+    if (cfg->auto_populate_dns_names >= 0 &&
+        kf_buf_printf(out, "%sautoPopulateDNSNames %s", out->len ? ", " : "",
+                      cfg->auto_populate_dns_names ? "true" : "false") < 0)
+        return -1;
+    return 0;
+}
+
 static void text_summary(const kf_inspect_view *v, FILE *out, kf_buf *b)
 {
     const kf_inspection *x = v->x;
@@ -114,7 +139,7 @@ static void text_summary(const kf_inspect_view *v, FILE *out, kf_buf *b)
     fprintf(out, "kleym-fn inspect: %s\n", v->source);
     field(out, "trust domain", cfg->trust_domain[0] ? cfg->trust_domain : "(none)");
     field(out, "class", cfg->class_name[0] ? cfg->class_name : "(classless)");
-    if (kf_svid_options_text(cfg, b) == 0 && b->len)
+    if (svid_options_text(cfg, b) == 0 && b->len)
         field(out, "SVID options", b->data);
     counts_text(&x->pools, b);
     field(out, "InferencePool", b->data);
@@ -191,8 +216,9 @@ int kf_inspect_text(const kf_inspect_view *v, FILE *out)
         header = true;
         text_result(out, x->results[r], 2, true);
     }
+    bool failed = b.failed; /* out of memory: the report is not whole */
     kf_buf_free(&b);
-    return ferror(out) ? -1 : 0;
+    return failed || ferror(out) ? -1 : 0;
 }
 
 /* ---- markdown ----------------------------------------------------------- */
@@ -282,7 +308,7 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
     fputs("\n\n| | |\n| --- | --- |\n", out);
     md_row(out, "Trust domain", cfg->trust_domain[0] ? cfg->trust_domain : "(none)");
     md_row(out, "Class", cfg->class_name[0] ? cfg->class_name : "(classless)");
-    if (kf_svid_options_text(cfg, &b) == 0 && b.len)
+    if (svid_options_text(cfg, &b) == 0 && b.len)
         md_row(out, "SVID options", b.data);
     const struct {
         const char *label;
@@ -332,6 +358,7 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
         md_result(out, res);
         fputs(" |\n", out);
     }
+    bool failed = b.failed; /* out of memory: the report is not whole */
     kf_buf_free(&b);
-    return ferror(out) ? -1 : 0;
+    return failed || ferror(out) ? -1 : 0;
 }
