@@ -105,6 +105,9 @@ int main(int argc, char **argv)
 {
     kf_settings st;
     memset(&st, 0, sizeof st);
+    /* stderr line-buffered: a result line is written as one write, not one
+     * per piece (20 000 conflicting bindings made 370 000 writes). */
+    setvbuf(stderr, NULL, _IOLBF, BUFSIZ);
     /* A closed stdout must be an error we report, not a silent kill. */
     signal(SIGPIPE, SIG_IGN);
     if (argc > 1 && strcmp(argv[1], "inspect") == 0) {
