@@ -52,9 +52,10 @@ typedef struct kf_config {
 
 /* Fill cfg from the settings and the functionConfig sources (at least
  * one), in precedence order: each setting comes from the flag, else the
- * first source that gives it (valid or not: a later source never hides an
- * invalid value), else the environment. The function has one source, its
- * input; inspect may have a Kptfile's and a generator's (SPEC section 12).
+ * first source that gives it (valid or not: neither a later source nor the
+ * environment hides an invalid value), else the environment. The function
+ * has one source, its input; inspect may have a ResourceList file's, a
+ * Kptfile's and a generator's (SPEC section 12).
  * Every source's problems are added to rs, on that source. Returns 0, or
  * -1 when memory runs out. Release with kf_config_free(), either way. */
 int kf_config_load(const kf_config_source *srcs, size_t nsrcs,
