@@ -3,6 +3,7 @@
  *   inspect.c         options, the run, the exit status
  *   inspect_source.c  the input: stdin, or files and directories made into
  *                     one stream, with the package's own configuration
+ *   inspect_open.c    a package's files opened: regular, and no link out
  *   inspect_model.c   the run seen per binding: status, findings, counts
  *   inspect_text.c    text (80 columns) and markdown (a pull-request comment)
  *   inspect_json.c    one JSON document, the shape of docs/inspect.md
@@ -15,6 +16,25 @@
 
 #include "kf_buf.h"
 #include "kf_pipeline.h"
+
+/* ---- inspect_open.c --------------------------------------------------- */
+
+enum kf_open {
+    KF_OPEN_OK,
+    KF_OPEN_ERRNO,       /* cannot be opened or resolved: errno says why */
+    KF_OPEN_NOT_REGULAR, /* a directory, a device, a pipe... */
+    KF_OPEN_OUTSIDE,     /* its real path is not under root */
+};
+
+/* Open path for reading without blocking, into *fd (the caller closes it):
+ * a regular file, and when root (a real path, kf_real_dir()) is not NULL,
+ * one whose real path is under root, checked before it is opened and as
+ * opened. */
+enum kf_open kf_open_regular(const char *path, const char *root, int *fd);
+/* The real path of dir, or NULL (errno); the caller frees it. */
+char *kf_real_dir(const char *dir);
+/* Whether the directory dir, links resolved, is root or below it. */
+bool kf_dir_inside(const char *root, const char *dir);
 
 /* ---- inspect_source.c ------------------------------------------------- */
 

@@ -8,10 +8,10 @@
  * file:line:column. A directory holding a Kptfile gives the configuration
  * of its first pipeline function that runs kleym-fn: its configMap (made
  * into a ConfigMap) or its configPath file, which must stay in the package
- * (as written and with links resolved) and be a regular file. The Kptfile
- * is not a resource.
+ * as written. No file of a directory named is read through a link out of
+ * it, the Kptfile and the configPath file included (inspect_open.c). The
+ * Kptfile is not a resource.
  */
-#define _XOPEN_SOURCE 700 /* realpath() */
 #include "kf_inspect.h"
 
 #include <dirent.h>
@@ -41,16 +41,43 @@ static int read_stream(FILE *f, kf_buf *out)
     return ferror(f) ? -1 : 0;
 }
 
-static int read_file(const char *path, kf_buf *out)
+/* Read the file at path into out: through kf_open_regular() when root (a
+ * package's real path) is given, else as named (a FIFO included, so
+ * process substitution works). *status says why it failed. */
+static int read_file(const char *path, const char *root, kf_buf *out,
+                     enum kf_open *status)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    FILE *f = NULL;
+    int fd;
+    *status = KF_OPEN_ERRNO;
+    if (!root)
+        f = fopen(path, "rb");
+    else if ((*status = kf_open_regular(path, root, &fd)) == KF_OPEN_OK &&
+             !(f = fdopen(fd, "rb")))
+        close(fd);
+    if (!f) {
+        if (*status == KF_OPEN_OK)
+            *status = KF_OPEN_ERRNO;
         return -1;
+    }
+    *status = KF_OPEN_ERRNO;
     int rc = read_stream(f, out);
     int saved = errno;
     fclose(f);
     errno = saved;
     return rc;
+}
+
+/* Why a file could not be read, in why; nothing when memory ran out. */
+static void cannot_read(kf_buf *why, const char *path, const char *top,
+                        enum kf_open status)
+{
+    if (status == KF_OPEN_OUTSIDE)
+        kf_buf_printf(why, "%s leads out of %s through a symbolic link", path, top);
+    else if (status == KF_OPEN_NOT_REGULAR)
+        kf_buf_printf(why, "%s is not a regular file", path);
+    else if (errno != ENOMEM)
+        kf_buf_printf(why, "cannot read %s: %s", path, strerror(errno));
 }
 
 static bool wanted(const char *name)
@@ -74,8 +101,16 @@ static char *join(const char *dir, const char *name)
     return b.data;
 }
 
-/* Append one file to the stream. */
-static int add_file(kf_inspect_input *ii, char *path, kf_buf *why)
+/* A directory named on the command line: as named, and its real path,
+ * which every file read from it must stay under. */
+typedef struct package {
+    const char *dir;
+    char *root;
+} package;
+
+/* Append one file to the stream; pkg: the directory named it is read
+ * from, or NULL for a file named on the command line. */
+static int add_file(kf_inspect_input *ii, char *path, const package *pkg, kf_buf *why)
 {
     if (kf_array_grow((void **)&ii->paths, &ii->paths_cap, ii->npaths + 1,
                       sizeof *ii->paths) < 0 ||
@@ -96,8 +131,9 @@ static int add_file(kf_inspect_input *ii, char *path, kf_buf *why)
     ii->origins[ii->norigins] = (kf_origin){(uint32_t)t->len, path};
     ii->origin_lines[ii->norigins++] = ii->lines;
     size_t start = t->len;
-    if (read_file(path, t) < 0) {
-        kf_buf_printf(why, "cannot read %s: %s", path, strerror(errno));
+    enum kf_open status;
+    if (read_file(path, pkg ? pkg->root : NULL, t, &status) < 0) {
+        cannot_read(why, path, pkg ? pkg->dir : "", status);
         return -1;
     }
     if (t->len - start >= 3 && memcmp(t->data + start, "\xEF\xBB\xBF", 3) == 0) {
@@ -174,19 +210,6 @@ static bool in_package(const char *rel)
     }
 }
 
-/* Whether the file at path, symlinks resolved, is under the directory dir
- * (resolved too): a link in the package may not lead out of it. */
-static bool resolves_inside(const char *dir, const char *path)
-{
-    char *real_dir = realpath(dir, NULL), *real_path = realpath(path, NULL);
-    size_t n = real_dir ? strlen(real_dir) : 0;
-    bool inside = real_dir && real_path && strncmp(real_path, real_dir, n) == 0 &&
-                  (real_path[n] == '/' || (n == 1 && real_dir[0] == '/'));
-    free(real_dir);
-    free(real_path);
-    return inside;
-}
-
 /* A configPath as a message shows it: escaped by the printer, cut at a
  * character boundary. */
 static void print_config_path(kf_buf *why, const char *kptfile, const char *rel,
@@ -200,54 +223,35 @@ static void print_config_path(kf_buf *why, const char *kptfile, const char *rel,
 }
 
 /* The configPath file of the Kptfile at kptfile: a regular file of the
- * package, by its real path (never a device, a pipe or a file a link
- * leads to outside the package). Opened without blocking and checked as
- * opened, so nothing can be swapped in between. */
-static int config_path(kf_inspect_input *ii, const char *dir, const char *kptfile,
+ * package, as written and with links resolved (kf_open_regular()). */
+static int config_path(kf_inspect_input *ii, const package *pkg, const char *kptfile,
                        const char *rel, kf_buf *why)
 {
     if (!in_package(rel)) {
         print_config_path(why, kptfile, rel, "is not a relative path inside the package");
         return -1;
     }
-    if (!(ii->config_origin = join(dir, rel)))
+    if (!(ii->config_origin = join(pkg->dir, rel)))
         return -1;
-    int fd = open(ii->config_origin, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0) {
+    enum kf_open status;
+    if (read_file(ii->config_origin, pkg->root, &ii->config, &status) == 0)
+        return 0;
+    if (status == KF_OPEN_OUTSIDE)
+        print_config_path(why, kptfile, rel, "leads out of the package through a "
+                                             "symbolic link");
+    else if (status == KF_OPEN_NOT_REGULAR)
+        print_config_path(why, kptfile, rel, "is not a regular file");
+    else if (errno != ENOMEM)
         kf_buf_printf(why, "cannot read the configPath of %s: %s: %s", kptfile,
                       ii->config_origin, strerror(errno));
-        return -1;
-    }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        print_config_path(why, kptfile, rel, "is not a regular file");
-        return -1;
-    }
-    if (!resolves_inside(dir, ii->config_origin)) {
-        close(fd);
-        print_config_path(why, kptfile, rel, "leads out of the package through a link");
-        return -1;
-    }
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        close(fd);
-        return -1;
-    }
-    int rc = read_stream(f, &ii->config);
-    int saved = errno;
-    fclose(f);
-    if (rc < 0)
-        kf_buf_printf(why, "cannot read the configPath of %s: %s: %s", kptfile,
-                      ii->config_origin, strerror(saved));
-    return rc;
+    return -1;
 }
 
 /* dir/Kptfile, if there is one and a function of its pipeline runs
  * kleym-fn: its configuration (configMap or configPath) becomes the run's. */
-static int kptfile_config(kf_inspect_input *ii, const char *dir, kf_buf *why)
+static int kptfile_config(kf_inspect_input *ii, const package *pkg, kf_buf *why)
 {
-    char *path = join(dir, "Kptfile");
+    char *path = join(pkg->dir, "Kptfile");
     kf_buf text = {0};
     kf_input in;
     kf_fatal fatal;
@@ -260,8 +264,9 @@ static int kptfile_config(kf_inspect_input *ii, const char *dir, kf_buf *why)
         rc = 0;
         goto out;
     }
-    if (read_file(path, &text) < 0) {
-        kf_buf_printf(why, "cannot read %s: %s", path, strerror(errno));
+    enum kf_open status;
+    if (read_file(path, pkg->root, &text, &status) < 0) {
+        cannot_read(why, path, pkg->dir, status);
         goto out;
     }
     if (kf_read(text.data ? text.data : "", text.len, &in, &fatal) < 0) {
@@ -285,7 +290,7 @@ static int kptfile_config(kf_inspect_input *ii, const char *dir, kf_buf *why)
             if (ours) {
                 ii->has_config = true;
                 if (cfgpath) {
-                    rc = config_path(ii, dir, path, kf_field_text(&in, cfgpath), why);
+                    rc = config_path(ii, pkg, path, kf_field_text(&in, cfgpath), why);
                 } else {
                     ii->config_origin = path;
                     path = NULL;
@@ -312,13 +317,15 @@ static int visible(const struct dirent *d)
     return d->d_name[0] != '.';
 }
 
-static int add_dir(kf_inspect_input *ii, const char *dir, int depth, kf_buf *why);
+static int add_dir(kf_inspect_input *ii, const char *dir, const package *pkg, int depth,
+                   kf_buf *why);
 
 /* One directory entry: a subdirectory is walked, a *.yaml, *.yml or *.json
  * file is read, anything else is skipped. A wanted name that cannot be
- * examined (a broken symlink, say) is an error, never a silent skip. */
-static int add_entry(kf_inspect_input *ii, const char *dir, const char *name,
-                     int depth, kf_buf *why)
+ * examined (a broken symlink, say) is an error, never a silent skip, and
+ * so is a link out of the directory named. */
+static int add_entry(kf_inspect_input *ii, const char *dir, const package *pkg,
+                     const char *name, int depth, kf_buf *why)
 {
     char *path = join(dir, name);
     if (!path)
@@ -331,15 +338,21 @@ static int add_entry(kf_inspect_input *ii, const char *dir, const char *name,
             rc = -1;
         }
     } else if (S_ISDIR(st.st_mode)) {
-        rc = add_dir(ii, path, depth + 1, why);
+        if (kf_dir_inside(pkg->root, path)) {
+            rc = add_dir(ii, path, pkg, depth + 1, why);
+        } else {
+            cannot_read(why, path, pkg->dir, KF_OPEN_OUTSIDE);
+            rc = -1;
+        }
     } else if (S_ISREG(st.st_mode) && wanted(name)) {
-        return add_file(ii, path, why);
+        return add_file(ii, path, pkg, why);
     }
     free(path);
     return rc;
 }
 
-static int add_dir(kf_inspect_input *ii, const char *dir, int depth, kf_buf *why)
+static int add_dir(kf_inspect_input *ii, const char *dir, const package *pkg, int depth,
+                   kf_buf *why)
 {
     if (depth > 64) {
         kf_buf_printf(why, "%s: directories nested deeper than 64", dir);
@@ -353,10 +366,29 @@ static int add_dir(kf_inspect_input *ii, const char *dir, int depth, kf_buf *why
     }
     int rc = 0;
     for (int i = 0; i < n && rc == 0; i++)
-        rc = add_entry(ii, dir, list[i]->d_name, depth, why);
+        rc = add_entry(ii, dir, pkg, list[i]->d_name, depth, why);
     for (int i = 0; i < n; i++)
         free(list[i]);
     free(list);
+    return rc;
+}
+
+/* A directory named on the command line: its Kptfile's configuration
+ * (the first such directory's), then its files, none through a link out
+ * of it. */
+static int add_package(kf_inspect_input *ii, const char *dir, kf_buf *why)
+{
+    package pkg = {dir, kf_real_dir(dir)};
+    if (!pkg.root) {
+        if (errno != ENOMEM)
+            kf_buf_printf(why, "cannot read %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int rc = (!ii->has_config && kptfile_config(ii, &pkg, why) < 0) ||
+                     add_dir(ii, dir, &pkg, 0, why) < 0
+                 ? -1
+                 : 0;
+    free(pkg.root);
     return rc;
 }
 
@@ -392,12 +424,11 @@ int kf_inspect_load(kf_inspect_input *ii, int nnames, char **names, FILE *in,
             return -1;
         }
         if (S_ISDIR(st.st_mode)) {
-            if ((!ii->has_config && kptfile_config(ii, names[i], why) < 0) ||
-                add_dir(ii, names[i], 0, why) < 0)
+            if (add_package(ii, names[i], why) < 0)
                 return -1;
         } else {
             char *path = strdup(names[i]);
-            if (!path || add_file(ii, path, why) < 0)
+            if (!path || add_file(ii, path, NULL, why) < 0)
                 return -1;
         }
     }

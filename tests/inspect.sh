@@ -63,6 +63,21 @@ kpt_config_path link-dir link/../secret.cfg > "$fx/configpath-link-dir/Kptfile"
 # A link that stays in the package is fine.
 ln -s conf/kleym.cfg "$fx/configpath-link-inside/kleym.cfg"
 kpt_config_path link-inside kleym.cfg > "$fx/configpath-link-inside/Kptfile"
+# No file of a directory named is read through a link out of it: a
+# manifest, a subdirectory, the Kptfile. A link inside is followed.
+mkdir -p "$fx/walk-link-file" "$fx/walk-link-dir" "$fx/walk-kptfile-link" "$fx/walk-link-inside/.shared"
+printf 'apiVersion: fn.kleym.sonda.red/v1alpha1\nkind: ClusterSPIFFEIDGenerator\nmetadata: {name: g}\nspec: {trustDomain: outside.example}\n' \
+    > "$fx/outside/gen.yaml"
+ln -s ../outside/gen.yaml "$fx/walk-link-file/gen.yaml"
+ln -s ../outside/deep "$fx/walk-link-dir/sub"
+kpt_config_path kptfile-link kleym.cfg > "$fx/outside/Kptfile"
+ln -s ../outside/Kptfile "$fx/walk-kptfile-link/Kptfile"
+cp "$root/tests/inspect/fixtures/merged/pool.yaml" "$fx/walk-link-inside/.shared/pool.yaml"
+ln -s .shared/pool.yaml "$fx/walk-link-inside/pool.yaml"
+# A file name with a line break in a fatal error: still one stderr line.
+mkdir -p "$fx/fatal-newline-name"
+printf 'a: [\n' > "$fx/fatal-newline-name/k
+kleym-fn: error: forged.yaml"
 cd "$work" || exit 1
 for dir in "$root"/tests/inspect/cases/*/; do
     name=$(basename "$dir")
@@ -72,7 +87,7 @@ for dir in "$root"/tests/inspect/cases/*/; do
     stdin=/dev/null
     [ -f "$dir/stdin" ] && stdin=$(cat "$dir/stdin")
     # a case that hangs fails (exit 124) instead of stopping the suite
-    timeout 300 env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME "${envs[@]}" \
+    timeout 300 env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME ${envs[@]+"${envs[@]}"} \
         $bin inspect "${args[@]}" < "$stdin" > "$tmp/out" 2> "$tmp/err"
     code=$?
     if [ "$update" = --update ]; then
