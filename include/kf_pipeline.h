@@ -28,8 +28,8 @@ typedef struct kf_origin {
 /* What a run is given besides its input. */
 typedef struct kf_sources {
     const kf_settings *settings;
-    /* A functionConfig document to use when the input has none (from a
-     * Kptfile), and where it came from; NULL: none. */
+    /* A functionConfig document (a Kptfile's), a source after the input's
+     * own functionConfig, and where it came from; NULL: none. */
     const char *config_doc;
     size_t config_len;
     const char *config_origin;

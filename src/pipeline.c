@@ -35,19 +35,20 @@ static int set_origins(kf_pipeline *p, const kf_sources *src)
 }
 
 /* The first ClusterSPIFFEIDGenerator among the items, as a functionConfig
- * source (a copy of the input whose functionConfig is that item). None
- * when that first one is in skip_file, the config document read already. */
+ * source (a copy of the input whose functionConfig is that item), not
+ * counting skip_file, the config document read already: whichever way the
+ * files sort, the generator source is the same. */
 static bool generator_config(const kf_input *in, const char *skip_file,
                              kf_input *as_fc, kf_config_source *src)
 {
     for (size_t i = 0; i < in->nitems; i++) {
+        if (skip_file && in->origin_path && in->origin_path[i] == skip_file)
+            continue;
         kf_view v;
         kf_view_item(&v, in, i);
         const kf_kind *k = kf_view_kind(&v, NULL);
         if (!k || k->cls != KF_KC_GENERATOR)
             continue;
-        if (skip_file && in->origin_path && in->origin_path[i] == skip_file)
-            return false;
         *as_fc = *in;
         as_fc->origin_path = as_fc->origin_index = NULL; /* its own, below */
         as_fc->fc_fields = (kf_field *)v.fields; /* read, never freed: a copy */
