@@ -28,6 +28,10 @@ int kf_buf_putc(kf_buf *b, char c);
 int kf_buf_spaces(kf_buf *b, size_t n);
 int kf_buf_printf(kf_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Empty b for new text, keeping its memory (and `failed`): data reads ""
+ * until something is appended, so text that failed to append never shows
+ * what was there before. */
+void kf_buf_clear(kf_buf *b);
 void kf_buf_free(kf_buf *b);
 
 /* Grow an array *items of *cap elements of size elem so it holds need

@@ -83,6 +83,13 @@ int kf_buf_printf(kf_buf *b, const char *fmt, ...)
     return 0;
 }
 
+void kf_buf_clear(kf_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
 void kf_buf_free(kf_buf *b)
 {
     free(b->data);

@@ -49,7 +49,7 @@ static void field(FILE *out, const char *label, const char *value)
 /* "a (1), b (2)" of counts, or "none". */
 static int counts_text(const kf_counts *c, kf_buf *out)
 {
-    out->len = 0;
+    kf_buf_clear(out);
     for (size_t i = 0; i < c->n; i++)
         if (kf_buf_printf(out, "%s%s (%zu)", i ? ", " : "", c->v[i].what, c->v[i].n) < 0)
             return -1;
@@ -67,7 +67,7 @@ static size_t counted(const kf_counts *c, const char *what)
 /* "3 total: 2 Ready, 0 InvalidRef, ..." */
 static int statuses_text(const kf_inspection *x, kf_buf *out)
 {
-    out->len = 0;
+    kf_buf_clear(out);
     if (kf_buf_printf(out, "%zu total", x->nbindings) < 0)
         return -1;
     for (size_t i = 0; i < KF_STATUSES_SHOWN; i++)
@@ -86,32 +86,32 @@ static int statuses_text(const kf_inspection *x, kf_buf *out)
 }
 
 /* A result: its severity, condition/reason, field and file, then its
- * message wrapped under it. */
-static void text_result(FILE *out, const kf_result *r, size_t indent, bool name_it)
+ * message wrapped under it; head is the caller's scratch buffer. */
+static void text_result(FILE *out, const kf_result *r, size_t indent, bool name_it,
+                        kf_buf *head)
 {
     char where[512];
     kf_ref_where(&r->ref, where, sizeof where);
-    kf_buf head = {0};
-    kf_buf_printf(&head, "%s %s/%s", kf_severity_name(r->severity), kf_reason_condition(r->reason),
-                  kf_reason_name(r->reason));
+    kf_buf_clear(head);
+    kf_buf_printf(head, "%s %s/%s", kf_severity_name(r->severity),
+                  kf_reason_condition(r->reason), kf_reason_name(r->reason));
     if (name_it)
-        kf_buf_printf(&head, " %s %s%s%s", r->ref.kind, r->ref.namespace,
+        kf_buf_printf(head, " %s %s%s%s", r->ref.kind, r->ref.namespace,
                       r->ref.namespace[0] ? "/" : "", r->ref.name);
     if (r->field)
-        kf_buf_printf(&head, " %s", r->field);
-    kf_buf_printf(&head, " (%s)", where);
+        kf_buf_printf(head, " %s", r->field);
+    kf_buf_printf(head, " (%s)", where);
     fprintf(out, "%*s", (int)indent, "");
-    wrap(out, head.data ? head.data : "", indent, indent + 2);
+    wrap(out, head->data ? head->data : "", indent, indent + 2);
     fprintf(out, "%*s", (int)indent + 2, "");
     wrap(out, r->message, indent + 2, indent + 2);
-    kf_buf_free(&head);
 }
 
 /* The SVID options every ClusterSPIFFEID carries, as people read them
  * ("ttl 1h, federatesWith a.example b.example"); empty when none is given. */
 static int svid_options_text(const kf_config *cfg, kf_buf *out)
 {
-    out->len = 0;
+    kf_buf_clear(out);
     if (kf_buf_puts(out, "") < 0 ||
         (cfg->ttl && kf_buf_printf(out, "ttl %s", cfg->ttl) < 0) ||
         (cfg->jwt_ttl &&
@@ -153,7 +153,7 @@ static void text_summary(const kf_inspect_view *v, FILE *out, kf_buf *b)
     field(out, "status", b->data);
     counts_text(&x->findings, b);
     field(out, "findings", b->data);
-    b->len = 0;
+    kf_buf_clear(b);
     kf_buf_printf(b, "%zu errors, %zu warnings", x->errors, x->warnings);
     field(out, "results", b->data);
 }
@@ -166,20 +166,20 @@ static void text_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out
     const kf_binding *bn = bv->b;
     char buf[160], mode[96];
     fprintf(out, "\n%s/%s\n", bn->ref.namespace, bn->ref.name);
-    b->len = 0;
+    kf_buf_clear(b);
     kf_buf_printf(b, "%s, %s", kf_binding_dialect(bn), kf_bview_mode(bv, mode, sizeof mode));
     field(out, "dialect", b->data);
     field(out, "status", kf_bview_status(bv, buf, sizeof buf));
     if (bn->ok) {
         field(out, "SPIFFE ID", bn->spiffe_id);
         field(out, "ClusterSPIFFEID", bn->csid_name);
-        b->len = 0;
+        kf_buf_clear(b);
         kf_binding_selectors(bn, &p->plan.pools[bn->pool], b);
         for (char *s = b->len ? b->data : NULL, *nl; s && (nl = strchr(s, '\n')); s = nl + 1) {
             *nl = '\0';
             field(out, s == b->data ? "selectors" : "", s);
         }
-        b->len = 0;
+        kf_buf_clear(b);
         if (p->w.off)
             kf_buf_puts(b, "(workloadCheck: off)");
         else if (p->w.recv_count[bv->index])
@@ -196,7 +196,7 @@ static void text_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out
     else
         fputs("  findings\n", out);
     for (size_t r = bv->first; r < bv->first + bv->n; r++)
-        text_result(out, x->results[r], 4, false);
+        text_result(out, x->results[r], 4, false, b);
 }
 
 int kf_inspect_text(const kf_inspect_view *v, FILE *out)
@@ -214,7 +214,7 @@ int kf_inspect_text(const kf_inspect_view *v, FILE *out)
         if (!header)
             fprintf(out, "\nother findings\n");
         header = true;
-        text_result(out, x->results[r], 2, true);
+        text_result(out, x->results[r], 2, true, &b);
     }
     bool failed = b.failed; /* out of memory: the report is not whole */
     kf_buf_free(&b);
@@ -276,7 +276,7 @@ static void md_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out,
     fputs("| ", out);
     md(out, bn->ref.name);
     fputs(" | ", out);
-    b->len = 0;
+    kf_buf_clear(b);
     kf_buf_printf(b, "%s, %s", kf_binding_dialect(bn), kf_bview_mode(bv, mode, sizeof mode));
     md(out, b->data);
     fputs(" | ", out);
@@ -285,7 +285,7 @@ static void md_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out,
     if (bn->ok)
         md(out, bn->spiffe_id);
     fputs(" | ", out);
-    b->len = 0;
+    kf_buf_clear(b);
     if (bn->ok && !p->w.off && p->w.recv_count[bv->index])
         kf_receivers_text(&p->w, bv->index, 0, b);
     md(out, b->len ? b->data : "");
@@ -324,7 +324,7 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
             md_row(out, "Status", b.data);
         }
     }
-    b.len = 0;
+    kf_buf_clear(&b);
     kf_buf_printf(&b, "%zu errors, %zu warnings", x->errors, x->warnings);
     md_row(out, "Results", b.data);
     const char *ns = NULL;
@@ -350,7 +350,7 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
         header = true;
         const kf_result *res = x->results[r];
         fputs("| ", out);
-        b.len = 0;
+        kf_buf_clear(&b);
         kf_buf_printf(&b, "%s %s%s%s", res->ref.kind, res->ref.namespace,
                       res->ref.namespace[0] ? "/" : "", res->ref.name);
         md(out, b.data);
