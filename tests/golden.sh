@@ -22,7 +22,7 @@ run_case() { # dir input -> $tmp/out $tmp/err, returns exit status
     local dir=$1 input=$2 args=() envs=()
     [ -f "$dir/args" ] && read -r -a args < "$dir/args"
     [ -f "$dir/env" ] && mapfile -t envs < "$dir/env"
-    timeout 300 env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME "${envs[@]}" \
+    timeout 300 env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME ${envs[@]+"${envs[@]}"} \
         $bin "${args[@]}" < "$input" > "$tmp/out" 2> "$tmp/err"
 }
 
