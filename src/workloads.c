@@ -28,43 +28,52 @@ typedef struct labelkey {
     uint32_t tpl;
 } labelkey;
 
-static int cmp_labelkey(const void *pa, const void *pb)
+/* The run [*lo, *hi) of the sorted v[0..n) (elements of size bytes) that
+ * key matches: match(key, element) is < 0, 0 or > 0 as key sorts before
+ * the element, with it or after it. */
+static void equal_range(const void *v, size_t n, size_t size, const void *key,
+                        int (*match)(const void *key, const void *element), size_t *lo,
+                        size_t *hi)
 {
-    const labelkey *a = pa, *b = pb;
-    int c = strcmp(a->ns, b->ns);
-    if (!c)
-        c = strcmp(a->key, b->key);
-    if (!c)
-        c = strcmp(a->value, b->value);
-    if (!c)
-        c = a->tpl < b->tpl ? -1 : a->tpl > b->tpl;
-    return c;
-}
-
-/* The run of idx[0..n) equal to (ns, key, value): [*lo, *hi). */
-static void label_run(const labelkey *idx, size_t n, const char *ns, const kf_label *l,
-                      size_t *lo, size_t *hi)
-{
-    labelkey key = {ns, l->key, l->value, 0};
+    const char *base = v;
     size_t a = 0, b = n;
-    while (a < b) { /* first >= key (tpl 0 sorts first) */
+    while (a < b) { /* the first element key does not sort after */
         size_t m = a + (b - a) / 2;
-        if (cmp_labelkey(&idx[m], &key) < 0)
+        if (match(key, base + m * size) > 0)
             a = m + 1;
         else
             b = m;
     }
     *lo = a;
-    key.tpl = UINT32_MAX;
-    b = n;
-    while (a < b) { /* first > key */
+    for (b = n; a < b;) { /* the first element key sorts before */
         size_t m = a + (b - a) / 2;
-        if (cmp_labelkey(&idx[m], &key) <= 0)
+        if (match(key, base + m * size) >= 0)
             a = m + 1;
         else
             b = m;
     }
     *hi = a;
+}
+
+/* A labelkey by its label: (ns, key, value), whatever the template. */
+static int match_label(const void *pk, const void *pe)
+{
+    const labelkey *k = pk, *e = pe;
+    int c = strcmp(k->ns, e->ns);
+    if (!c)
+        c = strcmp(k->key, e->key);
+    if (!c)
+        c = strcmp(k->value, e->value);
+    return c;
+}
+
+static int cmp_labelkey(const void *pa, const void *pb)
+{
+    const labelkey *a = pa, *b = pb;
+    int c = match_label(a, b);
+    if (!c)
+        c = a->tpl < b->tpl ? -1 : a->tpl > b->tpl;
+    return c;
 }
 
 /* Whether template t carries label l. */
@@ -85,12 +94,21 @@ typedef struct cand {
     uint16_t container;
 } cand;
 
+/* A cand by its service account and, unless the key's is NULL, its
+ * second. */
+static int match_cand(const void *pk, const void *pe)
+{
+    const cand *k = pk, *e = pe;
+    int c = strcmp(k->sa, e->sa);
+    if (!c && k->second)
+        c = strcmp(k->second, e->second);
+    return c;
+}
+
 static int cmp_cand(const void *pa, const void *pb)
 {
     const cand *a = pa, *b = pb;
-    int c = strcmp(a->sa, b->sa);
-    if (!c)
-        c = strcmp(a->second, b->second);
+    int c = match_cand(a, b);
     if (!c)
         c = a->tpl < b->tpl ? -1 : a->tpl > b->tpl;
     if (!c)
@@ -102,30 +120,8 @@ static int cmp_cand(const void *pa, const void *pb)
 static void cand_run(const cand *v, size_t n, const char *sa, const char *second,
                      size_t *lo, size_t *hi)
 {
-    size_t a = 0, b = n;
-    while (a < b) {
-        size_t m = a + (b - a) / 2;
-        int c = strcmp(v[m].sa, sa);
-        if (!c && second)
-            c = strcmp(v[m].second, second);
-        if (c < 0)
-            a = m + 1;
-        else
-            b = m;
-    }
-    *lo = a;
-    b = n;
-    while (a < b) {
-        size_t m = a + (b - a) / 2;
-        int c = strcmp(v[m].sa, sa);
-        if (!c && second)
-            c = strcmp(v[m].second, second);
-        if (c <= 0)
-            a = m + 1;
-        else
-            b = m;
-    }
-    *hi = a;
+    cand key = {sa, second, 0, 0};
+    equal_range(v, n, sizeof *v, &key, match_cand, lo, hi);
 }
 
 /* Per pool that a rendered binding uses: its candidate templates (by
@@ -144,7 +140,8 @@ static int index_pool(pools_index *pi, const kf_workloads *w, const labelkey *id
     size_t lo = 0, hi = 0, best = SIZE_MAX;
     for (size_t i = 0; i < p->nlabels; i++) {
         size_t a, b;
-        label_run(idx, nidx, p->ns, &p->labels[i], &a, &b);
+        labelkey key = {p->ns, p->labels[i].key, p->labels[i].value, 0};
+        equal_range(idx, nidx, sizeof *idx, &key, match_label, &a, &b);
         if (b - a < best)
             best = b - a, lo = a, hi = b;
     }
