@@ -1,4 +1,4 @@
-/* workload_findings.c - the workload check said to people (kf_findings.h).
+/* workload_findings.c - the workload check said to people (kf_workcheck.h).
  *
  * Every finding names the workloads as `kind namespace/name` with their
  * file:index, the field to change, and how. Lists stop after
@@ -8,7 +8,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
 
 /* "Deployment llm-d/qwen3", "LeaderWorkerSet llm-d/ds leader". */
 int kf_template_text(const kf_template *t, kf_buf *out)
@@ -80,9 +79,7 @@ int kf_finding_unreadable(kf_results *rs, const kf_ref *ref, const kf_template *
 {
     kf_buf who = {0};
     int rc = -1;
-    char where[512];
-    kf_ref_where(ref, where, sizeof where);
-    if (kf_template_text(t, &who) < 0 || kf_buf_printf(&who, " (%s)", where) < 0)
+    if (kf_template_where(t, &who) < 0)
         goto out;
     rc = kf_results_add(rs, ref, KF_SEV_WARNING, KF_R_UNREADABLE_TEMPLATE,
                         path[0] ? path : NULL,
