@@ -157,27 +157,32 @@ static bool check_mode(kf_check *c)
     return c->errors == before;
 }
 
+/* Whether the reference at id is absent or a mapping given once; else it
+ * fails with reason. */
+static bool ref_mapping(kf_check *c, enum kf_fid id, const char *path,
+                        enum kf_reason reason)
+{
+    enum kf_vtype t = kf_view_type(c->v, id);
+    if (t == KF_V_ABSENT || (t == KF_V_MAP && !c->v->dup[id]))
+        return true;
+    kf_check_fail(c, reason, path, "%s must be a mapping given once", path);
+    return false;
+}
+
 static void check_pool_ref(kf_check *c)
 {
     kf_binding *b = c->b;
-    kf_view *v = c->v;
-    enum kf_vtype pr = kf_view_type(v, KF_F_POOLREF);
-    if (pr != KF_V_ABSENT && (pr != KF_V_MAP || v->dup[KF_F_POOLREF])) {
-        kf_check_fail(c, KF_R_INVALID_POOL_REF, "spec.poolRef",
-                      "spec.poolRef must be a mapping given once");
+    if (!ref_mapping(c, KF_F_POOLREF, "spec.poolRef", KF_R_INVALID_POOL_REF))
         return;
-    }
     b->pool_name = ref_name(c, KF_F_POOLREF_NAME, "spec.poolRef.name",
                             KF_R_INVALID_POOL_REF);
-    if (b->mode == KF_MODE_VARIANT)
-        b->pool_group = (int8_t)group_field(
-            c, KF_F_POOLREF_GROUP, "spec.poolRef.group", KF_R_INVALID_POOL_REF,
-            KF_KC_POOL, 0, " (Kleym 0.12 bindings read inference.networking.k8s.io/v1 "
-                           "pools only)");
-    else
-        b->pool_group = (int8_t)group_field(c, KF_F_POOLREF_GROUP, "spec.poolRef.group",
-                                            KF_R_INVALID_POOL_REF, KF_KC_POOL,
-                                            kf_kind_api_count(KF_KC_POOL) - 1, "");
+    /* Kleym 0.12 reads the first pool group only */
+    bool v12 = b->mode == KF_MODE_VARIANT;
+    b->pool_group = (int8_t)group_field(
+        c, KF_F_POOLREF_GROUP, "spec.poolRef.group", KF_R_INVALID_POOL_REF, KF_KC_POOL,
+        v12 ? 0 : kf_kind_api_count(KF_KC_POOL) - 1,
+        v12 ? " (Kleym 0.12 bindings read inference.networking.k8s.io/v1 pools only)"
+            : "");
 }
 
 static void check_service_account(kf_check *c)
@@ -198,11 +203,9 @@ static void check_per_objective(kf_check *c)
 {
     kf_binding *b = c->b;
     kf_view *v = c->v;
-    enum kf_vtype orf = kf_view_type(v, KF_F_OBJREF);
-    if (orf != KF_V_ABSENT && (orf != KF_V_MAP || v->dup[KF_F_OBJREF]))
-        kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef",
-                      "spec.objectiveRef must be a mapping given once");
-    else if (!v->f[KF_F_OBJREF_NAME])
+    bool ref_ok = ref_mapping(c, KF_F_OBJREF, "spec.objectiveRef",
+                              KF_R_INVALID_OBJECTIVE_REF);
+    if (ref_ok && !v->f[KF_F_OBJREF_NAME]) {
         kf_check_fail(c, KF_R_MISSING_OBJECTIVE_REF, "spec.objectiveRef.name", "%s",
                       v->f[KF_F_MODE]
                           ? "spec.objectiveRef.name is required in PerObjective "
@@ -211,7 +214,7 @@ static void check_per_objective(kf_check *c)
                             "this is a Kleym 0.7 PerObjective binding (set "
                             "spec.mode: PoolOnly for a pool identity; a Kleym 0.12 "
                             "binding sets spec.identityBoundary.variant instead)");
-    else {
+    } else if (ref_ok) {
         b->objective_name = ref_name(c, KF_F_OBJREF_NAME, "spec.objectiveRef.name",
                                      KF_R_INVALID_OBJECTIVE_REF);
         b->objective_group = (int8_t)group_field(

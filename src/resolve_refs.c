@@ -26,11 +26,28 @@ static kf_objective *find_objective(kf_plan *plan, const char *ns,
                    kf_cmp_objective);
 }
 
+/* "<Kind> ns/name was not found in the input[ in group g]". */
+static void not_found(kf_check *c, enum kf_reason reason, const char *path,
+                      enum kf_kclass cls, const char *kind, const char *name, int group)
+{
+    char g[128];
+    kf_check_fail(c, reason, path, "%s %s/%s was not found in the input%s%s", kind,
+                  c->b->ref.namespace, name, group >= 0 ? " in group " : "",
+                  group >= 0 ? kf_kind_group(cls, group, g, sizeof g) : "");
+}
+
+/* "<Kind> ns/name is defined more than once in the input". */
+static void defined_twice(kf_check *c, enum kf_reason reason, const char *path,
+                          const char *kind, const char *name)
+{
+    kf_check_fail(c, reason, path, "%s %s/%s is defined more than once in the input",
+                  kind, c->b->ref.namespace, name);
+}
+
 static void pool_not_found(kf_check *c)
 {
     kf_binding *b = c->b;
     kf_plan *plan = c->r->plan;
-    char g[128];
     if (b->mode == KF_MODE_VARIANT) {
         /* Kleym 0.12 resolves v1 pools only. */
         bool alpha = find_pool(plan, b->ref.namespace, b->pool_name, 1) != NULL;
@@ -42,11 +59,8 @@ static void pool_not_found(kf_check *c)
                                           : "was not found in the input");
         return;
     }
-    kf_check_fail(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name",
-                  "InferencePool %s/%s was not found in the input%s%s",
-                  b->ref.namespace, b->pool_name, b->pool_group >= 0 ? " in group " : "",
-                  b->pool_group >= 0 ? kf_kind_group(KF_KC_POOL, b->pool_group, g, sizeof g)
-                                     : "");
+    not_found(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name", KF_KC_POOL,
+              "InferencePool", b->pool_name, b->pool_group);
 }
 
 /* A variant binding's pool may select the variant label itself, but only
@@ -83,9 +97,8 @@ void kf_resolve_pool(kf_check *c)
     }
     b->pool = (uint32_t)(p - plan->pools);
     if (p->duplicate) {
-        kf_check_fail(c, KF_R_INVALID_POOL_REF, "spec.poolRef.name",
-                      "InferencePool %s/%s is defined more than once in the input",
-                      b->ref.namespace, b->pool_name);
+        defined_twice(c, KF_R_INVALID_POOL_REF, "spec.poolRef.name", "InferencePool",
+                      b->pool_name);
         return;
     }
     if (p->error) {
@@ -172,20 +185,14 @@ void kf_resolve_objective(kf_check *c)
     for (int g = 0; !o && b->objective_group < 0 && g < kf_kind_api_count(KF_KC_OBJECTIVE); g++)
         o = find_objective(plan, b->ref.namespace, b->objective_name, g);
     if (!o) {
-        char g[128];
-        kf_check_fail(c, KF_R_TARGET_OBJECTIVE_NOT_FOUND, "spec.objectiveRef.name",
-                      "InferenceObjective %s/%s was not found in the input%s%s",
-                      b->ref.namespace, b->objective_name,
-                      b->objective_group >= 0 ? " in group " : "",
-                      b->objective_group >= 0
-                          ? kf_kind_group(KF_KC_OBJECTIVE, b->objective_group, g, sizeof g)
-                          : "");
+        not_found(c, KF_R_TARGET_OBJECTIVE_NOT_FOUND, "spec.objectiveRef.name",
+                  KF_KC_OBJECTIVE, "InferenceObjective", b->objective_name,
+                  b->objective_group);
         return;
     }
     if (o->duplicate) {
-        kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
-                      "InferenceObjective %s/%s is defined more than once in the input",
-                      b->ref.namespace, b->objective_name);
+        defined_twice(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
+                      "InferenceObjective", b->objective_name);
         return;
     }
     if (c->b->ok) /* else the pool did not resolve: nothing to compare with */
