@@ -89,7 +89,10 @@ const char *kf_binding_dialect(const kf_binding *b);
  * a variant binding, the variant label; sorted by key, without repeats.
  * out holds p->nlabels + 1 labels. Returns how many. */
 size_t kf_binding_pod_labels(const kf_binding *b, const kf_pool *p, kf_label *out);
-/* Its workload selectors (SPEC section 5), each followed by '\n'. */
+/* Its workload selectors (SPEC section 5), each followed by '\n'; _of:
+ * from its pod labels made already. */
 int kf_binding_selectors(const kf_binding *b, const kf_pool *p, kf_buf *out);
+int kf_binding_selectors_of(const kf_binding *b, const kf_label *pod, size_t npod,
+                            kf_buf *out);
 
 #endif

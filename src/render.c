@@ -43,19 +43,18 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_buf path = {0}, hint = {0}, sels = {0};
     kf_emit e;
     int rc = -1;
-    /* podSelector: the pool's labels; with namespaceSelector, a variant
-     * binding's variant label too, so SPIRE Controller Manager only makes
-     * entries for pods that can attest. */
     kf_label *pod = malloc((p->nlabels + 1) * sizeof *pod);
+    size_t npod = pod ? kf_binding_pod_labels(b, p, pod) : 0;
     if (!pod || kf_render_path(b, &path) < 0 ||
         kf_buf_printf(&hint, "%s/%s", b->ref.namespace, b->ref.name) < 0 ||
-        kf_binding_selectors(b, p, &sels) < 0 || kf_emit_open(&e, json) < 0)
+        kf_binding_selectors_of(b, pod, npod, &sels) < 0 || kf_emit_open(&e, json) < 0)
         goto out;
-    size_t npod = p->nlabels;
-    if (cfg->namespace_selector)
-        npod = kf_binding_pod_labels(b, p, pod);
-    else
-        memcpy(pod, p->labels, npod * sizeof *pod);
+    /* podSelector: with namespaceSelector, the pod labels (a variant
+     * binding's variant label too, so SPIRE Controller Manager only makes
+     * entries for pods that can attest); without, the operator's: the
+     * pool's labels. */
+    const kf_label *match = cfg->namespace_selector ? pod : p->labels;
+    size_t nmatch = cfg->namespace_selector ? npod : p->nlabels;
     kf_emit_map_begin(&e);
     kf_emit_kv(&e, "apiVersion", "spire.spiffe.io/v1alpha1");
     kf_emit_kv(&e, "kind", "ClusterSPIFFEID");
@@ -95,8 +94,8 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit_map_begin(&e);
     kf_emit_str(&e, "matchLabels");
     kf_emit_map_begin(&e);
-    for (size_t i = 0; i < npod; i++)
-        kf_emit_kv(&e, pod[i].key, pod[i].value);
+    for (size_t i = 0; i < nmatch; i++)
+        kf_emit_kv(&e, match[i].key, match[i].value);
     kf_emit_map_end(&e);
     kf_emit_map_end(&e);
     kf_emit_str(&e, "workloadSelectorTemplates");

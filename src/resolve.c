@@ -58,15 +58,20 @@ size_t kf_binding_pod_labels(const kf_binding *b, const kf_pool *p, kf_label *ou
     return n;
 }
 
+int kf_binding_selectors_of(const kf_binding *b, const kf_label *pod, size_t npod,
+                            kf_buf *out)
+{
+    return kf_selectors(b->ref.namespace, b->sa, pod, npod,
+                        b->mode == KF_MODE_PER_OBJECTIVE ? b->container : NULL, out);
+}
+
 int kf_binding_selectors(const kf_binding *b, const kf_pool *p, kf_buf *out)
 {
-    kf_label *labels = malloc((p->nlabels + 1) * sizeof *labels);
-    if (!labels)
+    kf_label *pod = malloc((p->nlabels + 1) * sizeof *pod);
+    if (!pod)
         return -1;
-    size_t n = kf_binding_pod_labels(b, p, labels);
-    int rc = kf_selectors(b->ref.namespace, b->sa, labels, n,
-                          b->mode == KF_MODE_PER_OBJECTIVE ? b->container : NULL, out);
-    free(labels);
+    int rc = kf_binding_selectors_of(b, pod, kf_binding_pod_labels(b, p, pod), out);
+    free(pod);
     return rc;
 }
 
