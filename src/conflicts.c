@@ -145,8 +145,10 @@ static int variant_message(const kf_binding *b, const char *names, kf_buf *out)
                          names, b->variant, b->spiffe_id);
 }
 
-/* Sort v, then fail every binding of a run that has a peer. */
-static int find(const conflict *k, entry *v, size_t n, bool *fails, kf_results *rs)
+/* Sort v, then fail every binding of a run that has a peer. The entries
+ * were all taken before the first check, so a binding failed by one kind
+ * of conflict still counts as a peer in the next. */
+static int find(const conflict *k, entry *v, size_t n, kf_results *rs)
 {
     qsort(v, n, sizeof *v, k->cmp);
     kf_buf names = {0}, msg = {0};
@@ -162,7 +164,7 @@ static int find(const conflict *k, entry *v, size_t n, bool *fails, kf_results *
                 t++;
             for (size_t m = s; m < t && (j - i) > (t - s); m++) {
                 names.len = msg.len = 0;
-                fails[m] = true;
+                v[m].b->ok = false;
                 size_t own_start = k->harmless ? s : m, own_end = k->harmless ? t : m + 1;
                 if (peers(v, i, j, own_start, own_end, &names) < 0 ||
                     k->message(v[m].b, names.data, &msg) < 0 ||
@@ -192,10 +194,8 @@ int kf_check_conflicts(kf_plan *plan, kf_results *rs)
     size_t n = plan->nbindings ? plan->nbindings : 1;
     entry *coll = malloc(n * sizeof *coll), *ids = malloc(n * sizeof *ids),
           *vars = malloc(n * sizeof *vars);
-    bool *coll_fail = calloc(n, sizeof *coll_fail), *id_fail = calloc(n, sizeof *id_fail),
-         *var_fail = calloc(n, sizeof *var_fail);
     int rc = -1;
-    if (!coll || !ids || !vars || !coll_fail || !id_fail || !var_fail)
+    if (!coll || !ids || !vars)
         goto out;
     size_t nc = 0, ni = 0, nv = 0;
     for (size_t i = 0; i < plan->nbindings; i++) {
@@ -210,26 +210,13 @@ int kf_check_conflicts(kf_plan *plan, kf_results *rs)
     }
     /* A pair with the same SPIFFE ID is a DuplicateSPIFFEID only: the
      * variant check treats equal IDs as harmless. */
-    if (find(&collision, coll, nc, coll_fail, rs) < 0 ||
-        find(&duplicate, ids, ni, id_fail, rs) < 0 ||
-        find(&variant, vars, nv, var_fail, rs) < 0)
+    if (find(&collision, coll, nc, rs) < 0 || find(&duplicate, ids, ni, rs) < 0 ||
+        find(&variant, vars, nv, rs) < 0)
         goto out;
-    for (size_t i = 0; i < nc; i++)
-        if (coll_fail[i])
-            coll[i].b->ok = false;
-    for (size_t i = 0; i < ni; i++)
-        if (id_fail[i])
-            ids[i].b->ok = false;
-    for (size_t i = 0; i < nv; i++)
-        if (var_fail[i])
-            vars[i].b->ok = false;
     rc = 0;
 out:
     free(coll);
     free(ids);
     free(vars);
-    free(coll_fail);
-    free(id_fail);
-    free(var_fail);
     return rc;
 }
