@@ -22,6 +22,9 @@ typedef struct kf_label {
     const char *key, *value;
 } kf_label;
 
+/* Labels by key, for qsort() and bsearch(). */
+int kf_label_cmp(const void *a, const void *b);
+
 /* RFC 1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63. Namespaces,
  * container names. */
 bool kf_is_dns1123_label(const char *s, size_t n);

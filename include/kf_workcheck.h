@@ -24,7 +24,6 @@ int kf_read_templates(kf_workloads *w, const kf_input *in, kf_results *rs,
                       kf_namespaces *nss);
 bool kf_namespaces_has(const char *const *v, size_t n, const char *ns);
 void kf_namespaces_free(kf_namespaces *nss);
-int kf_label_cmp(const void *a, const void *b);
 
 /* What every finding of one check needs. */
 typedef struct kf_finding_ctx {

@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+int kf_label_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const kf_label *)pa)->key, ((const kf_label *)pb)->key);
+}
+
 static bool lower_alnum(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');

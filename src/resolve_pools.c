@@ -11,11 +11,6 @@
 
 #include "kf_resolver.h"
 
-static int cmp_label(const void *pa, const void *pb)
-{
-    return strcmp(((const kf_label *)pa)->key, ((const kf_label *)pb)->key);
-}
-
 static void pool_error(kf_pool *p, const char *why, const char *detail)
 {
     if (p->error)
@@ -87,7 +82,7 @@ int kf_pool_read_selector(const kf_view *v, kf_pool *p)
             pool_error(p, "a selector value is not a valid label value", k);
         p->labels[p->nlabels++] = (kf_label){k, val};
     }
-    qsort(p->labels, p->nlabels, sizeof *p->labels, cmp_label);
+    qsort(p->labels, p->nlabels, sizeof *p->labels, kf_label_cmp);
     for (size_t i = 1; i < p->nlabels; i++)
         if (strcmp(p->labels[i].key, p->labels[i - 1].key) == 0)
             pool_error(p, "a selector key is given twice", p->labels[i].key);

@@ -18,11 +18,6 @@
 
 #define DEFAULT_SA "default"
 
-int kf_label_cmp(const void *pa, const void *pb)
-{
-    return strcmp(((const kf_label *)pa)->key, ((const kf_label *)pb)->key);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
