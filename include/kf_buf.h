@@ -1,4 +1,4 @@
-/* kf_buf.h - growable byte buffers and arrays.
+/* kf_buf.h - growable byte buffers and arrays, sorted string arrays.
  *
  * Every module that builds text (rendered items, results, messages) does it
  * in a kf_buf. A kf_buf owns its memory; kf_buf_free() releases it. All
@@ -37,5 +37,11 @@ void kf_buf_free(kf_buf *b);
 /* Grow an array *items of *cap elements of size elem so it holds need
  * elements. Returns 0 or -1 (out of memory, array untouched). */
 int kf_array_grow(void **items, size_t *cap, size_t need, size_t elem);
+
+/* Arrays of C strings: compared through pointers to them, bytewise (for
+ * qsort() and bsearch()); sorted with repeats dropped, *n becoming how
+ * many are left. */
+int kf_str_cmp(const void *a, const void *b);
+void kf_strs_sort_unique(const char **v, size_t *n);
 
 #endif

@@ -1,4 +1,5 @@
-/* buf.c - growable byte buffers and arrays (see kf_buf.h). */
+/* buf.c - growable byte buffers and arrays, sorted string arrays (see
+ * kf_buf.h). */
 #include "kf_buf.h"
 
 #include <stdio.h>
@@ -96,4 +97,21 @@ void kf_buf_free(kf_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
     b->failed = false;
+}
+
+int kf_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void kf_strs_sort_unique(const char **v, size_t *n)
+{
+    if (*n < 2)
+        return;
+    qsort(v, *n, sizeof *v, kf_str_cmp);
+    size_t kept = 1;
+    for (size_t i = 1; i < *n; i++)
+        if (strcmp(v[i], v[kept - 1]) != 0)
+            v[kept++] = v[i];
+    *n = kept;
 }

@@ -180,18 +180,13 @@ done:
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
                  size_t nlabels, const char *container, kf_buf *out)
 {
     /* Each selector NUL-terminated in text, then sorted by pointer. */
     size_t n = 2 + nlabels + (container ? 1 : 0);
     size_t *offs = malloc(n * sizeof *offs);
-    char **sel = malloc(n * sizeof *sel);
+    const char **sel = malloc(n * sizeof *sel);
     kf_buf text = {0};
     int rc = -1;
     if (!offs || !sel)
@@ -213,10 +208,9 @@ int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
     }
     for (size_t i = 0; i < n; i++)
         sel[i] = text.data + offs[i];
-    qsort(sel, n, sizeof *sel, cmp_str);
+    kf_strs_sort_unique(sel, &n);
     for (size_t i = 0; i < n; i++)
-        if ((i == 0 || strcmp(sel[i], sel[i - 1]) != 0) &&
-            kf_buf_printf(out, "%s\n", sel[i]) < 0)
+        if (kf_buf_printf(out, "%s\n", sel[i]) < 0)
             goto out;
     rc = 0;
 out:

@@ -190,11 +190,6 @@ const char *kf_td_list_get(const kf_td_list *l, size_t i)
     return l->text.data + l->off[i];
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 int kf_td_list_check(kf_td_list *l, const char *own, const char **why,
                      size_t *bad)
 {
@@ -226,11 +221,8 @@ int kf_td_list_check(kf_td_list *l, const char *own, const char **why,
         return -1;
     for (size_t i = 0; i < l->n; i++)
         v[i] = kf_td_list_get(l, i);
-    qsort(v, l->n, sizeof *v, cmp_str);
-    size_t k = 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (k == 0 || strcmp(v[i], v[k - 1]) != 0)
-            v[k++] = v[i];
+    size_t k = l->n;
+    kf_strs_sort_unique(v, &k);
     for (size_t i = 0; i < k; i++)
         l->off[i] = (size_t)(v[i] - l->text.data);
     l->n = k;

@@ -18,14 +18,9 @@
 
 #define DEFAULT_SA "default"
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 bool kf_namespaces_has(const char *const *v, size_t n, const char *ns)
 {
-    return n && bsearch(&ns, v, n, sizeof *v, cmp_str);
+    return n && bsearch(&ns, v, n, sizeof *v, kf_str_cmp);
 }
 
 /* The first reason a template cannot be read, kept in why. -1: out of
@@ -228,18 +223,6 @@ static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
     return 0;
 }
 
-static void sort_unique(const char **v, size_t *n)
-{
-    if (*n < 2)
-        return;
-    qsort(v, *n, sizeof *v, cmp_str);
-    size_t kept = 1;
-    for (size_t i = 1; i < *n; i++)
-        if (strcmp(v[i], v[kept - 1]) != 0)
-            v[kept++] = v[i];
-    *n = kept;
-}
-
 int kf_read_templates(kf_workloads *w, const kf_input *in, kf_results *rs,
                       kf_namespaces *nss)
 {
@@ -259,8 +242,8 @@ int kf_read_templates(kf_workloads *w, const kf_input *in, kf_results *rs,
             read_workload(w, in, i, k, &all, rs, nss, &why) < 0)
             goto out;
     }
-    sort_unique(nss->all, &nss->nall);
-    sort_unique(nss->unreadable, &nss->nunreadable);
+    kf_strs_sort_unique(nss->all, &nss->nall);
+    kf_strs_sort_unique(nss->unreadable, &nss->nunreadable);
     rc = 0;
 out:
     kf_buf_free(&why);
