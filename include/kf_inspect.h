@@ -100,7 +100,9 @@ typedef struct kf_inspection {
     kf_counts objectives;       /* InferenceObjectives by apiVersion */
     kf_counts dialects;         /* bindings by dialect */
     kf_counts workloads;        /* workloads checked, by kind */
-    kf_counts statuses;         /* bindings by status condition */
+    kf_counts statuses;         /* bindings by status condition: Ready and
+                                 * the failing conditions first, 0 included,
+                                 * then any other (NotRendered) */
     kf_counts findings;         /* workload findings by reason */
     size_t errors, warnings;    /* over every result */
 } kf_inspection;
@@ -116,10 +118,6 @@ void kf_inspection_counts(const kf_inspection *x, const kf_bview *only, size_t *
 /* Whether result r, one that is not a binding's, is shown and counted: all
  * of them for the whole run; for one binding (only), the functionConfig's. */
 bool kf_other_shown(const kf_inspection *x, const kf_bview *only, size_t r);
-/* The statuses the summary always shows, as `kleym status` does: Ready,
- * then the conditions a binding fails with. */
-#define KF_STATUSES_SHOWN 5
-const char *kf_status_shown(size_t i);
 /* The status of a binding: "Ready", "NotRendered" or "Condition/Reason". */
 const char *kf_bview_status(const kf_bview *bv, char *buf, size_t cap);
 /* Its mode as people call it: "PoolOnly", "PerObjective", "variant X". */

@@ -330,10 +330,10 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
             const char *s = NULL;
             if (!str_value(l, f, k, &s))
                 break;
-            size_t m = 0;
-            while (m < 3 && strcmp(s, modes[m]) != 0)
+            size_t m = 0, nmodes = sizeof modes / sizeof *modes;
+            while (m < nmodes && strcmp(s, modes[m]) != 0)
                 m++;
-            if (m < 3) {
+            if (m < nmodes) {
                 cfg->workload_check = (uint8_t)m;
             } else {
                 char val[128];

@@ -173,20 +173,8 @@ int kf_inspect_json(const kf_inspect_view *v, FILE *out)
     kf_emit_str(&e, "bindings");
     kf_emit_map_begin(&e);
     number(&e, "total", x->nbindings);
-    for (size_t i = 0; i < KF_STATUSES_SHOWN; i++) {
-        size_t n = 0;
-        for (size_t k = 0; k < x->statuses.n; k++)
-            if (strcmp(x->statuses.v[k].what, kf_status_shown(i)) == 0)
-                n = x->statuses.v[k].n;
-        number(&e, kf_status_shown(i), n);
-    }
-    for (size_t k = 0; k < x->statuses.n; k++) {
-        bool listed = false;
-        for (size_t i = 0; i < KF_STATUSES_SHOWN; i++)
-            listed |= strcmp(x->statuses.v[k].what, kf_status_shown(i)) == 0;
-        if (!listed)
-            number(&e, x->statuses.v[k].what, x->statuses.v[k].n);
-    }
+    for (size_t k = 0; k < x->statuses.n; k++)
+        number(&e, x->statuses.v[k].what, x->statuses.v[k].n);
     kf_emit_map_end(&e);
     counts(&e, "workloadFindings", &x->findings);
     number(&e, "errors", x->errors);

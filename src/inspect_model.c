@@ -53,11 +53,20 @@ bool kf_other_shown(const kf_inspection *x, const kf_bview *only, size_t r)
            (!only || kf_reason_cond(x->results[r]->reason) == KF_C_INVALID_CONFIG);
 }
 
-const char *kf_status_shown(size_t i)
+/* The statuses the summary always shows, as `kleym status` does, first
+ * and in this order, 0 included: Ready, then the conditions a binding
+ * fails with. */
+static int seed_statuses(kf_counts *c)
 {
-    static const enum kf_condition shown[KF_STATUSES_SHOWN - 1] = {
-        KF_C_INVALID_REF, KF_C_UNSAFE_SELECTOR, KF_C_RENDER_FAILURE, KF_C_CONFLICT};
-    return i == 0 ? "Ready" : i < KF_STATUSES_SHOWN ? kf_condition_name(shown[i - 1]) : "";
+    static const enum kf_condition failed[] = {KF_C_INVALID_REF, KF_C_UNSAFE_SELECTOR,
+                                               KF_C_RENDER_FAILURE, KF_C_CONFLICT};
+    size_t n = 1 + sizeof failed / sizeof *failed;
+    if (kf_array_grow((void **)&c->v, &c->cap, n, sizeof *c->v) < 0)
+        return -1;
+    c->v[c->n++] = (kf_count){"Ready", 0};
+    for (size_t i = 0; i < n - 1; i++)
+        c->v[c->n++] = (kf_count){kf_condition_name(failed[i]), 0};
+    return 0;
 }
 
 const char *kf_bview_status(const kf_bview *bv, char *buf, size_t cap)
@@ -145,6 +154,9 @@ int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
     }
     x->nresults = rs->n;
     free(owner);
+    if (seed_statuses(&x->statuses) < 0)
+        goto out;
+    size_t nseeded = x->statuses.n;
     for (size_t i = 0; i < plan->nbindings; i++) {
         const kf_bview *bv = &x->bindings[i];
         const char *status = bv->b->ok    ? "Ready"
@@ -166,10 +178,13 @@ int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
             count(&x->workloads, p->w.tpls[t].kind) < 0)
             goto out;
     kf_counts *all[] = {&x->pools, &x->objectives, &x->dialects, &x->workloads,
-                        &x->statuses, &x->findings};
+                        &x->findings};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (all[i]->n > 1)
             qsort(all[i]->v, all[i]->n, sizeof *all[i]->v, cmp_count);
+    if (x->statuses.n > nseeded + 1) /* the others after the seeded ones */
+        qsort(x->statuses.v + nseeded, x->statuses.n - nseeded, sizeof *x->statuses.v,
+              cmp_count);
     rc = 0;
 out:
     free(binding_of);

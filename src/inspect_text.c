@@ -56,32 +56,16 @@ static int counts_text(const kf_counts *c, kf_buf *out)
     return c->n ? 0 : kf_buf_puts(out, "none");
 }
 
-static size_t counted(const kf_counts *c, const char *what)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (strcmp(c->v[i].what, what) == 0)
-            return c->v[i].n;
-    return 0;
-}
-
 /* "3 total: 2 Ready, 0 InvalidRef, ..." */
 static int statuses_text(const kf_inspection *x, kf_buf *out)
 {
     kf_buf_clear(out);
     if (kf_buf_printf(out, "%zu total", x->nbindings) < 0)
         return -1;
-    for (size_t i = 0; i < KF_STATUSES_SHOWN; i++)
-        if (kf_buf_printf(out, "%s%zu %s", i ? ", " : ": ",
-                          counted(&x->statuses, kf_status_shown(i)), kf_status_shown(i)) < 0)
+    for (size_t i = 0; i < x->statuses.n; i++)
+        if (kf_buf_printf(out, "%s%zu %s", i ? ", " : ": ", x->statuses.v[i].n,
+                          x->statuses.v[i].what) < 0)
             return -1;
-    for (size_t i = 0; i < x->statuses.n; i++) {
-        bool listed = false;
-        for (size_t k = 0; k < KF_STATUSES_SHOWN; k++)
-            listed |= strcmp(kf_status_shown(k), x->statuses.v[i].what) == 0;
-        if (!listed && kf_buf_printf(out, ", %zu %s", x->statuses.v[i].n,
-                                     x->statuses.v[i].what) < 0)
-            return -1;
-    }
     return 0;
 }
 
