@@ -59,6 +59,7 @@ int kf_result_render(const kf_result *r, bool json, kf_buf *out);
 void kf_result_print(const kf_result *r, FILE *err);
 /* s[0..n) with control characters written as \n, \t, \xNN. */
 void kf_fputs_escaped(const char *s, size_t n, FILE *f);
+void kf_puts_escaped(const char *s, FILE *f); /* s NUL-terminated */
 void kf_results_free(kf_results *rs);
 
 #endif

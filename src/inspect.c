@@ -172,7 +172,7 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
     if (kf_inspect_load(&ii, o.nnames, o.names, in, &why) < 0) {
         const char *msg = why.data ? why.data : "out of memory";
         fputs("kleym-fn inspect: ", err); /* one line, whatever a name holds */
-        kf_fputs_escaped(msg, strlen(msg), err);
+        kf_puts_escaped(msg, err);
         fputc('\n', err);
         rc = why.data ? KF_EXIT_USAGE : KF_EXIT_ERRORS;
         goto done;

@@ -38,10 +38,10 @@ void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err)
 {
     fputs("kleym-fn: fatal: ", err);
     if (fatal->line) {
-        kf_fputs_escaped(where, strlen(where), err);
+        kf_puts_escaped(where, err);
         fprintf(err, ":%d:%d: ", fatal->line, fatal->col);
     }
-    kf_fputs_escaped(fatal->msg, strlen(fatal->msg), err);
+    kf_puts_escaped(fatal->msg, err);
     fputc('\n', err);
 }
 

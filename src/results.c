@@ -223,7 +223,7 @@ void kf_fputs_escaped(const char *s, size_t n, FILE *f)
     fwrite(s + run, 1, n - run, f);
 }
 
-static void print_escaped(const char *s, FILE *f)
+void kf_puts_escaped(const char *s, FILE *f)
 {
     kf_fputs_escaped(s, strlen(s), f);
 }
@@ -235,13 +235,13 @@ void kf_result_print(const kf_result *r, FILE *err)
     char where[512];
     kf_ref_where(&r->ref, where, sizeof where);
     fprintf(err, "kleym-fn: %s: ", kf_severity_name(r->severity));
-    print_escaped(ns, err);
+    kf_puts_escaped(ns, err);
     fputs(ns[0] ? "/" : "", err);
-    print_escaped(r->ref.name, err);
+    kf_puts_escaped(r->ref.name, err);
     fprintf(err, ": %s/%s: ", kf_reason_condition(r->reason), kf_reason_name(r->reason));
-    print_escaped(r->message, err);
+    kf_puts_escaped(r->message, err);
     fputs(" (", err);
-    print_escaped(where, err);
+    kf_puts_escaped(where, err);
     fputs(")\n", err);
 }
 
