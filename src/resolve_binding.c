@@ -176,13 +176,15 @@ static void check_pool_ref(kf_check *c)
         return;
     b->pool_name = ref_name(c, KF_F_POOLREF_NAME, "spec.poolRef.name",
                             KF_R_INVALID_POOL_REF);
-    /* Kleym 0.12 reads the first pool group only */
+    /* Kleym 0.12 reads the first pool apiVersion only */
     bool v12 = b->mode == KF_MODE_VARIANT;
-    b->pool_group = (int8_t)group_field(
-        c, KF_F_POOLREF_GROUP, "spec.poolRef.group", KF_R_INVALID_POOL_REF, KF_KC_POOL,
-        v12 ? 0 : kf_kind_api_count(KF_KC_POOL) - 1,
-        v12 ? " (Kleym 0.12 bindings read inference.networking.k8s.io/v1 pools only)"
-            : "");
+    char note[128] = "";
+    if (v12)
+        snprintf(note, sizeof note, " (Kleym 0.12 bindings read %s pools only)",
+                 kf_kind_of(KF_KC_POOL)->api_versions[0]);
+    b->pool_group = (int8_t)group_field(c, KF_F_POOLREF_GROUP, "spec.poolRef.group",
+                                        KF_R_INVALID_POOL_REF, KF_KC_POOL,
+                                        v12 ? 0 : kf_kind_api_count(KF_KC_POOL) - 1, note);
 }
 
 static void check_service_account(kf_check *c)

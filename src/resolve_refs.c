@@ -49,14 +49,14 @@ static void pool_not_found(kf_check *c)
     kf_binding *b = c->b;
     kf_plan *plan = c->r->plan;
     if (b->mode == KF_MODE_VARIANT) {
-        /* Kleym 0.12 resolves v1 pools only. */
-        bool alpha = find_pool(plan, b->ref.namespace, b->pool_name, 1) != NULL;
+        /* Kleym 0.12 resolves pools of the first apiVersion only. */
+        const char *const *api = kf_kind_of(KF_KC_POOL)->api_versions;
+        bool other = find_pool(plan, b->ref.namespace, b->pool_name, 1) != NULL;
         kf_check_fail(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name",
-                      "InferencePool %s/%s %s; Kleym 0.12 bindings need an "
-                      "inference.networking.k8s.io/v1 pool", b->ref.namespace,
-                      b->pool_name, alpha ? "exists only as inference.networking."
-                                            "x-k8s.io/v1alpha2"
-                                          : "was not found in the input");
+                      "InferencePool %s/%s %s%s; Kleym 0.12 bindings need an %s pool",
+                      b->ref.namespace, b->pool_name,
+                      other ? "exists only as " : "was not found in the input",
+                      other ? api[1] : "", api[0]);
         return;
     }
     not_found(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name", KF_KC_POOL,
