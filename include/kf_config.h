@@ -67,4 +67,11 @@ bool kf_config_has_svid_options(const kf_config *cfg);
 /* Whether a --trust-domain / --class-name value is acceptable. */
 bool kf_config_valid_class_name(const char *s);
 
+/* Match argv[*i] as the option name with its value: "--name value" or
+ * "--name=value", and for a short name also "-nvalue"; advances *i over a
+ * separate value. 1 matched (*value set), 0 another argument, -1 the
+ * value is missing. */
+int kf_option_value(int argc, char **argv, int *i, const char *name,
+                    const char **value);
+
 #endif

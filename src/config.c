@@ -576,3 +576,22 @@ int kf_config_load(const kf_config_source *srcs, size_t nsrcs, const kf_settings
     free(ls);
     return m.failed ? -1 : 0;
 }
+
+int kf_option_value(int argc, char **argv, int *i, const char *name,
+                    const char **value)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=' || (a[n] && name[1] != '-')) {
+        *value = a + n + (a[n] == '=');
+        return 1;
+    }
+    if (a[n])
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *value = argv[++*i];
+    return 1;
+}

@@ -50,26 +50,6 @@ static int usage_error(FILE *err, const char *what, const char *arg)
     return KF_EXIT_USAGE;
 }
 
-/* "--name value", "--name=value", and for -o also "-ovalue". */
-static int option_value(int argc, char **argv, int *i, const char *name,
-                        const char **value)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=' || (a[n] && name[1] != '-')) {
-        *value = a + n + (a[n] == '=');
-        return 1;
-    }
-    if (a[n])
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *value = argv[++*i];
-    return 1;
-}
-
 /* Parse the options into o and st (the flags). Returns -1 to go on, or an
  * exit status. */
 static int parse(int argc, char **argv, options *o, kf_settings *st, FILE *out, FILE *err)
@@ -93,8 +73,8 @@ static int parse(int argc, char **argv, options *o, kf_settings *st, FILE *out, 
             return KF_EXIT_OK;
         } else if (strcmp(a, "--strict") == 0) {
             o->strict = true;
-        } else if ((m = option_value(argc, argv, &i, "--output", &v)) ||
-                   (m = option_value(argc, argv, &i, "-o", &v))) {
+        } else if ((m = kf_option_value(argc, argv, &i, "--output", &v)) ||
+                   (m = kf_option_value(argc, argv, &i, "-o", &v))) {
             if (m < 0)
                 return usage_error(err, "-o needs a value", NULL);
             if (strcmp(v, "text") == 0)
@@ -105,15 +85,15 @@ static int parse(int argc, char **argv, options *o, kf_settings *st, FILE *out, 
                 o->format = FMT_MARKDOWN;
             else
                 return usage_error(err, "unknown output format", v);
-        } else if ((m = option_value(argc, argv, &i, "--binding", &v))) {
+        } else if ((m = kf_option_value(argc, argv, &i, "--binding", &v))) {
             if (m < 0 || !strchr(v, '/'))
                 return usage_error(err, "--binding needs NAMESPACE/NAME", NULL);
             o->binding = v;
-        } else if ((m = option_value(argc, argv, &i, "--trust-domain", &v))) {
+        } else if ((m = kf_option_value(argc, argv, &i, "--trust-domain", &v))) {
             if (m < 0 || !kf_is_trust_domain(v, strlen(v)))
                 return usage_error(err, "invalid --trust-domain", m < 0 ? NULL : v);
             st->flag_trust_domain = v;
-        } else if ((m = option_value(argc, argv, &i, "--class-name", &v))) {
+        } else if ((m = kf_option_value(argc, argv, &i, "--class-name", &v))) {
             if (m < 0 || !kf_config_valid_class_name(v))
                 return usage_error(err, "invalid --class-name", m < 0 ? NULL : v);
             st->flag_class_name = v;

@@ -27,26 +27,6 @@ static const char usage[] =
     "\n"
     "Exit status: 0 no errors, 1 error results or unreadable input, 2 usage.\n";
 
-/* Match "--name value" or "--name=value"; advances *i over a value. */
-static int flag_value(int argc, char **argv, int *i, const char *name,
-                      const char **value)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *value = argv[++*i];
-    return 1;
-}
-
 static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "kleym-fn: ");
@@ -125,7 +105,7 @@ int main(int argc, char **argv)
             puts("kleym-fn " KLEYM_VERSION);
             return KF_EXIT_OK;
         }
-        if ((m = flag_value(argc, argv, &i, "--trust-domain", &st.flag_trust_domain))) {
+        if ((m = kf_option_value(argc, argv, &i, "--trust-domain", &st.flag_trust_domain))) {
             if (m < 0)
                 return usage_error("%s needs a value", "--trust-domain");
             if (!kf_is_trust_domain(st.flag_trust_domain, strlen(st.flag_trust_domain)))
@@ -133,7 +113,7 @@ int main(int argc, char **argv)
                                    st.flag_trust_domain);
             continue;
         }
-        if ((m = flag_value(argc, argv, &i, "--class-name", &st.flag_class_name))) {
+        if ((m = kf_option_value(argc, argv, &i, "--class-name", &st.flag_class_name))) {
             if (m < 0)
                 return usage_error("%s needs a value", "--class-name");
             if (!kf_config_valid_class_name(st.flag_class_name))
