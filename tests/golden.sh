@@ -14,9 +14,8 @@ set -u
 bin=$1  # may carry a runner prefix, e.g. "valgrind -q build/kleym-fn"
 update=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+suite=golden
+. "$here/lib.sh"
 
 run_case() { # dir input -> $tmp/out $tmp/err, returns exit status
     local dir=$1 input=$2 args=() envs=()
@@ -52,13 +51,7 @@ for dir in "$here"/cases/*/; do
         run_case "$dir" "$tmp/again-in"
         cmp -s "$tmp/out" "$tmp/first" || problems+=("not idempotent")
     fi
-    if [ ${#problems[@]} -eq 0 ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL golden/$name: ${problems[*]}"
-        [ -n "${VERBOSE:-}" ] && diff "$dir/expected.out" "$tmp/first" | head -20
-    fi
+    tally "$name" ${problems[@]+"${problems[@]}"}
+    [ ${#problems[@]} -gt 0 ] && [ -n "${VERBOSE:-}" ] && diff "$dir/expected.out" "$tmp/first" | head -20
 done
-echo "golden: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -25,9 +25,8 @@ words[${#words[@]}-1]=$(cd "$(dirname "$last")" && pwd)/$(basename "$last")
 bin="${words[*]}"
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+suite=inspect
+. "$here/lib.sh"
 work=$tmp/root
 mkdir -p "$work/tests/inspect"
 ln -s "$root/examples" "$work/examples"
@@ -103,23 +102,16 @@ for dir in "$root"/tests/inspect/cases/*/; do
     elif [ -s "$tmp/err" ]; then
         problems+=("unexpected stderr: $(head -c 200 "$tmp/err")")
     fi
-    if [ ${#problems[@]} -eq 0 ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL inspect/$name: ${problems[*]}"
-        [ -n "${VERBOSE:-}" ] && diff "$dir/expected.out" "$tmp/out" | head -20
-    fi
+    tally "$name" ${problems[@]+"${problems[@]}"}
+    [ ${#problems[@]} -gt 0 ] && [ -n "${VERBOSE:-}" ] && diff "$dir/expected.out" "$tmp/out" | head -20
 done
 cd "$root" || exit 1
 # The JSON: shape, and the same answers as the function (INSPECT_JSON=
 # examples-only checks the examples' JSON only, as the valgrind run does).
 if ${PYTHON:-python3} "$here/inspect_json.py" "$bin" ${INSPECT_JSON:+--examples-only} > "$tmp/json.log" 2>&1; then
-    pass=$((pass + 1))
+    ok
 else
-    fail=$((fail + 1))
-    echo "FAIL inspect/json"
+    bad json
 fi
 cat "$tmp/json.log"
-echo "inspect: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
