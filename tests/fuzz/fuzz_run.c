@@ -65,6 +65,20 @@ static void report_difference(const captured *a, const captured *b)
             i, line, a->rc, b->rc);
 }
 
+/* kleym-fn inspect ARGV with stdin in (closed here), its output dropped;
+ * its exit status. */
+static int run_inspect(int argc, char **argv, const kf_settings *st, FILE *in)
+{
+    FILE *out = fopen("/dev/null", "w"), *err = fopen("/dev/null", "w");
+    if (!in || !out || !err)
+        abort();
+    int rc = kf_inspect_main(argc, argv, st, in, out, err);
+    fclose(in);
+    fclose(out);
+    fclose(err);
+    return rc;
+}
+
 /* inspect over the same bytes; its exit status. */
 static int inspect_once(const uint8_t *data, size_t size)
 {
@@ -73,15 +87,8 @@ static int inspect_once(const uint8_t *data, size_t size)
     kf_settings st;
     memset(&st, 0, sizeof st);
     st.env_trust_domain = "fuzz.example.org";
-    FILE *in = size ? fmemopen((void *)data, size, "rb") : fopen("/dev/null", "rb");
-    FILE *out = fopen("/dev/null", "w"), *err = fopen("/dev/null", "w");
-    if (!in || !out || !err)
-        abort();
-    int rc = kf_inspect_main(2, argv, &st, in, out, err);
-    fclose(in);
-    fclose(out);
-    fclose(err);
-    return rc;
+    return run_inspect(2, argv, &st,
+                       size ? fmemopen((void *)data, size, "rb") : fopen("/dev/null", "rb"));
 }
 
 static void write_file(const char *path, const uint8_t *data, size_t size)
@@ -105,14 +112,7 @@ static int inspect_package(const uint8_t *data, size_t size)
     char *argv[] = {dir, NULL};
     kf_settings st;
     memset(&st, 0, sizeof st);
-    FILE *in = fopen("/dev/null", "rb"), *out = fopen("/dev/null", "w"),
-         *err = fopen("/dev/null", "w");
-    if (!in || !out || !err)
-        abort();
-    int rc = kf_inspect_main(1, argv, &st, in, out, err);
-    fclose(in);
-    fclose(out);
-    fclose(err);
+    int rc = run_inspect(1, argv, &st, fopen("/dev/null", "rb"));
     if (unlink(kptfile) != 0 || unlink(manifest) != 0 || rmdir(dir) != 0)
         abort();
     return rc;
