@@ -13,7 +13,7 @@ KF_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude
 LDLIBS  += -lfyaml -lnettle
 BUILD   ?= build
 
-LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/read.c src/read_walk.c \
+LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/read_walk.c \
             src/read_capture.c src/read_event.c src/read_layout.c src/read_textpool.c \
             src/read_strict.c src/view.c src/config.c src/svid.c \
             src/identity.c src/resolve.c src/resolve_pools.c src/resolve_binding.c \
@@ -31,6 +31,13 @@ all: $(BUILD)/kleym-fn
 
 $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 	$(CC) $(KF_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# The files that branch on a binding's match key (kf_dialect.h): each of
+# their switches names every case, so a new key is an error until every
+# one of them handles it.
+SWITCH_ENUM_OBJS := dialect resolve resolve_refs conflicts workloads \
+                    workload_findings inspect_model
+$(SWITCH_ENUM_OBJS:%=$(BUILD)/%.o): KF_CFLAGS += -Wswitch-enum
 
 $(BUILD)/libkleym.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^

@@ -20,17 +20,10 @@
 #include <stdint.h>
 
 #include "kf_config.h"
+#include "kf_dialect.h"
 #include "kf_identity.h"
 #include "kf_input.h"
 #include "kf_results.h"
-
-/* What a binding asks for. PoolOnly and PerObjective are the Kleym 0.7
- * dialect (spec.mode); a variant is the Kleym 0.12 dialect
- * (spec.identityBoundary.variant). */
-enum kf_mode { KF_MODE_POOL_ONLY, KF_MODE_PER_OBJECTIVE, KF_MODE_VARIANT };
-
-/* The Pod label a Kleym 0.12 binding's variant names. */
-#define KF_VARIANT_LABEL "identity.kleym.sonda.red/variant"
 
 typedef struct kf_pool {
     size_t item;
@@ -64,7 +57,8 @@ typedef struct kf_binding {
     uint32_t item;                   /* input item */
     uint32_t pool;                   /* into plan pools, when resolved */
     int8_t pool_group, objective_group; /* ranks; -1: any, in lookup order */
-    uint8_t mode;                    /* enum kf_mode */
+    uint8_t mode;                    /* enum kf_mode: its row of the dialect
+                                      * table (kf_dialect_of()) */
     bool ok;
 } kf_binding;
 
@@ -83,6 +77,11 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
                kf_results *rs);
 void kf_plan_free(kf_plan *plan);
 
+/* The binding's row of the dialect table (kf_dialect.h). */
+static inline const kf_dialect *kf_dialect_of(const kf_binding *b)
+{
+    return kf_dialect_get(b->mode);
+}
 /* The binding's dialect as people call it: "Kleym 0.7" or "Kleym 0.12". */
 const char *kf_binding_dialect(const kf_binding *b);
 /* The labels a pod must carry to receive b's identity: its pool's and, for

@@ -203,10 +203,17 @@ int kf_check_conflicts(kf_plan *plan, kf_results *rs)
         if (!b->ok)
             continue;
         ids[ni++] = (entry){b, 0};
-        if (b->mode == KF_MODE_PER_OBJECTIVE)
+        /* what else must not be shared follows from the match key */
+        switch (kf_dialect_of(b)->match) {
+        case KF_MATCH_POOL:
+            break; /* the SPIFFE ID names the pool: a duplicate at most */
+        case KF_MATCH_CONTAINER:
             coll[nc++] = (entry){b, plan->pools[b->pool].selector_class};
-        else if (b->mode == KF_MODE_VARIANT)
+            break;
+        case KF_MATCH_VARIANT:
             vars[nv++] = (entry){b, 0};
+            break;
+        }
     }
     /* A pair with the same SPIFFE ID is a DuplicateSPIFFEID only: the
      * variant check treats equal IDs as harmless. */

@@ -103,12 +103,10 @@ static void binding(kf_emit *e, const kf_inspection *x, const kf_bview *bv)
     kf_emit_kv(e, "namespace", b->ref.namespace);
     kf_emit_kv(e, "name", b->ref.name);
     kf_emit_kv(e, "dialect", kf_binding_dialect(b));
-    if (b->mode == KF_MODE_VARIANT) {
-        if (b->variant)
-            kf_emit_kv(e, "variant", b->variant);
-    } else {
-        kf_emit_kv(e, "mode", kf_bview_mode(bv, buf, sizeof buf));
-    }
+    if (kf_dialect_of(b)->mode)
+        kf_emit_kv(e, "mode", kf_dialect_of(b)->mode);
+    else if (b->variant)
+        kf_emit_kv(e, "variant", b->variant);
     kf_emit_kv(e, "status", kf_bview_status(bv, buf, sizeof buf));
     kf_emit_str(e, "ready");
     kf_emit_bool(e, b->ok);
@@ -117,10 +115,10 @@ static void binding(kf_emit *e, const kf_inspection *x, const kf_bview *bv)
         kf_emit_kv(e, "clusterSPIFFEID", b->csid_name);
         kf_emit_kv(e, "pool", b->pool_name);
         kf_emit_kv(e, "serviceAccount", b->sa);
-        if (b->mode == KF_MODE_PER_OBJECTIVE) {
+        if (kf_dialect_of(b)->checks & KF_FC_OBJECTIVE)
             kf_emit_kv(e, "objective", b->objective_name);
+        if (kf_dialect_of(b)->checks & KF_FC_CONTAINER)
             kf_emit_kv(e, "container", b->container);
-        }
         kf_buf sels = {0};
         kf_binding_selectors(b, &p->plan.pools[b->pool], &sels);
         kf_emit_str(e, "selectors");

@@ -83,11 +83,15 @@ const char *kf_bview_status(const kf_bview *bv, char *buf, size_t cap)
 const char *kf_bview_mode(const kf_bview *bv, char *buf, size_t cap)
 {
     const kf_binding *b = bv->b;
-    if (b->mode == KF_MODE_VARIANT) {
+    switch (kf_dialect_of(b)->match) {
+    case KF_MATCH_POOL:
+    case KF_MATCH_CONTAINER:
+        break;
+    case KF_MATCH_VARIANT:
         snprintf(buf, cap, "variant %s", b->variant ? b->variant : "(invalid)");
         return buf;
     }
-    return b->mode == KF_MODE_POOL_ONLY ? "PoolOnly" : "PerObjective";
+    return kf_dialect_of(b)->mode;
 }
 
 int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)

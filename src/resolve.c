@@ -36,33 +36,61 @@ void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
 
 const char *kf_binding_dialect(const kf_binding *b)
 {
-    return b->mode == KF_MODE_VARIANT ? "Kleym 0.12" : "Kleym 0.7";
+    return kf_dialect_of(b)->name;
+}
+
+/* The pod label the binding's match key requires besides the pool's, if
+ * any. */
+static bool match_label(const kf_binding *b, kf_label *out)
+{
+    switch (kf_dialect_of(b)->match) {
+    case KF_MATCH_POOL:
+    case KF_MATCH_CONTAINER:
+        return false;
+    case KF_MATCH_VARIANT:
+        *out = (kf_label){KF_VARIANT_LABEL, b->variant};
+        return b->variant != NULL;
+    }
+    return false;
+}
+
+/* The container the binding's match key names, or NULL: all of them. */
+static const char *match_container(const kf_binding *b)
+{
+    switch (kf_dialect_of(b)->match) {
+    case KF_MATCH_POOL:
+    case KF_MATCH_VARIANT:
+        return NULL;
+    case KF_MATCH_CONTAINER:
+        return b->container;
+    }
+    return NULL;
 }
 
 size_t kf_binding_pod_labels(const kf_binding *b, const kf_pool *p, kf_label *out)
 {
     size_t n = 0;
-    bool variant = b->mode == KF_MODE_VARIANT && b->variant;
+    kf_label own;
+    bool variant = match_label(b, &own);
     for (size_t i = 0; i < p->nlabels; i++) {
-        int c = variant ? strcmp(p->labels[i].key, KF_VARIANT_LABEL) : -1;
+        int c = variant ? strcmp(p->labels[i].key, own.key) : -1;
         if (c == 0)
             continue; /* the same label and value (else UnsafeSelector) */
         if (c > 0 && variant) {
-            out[n++] = (kf_label){KF_VARIANT_LABEL, b->variant};
+            out[n++] = own;
             variant = false;
         }
         out[n++] = p->labels[i];
     }
     if (variant)
-        out[n++] = (kf_label){KF_VARIANT_LABEL, b->variant};
+        out[n++] = own;
     return n;
 }
 
 int kf_binding_selectors_of(const kf_binding *b, const kf_label *pod, size_t npod,
                             kf_buf *out)
 {
-    return kf_selectors(b->ref.namespace, b->sa, pod, npod,
-                        b->mode == KF_MODE_PER_OBJECTIVE ? b->container : NULL, out);
+    return kf_selectors(b->ref.namespace, b->sa, pod, npod, match_container(b), out);
 }
 
 int kf_binding_selectors(const kf_binding *b, const kf_pool *p, kf_buf *out)
@@ -243,7 +271,7 @@ static int check_binding(kf_resolver *r, kf_binding *b, const idkey *foreign,
     if (!b->ok)
         return 0;
     kf_resolve_pool(&c);
-    if (b->mode == KF_MODE_PER_OBJECTIVE)
+    if (kf_dialect_of(b)->checks & KF_FC_OBJECTIVE)
         kf_resolve_objective(&c);
     if (!b->ok)
         return 0;

@@ -1,8 +1,10 @@
 /* resolve_binding.c - a binding's fields, per dialect (kf_resolver.h).
  *
- * A binding's dialect is decided by itself: a spec.identityBoundary key
- * (whatever its value) makes it Kleym 0.12; otherwise it is Kleym 0.7,
- * PerObjective unless spec.mode says PoolOnly. Every field is checked as
+ * A binding's dialect is decided by itself (SPEC section 4): the row of
+ * the dialect table (kf_dialect.h) whose choosing field it has (a
+ * spec.identityBoundary key, whatever its value: Kleym 0.12), else the row
+ * its spec.mode names, else the default (PerObjective). The row says which
+ * checks of its own apply besides the common ones. Every field is checked as
  * the cluster would read it: a YAML string (no unquoted yes/123/null, no
  * alias, no tag, no key given twice), then its Kubernetes or SPIFFE rule.
  * All problems are reported, not just the first.
@@ -124,8 +126,14 @@ static bool check_mode(kf_check *c)
         const char *path;
     } legacy[] = {{KF_F_MODE, "spec.mode"}, {KF_F_OBJREF, "spec.objectiveRef"},
                   {KF_F_CONTAINER, "spec.containerName"}};
-    if (v->f[KF_F_BOUNDARY]) {
-        b->mode = KF_MODE_VARIANT;
+    unsigned chosen = KF_MODE_COUNT;
+    for (unsigned m = 0; m < KF_MODE_COUNT && chosen == KF_MODE_COUNT; m++) {
+        const kf_dialect *d = kf_dialect_get(m);
+        if (d->chosen_by != KF_F_NONE && v->f[d->chosen_by])
+            chosen = m;
+    }
+    if (chosen < KF_MODE_COUNT) {
+        b->mode = (uint8_t)chosen;
         char list[96] = "";
         size_t n = 0;
         for (size_t i = 0; i < sizeof legacy / sizeof *legacy; i++)
@@ -134,25 +142,26 @@ static bool check_mode(kf_check *c)
                                       n ? ", " : "", legacy[i].path);
         if (n == 0)
             return true;
-        kf_check_fail(c, KF_R_UNSUPPORTED_MODE, "spec.identityBoundary",
+        kf_check_fail(c, KF_R_UNSUPPORTED_MODE, kf_dialect_of(b)->chosen_path,
                       "spec.identityBoundary (Kleym 0.12) cannot be combined with "
                       "%s (Kleym 0.7): a binding speaks one dialect; keep "
                       "spec.identityBoundary.variant and remove %s, or remove "
                       "spec.identityBoundary", list, list);
         return false;
     }
-    b->mode = KF_MODE_PER_OBJECTIVE;
+    b->mode = (uint8_t)kf_dialect_default();
     int before = c->errors;
     const char *mode = string_field(c, KF_F_MODE, false, "spec.mode",
                                     KF_R_UNSUPPORTED_MODE);
-    if (mode) {
-        if (strcmp(mode, "PoolOnly") == 0)
-            b->mode = KF_MODE_POOL_ONLY;
-        else if (strcmp(mode, "PerObjective") != 0)
-            kf_check_fail(c, KF_R_UNSUPPORTED_MODE, "spec.mode",
-                          "spec.mode must be PoolOnly or PerObjective, not "
-                          "\"%.100s\" (Kleym 0.12 bindings set "
-                          "spec.identityBoundary.variant instead)", mode);
+    int m = mode ? kf_dialect_by_mode(mode) : -1;
+    if (m >= 0) {
+        b->mode = (uint8_t)m;
+    } else if (mode) {
+        char modes[96];
+        kf_dialect_modes_text(modes, sizeof modes);
+        kf_check_fail(c, KF_R_UNSUPPORTED_MODE, "spec.mode",
+                      "spec.mode must be %s, not \"%.100s\" (Kleym 0.12 bindings "
+                      "set spec.identityBoundary.variant instead)", modes, mode);
     }
     return c->errors == before;
 }
@@ -176,15 +185,14 @@ static void check_pool_ref(kf_check *c)
         return;
     b->pool_name = ref_name(c, KF_F_POOLREF_NAME, "spec.poolRef.name",
                             KF_R_INVALID_POOL_REF);
-    /* Kleym 0.12 reads the first pool apiVersion only */
-    bool v12 = b->mode == KF_MODE_VARIANT;
+    /* a dialect may read the first pool apiVersions only */
+    int last = kf_dialect_pool_last(kf_dialect_of(b));
     char note[128] = "";
-    if (v12)
-        snprintf(note, sizeof note, " (Kleym 0.12 bindings read %s pools only)",
-                 kf_kind_of(KF_KC_POOL)->api_versions[0]);
+    if (last + 1 < kf_kind_api_count(KF_KC_POOL))
+        snprintf(note, sizeof note, " (%s bindings read %s pools only)",
+                 kf_binding_dialect(b), kf_kind_of(KF_KC_POOL)->api_versions[0]);
     b->pool_group = (int8_t)group_field(c, KF_F_POOLREF_GROUP, "spec.poolRef.group",
-                                        KF_R_INVALID_POOL_REF, KF_KC_POOL,
-                                        v12 ? 0 : kf_kind_api_count(KF_KC_POOL) - 1, note);
+                                        KF_R_INVALID_POOL_REF, KF_KC_POOL, last, note);
 }
 
 static void check_service_account(kf_check *c)
@@ -200,8 +208,8 @@ static void check_service_account(kf_check *c)
     }
 }
 
-/* Kleym 0.7 PerObjective: an objective of the pool and a container. */
-static void check_per_objective(kf_check *c)
+/* KF_FC_OBJECTIVE: an objective (of the pool: resolve_refs.c). */
+static void check_objective_ref(kf_check *c)
 {
     kf_binding *b = c->b;
     kf_view *v = c->v;
@@ -224,6 +232,12 @@ static void check_per_objective(kf_check *c)
             KF_R_INVALID_OBJECTIVE_REF, KF_KC_OBJECTIVE,
             kf_kind_api_count(KF_KC_OBJECTIVE) - 1, "");
     }
+}
+
+/* KF_FC_CONTAINER: the container that receives the identity. */
+static void check_container(kf_check *c)
+{
+    kf_binding *b = c->b;
     b->container = string_field(c, KF_F_CONTAINER, true, "spec.containerName",
                                 KF_R_INVALID_CONTAINER_NAME);
     if (b->container && !kf_is_dns1123_label(b->container, strlen(b->container))) {
@@ -234,8 +248,18 @@ static void check_per_objective(kf_check *c)
     }
 }
 
-/* Kleym 0.12: the variant, the value of the Pod label the platform sets on
- * the pods of this workload variant. */
+/* KF_FC_NO_CONTAINER: the identity covers every container. */
+static void check_no_container(kf_check *c)
+{
+    if (c->v->f[KF_F_CONTAINER])
+        kf_check_fail(c, KF_R_UNEXPECTED_CONTAINER_NAME, "spec.containerName",
+                      "spec.containerName must not be set in %s mode (the "
+                      "pool identity covers every container); remove it or use "
+                      "PerObjective", kf_dialect_of(c->b)->mode);
+}
+
+/* KF_FC_VARIANT: the variant, the value of the Pod label the platform sets
+ * on the pods of this workload variant. */
 static void check_boundary(kf_check *c)
 {
     kf_binding *b = c->b;
@@ -278,20 +302,22 @@ static void check_boundary(kf_check *c)
 
 void kf_check_fields(kf_check *c)
 {
-    kf_binding *b = c->b;
+    /* the checks a dialect may apply, in the order they report */
+    static const struct {
+        enum kf_field_check check;
+        void (*run)(kf_check *c);
+    } checks[] = {{KF_FC_OBJECTIVE, check_objective_ref},
+                  {KF_FC_CONTAINER, check_container},
+                  {KF_FC_VARIANT, check_boundary},
+                  {KF_FC_NO_CONTAINER, check_no_container}};
     check_identity_of_binding(c);
     bool mode_known = check_mode(c);
     check_pool_ref(c);
     check_service_account(c);
     if (!mode_known)
         return; /* which fields are required depends on the mode */
-    if (b->mode == KF_MODE_PER_OBJECTIVE)
-        check_per_objective(c);
-    else if (b->mode == KF_MODE_VARIANT)
-        check_boundary(c);
-    else if (c->v->f[KF_F_CONTAINER])
-        kf_check_fail(c, KF_R_UNEXPECTED_CONTAINER_NAME, "spec.containerName",
-                      "spec.containerName must not be set in PoolOnly mode (the "
-                      "pool identity covers every container); remove it or use "
-                      "PerObjective");
+    unsigned want = kf_dialect_of(c->b)->checks;
+    for (size_t i = 0; i < sizeof checks / sizeof *checks; i++)
+        if (want & checks[i].check)
+            checks[i].run(c);
 }

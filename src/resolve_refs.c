@@ -48,15 +48,20 @@ static void pool_not_found(kf_check *c)
 {
     kf_binding *b = c->b;
     kf_plan *plan = c->r->plan;
-    if (b->mode == KF_MODE_VARIANT) {
-        /* Kleym 0.12 resolves pools of the first apiVersion only. */
+    int last = kf_dialect_pool_last(kf_dialect_of(b));
+    if (last + 1 < kf_kind_api_count(KF_KC_POOL)) {
+        /* the dialect resolves pools of the first apiVersion(s) only */
         const char *const *api = kf_kind_of(KF_KC_POOL)->api_versions;
-        bool other = find_pool(plan, b->ref.namespace, b->pool_name, 1) != NULL;
+        int other = last + 1;
+        while (other < kf_kind_api_count(KF_KC_POOL) &&
+               !find_pool(plan, b->ref.namespace, b->pool_name, other))
+            other++;
+        bool found = other < kf_kind_api_count(KF_KC_POOL);
         kf_check_fail(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name",
-                      "InferencePool %s/%s %s%s; Kleym 0.12 bindings need an %s pool",
+                      "InferencePool %s/%s %s%s; %s bindings need an %s pool",
                       b->ref.namespace, b->pool_name,
-                      other ? "exists only as " : "was not found in the input",
-                      other ? api[1] : "", api[0]);
+                      found ? "exists only as " : "was not found in the input",
+                      found ? api[other] : "", kf_binding_dialect(b), api[0]);
         return;
     }
     not_found(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name", KF_KC_POOL,
@@ -86,7 +91,7 @@ void kf_resolve_pool(kf_check *c)
     kf_binding *b = c->b;
     kf_plan *plan = c->r->plan;
     kf_pool *p = NULL;
-    int last = b->mode == KF_MODE_VARIANT ? 0 : kf_kind_api_count(KF_KC_POOL) - 1;
+    int last = kf_dialect_pool_last(kf_dialect_of(b));
     if (b->pool_group >= 0)
         p = find_pool(plan, b->ref.namespace, b->pool_name, b->pool_group);
     for (int g = 0; !p && b->pool_group < 0 && g <= last; g++)
@@ -114,8 +119,15 @@ void kf_resolve_pool(kf_check *c)
                       "the selector of InferencePool %s/%s also matches the pods of "
                       "InferencePool %s/%s, which carry all of its labels; give each "
                       "pool a label of its own", p->ns, p->name, p->ns, p->unsafe_peer);
-    if (b->mode == KF_MODE_VARIANT && b->variant)
-        check_pool_variant(c, p);
+    switch (kf_dialect_of(b)->match) {
+    case KF_MATCH_POOL:
+    case KF_MATCH_CONTAINER:
+        break;
+    case KF_MATCH_VARIANT:
+        if (b->variant)
+            check_pool_variant(c, p);
+        break;
+    }
 }
 
 /* The objective's spec.poolRef must name the binding's pool. */
@@ -199,29 +211,36 @@ void kf_resolve_objective(kf_check *c)
         check_objective_pool(c, o);
 }
 
+/* The binding's value a SPIFFE ID path part carries. */
+static const char *id_value(const kf_binding *b, enum kf_id_value v)
+{
+    switch (v) {
+    case KF_IDV_NAMESPACE:
+        return b->ref.namespace;
+    case KF_IDV_SERVICE_ACCOUNT:
+        return b->sa;
+    case KF_IDV_POOL:
+        return b->pool_name;
+    case KF_IDV_OBJECTIVE:
+        return b->objective_name;
+    case KF_IDV_VARIANT:
+        return b->variant;
+    }
+    return NULL;
+}
+
 int kf_build_identity(kf_check *c)
 {
     kf_binding *b = c->b;
-    const kf_config *cfg = c->r->cfg;
+    const kf_dialect *d = kf_dialect_of(b);
     kf_buf id = {0};
-    int rc;
-    switch (b->mode) {
-    case KF_MODE_POOL_ONLY:
-        rc = kf_buf_printf(&id, "spiffe://%s/ns/%s/pool/%s", cfg->trust_domain,
-                           b->ref.namespace, b->pool_name);
-        break;
-    case KF_MODE_PER_OBJECTIVE:
-        rc = kf_buf_printf(&id, "spiffe://%s/ns/%s/objective/%s", cfg->trust_domain,
-                           b->ref.namespace, b->objective_name);
-        break;
-    default:
-        rc = kf_buf_printf(&id, "spiffe://%s/ns/%s/sa/%s/inference/pool/%s/variant/%s",
-                           cfg->trust_domain, b->ref.namespace, b->sa, b->pool_name,
-                           b->variant);
-        break;
-    }
-    if (rc < 0)
+    int rc = kf_buf_printf(&id, "spiffe://%s", c->r->cfg->trust_domain);
+    for (size_t i = 0; rc == 0 && i < KF_ID_PARTS && d->id[i].segment; i++)
+        rc = kf_buf_printf(&id, "/%s/%s", d->id[i].segment, id_value(b, d->id[i].value));
+    if (rc < 0) {
+        kf_buf_free(&id);
         return -1;
+    }
     if (!kf_is_spiffe_id(id.data, id.len)) {
         kf_check_fail(c, KF_R_INVALID_SPIFFE_ID, NULL,
                       "%.300s is not a valid SPIFFE ID (path segments of A-Z a-z "
@@ -231,8 +250,7 @@ int kf_build_identity(kf_check *c)
     }
     /* The ID and the name in one allocation of their exact size. */
     char name[KF_NAME_MAX + 1];
-    const char *mode_text = b->mode == KF_MODE_PER_OBJECTIVE ? "objective" : "pool";
-    if (kf_identity_name(b->ref.namespace, b->ref.name, mode_text, id.data, name) < 0) {
+    if (kf_identity_name(b->ref.namespace, b->ref.name, d->name_mode, id.data, name) < 0) {
         kf_buf_free(&id);
         return -1;
     }

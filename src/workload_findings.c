@@ -91,6 +91,20 @@ out:
     return rc;
 }
 
+/* What a ServiceAccountMismatch says of template t besides its service
+ * account: the variant it carries, for a binding matched by variant. */
+static const char *sa_mismatch_detail(const kf_binding *b, const kf_template *t)
+{
+    switch (kf_dialect_of(b)->match) {
+    case KF_MATCH_POOL:
+    case KF_MATCH_CONTAINER:
+        return NULL;
+    case KF_MATCH_VARIANT:
+        return t->variant ? t->variant : "none";
+    }
+    return NULL;
+}
+
 /* "Deployment ns/a (f:0) <detail>, ... and N more". */
 static int list_templates(const kf_finding_ctx *fc, const kf_binding *b,
                           enum kf_reason reason, const uint32_t *tpls, size_t n,
@@ -108,13 +122,12 @@ static int list_templates(const kf_finding_ctx *fc, const kf_binding *b,
             rc = kf_buf_printf(out, " has " KF_VARIANT_LABEL ": %s", t->variant);
         else if (reason == KF_R_VARIANT_LABEL_MISSING)
             rc = kf_buf_puts(out, " has no variant label");
-        else if (reason == KF_R_SERVICE_ACCOUNT_MISMATCH)
+        else if (reason == KF_R_SERVICE_ACCOUNT_MISMATCH) {
+            const char *detail = sa_mismatch_detail(b, t);
             rc = kf_buf_printf(out, " runs as %s%s%s%s", t->sa,
-                               b->mode == KF_MODE_VARIANT ? " (variant " : "",
-                               b->mode != KF_MODE_VARIANT ? ""
-                               : t->variant              ? t->variant
-                                                         : "none",
-                               b->mode == KF_MODE_VARIANT ? ")" : "");
+                               detail ? " (variant " : "", detail ? detail : "",
+                               detail ? ")" : "");
+        }
         if (rc < 0)
             return -1;
     }
@@ -137,7 +150,7 @@ int kf_finding_miss(const kf_finding_ctx *fc, const kf_binding *b,
     if (list_templates(fc, b, reason, tpls, n, total, &list) < 0 ||
         kf_buf_puts(&list, "") < 0)
         goto out;
-    switch (reason) {
+    switch ((int)reason) { /* the misses, of all reasons (-Wswitch-enum) */
     case KF_R_CONTAINER_NOT_FOUND:
         rc = kf_results_add(fc->rs, &b->ref, fc->sev, reason, "spec.containerName",
                             "no container of pool %s/%s running as service account "

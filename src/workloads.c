@@ -206,22 +206,33 @@ static int match_binding(kf_workloads *w, const pools_index *pi, const kf_plan *
     size_t lo, hi;
     cand_run(tpls, ntpls, b->sa, NULL, &lo, &hi); /* its service account */
     w->recv_first[i] = (uint32_t)w->nrecv;
-    if (b->mode == KF_MODE_PER_OBJECTIVE) {
-        size_t nconts = pi->cont_n[b->pool], clo, chi;
-        const cand *conts = nconts ? pi->conts + pi->cont_first[b->pool] : NULL;
+    /* its match key: which of them, and the miss when none runs as the
+     * binding's service account and carries its marker */
+    size_t vlo = lo, vhi = hi, nconts = 0, clo = 0, chi = 0;
+    const cand *conts = NULL;
+    enum kf_reason marker_missing = KF_R_COUNT; /* none: no marker */
+    switch (kf_dialect_of(b)->match) {
+    case KF_MATCH_POOL:
+        break;
+    case KF_MATCH_CONTAINER:
+        nconts = pi->cont_n[b->pool];
+        conts = nconts ? pi->conts + pi->cont_first[b->pool] : NULL;
         cand_run(conts, nconts, b->sa, b->container, &clo, &chi);
-        for (size_t k = clo; k < chi; k++)
-            if ((k == clo || conts[k].tpl != conts[k - 1].tpl) &&
-                add_receiver(w, conts[k].tpl, conts[k].container) < 0)
-                return -1;
-    } else {
-        size_t vlo = lo, vhi = hi;
-        if (b->mode == KF_MODE_VARIANT)
-            cand_run(tpls, ntpls, b->sa, b->variant, &vlo, &vhi);
-        for (size_t k = vlo; k < vhi; k++)
-            if (add_receiver(w, tpls[k].tpl, KF_ALL_CONTAINERS) < 0)
-                return -1;
+        vlo = vhi = 0;
+        marker_missing = KF_R_CONTAINER_NOT_FOUND;
+        break;
+    case KF_MATCH_VARIANT:
+        cand_run(tpls, ntpls, b->sa, b->variant, &vlo, &vhi);
+        marker_missing = KF_R_VARIANT_LABEL_MISSING;
+        break;
     }
+    for (size_t k = clo; k < chi; k++)
+        if ((k == clo || conts[k].tpl != conts[k - 1].tpl) &&
+            add_receiver(w, conts[k].tpl, conts[k].container) < 0)
+            return -1;
+    for (size_t k = vlo; k < vhi; k++)
+        if (add_receiver(w, tpls[k].tpl, KF_ALL_CONTAINERS) < 0)
+            return -1;
     w->recv_count[i] = (uint32_t)(w->nrecv - w->recv_first[i]);
     /* A package of identities without workloads is normal: no finding. */
     if (w->recv_count[i] ||
@@ -231,10 +242,8 @@ static int match_binding(kf_workloads *w, const pools_index *pi, const kf_plan *
     uint32_t named[KF_WORKLOADS_NAMED];
     size_t n = 0, from = lo, to = hi;
     enum kf_reason reason;
-    if (lo < hi && b->mode == KF_MODE_PER_OBJECTIVE)
-        reason = KF_R_CONTAINER_NOT_FOUND;
-    else if (lo < hi && b->mode == KF_MODE_VARIANT)
-        reason = KF_R_VARIANT_LABEL_MISSING;
+    if (lo < hi && marker_missing != KF_R_COUNT)
+        reason = marker_missing;
     else if (ntpls > 0)
         reason = KF_R_SERVICE_ACCOUNT_MISMATCH, from = 0, to = ntpls;
     else
@@ -425,7 +434,7 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
     for (size_t i = 0; i < plan->nbindings; i++) {
         const kf_binding *b = &plan->bindings[i];
         if (b->ok && use[b->pool] < 2)
-            use[b->pool] = b->mode == KF_MODE_PER_OBJECTIVE ? 2 : 1;
+            use[b->pool] = kf_dialect_of(b)->match == KF_MATCH_CONTAINER ? 2 : 1;
     }
     for (size_t p = 0; p < plan->npools; p++)
         if (use[p] && index_pool(&pi, w, idx, nidx, &plan->pools[p], p, use[p] == 2) < 0)
