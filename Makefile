@@ -23,7 +23,8 @@ LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/rea
             src/write.c src/kleym.c src/inspect.c src/inspect_open.c src/inspect_source.c \
             src/inspect_model.c src/inspect_text.c src/inspect_json.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
-HEADERS  := $(wildcard include/*.h)
+# include/: the interfaces the stages share; src/*.h: a module's own.
+HEADERS  := $(wildcard include/*.h src/*.h)
 
 .PHONY: all deps demo test unit golden clean fuzz bench static image render-examples
 
@@ -94,7 +95,7 @@ export PYTHON
 export KUSTOMIZE
 
 $(BUILD)/test_units: tests/unit/test_units.c $(BUILD)/libkleym.a
-	$(CC) $(KF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(KF_CFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 test: $(BUILD)/kleym-fn $(BUILD)/test_units static test-image
 	STATIC_BIN=$(CURDIR)/build-static/kleym-fn CONTAINER=$(CONTAINER) IMAGE=$(IMAGE) \

@@ -41,7 +41,7 @@ typedef struct kf_config {
     bool keep_bindings;       /* bindings: keep */
     uint8_t workload_check;   /* enum kf_workload_check, default warn */
     /* SVID options (SPEC section 14), copied to every ClusterSPIFFEID;
-     * owned; NULL (or -1) when absent. Each passed its rule (kf_svid.h),
+     * owned; NULL (or -1) when absent. Each passed its rule (src/svid.h),
      * none of which admits '{': no option can carry a template. */
     char *ttl, *jwt_ttl;      /* Go durations > 0, as written */
     char *federates_with;     /* trust domains, sorted, unique, each + '\n' */

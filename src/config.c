@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "kf_identity.h"
-#include "kf_svid.h"
+#include "svid.h"
 #include "kf_view.h"
 
 /* The functionConfig keys, and the field path of each in the ConfigMap

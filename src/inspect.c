@@ -1,5 +1,5 @@
 /* inspect.c - `kleym-fn inspect`: options, the run, the exit status
- * (kf_inspect.h, kleym.h).
+ * (inspect.h, kleym.h).
  *
  * The same pipeline as the function (kf_pipeline.h), printed for people:
  * text, JSON or markdown. Exit status: 0 no error (with --strict, no
@@ -7,7 +7,7 @@
  * --binding is not in the input. With --binding the per-binding part and
  * the exit status cover that binding; the summary still covers the input.
  */
-#include "kf_inspect.h"
+#include "inspect.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
-/* inspect_json.c - the identity map as one JSON document (kf_inspect.h).
+/* inspect_json.c - the identity map as one JSON document (inspect.h).
  *
  * The shape is documented in docs/inspect.md and kept stable for CI
  * dashboards: fields are added, never renamed or removed. Absent values are
  * left out rather than null.
  */
-#include "kf_inspect.h"
+#include "inspect.h"
 
 #include <stdio.h>
 #include <string.h>

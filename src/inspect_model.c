@@ -1,11 +1,11 @@
-/* inspect_model.c - one run seen per binding (kf_inspect.h).
+/* inspect_model.c - one run seen per binding (inspect.h).
  *
  * The pipeline's results are what the function writes; inspect groups them
  * by the binding they are about (a binding's results carry its item), and
  * counts what the summary shows: the API kinds and versions found, the
  * bindings by status, the workload findings by reason.
  */
-#include "kf_inspect.h"
+#include "inspect.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* inspect_open.c - opening a package's files for `kleym-fn inspect`
- * (kf_inspect.h): a regular file, and when the package's directory is
+ * (inspect.h): a regular file, and when the package's directory is
  * given, one that is in it with every symbolic link resolved. Inspect runs
  * on packages from pull requests; a link in one must not make it read a
  * file of the machine (a secret, a device, a pipe that never ends).
@@ -9,7 +9,7 @@
  * descriptor, so a link swapped in between cannot lead out either.
  */
 #define _XOPEN_SOURCE 700 /* realpath() */
-#include "kf_inspect.h"
+#include "inspect.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* inspect_source.c - what `kleym-fn inspect` reads (kf_inspect.h).
+/* inspect_source.c - what `kleym-fn inspect` reads (inspect.h).
  *
  * stdin, or the files and directories named. Several files become one YAML
  * stream: each file's documents, its BOM dropped, then a document end
@@ -12,7 +12,7 @@
  * it, the Kptfile and the configPath file included (inspect_open.c). The
  * Kptfile is not a resource.
  */
-#include "kf_inspect.h"
+#include "inspect.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,11 +1,11 @@
-/* inspect_text.c - the identity map as text and as markdown (kf_inspect.h).
+/* inspect_text.c - the identity map as text and as markdown (inspect.h).
  *
  * Text: a summary like `kleym status`, then one block per binding like
  * `kleym inspect binding`, wrapped to 80 columns. Markdown: the summary as a
  * table, then one table per namespace, for a pull-request comment. Both
  * show only what the run's model says (inspect_model.c).
  */
-#include "kf_inspect.h"
+#include "inspect.h"
 
 #include <string.h>
 

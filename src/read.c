@@ -4,7 +4,7 @@
  * and handles documents: the first decides whether the input is a
  * ResourceList or a stream of items. Inside a document the walk
  * (read_walk.c) follows what the capture schema reads; every event also
- * goes through the strictness rules (kf_strict.h).
+ * goes through the strictness rules (read_strict.h).
  */
 #include "kf_read.h"
 
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kf_reader.h"
+#include "read.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 

@@ -1,4 +1,4 @@
-/* read_capture.c - captured fields and where they go (kf_reader.h).
+/* read_capture.c - captured fields and where they go (read.h).
  *
  * A field goes to its sink: the current document, item or functionConfig.
  * Until an item's kind is known it may be any class, and what the schema
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kf_layout.h"
-#include "kf_reader.h"
+#include "read_layout.h"
+#include "read.h"
 
 static int pool_add(kf_reader *r, const char *s, size_t n, bool share, uint32_t *out)
 {

@@ -1,5 +1,5 @@
-/* event.c - text, type and bytes of one libfyaml event (kf_event.h). */
-#include "kf_event.h"
+/* read_event.c - text, type and bytes of one libfyaml event (read_event.h). */
+#include "read_event.h"
 
 #include <string.h>
 

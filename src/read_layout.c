@@ -1,5 +1,5 @@
-/* layout.c - where the writer's edits go (kf_layout.h). */
-#include "kf_layout.h"
+/* read_layout.c - where the writer's edits go (read_layout.h). */
+#include "read_layout.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* read_strict.c - input refused before or while it is read (kf_strict.h). */
-#include "kf_strict.h"
+/* read_strict.c - input refused before or while it is read (read_strict.h). */
+#include "read_strict.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-/* textpool.c - the string pool of captured texts (kf_textpool.h). */
-#include "kf_textpool.h"
+/* read_textpool.c - the string pool of captured texts (read_textpool.h). */
+#include "read_textpool.h"
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* read_walk.c - following the collections the schema reads (kf_reader.h).
+/* read_walk.c - following the collections the schema reads (read.h).
  *
  * The walk keeps a frame only for the collections the capture schema
  * (kf_schema.h) looks into; any other subtree is skipped by counting
@@ -6,15 +6,15 @@
  * it asks the schema which node the value belongs to: a node's captures
  * record fields (read_capture.c), its act says whether the value is the
  * item list, the functionConfig or the results, and its layout whether the
- * writer needs to know where the value is (kf_layout.h). This file names no
+ * writer needs to know where the value is (read_layout.h). This file names no
  * field: the schema does.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kf_layout.h"
-#include "kf_reader.h"
+#include "read_layout.h"
+#include "read.h"
 
 static const kf_snode *snode(const kf_reader *r, uint32_t i)
 {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kf_resolver.h"
+#include "resolve.h"
 
 #define MANAGED_BY "kleym"
 

@@ -1,4 +1,4 @@
-/* resolve_binding.c - a binding's fields, per dialect (kf_resolver.h).
+/* resolve_binding.c - a binding's fields, per dialect (resolve.h).
  *
  * A binding's dialect is decided by itself (SPEC section 4): the row of
  * the dialect table (kf_dialect.h) whose choosing field it has (a
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kf_resolver.h"
+#include "resolve.h"
 
 /* A required or optional string field; returns its text or NULL. */
 static const char *string_field(kf_check *c, enum kf_fid id, bool required,

@@ -1,4 +1,4 @@
-/* resolve_pools.c - InferencePool selectors (kf_resolver.h).
+/* resolve_pools.c - InferencePool selectors (resolve.h).
  *
  * A pool's selector becomes a sorted list of labels, or is refused with
  * the reason (InvalidPoolSelector). A pool is unsafe when another pool of
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kf_resolver.h"
+#include "resolve.h"
 
 static void pool_error(kf_pool *p, const char *why, const char *detail)
 {

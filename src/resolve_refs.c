@@ -1,4 +1,4 @@
-/* resolve_refs.c - a binding's references and identity (kf_resolver.h).
+/* resolve_refs.c - a binding's references and identity (resolve.h).
  *
  * A reference without a group tries the apiVersions its kind is read at in
  * lookup order (schema.c); the first that has an object of that namespace
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kf_resolver.h"
+#include "resolve.h"
 
 static kf_pool *find_pool(kf_plan *plan, const char *ns, const char *name, int group)
 {

@@ -1,7 +1,7 @@
 /* svid.c - the value rules of the SVID options: Go durations and trust-domain
- * lists (kf_svid.h). It parses and checks; it reads no input and reports
+ * lists (svid.h). It parses and checks; it reads no input and reports
  * nothing (config.c does). */
-#include "kf_svid.h"
+#include "svid.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
-/* workload_findings.c - the workload check said to people (kf_workcheck.h).
+/* workload_findings.c - the workload check said to people (workload.h).
  *
  * Every finding names the workloads as `kind namespace/name` with their
  * file:index, the field to change, and how. Lists stop after
  * KF_WORKLOADS_NAMED entries and say how many more there are.
  */
-#include "kf_workcheck.h"
+#include "workload.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* workload_templates.c - the pod templates of the input (kf_workcheck.h).
+/* workload_templates.c - the pod templates of the input (workload.h).
  *
  * Every workload kind the schema reads (schema.c mounts one pod-template
  * table at each kind's template path, a slot per template) gives one
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "kf_view.h"
-#include "kf_workcheck.h"
+#include "workload.h"
 
 #define DEFAULT_SA "default"
 

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "kf_view.h"
-#include "kf_workcheck.h"
+#include "workload.h"
 
 /* ---- 2. candidates: the templates that carry a pool's labels ------------- */
 

@@ -18,7 +18,7 @@
 #include "kf_results.h"
 #include "kf_scalar.h"
 #include "kf_schema.h"
-#include "kf_svid.h"
+#include "svid.h"
 
 #define S(x) x, strlen(x)
 

@@ -1,4 +1,4 @@
-/* kf_strict.h - input refused before or while it is read.
+/* read_strict.h - input refused before or while it is read.
  *
  * kf_strict_encoding(): what YAML cannot carry, checked before the parser
  * sees it: invalid UTF-8, NUL bytes, and lone CR line breaks (YAML reads a
@@ -25,8 +25,8 @@
  * The checker follows every event of the stream, skipped subtrees included,
  * with one small entry per open collection.
  */
-#ifndef KF_STRICT_H
-#define KF_STRICT_H
+#ifndef KF_SRC_READ_STRICT_H
+#define KF_SRC_READ_STRICT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* kf_reader.h - the reader's state, shared by its three parts.
+/* read.h - the reader's state, shared by its three parts.
  *
  * read.c runs libfyaml's parser and handles documents; read_walk.c follows
  * the collections the capture schema looks into (keys, values, the item
@@ -6,8 +6,8 @@
  * what an item may be once its kind is known. Not an interface for the
  * rest of the program: that is kf_read.h.
  */
-#ifndef KF_READER_H
-#define KF_READER_H
+#ifndef KF_SRC_READ_H
+#define KF_SRC_READ_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,11 +15,11 @@
 
 #include <libfyaml.h>
 
-#include "kf_event.h"
+#include "read_event.h"
 #include "kf_read.h"
 #include "kf_schema.h"
-#include "kf_strict.h"
-#include "kf_textpool.h"
+#include "read_strict.h"
+#include "read_textpool.h"
 
 /* Where captured fields go: the current document (which may be the
  * ResourceList or an item of a stream), the current item of

@@ -1,4 +1,4 @@
-/* kf_event.h - what one libfyaml event says: its text, type and bytes.
+/* read_event.h - what one libfyaml event says: its text, type and bytes.
  *
  * libfyaml's marks give byte offsets, with quirks (libfyaml 0.7.12) that
  * these helpers correct, each found by fuzzing: a quoted scalar's mark
@@ -8,8 +8,8 @@
  * end mark is the next token. So the reader tracks the end of the last
  * scalar or flow collection itself (kf_ends.last).
  */
-#ifndef KF_EVENT_H
-#define KF_EVENT_H
+#ifndef KF_SRC_READ_EVENT_H
+#define KF_SRC_READ_EVENT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* kf_textpool.h - the string pool that captured texts live in.
+/* read_textpool.h - the string pool that captured texts live in.
  *
  * Every captured text is a C string in one growing buffer, named by its
  * 32-bit offset (offset 0 is ""). Kinds, apiVersions, namespaces and file
@@ -7,8 +7,8 @@
  * stored with each NUL written as the two characters \0, so no string is
  * ever cut short.
  */
-#ifndef KF_TEXTPOOL_H
-#define KF_TEXTPOOL_H
+#ifndef KF_SRC_READ_TEXTPOOL_H
+#define KF_SRC_READ_TEXTPOOL_H
 
 #include <stdbool.h>
 #include <stddef.h>

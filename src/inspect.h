@@ -1,4 +1,4 @@
-/* kf_inspect.h - `kleym-fn inspect`: the pipeline printed for people.
+/* inspect.h - `kleym-fn inspect`: the pipeline printed for people.
  *
  *   inspect.c         options, the run, the exit status
  *   inspect_source.c  the input: stdin, or files and directories made into
@@ -8,8 +8,8 @@
  *   inspect_text.c    text (80 columns) and markdown (a pull-request comment)
  *   inspect_json.c    one JSON document, the shape of docs/inspect.md
  */
-#ifndef KF_INSPECT_H
-#define KF_INSPECT_H
+#ifndef KF_SRC_INSPECT_H
+#define KF_SRC_INSPECT_H
 
 #include <stdbool.h>
 #include <stdio.h>

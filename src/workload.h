@@ -1,4 +1,4 @@
-/* kf_workcheck.h - the parts of the workload check.
+/* workload.h - the parts of the workload check.
  *
  * workload_templates.c reads the pod templates; workloads.c decides who
  * receives an identity and what is missing; workload_findings.c says it
@@ -6,8 +6,8 @@
  * field to change, and how. Not an interface for the rest of the program:
  * that is kf_workloads.h.
  */
-#ifndef KF_WORKCHECK_H
-#define KF_WORKCHECK_H
+#ifndef KF_SRC_WORKLOAD_H
+#define KF_SRC_WORKLOAD_H
 
 #include "kf_workloads.h"
 

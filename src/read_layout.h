@@ -1,18 +1,18 @@
-/* kf_layout.h - recording where the writer's edits go.
+/* read_layout.h - recording where the writer's edits go.
  *
  * The writer inserts an annotation line into a binding's metadata and
  * replaces the ResourceList's items and results. While reading, these
  * functions note where those mappings and pairs are (kf_input.h), with the
- * byte positions kf_event.h corrects.
+ * byte positions read_event.h corrects.
  */
-#ifndef KF_LAYOUT_H
-#define KF_LAYOUT_H
+#ifndef KF_SRC_READ_LAYOUT_H
+#define KF_SRC_READ_LAYOUT_H
 
 #include <stdbool.h>
 
 #include <libfyaml.h>
 
-#include "kf_event.h"
+#include "read_event.h"
 #include "kf_input.h"
 
 /* The layout record of item it, made on first use. NULL: out of memory. */

@@ -1,12 +1,12 @@
-/* kf_resolver.h - the resolver's state, shared by its parts.
+/* resolve.h - the resolver's state, shared by its parts.
  *
  * resolve.c runs the steps (kf_resolve.h); resolve_pools.c reads pool
  * selectors; resolve_binding.c checks a binding's fields; resolve_refs.c
  * resolves its references and makes its identity. Not an interface for the
  * rest of the program: that is kf_resolve.h.
  */
-#ifndef KF_RESOLVER_H
-#define KF_RESOLVER_H
+#ifndef KF_SRC_RESOLVE_H
+#define KF_SRC_RESOLVE_H
 
 #include "kf_resolve.h"
 #include "kf_view.h"

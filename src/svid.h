@@ -1,4 +1,4 @@
-/* kf_svid.h - the value rules of the SVID options (SPEC section 14).
+/* svid.h - the value rules of the SVID options (SPEC section 14).
  *
  * Two parsers, nothing else: Go durations (ttl, jwtTtl), exactly as Go's
  * time.ParseDuration reads them, and lists of SPIFFE trust domains
@@ -6,8 +6,8 @@
  * writes what passed. Neither accepts '{', so no option can carry a Go
  * template action (`{{`) to SPIRE Controller Manager.
  */
-#ifndef KF_SVID_H
-#define KF_SVID_H
+#ifndef KF_SRC_SVID_H
+#define KF_SRC_SVID_H
 
 #include <stdbool.h>
 #include <stddef.h>
