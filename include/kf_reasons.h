@@ -1,6 +1,6 @@
 /* kf_reasons.h - every condition and reason kleym-fn reports, written once.
  *
- * A result names its reason by id; the table in results.c gives the
+ * A result names its reason by id; the table in reasons.c gives the
  * condition it belongs to and both names as they appear in results, on
  * stderr and in `kleym-fn inspect`. docs/results.md explains each one and
  * its fix.
