@@ -19,7 +19,7 @@ LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/rea
             src/identity.c src/resolve.c src/resolve_pools.c src/resolve_binding.c \
             src/resolve_refs.c src/conflicts.c src/workload_templates.c src/workloads.c \
             src/workload_findings.c \
-            src/emit.c src/render.c src/reasons.c src/results.c src/report.c src/pipeline.c \
+            src/input.c src/emit.c src/render.c src/reasons.c src/results.c src/report.c src/pipeline.c \
             src/write.c src/kleym.c src/inspect.c src/inspect_open.c src/inspect_source.c \
             src/inspect_model.c src/inspect_text.c src/inspect_json.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)

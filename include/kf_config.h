@@ -13,22 +13,18 @@
 
 #include "kf_read.h"
 #include "kf_results.h"
+#include "kleym.h"
 
-#define KF_ENV_TRUST_DOMAIN "KLEYM_TRUST_DOMAIN"
-#define KF_ENV_CLASS_NAME "KLEYM_CLUSTERSPIFFEID_CLASS_NAME"
-
-/* Settings given outside the input (flags, environment). NULL: not given. */
-typedef struct kf_settings {
-    const char *flag_trust_domain, *flag_class_name;
-    const char *env_trust_domain, *env_class_name;
-} kf_settings;
-
-/* A functionConfig (in->has_fc; an input without one gives nothing), and
- * where it is when it carries no path annotation of its own (inspect: a
- * Kptfile, a file): its results' file and index, or NULL. */
+/* A functionConfig: in's own (in->has_fc; an input without one gives
+ * nothing) or, from_item, item `item` of in (a ClusterSPIFFEIDGenerator
+ * among the items); and where it is when it carries no path annotation of
+ * its own (inspect: a Kptfile, a file): its results' file and index, or
+ * NULL. Everything is borrowed from in. */
 typedef struct kf_config_source {
     const kf_input *in;
     const char *origin, *origin_index;
+    bool from_item;
+    size_t item;
 } kf_config_source;
 
 /* workloadCheck: what workload findings are (SPEC section 11). */

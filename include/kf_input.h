@@ -98,8 +98,11 @@ typedef struct kf_input {
     size_t nlayouts, layouts_cap;
     kf_buf pool;         /* field texts; offset 0 holds "" */
     /* Per item, where it came from when its annotations do not say (set by
-     * a caller that read files; borrowed): file and document index. */
+     * kf_input_set_origins() for a caller that read files; the arrays and
+     * the index texts are the input's, the paths the caller's): file and
+     * document index. */
     const char **origin_path, **origin_index;
+    char *origin_text;   /* the index texts */
 
     /* ResourceList only */
     bool has_fc;         /* functionConfig is a mapping */
@@ -114,6 +117,24 @@ typedef struct kf_input {
     uint32_t root_col;   /* column of its keys */
     bool root_flow;
 } kf_input;
+
+/* Where an item came from when its annotations do not say: a file and the
+ * index of the document in it (inspect reads files). */
+typedef struct kf_origin {
+    uint32_t start;          /* first byte of the file's part of the input */
+    const char *path;        /* borrowed: outlives the input */
+} kf_origin;
+
+/* Locate every item by the file it falls in (origins[0..n), by first
+ * byte) and its document's index there. 0, or -1: out of memory. */
+int kf_input_set_origins(kf_input *in, const kf_origin *origins, size_t n);
+/* Give back the captured fields once they have been interpreted (after
+ * kf_resolve()): the writer needs the items, their layouts and the pool of
+ * texts, which resolved strings point into. Items then have no fields. */
+void kf_input_drop_fields(kf_input *in);
+/* Everything the input holds (the buffer it was read from is the
+ * caller's). */
+void kf_input_free(kf_input *in);
 
 /* The text of a field: a scalar's decoded text, "" for a collection; for
  * an entry, its value. */

@@ -18,13 +18,6 @@
 #include "kf_results.h"
 #include "kf_workloads.h"
 
-/* Where an item came from when its annotations do not say: a file and the
- * index of the document in it (inspect reads files). */
-typedef struct kf_origin {
-    uint32_t start;          /* first byte of the file's part of the input */
-    const char *path;
-} kf_origin;
-
 /* What a run is given besides its input. */
 typedef struct kf_sources {
     const kf_settings *settings;
@@ -53,7 +46,6 @@ typedef struct kf_pipeline {
     kf_results rs;           /* sorted */
     kf_workloads w;
     kf_report report;
-    char *origin_text;       /* the origins' index strings */
 } kf_pipeline;
 
 enum kf_pipeline_rc {

@@ -13,6 +13,7 @@
 #define KF_READ_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "kf_input.h"
 
@@ -34,10 +35,8 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
  * names, or a configMap made into a ConfigMap): in->fc holds it, as if it
  * were the functionConfig of an empty ResourceList. */
 int kf_read_config(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
-/* Give back the captured fields once they have been interpreted (after
- * kf_resolve()): the writer needs the items, their layouts and the pool of
- * texts, which resolved strings point into. Items then have no fields. */
-void kf_input_drop_fields(kf_input *in);
-void kf_input_free(kf_input *in);
+/* The fatal line on err: "kleym-fn: fatal: <where>:L:C: why", one line
+ * whatever a file name or the message holds. */
+void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err);
 
 #endif

@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "kf_config.h"
-
 #define KLEYM_VERSION "0.1.0"
 
 enum kf_exit {
@@ -23,9 +21,15 @@ enum kf_exit {
     KF_EXIT_NO_BINDING = 3, /* inspect --binding: not in the input */
 };
 
-struct kf_fatal;
-/* The fatal line on err: "kleym-fn: fatal: <where>:L:C: why". */
-void kf_print_fatal(const struct kf_fatal *fatal, const char *where, FILE *err);
+/* The environment variables main.c reads into kf_settings. */
+#define KF_ENV_TRUST_DOMAIN "KLEYM_TRUST_DOMAIN"
+#define KF_ENV_CLASS_NAME "KLEYM_CLUSTERSPIFFEID_CLASS_NAME"
+
+/* Settings given outside the input (flags, environment). NULL: not given. */
+typedef struct kf_settings {
+    const char *flag_trust_domain, *flag_class_name;
+    const char *env_trust_domain, *env_class_name;
+} kf_settings;
 
 /* Run the function over buf[0..len). The output goes to out only when the
  * input could be read; diagnostics go to err. Returns an enum kf_exit. */

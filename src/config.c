@@ -486,8 +486,11 @@ static void load_source(loader *l, merge *m, const kf_config_source *src,
     l->m = m;
     l->in = in;
     memcpy(l->earlier, m->given, sizeof l->earlier);
-    kf_view_init(&l->view, in, in->fc_fields, in->nfc_fields, 0);
-    l->ref = kf_view_ref(&l->view, 0);
+    if (src->from_item)
+        kf_view_item(&l->view, in, src->item);
+    else
+        kf_view_init(&l->view, in, in->fc_fields, in->nfc_fields, 0);
+    l->ref = kf_view_ref(&l->view, src->from_item ? src->item : 0);
     if (!l->ref.path[0] && src->origin) {
         l->ref.path = src->origin;
         l->ref.index = src->origin_index ? src->origin_index : "";
@@ -498,7 +501,7 @@ static void load_source(loader *l, merge *m, const kf_config_source *src,
         l->ref.name = "functionConfig";
     l->prefix = "data";
 
-    if (in->has_fc) {
+    if (src->from_item || in->has_fc) {
         const char *av = kf_view_str(&l->view, KF_F_APIVERSION);
         const char *kind = kf_view_str(&l->view, KF_F_KIND);
         if (strcmp(av, "v1") == 0 && strcmp(kind, "ConfigMap") == 0) {

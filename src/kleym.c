@@ -32,19 +32,6 @@ static int render_result(void *ctx, size_t i, kf_buf *out)
     return res ? kf_result_render(res, r->results_json, out) : -1;
 }
 
-/* The fatal line: "kleym-fn: fatal: <where>:L:C: why", one line whatever
- * a file name or the message holds. */
-void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err)
-{
-    fputs("kleym-fn: fatal: ", err);
-    if (fatal->line) {
-        kf_puts_escaped(where, err);
-        fprintf(err, ":%d:%d: ", fatal->line, fatal->col);
-    }
-    kf_puts_escaped(fatal->msg, err);
-    fputc('\n', err);
-}
-
 int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
            FILE *err)
 {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kf_config.h"
 #include "kf_identity.h"
 #include "kf_read.h"
 #include "kleym.h"

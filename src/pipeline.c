@@ -8,38 +8,11 @@
 #include "kf_conflicts.h"
 #include "kf_view.h"
 
-/* Items without path annotations are located by their file and their
- * document's index in it (a ResourceList file: the item's index). */
-static int set_origins(kf_pipeline *p, const kf_sources *src)
-{
-    kf_input *in = &p->in;
-    if (!src->origins || in->nitems == 0)
-        return 0;
-    in->origin_path = calloc(in->nitems, sizeof *in->origin_path);
-    in->origin_index = calloc(in->nitems, sizeof *in->origin_index);
-    p->origin_text = malloc(in->nitems * 12);
-    if (!in->origin_path || !in->origin_index || !p->origin_text)
-        return -1;
-    size_t f = 0, in_file = 0;
-    for (size_t i = 0; i < in->nitems; i++) {
-        uint32_t start = in->items[i].start;
-        size_t before = f;
-        while (f + 1 < src->norigins && src->origins[f + 1].start <= start)
-            f++;
-        in_file = f != before ? 0 : in_file;
-        in->origin_path[i] = src->origins[f].path;
-        in->origin_index[i] = p->origin_text + i * 12;
-        snprintf(p->origin_text + i * 12, 12, "%zu", in_file++);
-    }
-    return 0;
-}
-
 /* The first ClusterSPIFFEIDGenerator among the items, as a functionConfig
- * source (a copy of the input whose functionConfig is that item), not
- * counting skip_file, the config document read already: whichever way the
- * files sort, the generator source is the same. */
+ * source, not counting skip_file, the config document read already:
+ * whichever way the files sort, the generator source is the same. */
 static bool generator_config(const kf_input *in, const char *skip_file,
-                             kf_input *as_fc, kf_config_source *src)
+                             kf_config_source *src)
 {
     for (size_t i = 0; i < in->nitems; i++) {
         if (skip_file && in->origin_path && in->origin_path[i] == skip_file)
@@ -49,14 +22,7 @@ static bool generator_config(const kf_input *in, const char *skip_file,
         const kf_kind *k = kf_view_kind(&v, NULL);
         if (!k || k->cls != KF_KC_GENERATOR)
             continue;
-        *as_fc = *in;
-        as_fc->origin_path = as_fc->origin_index = NULL; /* its own, below */
-        as_fc->fc_fields = (kf_field *)v.fields; /* read, never freed: a copy */
-        as_fc->nfc_fields = v.nfields;
-        as_fc->has_fc = as_fc->rlist = true;
-        as_fc->fc_type = KF_V_MAP;
-        kf_ref ref = kf_view_ref(&v, i);
-        *src = (kf_config_source){as_fc, ref.path, ref.index};
+        *src = (kf_config_source){.in = in, .from_item = true, .item = i};
         return true;
     }
     return false;
@@ -71,20 +37,20 @@ static int load_config(kf_pipeline *p, const kf_sources *src, kf_fatal *fatal)
 {
     kf_config_source from[3];
     size_t n = 0;
-    kf_input gen;
     const kf_input *in = &p->in;
     if (in->has_fc || (in->rlist && in->fc_type != KF_V_ABSENT))
-        from[n++] = (kf_config_source){in, src->origins ? src->origins[0].path : NULL,
-                                       NULL};
+        from[n++] = (kf_config_source){
+            .in = in, .origin = src->origins ? src->origins[0].path : NULL};
     if (src->config_doc) {
         if (kf_read_config(src->config_doc, src->config_len, &p->config_in, fatal) < 0)
             return KF_PIPELINE_FATAL;
-        from[n++] = (kf_config_source){&p->config_in, src->config_origin, NULL};
+        from[n++] = (kf_config_source){.in = &p->config_in,
+                                          .origin = src->config_origin};
     }
-    if (src->config_from_items && generator_config(in, src->config_file, &gen, &from[n]))
+    if (src->config_from_items && generator_config(in, src->config_file, &from[n]))
         n++;
     if (n == 0)
-        from[n++] = (kf_config_source){in, NULL, NULL};
+        from[n++] = (kf_config_source){.in = in};
     return kf_config_load(from, n, src->settings, &p->cfg, &p->rs) < 0
                ? KF_PIPELINE_OOM : 0;
 }
@@ -107,7 +73,7 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
     memset(p, 0, sizeof *p);
     if (kf_read(buf, len, &p->in, fatal) < 0)
         return KF_PIPELINE_FATAL;
-    if (set_origins(p, src) < 0)
+    if (kf_input_set_origins(&p->in, src->origins, src->norigins) < 0)
         return KF_PIPELINE_OOM;
     int rc = load_config(p, src, fatal);
     if (rc < 0)
@@ -133,9 +99,6 @@ void kf_pipeline_free(kf_pipeline *p)
     kf_config_free(&p->cfg);
     kf_results_free(&p->rs);
     kf_plan_free(&p->plan);
-    free(p->in.origin_path);
-    free(p->in.origin_index);
-    free(p->origin_text);
     kf_input_free(&p->in);
     kf_input_free(&p->config_in);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kf_results.h"
 #include "read.h"
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -373,23 +374,13 @@ int kf_read_config(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
     return read_input(buf, len, in, fatal, true);
 }
 
-void kf_input_drop_fields(kf_input *in)
+void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err)
 {
-    free(in->fields);
-    free(in->fc_fields);
-    in->fields = in->fc_fields = NULL;
-    in->nfields = in->fields_cap = in->nfc_fields = in->fc_fields_cap = 0;
-    for (size_t i = 0; i < in->nitems; i++)
-        in->items[i].first_field = in->items[i].nfields = 0;
-    in->fc.first_field = in->fc.nfields = 0;
-}
-
-void kf_input_free(kf_input *in)
-{
-    free(in->items);
-    free(in->fields);
-    free(in->layouts);
-    free(in->fc_fields);
-    kf_buf_free(&in->pool);
-    memset(in, 0, sizeof *in);
+    fputs("kleym-fn: fatal: ", err);
+    if (fatal->line) {
+        kf_puts_escaped(where, err);
+        fprintf(err, ":%d:%d: ", fatal->line, fatal->col);
+    }
+    kf_puts_escaped(fatal->msg, err);
+    fputc('\n', err);
 }

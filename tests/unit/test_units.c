@@ -549,7 +549,8 @@ static void test_config_merge(void **state)
     kf_fatal fatal;
     assert_int_equal(kf_read_config(first, strlen(first), &a, &fatal), 0);
     assert_int_equal(kf_read_config(second, strlen(second), &b, &fatal), 0);
-    const kf_config_source srcs[] = {{&a, "a.yaml", NULL}, {&b, "b.yaml", "0"}};
+    const kf_config_source srcs[] = {{.in = &a, .origin = "a.yaml"},
+                                     {.in = &b, .origin = "b.yaml", .origin_index = "0"}};
     kf_settings st = {.env_trust_domain = "env.example", .env_class_name = "envclass"};
     kf_config cfg;
     kf_results rs = {0};
@@ -578,7 +579,7 @@ static void test_config_merge(void **state)
                                   "data: {trustDomain: 5}\n";
     kf_input c;
     assert_int_equal(kf_read_config(refused, strlen(refused), &c, &fatal), 0);
-    const kf_config_source only[] = {{&c, NULL, NULL}};
+    const kf_config_source only[] = {{.in = &c}};
     assert_int_equal(kf_config_load(only, 1, &st, &cfg, &rs), 0);
     assert_string_equal(cfg.trust_domain, "");
     assert_string_equal(cfg.class_name, "envclass"); /* not given: the environment */
