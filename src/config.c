@@ -60,7 +60,7 @@ typedef struct merge {
     struct loader *td_from, *cls_from, *federates_from;
     const char *td_where;      /* where the effective trust domain came from */
     struct loader *td_source;  /* the source it came from, or NULL (flag, env) */
-    int failed;
+    bool failed;         /* out of memory (sticky) */
 } merge;
 
 /* One source being read. */
@@ -81,7 +81,7 @@ typedef struct loader {
     do {                                                                     \
         if (kf_results_add((l)->m->rs, &(l)->ref, (sev), (reason), (field),  \
                            __VA_ARGS__) < 0)                                 \
-            (l)->m->failed = 1;                                              \
+            (l)->m->failed = true;                                           \
     } while (0)
 
 /* An error on an SVID option: the option is refused, and with it every
@@ -195,7 +195,7 @@ static void duration_value(loader *l, kf_config *cfg, const kf_field *f,
     }
     free(*out);
     if (!(*out = strdup(t)))
-        l->m->failed = 1;
+        l->m->failed = true;
 }
 
 static void copy(char *dst, size_t cap, const char *src)
@@ -270,7 +270,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
     const kf_view *v = &l->view;
     bool *repeat = calloc(v->nfields ? v->nfields : 1, sizeof *repeat);
     if (!repeat || find_repeats(l, entry_id, repeat) < 0) {
-        l->m->failed = 1;
+        l->m->failed = true;
         free(repeat);
         return;
     }
@@ -373,7 +373,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
 static void federates_invalid(loader *l, kf_config *cfg, kf_buf *msg, bool ok)
 {
     if (!ok || !msg->data)
-        l->m->failed = 1;
+        l->m->failed = true;
     else
         refuse_option(l, cfg, KF_R_INVALID_VALUE, field_path(l, K_FEDERATES_WITH),
                       "%s", msg->data);
@@ -458,7 +458,7 @@ static void load_federates(loader *l, kf_config *cfg)
     }
     goto out;
 oom:
-    l->m->failed = 1;
+    l->m->failed = true;
 out:
     kf_buf_free(&msg);
     kf_td_list_free(&list);

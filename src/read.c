@@ -254,7 +254,7 @@ static int on_event(kf_reader *r, struct fy_event *e)
     const char *why = NULL;
     int rc = kf_strict_event(&r->strict, r->ends.buf, r->ends.len, e, end,
                              &line, &col, &why);
-    if (rc == -2)
+    if (rc == KF_STRICT_OOM)
         return kf_reader_oom(r);
     if (rc < 0)
         return kf_reader_fail(r, line, col, "%s", why);

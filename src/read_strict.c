@@ -142,7 +142,7 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
         *col = (int)vcol + 1;
         *why = "invalid YAML: a mapping value on its own line must be indented "
                "more than its key";
-        *rc = -1;
+        *rc = KF_STRICT_REFUSED;
     }
 }
 
@@ -163,7 +163,7 @@ int kf_strict_event(kf_strict *s, const char *buf, size_t len,
             return rc;
         if (kf_array_grow((void **)&s->levels, &s->cap, s->depth + 1,
                           sizeof *s->levels) < 0)
-            return -2;
+            return KF_STRICT_OOM;
         kf_strict_level *lv = &s->levels[s->depth++];
         const struct fy_mark *m = fy_event_start_mark(e);
         lv->block_map = e->type == FYET_MAPPING_START &&

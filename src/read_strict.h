@@ -50,9 +50,14 @@ typedef struct kf_strict {
  * and column of the first offending byte. */
 const char *kf_strict_encoding(const char *buf, size_t len, int *line, int *col);
 
+enum kf_strict_rc {
+    KF_STRICT_OK = 0,
+    KF_STRICT_REFUSED = -1,  /* *line, *col (1-based) and *why say why */
+    KF_STRICT_OOM = -2,      /* out of memory */
+};
+
 /* Follow one event. node_end is the end of a scalar (quotes included) or an
- * alias, else ignored. Returns 0; -1 with *line, *col (1-based) and *why
- * set when the input is refused; -2 when memory runs out. */
+ * alias, else ignored. Returns an enum kf_strict_rc. */
 int kf_strict_event(kf_strict *s, const char *buf, size_t len,
                     struct fy_event *e, uint32_t node_end, int *line,
                     int *col, const char **why);

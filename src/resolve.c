@@ -29,7 +29,7 @@ void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
     va_end(ap);
     if (kf_results_add(c->r->rs, &c->b->ref, KF_SEV_ERROR, reason, field, "%s",
                        msg) < 0)
-        c->r->failed = 1;
+        c->r->failed = true;
     c->b->ok = false;
     c->errors++;
 }
@@ -180,7 +180,7 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
                                "keep exactly one", ref.kind, ref.namespace,
                                ref.namespace[0] ? "/" : "", ref.name, j - i,
                                where) < 0)
-                r->failed = 1;
+                r->failed = true;
         }
         i = j;
     }
@@ -309,7 +309,7 @@ static int cmp_binding(const void *pa, const void *pb)
 int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
                kf_results *rs)
 {
-    kf_resolver r = {in, cfg, plan, rs, 0};
+    kf_resolver r = {in, cfg, plan, rs, false};
     memset(plan, 0, sizeof *plan);
     size_t n = in->nitems ? in->nitems : 1;
     kf_kmask *cls = calloc(n, sizeof *cls);

@@ -16,7 +16,7 @@ typedef struct kf_resolver {
     const kf_config *cfg;
     kf_plan *plan;
     kf_results *rs;
-    int failed;          /* out of memory adding a result */
+    bool failed;         /* out of memory adding a result (sticky) */
 } kf_resolver;
 
 /* One binding being checked. */

@@ -35,7 +35,7 @@ typedef struct writer {
     kf_buf item, line;   /* apply(): one rendered mapping, laid out */
     char last;           /* apply(): the last byte written, 0 before any */
     bool crlf;
-    int failed;
+    bool failed;         /* out of memory (sticky) */
 } writer;
 
 
@@ -45,7 +45,7 @@ static void edit_begin(writer *w, uint32_t pos, uint32_t end)
 {
     if (kf_array_grow((void **)&w->edits, &w->cap, w->nedits + 1,
                       sizeof *w->edits) < 0) {
-        w->failed = 1;
+        w->failed = true;
         return;
     }
     w->edits[w->nedits] = (edit){.pos = pos, .end = end, .off = w->text.len,
@@ -57,7 +57,7 @@ static void edit_begin(writer *w, uint32_t pos, uint32_t end)
 static void text_grew(writer *w, int rc)
 {
     if (rc < 0)
-        w->failed = 1;
+        w->failed = true;
     if (w->nedits)
         w->edits[w->nedits - 1].len = w->text.len - w->edits[w->nedits - 1].off;
 }
