@@ -94,8 +94,14 @@ PYTHON := $(shell for p in python3 /usr/bin/python3; do \
 export PYTHON
 export KUSTOMIZE
 
-$(BUILD)/test_units: tests/unit/test_units.c $(BUILD)/libkleym.a
-	$(CC) $(KF_CFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+# One cmocka run of every group (tests/unit/unit.h lists them).
+UNIT_SRCS := tests/unit/main.c tests/unit/test_rules.c tests/unit/test_dialect.c \
+             tests/unit/test_resolve.c tests/unit/test_conflicts.c \
+             tests/unit/test_workloads.c
+
+$(BUILD)/test_units: $(UNIT_SRCS) tests/unit/unit.h $(BUILD)/libkleym.a
+	$(CC) $(KF_CFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRCS) \
+	    $(BUILD)/libkleym.a $(LDLIBS) -lcmocka
 
 test: $(BUILD)/kleym-fn $(BUILD)/test_units static test-image
 	STATIC_BIN=$(CURDIR)/build-static/kleym-fn CONTAINER=$(CONTAINER) IMAGE=$(IMAGE) \

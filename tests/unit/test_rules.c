@@ -1,14 +1,10 @@
-/* Unit tests for the pure functions: validators, identity strings, YAML
- * scalar typing and quoting, results ordering, the capture schema. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
+/* test_rules.c - unit tests for the leaves: validators, identity strings,
+ * YAML scalar typing and quoting, results ordering, the capture schema,
+ * SVID option values, the configuration merge. */
+#include "unit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
 
 #include <libfyaml.h>
 
@@ -590,27 +586,24 @@ static void test_config_merge(void **state)
     kf_input_free(&c);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_name_vectors),
-        cmocka_unit_test(test_name_truncation),
-        cmocka_unit_test(test_variant),
-        cmocka_unit_test(test_sanitize),
-        cmocka_unit_test(test_dns),
-        cmocka_unit_test(test_labels),
-        cmocka_unit_test(test_trust_domain_and_spiffe_id),
-        cmocka_unit_test(test_plain_typing),
-        cmocka_unit_test(test_quoting),
-        cmocka_unit_test(test_results_sorted),
-        cmocka_unit_test(test_emit_roundtrip),
-        cmocka_unit_test(test_emit_invalid_utf8),
-        cmocka_unit_test(test_schema_paths),
-        cmocka_unit_test(test_schema_kinds),
-        cmocka_unit_test(test_go_duration),
-        cmocka_unit_test(test_trust_domain_list),
-        cmocka_unit_test(test_schema_federates_with),
-        cmocka_unit_test(test_config_merge),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_name_vectors),
+    cmocka_unit_test(test_name_truncation),
+    cmocka_unit_test(test_variant),
+    cmocka_unit_test(test_sanitize),
+    cmocka_unit_test(test_dns),
+    cmocka_unit_test(test_labels),
+    cmocka_unit_test(test_trust_domain_and_spiffe_id),
+    cmocka_unit_test(test_plain_typing),
+    cmocka_unit_test(test_quoting),
+    cmocka_unit_test(test_results_sorted),
+    cmocka_unit_test(test_emit_roundtrip),
+    cmocka_unit_test(test_emit_invalid_utf8),
+    cmocka_unit_test(test_schema_paths),
+    cmocka_unit_test(test_schema_kinds),
+    cmocka_unit_test(test_go_duration),
+    cmocka_unit_test(test_trust_domain_list),
+    cmocka_unit_test(test_schema_federates_with),
+    cmocka_unit_test(test_config_merge),
+};
+const unit_group unit_rules = {tests, sizeof tests / sizeof *tests};
