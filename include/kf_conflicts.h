@@ -1,8 +1,8 @@
 /* kf_conflicts.h - bindings that must not render together.
  *
- * IdentityCollision: PerObjective bindings whose final selector sets are
- * equal (same namespace, pool selector, service account and container)
- * would hand two identities to the same workload.
+ * IdentityCollision: bindings matched by container (PerObjective) whose
+ * final selector sets are equal (same namespace, pool selector, service
+ * account and container) would hand two identities to the same workload.
  * DuplicateSPIFFEID: bindings that render the same SPIFFE ID.
  * VariantConflict: Kleym 0.12 bindings with the same namespace, service
  * account and variant but different SPIFFE IDs (pools): the variant label no

@@ -6,6 +6,7 @@
  * for the items the writer edits, where their metadata and annotations
  * mappings are. For a ResourceList it also records where `items` and
  * `results` are. Everything else is copied byte for byte by the writer.
+ * input.c adds the items' origins and releases it all.
  */
 #ifndef KF_INPUT_H
 #define KF_INPUT_H

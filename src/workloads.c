@@ -6,9 +6,11 @@
  *   2. for each pool that a rendered binding uses, the templates of its
  *      namespace that carry all its labels: the smallest index run among
  *      the pool's labels, each candidate checked against the rest; sorted
- *      by (service account, variant), and, when a PerObjective binding uses
- *      the pool, their containers by (service account, container);
- *   3. for each binding, binary searches there: its receivers, or the
+ *      by (service account, variant), and, when a binding matched by
+ *      container (PerObjective) uses the pool, their containers by
+ *      (service account, container);
+ *   3. for each binding, binary searches there on what its match key
+ *      (kf_dialect.h) adds to the service account: its receivers, or the
  *      closest near miss.
  * Then MultipleIdentities, per template: the bindings that receive all its
  * containers, and those that receive one, sorted.
