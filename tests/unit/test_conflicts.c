@@ -105,10 +105,7 @@ static void test_conflict_none_across_match_keys(void **state)
     (void)state;
     unit_run u;
     unit_run_items(&u, NULL,
-                   POOL("p", "{app: p}") OBJECTIVE("o", "p")
-                   BINDING("a", SPEC_POOL_ONLY("p", "sa"))
-                   BINDING("b", SPEC_PER_OBJECTIVE("p", "o", "sa", "c"))
-                   BINDING("c", SPEC_VARIANT("p", "sa", "decode")));
+                   ONE_OF_EACH("{app: p}"));
     assert_true(unit_binding(&u, "a")->ok);
     assert_true(unit_binding(&u, "b")->ok);
     assert_true(unit_binding(&u, "c")->ok);

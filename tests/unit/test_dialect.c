@@ -79,10 +79,7 @@ static void test_dialect_identities(void **state)
     (void)state;
     unit_run u;
     unit_run_items(&u, NULL,
-                   POOL("p", "{app: p}") OBJECTIVE("o", "p")
-                   BINDING("a", SPEC_POOL_ONLY("p", "sa"))
-                   BINDING("b", SPEC_PER_OBJECTIVE("p", "o", "sa", "c"))
-                   BINDING("c", SPEC_VARIANT("p", "sa", "decode")));
+                   ONE_OF_EACH("{app: p}"));
     const kf_binding *a = unit_binding(&u, "a"), *b = unit_binding(&u, "b"),
                      *c = unit_binding(&u, "c");
     assert_true(a->ok && b->ok && c->ok);
@@ -114,10 +111,7 @@ static void test_dialect_selectors(void **state)
     (void)state;
     unit_run u;
     unit_run_items(&u, NULL,
-                   POOL("p", "{app: p, tier: x}") OBJECTIVE("o", "p")
-                   BINDING("a", SPEC_POOL_ONLY("p", "sa"))
-                   BINDING("b", SPEC_PER_OBJECTIVE("p", "o", "sa", "c"))
-                   BINDING("c", SPEC_VARIANT("p", "sa", "decode")));
+                   ONE_OF_EACH("{app: p, tier: x}"));
     kf_buf s = {0};
     selectors(&u, "a", &s);
     assert_string_equal(s.data, "k8s:ns:ns\nk8s:pod-label:app:p\nk8s:pod-label:tier:x\n"

@@ -28,6 +28,15 @@ static void assert_miss(const unit_run *u, const char *name, enum kf_reason r,
     assert_int_equal(unit_nreceivers(u, name), 0);
 }
 
+/* Binding name's receivers as the info result and inspect say them. */
+static void assert_receivers_text(const unit_run *u, const char *name, const char *want)
+{
+    kf_buf text = {0};
+    assert_int_equal(kf_receivers_text(&u->p.w, unit_binding_index(u, name), 0, &text), 0);
+    assert_string_equal(text.data, want);
+    kf_buf_free(&text);
+}
+
 #define POD_SPEC(sa, containers) "{serviceAccountName: " sa ", containers: " containers "}"
 
 /* Matched by pool: every container of each template that carries the
@@ -46,10 +55,7 @@ static void test_workloads_pool_match(void **state)
     assert_string_equal(receiver_name(&u, "b", 0), "d1");
     assert_int_equal(receiver(&u, "b", 0)->container, KF_ALL_CONTAINERS);
     assert_int_equal(unit_nresults(&u, "b"), 0);
-    kf_buf text = {0};
-    assert_int_equal(kf_receivers_text(&u.p.w, unit_binding_index(&u, "b"), 0, &text), 0);
-    assert_string_equal(text.data, "Deployment ns/d1 (containers a, b)");
-    kf_buf_free(&text);
+    assert_receivers_text(&u, "b", "Deployment ns/d1 (containers a, b)");
     unit_run_free(&u);
 }
 
@@ -66,10 +72,7 @@ static void test_workloads_container_match(void **state)
     assert_int_equal(unit_nreceivers(&u, "b"), 1);
     assert_string_equal(receiver_name(&u, "b", 0), "d1");
     assert_int_equal(receiver(&u, "b", 0)->container, 1);
-    kf_buf text = {0};
-    assert_int_equal(kf_receivers_text(&u.p.w, unit_binding_index(&u, "b"), 0, &text), 0);
-    assert_string_equal(text.data, "Deployment ns/d1 (container vllm)");
-    kf_buf_free(&text);
+    assert_receivers_text(&u, "b", "Deployment ns/d1 (container vllm)");
     unit_run_free(&u);
 }
 

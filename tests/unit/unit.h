@@ -65,6 +65,15 @@ extern const unit_group unit_rules, unit_dialect, unit_resolve, unit_conflicts,
     "{poolRef: {name: " pool "}, serviceAccountName: " sa ", "                \
     "identityBoundary: {variant: " variant "}}"
 
+/* Pool p (labels), objective o of p, and a binding of each dialect on p
+ * as service account sa: a (PoolOnly), b (PerObjective, container c) and
+ * c (variant decode). */
+#define ONE_OF_EACH(labels)                                                   \
+    POOL("p", labels) OBJECTIVE("o", "p")                                     \
+    BINDING("a", SPEC_POOL_ONLY("p", "sa"))                                   \
+    BINDING("b", SPEC_PER_OBJECTIVE("p", "o", "sa", "c"))                     \
+    BINDING("c", SPEC_VARIANT("p", "sa", "decode"))
+
 /* One run of the pipeline. */
 typedef struct unit_run {
     kf_pipeline p;
