@@ -200,14 +200,43 @@ static void check_service_account(kf_check *c)
     }
 }
 
+/* Kleym 0.7 spec.objectiveRef: its name and group, when it names one. */
+static void read_objective_ref(kf_check *c)
+{
+    kf_binding *b = c->b;
+    b->objective_name = ref_name(c, KF_F_OBJREF_NAME, "spec.objectiveRef.name",
+                                 KF_R_INVALID_OBJECTIVE_REF);
+    b->objective_group = (int8_t)group_field(
+        c, KF_F_OBJREF_GROUP, "spec.objectiveRef.group", KF_R_INVALID_OBJECTIVE_REF,
+        KF_KC_OBJECTIVE, kf_kind_api_count(KF_KC_OBJECTIVE) - 1, "");
+}
+
+/* Kleym 0.7 PoolOnly: an objectiveRef given anyway is resolved and checked
+ * as in PerObjective mode (Kleym 0.7.4 does so); the identity stays the
+ * pool's. */
+static void check_pool_only_objective(kf_check *c)
+{
+    if (!c->v->f[KF_F_OBJREF] ||
+        !ref_mapping(c, KF_F_OBJREF, "spec.objectiveRef", KF_R_INVALID_OBJECTIVE_REF))
+        return;
+    if (!c->v->f[KF_F_OBJREF_NAME]) {
+        kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
+                      "spec.objectiveRef.name is required when spec.objectiveRef is "
+                      "given, in PoolOnly mode too (Kleym resolves and checks the "
+                      "objective); remove spec.objectiveRef or name the objective");
+        return;
+    }
+    read_objective_ref(c);
+}
+
 /* Kleym 0.7 PerObjective: an objective of the pool and a container. */
 static void check_per_objective(kf_check *c)
 {
-    kf_binding *b = c->b;
     kf_view *v = c->v;
+    kf_binding *b = c->b;
     bool ref_ok = ref_mapping(c, KF_F_OBJREF, "spec.objectiveRef",
                               KF_R_INVALID_OBJECTIVE_REF);
-    if (ref_ok && !v->f[KF_F_OBJREF_NAME]) {
+    if (ref_ok && !v->f[KF_F_OBJREF_NAME])
         kf_check_fail(c, KF_R_MISSING_OBJECTIVE_REF, "spec.objectiveRef.name", "%s",
                       v->f[KF_F_MODE]
                           ? "spec.objectiveRef.name is required in PerObjective "
@@ -216,14 +245,8 @@ static void check_per_objective(kf_check *c)
                             "this is a Kleym 0.7 PerObjective binding (set "
                             "spec.mode: PoolOnly for a pool identity; a Kleym 0.12 "
                             "binding sets spec.identityBoundary.variant instead)");
-    } else if (ref_ok) {
-        b->objective_name = ref_name(c, KF_F_OBJREF_NAME, "spec.objectiveRef.name",
-                                     KF_R_INVALID_OBJECTIVE_REF);
-        b->objective_group = (int8_t)group_field(
-            c, KF_F_OBJREF_GROUP, "spec.objectiveRef.group",
-            KF_R_INVALID_OBJECTIVE_REF, KF_KC_OBJECTIVE,
-            kf_kind_api_count(KF_KC_OBJECTIVE) - 1, "");
-    }
+    else if (ref_ok)
+        read_objective_ref(c);
     b->container = string_field(c, KF_F_CONTAINER, true, "spec.containerName",
                                 KF_R_INVALID_CONTAINER_NAME);
     if (b->container && !kf_is_dns1123_label(b->container, strlen(b->container))) {
@@ -289,9 +312,12 @@ void kf_check_fields(kf_check *c)
         check_per_objective(c);
     else if (b->mode == KF_MODE_VARIANT)
         check_boundary(c);
-    else if (c->v->f[KF_F_CONTAINER])
-        kf_check_fail(c, KF_R_UNEXPECTED_CONTAINER_NAME, "spec.containerName",
-                      "spec.containerName must not be set in PoolOnly mode (the "
-                      "pool identity covers every container); remove it or use "
-                      "PerObjective");
+    else {
+        if (c->v->f[KF_F_CONTAINER])
+            kf_check_fail(c, KF_R_UNEXPECTED_CONTAINER_NAME, "spec.containerName",
+                          "spec.containerName must not be set in PoolOnly mode (the "
+                          "pool identity covers every container); remove it or use "
+                          "PerObjective");
+        check_pool_only_objective(c);
+    }
 }
