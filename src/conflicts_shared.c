@@ -295,7 +295,8 @@ int kf_check_shared_selectors(const kf_plan *plan, kf_results *rs)
     for (size_t i = 0; i < plan->nbindings; i++)
         if (plan->bindings[i].ok && add_binding(&st, plan, &plan->bindings[i]) < 0)
             goto out;
-    qsort(st.entries, st.nentries, sizeof *st.entries, cmp_entry);
+    if (st.nentries > 1)
+        qsort(st.entries, st.nentries, sizeof *st.entries, cmp_entry);
     for (size_t i = 0; i < st.nentries;) {
         size_t j = i + 1;
         while (j < st.nentries && st.entries[j].key == st.entries[i].key)
