@@ -135,7 +135,8 @@ def main():
     # time at N is about 4 when the step is linear, 16 when it is not.
     print("scaling (x4 input: linear ~4, quadratic ~16):")
     for kind, n in (("variant-runs", 20000), ("duplicate-pools", 20000),
-                    ("wide-template", 2000), ("config-keys", 20000)):
+                    ("shared-selectors", 20000), ("wide-template", 2000),
+                    ("config-keys", 20000)):
         small_wall, _, _ = measure(fn, worst_case(kind, n), 3)
         big = worst_case(kind, 4 * n)
         big_wall, big_rss, _ = measure(fn, big, 3)

@@ -3,9 +3,9 @@
 
 Each --kind is one function below; its docstring says what it writes. The
 first four are the conflict and workload checks at their largest (all-pairs
-would be N^2/2); the last four are the inputs that once made a step
-quadratic, kept so that `make bench` can show each scales linearly (it runs
-them at N and 4N and prints the ratio).
+would be N^2/2); the last five are the inputs that once made a step
+quadratic (or could: shared-selectors), kept so that `make bench` can show
+each scales linearly (it runs them at N and 4N and prints the ratio).
 
 Usage: gen-collisions.py --bindings N [--kind KIND] > collide.yaml
 """
@@ -93,13 +93,23 @@ def variant_runs(n, w):
 
 
 def duplicate_pools(n, w):
-    """N copies of one pool (one run of equal selectors with a single name:
-    finding the run's pool of another name must not walk it per pool), a
-    pool of another name last in the run, and one binding."""
+    """N copies of one pool (one run of equal label sets: giving the run one
+    selector class must not walk it per pool), a pool of another name last
+    in the run, and one binding."""
     for _ in range(n):
         w(POOL.format(name="shared", labels="{app: shared}"))
     w(POOL.format(name="z-other", labels="{app: shared}"))
     w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+
+
+def shared_selectors(n, w):
+    """N pools with the same three labels and a PoolOnly binding on each,
+    all under one service account: every binding renders and shares its
+    selectors with every other (SharedSelectors), one run of N equal sets
+    whose peers must not be named by walking it per binding."""
+    for i in range(n):
+        w(POOL.format(name=f"p-{i:06d}", labels="{app: shared, tier: gpu, zone: a}"))
+        w(BINDING.format(name=f"b-{i:06d}", pool=f"p-{i:06d}", rest=POOL_ONLY))
 
 
 def wide_template(n, w):
@@ -125,7 +135,7 @@ def config_keys(n, w):
 
 KINDS = {f.__name__.replace("_", "-"): f for f in (
     per_objective, variant, workloads, workloads_one_pool,
-    variant_runs, duplicate_pools, wide_template, config_keys)}
+    variant_runs, duplicate_pools, shared_selectors, wide_template, config_keys)}
 
 
 def main():

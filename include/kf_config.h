@@ -42,8 +42,9 @@ typedef struct kf_config {
     char *ttl, *jwt_ttl;      /* Go durations > 0, as written */
     char *federates_with;     /* trust domains, sorted, unique, each + '\n' */
     signed char auto_populate_dns_names; /* -1 absent, 0 false, 1 true */
-    bool options_invalid;     /* an SVID option was refused: no binding
-                               * renders (kf_run() withholds them all) */
+    bool options_invalid;     /* an SVID option or the class name was
+                               * refused: no binding renders (kf_run()
+                               * withholds them all) */
 } kf_config;
 
 /* Fill cfg from the settings and the functionConfig sources (at least

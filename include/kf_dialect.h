@@ -47,6 +47,8 @@ enum kf_field_check {
     KF_FC_CONTAINER = 1u << 1,    /* spec.containerName required */
     KF_FC_NO_CONTAINER = 1u << 2, /* spec.containerName refused */
     KF_FC_VARIANT = 1u << 3,      /* spec.identityBoundary.variant required */
+    KF_FC_OBJECTIVE_IF_GIVEN = 1u << 4, /* spec.objectiveRef optional; resolved
+                                         * and checked when given */
 };
 
 /* A binding's value that a SPIFFE ID path carries. */

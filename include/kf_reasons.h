@@ -47,6 +47,7 @@ enum kf_reason {
     KF_R_IDENTITY_COLLISION,
     KF_R_DUPLICATE_SPIFFE_ID,
     KF_R_VARIANT_CONFLICT,
+    KF_R_SHARED_SELECTORS, /* a warning: both render */
     /* WorkloadCheck: does the identity land where it should? */
     KF_R_NO_MATCHING_WORKLOAD,
     KF_R_SERVICE_ACCOUNT_MISMATCH,

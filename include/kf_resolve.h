@@ -8,7 +8,7 @@
  * local-config. Bindings that fail get error results and ok = false.
  *
  *   resolve.c          the steps, and the items each kind is
- *   resolve_pools.c    pool selectors: normalised, refused, unsafe
+ *   resolve_pools.c    pool selectors: normalised, refused, classed
  *   resolve_binding.c  a binding's fields, per dialect
  *   resolve_refs.c     references, SPIFFE IDs and names
  */
@@ -34,8 +34,6 @@ typedef struct kf_pool {
     const char *error;      /* why the selector is refused (static), or NULL */
     const char *error_detail; /* the selector key at fault (in the input), or NULL */
     bool duplicate;         /* the same pool is defined twice */
-    bool unsafe;            /* another pool's pods match this selector */
-    const char *unsafe_peer;/* that pool's name */
     size_t selector_class;  /* the first pool of its namespace with the same
                              * labels: equal classes select the same pods */
 } kf_pool;

@@ -224,10 +224,14 @@ static void set_class_name(loader *l, kf_config *cfg, const char *v,
         copy(cfg->class_name, sizeof cfg->class_name, v);
         return;
     }
+    /* an output without the class asked for would be ignored by the
+     * user's SPIRE Controller Manager, or picked up by another one */
     cfg->class_name[0] = '\0';
+    cfg->options_invalid = true;
     report(l, KF_SEV_ERROR, KF_R_INVALID_CLASS_NAME, field,
            "%s is not a valid class name (at most 63 of A-Z a-z 0-9 . - _, "
-           "alphanumeric at both ends): \"%s\"", where, v);
+           "alphanumeric at both ends): \"%s\" (no binding renders while the "
+           "class name is invalid)", where, v);
 }
 
 /* An entry's key and where it is, to find repeated keys by sorting. */

@@ -14,7 +14,7 @@ static const kf_dialect dialects[KF_MODE_COUNT] = {
         .mode = "PoolOnly",
         .chosen_by = KF_F_NONE,
         .match = KF_MATCH_POOL,
-        .checks = KF_FC_NO_CONTAINER,
+        .checks = KF_FC_NO_CONTAINER | KF_FC_OBJECTIVE_IF_GIVEN,
         .name_mode = "pool",
         .id = {{"ns", KF_IDV_NAMESPACE}, {"pool", KF_IDV_POOL}},
     },

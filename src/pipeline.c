@@ -55,10 +55,10 @@ static int load_config(kf_pipeline *p, const kf_sources *src, kf_fatal *fatal)
                ? KF_PIPELINE_OOM : 0;
 }
 
-/* An SVID option the functionConfig asked for was refused (SPEC section
- * 14): no identity may go out without it, so no binding renders. Each is
- * still fully checked and keeps its own results; the option's error on the
- * functionConfig says why none renders. */
+/* An SVID option (SPEC section 14) or the class name (section 2) the
+ * functionConfig asked for was refused: no identity may go out without it,
+ * so no binding renders. Each is still fully checked and keeps its own
+ * results; the error on the functionConfig says why none renders. */
 static void withhold_bindings(const kf_config *cfg, kf_plan *plan)
 {
     if (!cfg->options_invalid)
@@ -82,6 +82,8 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
         kf_check_conflicts(&p->plan, &p->rs) < 0)
         return KF_PIPELINE_OOM;
     withhold_bindings(&p->cfg, &p->plan);
+    if (kf_check_shared_selectors(&p->plan, &p->rs) < 0)
+        return KF_PIPELINE_OOM;
     if (kf_check_workloads(&p->in, &p->cfg, &p->plan, &p->w, &p->rs) < 0)
         return KF_PIPELINE_OOM;
     kf_input_drop_fields(&p->in);

@@ -38,6 +38,7 @@ static const struct {
     [KF_R_IDENTITY_COLLISION] = {KF_C_CONFLICT, "IdentityCollision"},
     [KF_R_DUPLICATE_SPIFFE_ID] = {KF_C_CONFLICT, "DuplicateSPIFFEID"},
     [KF_R_VARIANT_CONFLICT] = {KF_C_CONFLICT, "VariantConflict"},
+    [KF_R_SHARED_SELECTORS] = {KF_C_CONFLICT, "SharedSelectors"},
     [KF_R_NO_MATCHING_WORKLOAD] = {KF_C_WORKLOAD_CHECK, "NoMatchingWorkload"},
     [KF_R_SERVICE_ACCOUNT_MISMATCH] = {KF_C_WORKLOAD_CHECK, "ServiceAccountMismatch"},
     [KF_R_CONTAINER_NOT_FOUND] = {KF_C_WORKLOAD_CHECK, "ContainerNotFound"},

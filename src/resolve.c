@@ -2,7 +2,7 @@
  *
  * The steps: collect the items of the kinds read (schema.c says which, at
  * which apiVersions), report duplicate objects, sort pools and objectives
- * for binary search, find unsafe pool selectors, then check every binding:
+ * for binary search, class pools by label set, then check every binding:
  * its fields (resolve_binding.c), its references and identity
  * (resolve_refs.c), and whether a foreign ClusterSPIFFEID holds its name.
  * Lookups are by sorting and binary search: O(n log n) for any input.
@@ -271,7 +271,7 @@ static int check_binding(kf_resolver *r, kf_binding *b, const idkey *foreign,
     if (!b->ok)
         return 0;
     kf_resolve_pool(&c);
-    if (kf_dialect_of(b)->checks & KF_FC_OBJECTIVE)
+    if (b->objective_name) /* required by the dialect, or named anyway (PoolOnly) */
         kf_resolve_objective(&c);
     if (!b->ok)
         return 0;
@@ -350,7 +350,7 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
     qsort(plan->pools, plan->npools, sizeof *plan->pools, kf_cmp_pool);
     qsort(plan->objectives, plan->nobjectives, sizeof *plan->objectives,
           kf_cmp_objective);
-    if (kf_pools_find_unsafe(plan) < 0)
+    if (kf_pools_classify(plan) < 0)
         goto out;
     qsort(plan->bindings, plan->nbindings, sizeof *plan->bindings, cmp_binding);
     for (size_t i = 0; i < plan->nbindings; i++) {

@@ -44,9 +44,9 @@ int kf_build_identity(kf_check *c);
 /* Normalise the pool's selector into sorted matchLabels, or record why it
  * is refused. 0, or -1: out of memory. */
 int kf_pool_read_selector(const kf_view *v, kf_pool *p);
-/* Mark pools whose labels another pool of the namespace also selects, and
- * give equal label sets one selector class. 0, or -1: out of memory. */
-int kf_pools_find_unsafe(kf_plan *plan);
+/* Give the pools of a namespace with equal label sets one selector
+ * class. 0, or -1: out of memory. */
+int kf_pools_classify(kf_plan *plan);
 int kf_cmp_pool(const void *a, const void *b);
 int kf_cmp_objective(const void *a, const void *b);
 

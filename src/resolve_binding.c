@@ -208,14 +208,25 @@ static void check_service_account(kf_check *c)
     }
 }
 
+/* spec.objectiveRef's name and group, once the reference is a mapping
+ * that names one. */
+static void read_objective_ref(kf_check *c)
+{
+    kf_binding *b = c->b;
+    b->objective_name = ref_name(c, KF_F_OBJREF_NAME, "spec.objectiveRef.name",
+                                 KF_R_INVALID_OBJECTIVE_REF);
+    b->objective_group = (int8_t)group_field(
+        c, KF_F_OBJREF_GROUP, "spec.objectiveRef.group", KF_R_INVALID_OBJECTIVE_REF,
+        KF_KC_OBJECTIVE, kf_kind_api_count(KF_KC_OBJECTIVE) - 1, "");
+}
+
 /* KF_FC_OBJECTIVE: an objective (of the pool: resolve_refs.c). */
 static void check_objective_ref(kf_check *c)
 {
-    kf_binding *b = c->b;
     kf_view *v = c->v;
     bool ref_ok = ref_mapping(c, KF_F_OBJREF, "spec.objectiveRef",
                               KF_R_INVALID_OBJECTIVE_REF);
-    if (ref_ok && !v->f[KF_F_OBJREF_NAME]) {
+    if (ref_ok && !v->f[KF_F_OBJREF_NAME])
         kf_check_fail(c, KF_R_MISSING_OBJECTIVE_REF, "spec.objectiveRef.name", "%s",
                       v->f[KF_F_MODE]
                           ? "spec.objectiveRef.name is required in PerObjective "
@@ -224,14 +235,27 @@ static void check_objective_ref(kf_check *c)
                             "this is a Kleym 0.7 PerObjective binding (set "
                             "spec.mode: PoolOnly for a pool identity; a Kleym 0.12 "
                             "binding sets spec.identityBoundary.variant instead)");
-    } else if (ref_ok) {
-        b->objective_name = ref_name(c, KF_F_OBJREF_NAME, "spec.objectiveRef.name",
-                                     KF_R_INVALID_OBJECTIVE_REF);
-        b->objective_group = (int8_t)group_field(
-            c, KF_F_OBJREF_GROUP, "spec.objectiveRef.group",
-            KF_R_INVALID_OBJECTIVE_REF, KF_KC_OBJECTIVE,
-            kf_kind_api_count(KF_KC_OBJECTIVE) - 1, "");
+    else if (ref_ok)
+        read_objective_ref(c);
+}
+
+/* KF_FC_OBJECTIVE_IF_GIVEN: an objectiveRef given anyway is resolved and
+ * checked as when required (Kleym 0.7.4 does so in PoolOnly mode); the
+ * identity stays the pool's. */
+static void check_objective_if_given(kf_check *c)
+{
+    if (!c->v->f[KF_F_OBJREF] ||
+        !ref_mapping(c, KF_F_OBJREF, "spec.objectiveRef", KF_R_INVALID_OBJECTIVE_REF))
+        return;
+    if (!c->v->f[KF_F_OBJREF_NAME]) {
+        kf_check_fail(c, KF_R_INVALID_OBJECTIVE_REF, "spec.objectiveRef.name",
+                      "spec.objectiveRef.name is required when spec.objectiveRef is "
+                      "given, in %s mode too (Kleym resolves and checks the "
+                      "objective); remove spec.objectiveRef or name the objective",
+                      kf_dialect_of(c->b)->mode);
+        return;
     }
+    read_objective_ref(c);
 }
 
 /* KF_FC_CONTAINER: the container that receives the identity. */
@@ -307,6 +331,7 @@ void kf_check_fields(kf_check *c)
         enum kf_field_check check;
         void (*run)(kf_check *c);
     } checks[] = {{KF_FC_OBJECTIVE, check_objective_ref},
+                  {KF_FC_OBJECTIVE_IF_GIVEN, check_objective_if_given},
                   {KF_FC_CONTAINER, check_container},
                   {KF_FC_VARIANT, check_boundary},
                   {KF_FC_NO_CONTAINER, check_no_container}};

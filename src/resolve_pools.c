@@ -1,11 +1,9 @@
 /* resolve_pools.c - InferencePool selectors (resolve.h).
  *
  * A pool's selector becomes a sorted list of labels, or is refused with
- * the reason (InvalidPoolSelector). A pool is unsafe when another pool of
- * the same namespace selects pods that carry all of its labels: found by
- * hashing label subsets and sorting, never by comparing pools in pairs.
+ * the reason (InvalidPoolSelector). Pools of a namespace with equal label
+ * sets share a selector class, found by sorting.
  */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +76,9 @@ int kf_pool_read_selector(const kf_view *v, kf_pool *p)
         else if (f->type != KF_V_STR)
             pool_error(p, "a selector value is not a string: quote it (aliases "
                           "and tags are refused)", k);
+        else if (!*val)
+            pool_error(p, "a selector value is empty (Kleym refuses empty label "
+                          "values, though Kubernetes allows them)", k);
         else if (!kf_is_label_value(val, strlen(val)))
             pool_error(p, "a selector value is not a valid label value", k);
         p->labels[p->nlabels++] = (kf_label){k, val};
@@ -112,114 +113,53 @@ int kf_cmp_objective(const void *pa, const void *pb)
     return cmp_named(a->ns, a->name, a->group, b->ns, b->name, b->group);
 }
 
-/* ---- unsafe selectors: another pool whose pods carry our labels --------- */
+/* ---- selector classes: pools with equal label sets ------------------- */
 
-typedef struct subset {
-    const char *ns;
-    char *labels; /* "k=v\n..." of a subset of one pool's labels (owned) */
-    size_t pool;
-    bool full;    /* all of the pool's labels */
-} subset;
-
-static int cmp_subset(const void *pa, const void *pb)
+/* Pools by namespace, then label set: key, then value, label by label;
+ * the shorter set first when one starts the other. */
+static int cmp_label_set(const kf_pool *a, const kf_pool *b)
 {
-    const subset *a = pa, *b = pb;
     int c = strcmp(a->ns, b->ns);
-    if (!c)
-        c = strcmp(a->labels, b->labels);
-    if (!c)
-        c = a->pool < b->pool ? -1 : a->pool > b->pool;
-    return c;
-}
-
-/* Pools with more labels than this contribute only their full set and the
- * sets that drop one label; the full enumeration is 2^n. */
-#define SUBSET_LABELS_MAX 8
-
-/* Append a subset of pool p's labels: with
- * few labels, the bits of mask; with many, every label but skip. */
-static int add_subset(subset **v, size_t *n, size_t *cap, const kf_pool *p,
-                      size_t pool, unsigned mask, size_t skip, bool full)
-{
-    kf_buf b = {0};
-    for (size_t i = 0; i < p->nlabels; i++) {
-        bool keep = p->nlabels <= SUBSET_LABELS_MAX ? (mask >> i) & 1u : i != skip;
-        if (keep && kf_buf_printf(&b, "%s=%s\n", p->labels[i].key,
-                                  p->labels[i].value) < 0)
-            goto fail;
+    for (size_t i = 0; !c && i < a->nlabels && i < b->nlabels; i++) {
+        c = strcmp(a->labels[i].key, b->labels[i].key);
+        if (!c)
+            c = strcmp(a->labels[i].value, b->labels[i].value);
     }
-    if ((!b.data && kf_buf_puts(&b, "") < 0) ||
-        kf_array_grow((void **)v, cap, *n + 1, sizeof **v) < 0)
-        goto fail;
-    (*v)[(*n)++] = (subset){p->ns, b.data, pool, full};
-    return 0;
-fail:
-    kf_buf_free(&b);
-    return -1;
+    return c ? c : a->nlabels < b->nlabels ? -1 : a->nlabels > b->nlabels;
 }
 
-/* A pool is unsafe when another pool of the same namespace (not the same
- * pool in the other API version) has a selector that contains all of its
- * labels: SPIRE would register the pool's identity for that pool's pods. */
-int kf_pools_find_unsafe(kf_plan *plan)
+/* Pool pointers by label set, then place. */
+static int cmp_selector(const void *pa, const void *pb)
 {
-    subset *v = NULL;
-    size_t n = 0, cap = 0;
-    int rc = -1;
+    const kf_pool *a = *(const kf_pool *const *)pa, *b = *(const kf_pool *const *)pb;
+    int c = cmp_label_set(a, b);
+    return c ? c : a < b ? -1 : a > b;
+}
+
+/* Give the pools of a namespace whose label sets are equal one selector
+ * class: the index of the first of them. A pool is never refused for what
+ * another pool selects (Kleym uses no selector intersection; SPEC section
+ * 6): bindings that share selectors are told so by conflicts_shared.c. */
+int kf_pools_classify(kf_plan *plan)
+{
+    const kf_pool **v = malloc((plan->npools ? plan->npools : 1) * sizeof *v);
+    if (!v)
+        return -1;
+    size_t n = 0;
     for (size_t i = 0; i < plan->npools; i++) {
-        const kf_pool *p = &plan->pools[i];
-        if (p->error || p->nlabels == 0)
-            continue;
-        if (p->nlabels <= SUBSET_LABELS_MAX) {
-            unsigned all = (1u << p->nlabels) - 1;
-            for (unsigned mask = all; mask; mask = (mask - 1) & all)
-                if (add_subset(&v, &n, &cap, p, i, mask, 0, mask == all) < 0)
-                    goto out;
-        } else {
-            if (add_subset(&v, &n, &cap, p, i, 0, SIZE_MAX, true) < 0)
-                goto out;
-            for (size_t skip = 0; skip < p->nlabels; skip++)
-                if (add_subset(&v, &n, &cap, p, i, 0, skip, false) < 0)
-                    goto out;
-        }
-    }
-    if (n > 1)
-        qsort(v, n, sizeof *v, cmp_subset);
-    for (size_t i = 0; i < plan->npools; i++)
         plan->pools[i].selector_class = i;
-    /* For each pool, look at the run holding its own full label set. */
+        if (!plan->pools[i].error && plan->pools[i].nlabels)
+            v[n++] = &plan->pools[i];
+    }
+    qsort(v, n, sizeof *v, cmp_selector);
     for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && strcmp(v[j].ns, v[i].ns) == 0 &&
-               strcmp(v[j].labels, v[i].labels) == 0)
+        size_t j = i + 1, cls = (size_t)(v[i] - plan->pools);
+        while (j < n && cmp_label_set(v[j], v[i]) == 0)
             j++;
-        /* The run's first pool name, and its first other name: a pool's
-         * peer is the first of the run named otherwise (not the same pool
-         * in the other API version, nor a copy of it). */
-        const char *first = plan->pools[v[i].pool].name, *other = NULL;
-        for (size_t m = i + 1; m < j && !other; m++)
-            if (strcmp(plan->pools[v[m].pool].name, first) != 0)
-                other = plan->pools[v[m].pool].name;
-        size_t cls = SIZE_MAX;
-        for (size_t k = i; k < j; k++) {
-            if (!v[k].full)
-                continue;
-            kf_pool *p = &plan->pools[v[k].pool];
-            if (cls == SIZE_MAX)
-                cls = v[k].pool;
-            p->selector_class = cls;
-            const char *peer = strcmp(p->name, first) != 0 ? first : other;
-            if (peer) {
-                p->unsafe = true;
-                p->unsafe_peer = peer;
-            }
-        }
+        for (size_t k = i; k < j; k++)
+            plan->pools[v[k] - plan->pools].selector_class = cls;
         i = j;
     }
-    rc = 0;
-out:
-    for (size_t i = 0; i < n; i++)
-        free(v[i].labels);
     free(v);
-    return rc;
+    return 0;
 }

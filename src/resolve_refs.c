@@ -114,11 +114,6 @@ void kf_resolve_pool(kf_check *c)
                       p->error_detail ? "\")" : "");
         return;
     }
-    if (p->unsafe)
-        kf_check_fail(c, KF_R_UNSAFE_SELECTOR, "spec.poolRef.name",
-                      "the selector of InferencePool %s/%s also matches the pods of "
-                      "InferencePool %s/%s, which carry all of its labels; give each "
-                      "pool a label of its own", p->ns, p->name, p->ns, p->unsafe_peer);
     switch (kf_dialect_of(b)->match) {
     case KF_MATCH_POOL:
     case KF_MATCH_CONTAINER:
