@@ -21,7 +21,7 @@ LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/read.c src/read_walk.c \
             src/workload_findings.c \
             src/emit.c src/render.c src/results.c src/report.c src/pipeline.c \
             src/write.c src/kleym.c src/inspect.c src/inspect_open.c src/inspect_source.c \
-            src/inspect_model.c src/inspect_text.c src/inspect_json.c
+            src/inspect_model.c src/inspect_text.c src/inspect_json.c src/kptfile.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard include/*.h)
 
@@ -73,9 +73,12 @@ deps:
 
 # ---- running ------------------------------------------------------------
 
-# The basic example as kpt hands it to a function, rendered.
+# The basic example as kpt hands it to a function, rendered. Without kpt
+# it fails (an empty list would render "nothing" and pass).
+KPT ?= kpt
 demo: $(BUILD)/kleym-fn
-	kpt fn source examples/basic | $(BUILD)/kleym-fn --trust-domain kleym.sonda.red \
+	@command -v $(KPT) >/dev/null || { echo "demo: $(KPT) is not installed, and make deps cannot install it: see https://kpt.dev/installation/ (kpt 1.0)" >&2; exit 1; }
+	$(KPT) fn source examples/basic | $(BUILD)/kleym-fn --trust-domain kleym.sonda.red \
 	    --class-name kleym; rc=$$?; echo "# kleym-fn exit status: $$rc"; exit $$rc
 
 # ---- tests --------------------------------------------------------------
