@@ -178,8 +178,12 @@ static:
 # fn/group, laid out with their modes in build-static/rootfs, the build
 # context. CONTAINER is the first of podman and docker that works (a docker
 # client with no engine does not).
+# The version is written once, in include/kleym.h; CHANGELOG.md's newest
+# release, the image tags and the man pages take it from there.
 KLEYM_VERSION = $(shell sed -n 's/^#define KLEYM_VERSION "\(.*\)"/\1/p' include/kleym.h)
-IMAGE ?= kleym-fn:$(KLEYM_VERSION)
+# make image tags IMAGE_NAME:vX.Y.Z and IMAGE_NAME:latest.
+IMAGE_NAME ?= kleym-fn
+IMAGE ?= $(IMAGE_NAME):v$(KLEYM_VERSION)
 # Probed once, on first use (make all never asks).
 ifeq ($(origin CONTAINER),undefined)
 CONTAINER = $(eval CONTAINER := $(shell for c in podman docker; do $$c info >/dev/null 2>&1 && { echo $$c; break; }; done))$(CONTAINER)
@@ -196,6 +200,7 @@ image: static
 	    --label org.opencontainers.image.version=$(KLEYM_VERSION) \
 	    --label org.opencontainers.image.revision=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
 	    $(ROOTFS)
+	$(CONTAINER) tag $(IMAGE) $(IMAGE_NAME):latest
 
 # ---- examples -------------------------------------------------------------
 

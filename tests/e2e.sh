@@ -162,6 +162,25 @@ mkdir -p "$toolbin"
 ln -sf "$bin" "$toolbin/kleym-fn"
 ln -sf "$kustomize" "$toolbin/kustomize"
 
+# --- kustomize bases and overlays: the layout that works, and the trap ---------
+if [ -x "$kustomize" ]; then
+    ko=$root/examples/kustomize-overlay
+    kbuild() { # dir out
+        PATH="$toolbin:$PATH" "$kustomize" build --enable-alpha-plugins --enable-exec "$1" > "$2"
+    }
+    no_csid() { ! grep -q ClusterSPIFFEID "$1"; }
+    check kustomize-overlay-build kbuild "$ko/overlays/prod" "$tmp/ko.yaml"
+    check kustomize-overlay-matches-committed diff "$ko/expected-manifests.yaml" "$tmp/ko.yaml"
+    check kustomize-overlay-output-valid ${PYTHON:-python3} "$root/tests/validate_output.py" "$tmp/ko.yaml"
+    # The trap: the binding marked local-config in the base is gone before
+    # the overlay's kleym-fn runs; the build passes with no identity.
+    cp -r "$ko" "$tmp/ko-trap"
+    sed -i 's#^  namespace: llm-d#&\n  annotations:\n    config.kubernetes.io/local-config: "true"#' "$tmp/ko-trap/base/binding.yaml"
+    check kustomize-overlay-trap-marked grep -q local-config "$tmp/ko-trap/base/binding.yaml"
+    check kustomize-overlay-trap-builds kbuild "$tmp/ko-trap/overlays/prod" "$tmp/ko-trap.yaml"
+    check kustomize-overlay-trap-renders-nothing no_csid "$tmp/ko-trap.yaml"
+fi
+
 # --- Argo CD: the plugin's own init and generate commands ---------------------
 cmp=$root/examples/argocd-cmp
 cp -r "$cmp/app" "$tmp/cmp-app"
