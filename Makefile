@@ -5,6 +5,7 @@
 #   make         build build/kleym-fn
 #   make demo    render examples/basic and print the result
 #   make test    the whole suite (unit, golden, CRD schema, real tools)
+#   make install PREFIX=/usr/local DESTDIR=   binary, man pages, completion
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -25,7 +26,8 @@ LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/read.c src/read_walk.c \
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard include/*.h)
 
-.PHONY: all deps demo test unit golden clean fuzz bench static image render-examples
+.PHONY: all deps demo test unit golden clean fuzz bench static image render-examples \
+        install uninstall
 
 all: $(BUILD)/kleym-fn
 
@@ -43,6 +45,27 @@ $(BUILD):
 
 clean:
 	rm -rf build build-*
+
+# ---- installing -----------------------------------------------------------
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/kleym-fn
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALLED := $(BINDIR)/kleym-fn $(MANDIR)/man1/kleym-fn.1 $(MANDIR)/man1/kleym-fn-inspect.1 \
+             $(BASHCOMPDIR)/kleym-fn $(DOCDIR)/LICENSE $(DOCDIR)/CHANGELOG.md
+
+install: $(BUILD)/kleym-fn
+	install -D -m 0755 $(BUILD)/kleym-fn $(DESTDIR)$(BINDIR)/kleym-fn
+	install -D -m 0644 man/kleym-fn.1 $(DESTDIR)$(MANDIR)/man1/kleym-fn.1
+	install -D -m 0644 man/kleym-fn-inspect.1 $(DESTDIR)$(MANDIR)/man1/kleym-fn-inspect.1
+	install -D -m 0644 completions/kleym-fn.bash $(DESTDIR)$(BASHCOMPDIR)/kleym-fn
+	install -D -m 0644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
+	install -D -m 0644 CHANGELOG.md $(DESTDIR)$(DOCDIR)/CHANGELOG.md
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 # ---- dependencies -------------------------------------------------------
 
