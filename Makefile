@@ -227,9 +227,10 @@ image: static
 
 # ---- examples -------------------------------------------------------------
 
-# Render every kpt example in place (kpt runs here, where exec: build/kleym-fn
-# resolves). examples/errors fails on purpose and is left out.
+# Render every kpt example in place, with this build first on PATH (the
+# Kptfiles say exec: kleym-fn). examples/errors fails on purpose and is
+# left out.
 KPT_EXAMPLES := $(filter-out examples/errors,$(patsubst %/Kptfile,%,$(wildcard examples/*/Kptfile)))
 
 render-examples: build/kleym-fn
-	@for d in $(KPT_EXAMPLES); do kpt fn render --allow-exec $$d || exit 1; done
+	@for d in $(KPT_EXAMPLES); do PATH=$(CURDIR)/build:$$PATH kpt fn render --allow-exec $$d || exit 1; done
