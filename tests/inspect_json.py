@@ -172,9 +172,11 @@ def main():
         # A kustomize directory is refused (it is not its files); these
         # examples' kustomizations list every file, so name the files.
         names = [os.path.relpath(ex, root)]
-        if os.path.exists(os.path.join(ex, "kustomization.yaml")):
-            names = sorted(os.path.relpath(f, root) for f in glob.glob(os.path.join(ex, "*.yaml"))
-                           if os.path.basename(f) != "kustomization.yaml")
+        if glob.glob(os.path.join(ex, "**", "kustomization.yaml"), recursive=True):
+            names = sorted(os.path.relpath(f, root)
+                           for f in glob.glob(os.path.join(ex, "**", "*.yaml"), recursive=True)
+                           if os.path.basename(f) not in ("kustomization.yaml",
+                                                          "expected-manifests.yaml"))
         code, out, err = run(binary + ["inspect", "-o", "json"] + names, os.devnull)
         try:
             doc = json.loads(out)
