@@ -68,7 +68,7 @@ for part in $parts; do
         "$here/install.sh" "$build/kleym-fn" > "$log" 2>&1
         cat "$log"; tally install ;;
     docs)
-        "$here/docs.sh" "$build/kleym-fn" > "$log" 2>&1
+        ${PYTHON:-python3} "$here/docs.py" "$build/kleym-fn" > "$log" 2>&1
         cat "$log"; tally docs ;;
     *)
         echo "unknown part $part"; add 0 1 ;;
