@@ -10,7 +10,8 @@
  * into a ConfigMap) or its configPath file, which must stay in the package
  * as written. No file of a directory named is read through a link out of
  * it, the Kptfile and the configPath file included (inspect_open.c). The
- * Kptfile is not a resource.
+ * Kptfile is not a resource. A kustomize directory outside a kpt package
+ * is refused: its files are not what kustomize builds.
  */
 #include "kf_inspect.h"
 
@@ -22,7 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kf_emit.h"
 #include "kf_read.h"
 #include "kf_view.h"
 
