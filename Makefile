@@ -145,8 +145,8 @@ test-valgrind: $(BUILD)/kleym-fn $(BUILD)/test_units
 # ---- fuzzing ------------------------------------------------------------
 
 # libFuzzer over kf_run(): make fuzz FUZZ_SECONDS=600. The corpus grows in
-# build-fuzz/corpus, seeded from every golden input and every Kptfile of the
-# examples and inspect fixtures; crashes land in
+# build-fuzz/corpus, seeded from every golden input, every Kptfile of the
+# examples and inspect fixtures, and the kpt fn source lists among them; crashes land in
 # build-fuzz/ as crash-*; turn each into a golden regression case.
 FUZZ_SECONDS ?= 60
 # e.g. FUZZ_ARGS="-fork=1 -ignore_crashes=1" to go on after a finding
@@ -170,6 +170,7 @@ fuzz: build-fuzz/fuzz_run
 	for k in examples/*/Kptfile tests/inspect/fixtures/*/Kptfile.fixture; do \
 	    cp $$k build-fuzz/seed/kptfile-$$(basename $$(dirname $$k)); \
 	done
+	for f in tests/inspect/fixtures/*.yaml; do cp $$f build-fuzz/seed/; done
 	cd build-fuzz && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    ./fuzz_run -max_total_time=$(FUZZ_SECONDS) -dict=$(CURDIR)/tests/fuzz/yaml.dict \
 	        -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \

@@ -72,14 +72,15 @@ enum kf_pipeline_rc {
 /* ---- kptfile.c: a Kptfile's kleym-fn function ---------------------------- */
 
 typedef struct kf_kpt_fn {
-    const kf_field *first, *end; /* its fields */
+    const kf_field *first;       /* its fields: first[0..n) */
+    size_t n;
     const char *config_path;     /* its configPath, or NULL */
 } kf_kpt_fn;
 
-/* The first function among the Kptfile fields [from, end) whose exec or
- * image names kleym-fn, into *fn; false when none does. */
-bool kf_kpt_find_fn(const kf_input *in, const kf_field *from, const kf_field *end,
-                    kf_kpt_fn *fn);
+/* The first function among the Kptfile fields f[0..n) (f may be NULL when
+ * n is 0) whose exec or image names kleym-fn, into *fn; false when none
+ * does. */
+bool kf_kpt_find_fn(const kf_input *in, const kf_field *f, size_t n, kf_kpt_fn *fn);
 /* Its configMap entries as a ConfigMap document, into out. 0 or -1. */
 int kf_kpt_config_map(const kf_input *in, const kf_kpt_fn *fn, kf_buf *out);
 

@@ -146,9 +146,9 @@ static void rendered_output_note(const kf_pipeline *p, const kf_inspection *x, F
     for (size_t i = 0; p->plan.drop && i < p->in.nitems; i++)
         made += p->plan.drop[i];
     if (made && x->nbindings == 0)
-        fprintf(err, "kleym-fn inspect: note: %zu ClusterSPIFFEID%s made by kleym-fn and no "
-                "binding: this is rendered output, whose bindings are not in it and "
-                "are not checked here; inspect the package's sources\n",
+        fprintf(err, "kleym-fn inspect: note: %zu ClusterSPIFFEID%s made by kleym-fn "
+                "and no binding: this is rendered output, whose bindings are not in "
+                "it and are not checked here; inspect the package's sources\n",
                 made, made == 1 ? "" : "s");
 }
 

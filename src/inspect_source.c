@@ -240,7 +240,7 @@ static int kptfile_config(kf_inspect_input *ii, const package *pkg, kf_buf *why)
     }
     rc = 0;
     kf_kpt_fn fn;
-    if (kf_kpt_find_fn(&in, in.fields, in.fields + in.nfields, &fn)) {
+    if (kf_kpt_find_fn(&in, in.fields, in.nfields, &fn)) {
         ii->has_config = true;
         if (fn.config_path) {
             rc = config_path(ii, pkg, path, fn.config_path, why);

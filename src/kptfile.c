@@ -19,32 +19,30 @@ static bool names_us(const char *s)
     return n == 8 && strncmp(base, "kleym-fn", 8) == 0;
 }
 
-bool kf_kpt_find_fn(const kf_input *in, const kf_field *from, const kf_field *end,
-                    kf_kpt_fn *fn)
+bool kf_kpt_find_fn(const kf_input *in, const kf_field *f, size_t n, kf_kpt_fn *fn)
 {
-    const kf_field *start = NULL;
-    for (const kf_field *f = from;; f++) {
-        if (start && (f == end || f->id == KF_F_KPT_FN)) { /* it ends here */
+    size_t start = n; /* the function being read: f[start..] */
+    for (size_t i = 0; i <= n; i++) {
+        if (start < n && (i == n || f[i].id == KF_F_KPT_FN)) { /* it ends here */
             bool ours = false;
             fn->config_path = NULL;
-            for (const kf_field *g = start; g < f; g++) {
-                if ((g->id == KF_F_KPT_FN_IMAGE || g->id == KF_F_KPT_FN_EXEC) &&
-                    g->type == KF_V_STR && names_us(kf_field_text(in, g)))
+            for (size_t g = start; g < i; g++) {
+                if ((f[g].id == KF_F_KPT_FN_IMAGE || f[g].id == KF_F_KPT_FN_EXEC) &&
+                    f[g].type == KF_V_STR && names_us(kf_field_text(in, &f[g])))
                     ours = true;
-                if (g->id == KF_F_KPT_FN_CONFIGPATH && g->type == KF_V_STR)
-                    fn->config_path = kf_field_text(in, g);
+                if (f[g].id == KF_F_KPT_FN_CONFIGPATH && f[g].type == KF_V_STR)
+                    fn->config_path = kf_field_text(in, &f[g]);
             }
             if (ours) {
-                fn->first = start;
-                fn->end = f;
+                fn->first = &f[start];
+                fn->n = i - start;
                 return true;
             }
         }
-        if (f == end)
-            return false;
-        if (f->id == KF_F_KPT_FN)
-            start = f;
+        if (i < n && f[i].id == KF_F_KPT_FN)
+            start = i;
     }
+    return false;
 }
 
 int kf_kpt_config_map(const kf_input *in, const kf_kpt_fn *fn, kf_buf *out)
@@ -61,7 +59,7 @@ int kf_kpt_config_map(const kf_input *in, const kf_kpt_fn *fn, kf_buf *out)
     kf_emit_map_end(&e);
     kf_emit_str(&e, "data");
     kf_emit_map_begin(&e);
-    for (const kf_field *f = fn->first; f < fn->end; f++)
+    for (const kf_field *f = fn->first; f < fn->first + fn->n; f++)
         if (f->id == KF_F_KPT_FN_CONFIG)
             kf_emit_kv(&e, kf_field_key(in, f), kf_field_text(in, f));
     kf_emit_map_end(&e);

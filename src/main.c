@@ -34,14 +34,14 @@ static void help(FILE *out)
 {
     const char *name, *def, *doc;
     fputs(usage, out);
-    fputs("\nfunctionConfig (a ConfigMap's data.KEY, a ClusterSPIFFEIDGenerator's spec.KEY,\n"
-          "or kpt fn eval ... -- KEY=VALUE):\n\n"
+    fputs("\nfunctionConfig (a ConfigMap's data.KEY, a ClusterSPIFFEIDGenerator's "
+          "spec.KEY,\nor kpt fn eval ... -- KEY=VALUE):\n\n"
           "  KEY                       DEFAULT       MEANING\n",
           out);
     for (size_t i = 0; (name = kf_config_key_doc(i, &def, &doc)); i++)
         fprintf(out, "  %-25s %-13s %s\n", name, def, doc);
-    fputs("\nDocumentation: docs/functionconfig.md, man kleym-fn, man kleym-fn-inspect.\n",
-          out);
+    fputs("\nDocumentation: docs/functionconfig.md, man kleym-fn, "
+          "man kleym-fn-inspect.\n", out);
 }
 
 static int usage_error(const char *fmt, const char *arg)

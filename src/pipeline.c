@@ -75,9 +75,10 @@ static int kptfile_item_config(kf_pipeline *p, bool *read, bool *from_items,
         kf_view_item(&v, in, i);
         const kf_kind *k = kf_view_kind(&v, NULL);
         kf_kpt_fn fn;
-        if (!k || k->cls != KF_KC_KPTFILE || strcmp(kf_view_ref(&v, i).path, "Kptfile") != 0)
+        if (!k || k->cls != KF_KC_KPTFILE ||
+            strcmp(kf_view_ref(&v, i).path, "Kptfile") != 0)
             continue;
-        if (!kf_kpt_find_fn(in, v.fields, v.fields + v.nfields, &fn))
+        if (!kf_kpt_find_fn(in, v.fields, v.nfields, &fn))
             return 0;
         if (fn.config_path) {
             *from_items = true;
