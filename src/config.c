@@ -32,26 +32,19 @@ static const struct {
     const char *path[2]; /* data.<name>, spec.<name> */
     const char *def, *doc;
 } keys[K_COUNT] = {
-    [K_TRUST_DOMAIN] = {"trustDomain", {"data.trustDomain", "spec.trustDomain"},
-                        "(required)", "the SPIFFE trust domain"},
-    [K_CLASS_NAME] = {"clusterSPIFFEIDClassName",
-                      {"data.clusterSPIFFEIDClassName", "spec.clusterSPIFFEIDClassName"},
-                      "(none)", "spec.className of every output"},
-    [K_NAMESPACE_SELECTOR] = {"namespaceSelector",
-                              {"data.namespaceSelector", "spec.namespaceSelector"},
-                              "true", "pin each identity to its namespace"},
-    [K_BINDINGS] = {"bindings", {"data.bindings", "spec.bindings"}, "local-config",
-                    "local-config or keep (the bindings)"},
-    [K_WORKLOAD_CHECK] = {"workloadCheck", {"data.workloadCheck", "spec.workloadCheck"},
-                          "warn", "warn, error (a CI gate) or off"},
-    [K_TTL] = {"ttl", {"data.ttl", "spec.ttl"}, "(none)", "X509-SVID TTL, e.g. 1h"},
-    [K_JWT_TTL] = {"jwtTtl", {"data.jwtTtl", "spec.jwtTtl"}, "(none)",
-                   "JWT-SVID TTL, e.g. 5m"},
-    [K_FEDERATES_WITH] = {"federatesWith", {"data.federatesWith", "spec.federatesWith"},
-                          "(none)", "trust domains, comma-separated"},
-    [K_AUTO_DNS] = {"autoPopulateDNSNames",
-                    {"data.autoPopulateDNSNames", "spec.autoPopulateDNSNames"}, "(none)",
-                    "true or false"},
+#define KEY(name, def, doc) {name, {"data." name, "spec." name}, def, doc}
+    [K_TRUST_DOMAIN] = KEY("trustDomain", "(required)", "the SPIFFE trust domain"),
+    [K_CLASS_NAME] = KEY("clusterSPIFFEIDClassName", "(none)",
+                         "spec.className of every output"),
+    [K_NAMESPACE_SELECTOR] = KEY("namespaceSelector", "true",
+                                 "pin each identity to its namespace"),
+    [K_BINDINGS] = KEY("bindings", "local-config", "local-config or keep (the bindings)"),
+    [K_WORKLOAD_CHECK] = KEY("workloadCheck", "warn", "warn, error (a CI gate) or off"),
+    [K_TTL] = KEY("ttl", "(none)", "X509-SVID TTL, e.g. 1h"),
+    [K_JWT_TTL] = KEY("jwtTtl", "(none)", "JWT-SVID TTL, e.g. 5m"),
+    [K_FEDERATES_WITH] = KEY("federatesWith", "(none)", "trust domains, comma-separated"),
+    [K_AUTO_DNS] = KEY("autoPopulateDNSNames", "(none)", "true or false"),
+#undef KEY
 };
 
 const char *kf_config_key_doc(size_t i, const char **def, const char **doc)
