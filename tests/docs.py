@@ -14,8 +14,8 @@ from its example's directory for examples/*/README.md, in a scratch copy
 of the repository (a git repository of the files git knows, with this
 build in build/ and build-static/). The environment is what a user who
 followed the README has: `make install PREFIX=$HOME/.local` done and
-~/.local/bin on PATH, kustomize 4.5.4 on PATH, a `docker` that runs
-podman (docs/kustomize.md), and, because this machine's podman needs
+~/.local/bin on PATH, kustomize 4.5.4 on PATH, kubectl 1.33 (kustomize
+v5.6) as `kubectl`, a `docker` that runs podman (docs/kustomize.md), and, because this machine's podman needs
 runc and lower ulimits, CONTAINERS_CONF=tests/containers.conf exported
 (docs/kpt.md says when a machine needs it). Blocks of one document run in
 order, so a later block may use a file an earlier one wrote.
@@ -91,6 +91,10 @@ def setup(tmp, binary):
     with open(os.path.join(tools, "docker"), "w") as f:
         f.write('#!/bin/sh\nexec podman "$@"\n')
     os.chmod(os.path.join(tools, "docker"), 0o755)
+    # kubectl with kustomize v5 (1.33's on the build machines), as `kubectl`.
+    kubectl = os.environ.get("KUBECTL_V5", "/usr/lib/google-cloud-sdk/bin/kubectl.1.33")
+    if os.access(kubectl, os.X_OK):
+        os.symlink(kubectl, os.path.join(tools, "kubectl"))
     env = dict(os.environ)
     for k in ("KLEYM_TRUST_DOMAIN", "KLEYM_CLUSTERSPIFFEID_CLASS_NAME", "KPT_FN_RUNTIME",
               "MAKEFLAGS", "MAKELEVEL", "MFLAGS"):
