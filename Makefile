@@ -5,6 +5,7 @@
 #   make         build build/kleym-fn
 #   make demo    render examples/basic and print the result
 #   make test    the whole suite (unit, golden, CRD schema, real tools)
+#   make install PREFIX=/usr/local DESTDIR=   binary, man pages, completion
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -21,12 +22,13 @@ LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/rea
             src/workload_findings.c \
             src/input.c src/emit.c src/render.c src/reasons.c src/results.c src/report.c src/pipeline.c \
             src/write.c src/kleym.c src/inspect.c src/inspect_open.c src/inspect_source.c \
-            src/inspect_model.c src/inspect_text.c src/inspect_json.c
+            src/inspect_model.c src/inspect_text.c src/inspect_json.c src/kptfile.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 # include/: the interfaces the stages share; src/*.h: a module's own.
 HEADERS  := $(wildcard include/*.h src/*.h)
 
-.PHONY: all deps demo test unit golden clean fuzz bench static image render-examples
+.PHONY: all deps demo test unit golden clean fuzz bench static image render-examples \
+        install uninstall
 
 all: $(BUILD)/kleym-fn
 
@@ -51,6 +53,27 @@ $(BUILD):
 
 clean:
 	rm -rf build build-*
+
+# ---- installing -----------------------------------------------------------
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/kleym-fn
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALLED := $(BINDIR)/kleym-fn $(MANDIR)/man1/kleym-fn.1 $(MANDIR)/man1/kleym-fn-inspect.1 \
+             $(BASHCOMPDIR)/kleym-fn $(DOCDIR)/LICENSE $(DOCDIR)/CHANGELOG.md
+
+install: $(BUILD)/kleym-fn
+	install -D -m 0755 $(BUILD)/kleym-fn $(DESTDIR)$(BINDIR)/kleym-fn
+	install -D -m 0644 man/kleym-fn.1 $(DESTDIR)$(MANDIR)/man1/kleym-fn.1
+	install -D -m 0644 man/kleym-fn-inspect.1 $(DESTDIR)$(MANDIR)/man1/kleym-fn-inspect.1
+	install -D -m 0644 completions/kleym-fn.bash $(DESTDIR)$(BASHCOMPDIR)/kleym-fn
+	install -D -m 0644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
+	install -D -m 0644 CHANGELOG.md $(DESTDIR)$(DOCDIR)/CHANGELOG.md
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 # ---- dependencies -------------------------------------------------------
 
@@ -81,9 +104,12 @@ deps:
 
 # ---- running ------------------------------------------------------------
 
-# The basic example as kpt hands it to a function, rendered.
+# The basic example as kpt hands it to a function, rendered. Without kpt
+# it fails (an empty list would render "nothing" and pass).
+KPT ?= kpt
 demo: $(BUILD)/kleym-fn
-	kpt fn source examples/basic | $(BUILD)/kleym-fn --trust-domain kleym.sonda.red \
+	@command -v $(KPT) >/dev/null || { echo "demo: $(KPT) is not installed, and make deps cannot install it: see https://kpt.dev/installation/ (kpt 1.0)" >&2; exit 1; }
+	$(KPT) fn source examples/basic | $(BUILD)/kleym-fn --trust-domain kleym.sonda.red \
 	    --class-name kleym; rc=$$?; echo "# kleym-fn exit status: $$rc"; exit $$rc
 
 # ---- tests --------------------------------------------------------------
@@ -133,8 +159,8 @@ test-valgrind: $(BUILD)/kleym-fn $(BUILD)/test_units
 # ---- fuzzing ------------------------------------------------------------
 
 # libFuzzer over kf_run(): make fuzz FUZZ_SECONDS=600. The corpus grows in
-# build-fuzz/corpus, seeded from every golden input and every Kptfile of the
-# examples and inspect fixtures; crashes land in
+# build-fuzz/corpus, seeded from every golden input, every Kptfile of the
+# examples and inspect fixtures, and the kpt fn source lists among them; crashes land in
 # build-fuzz/ as crash-*; turn each into a golden regression case.
 FUZZ_SECONDS ?= 60
 # e.g. FUZZ_ARGS="-fork=1 -ignore_crashes=1" to go on after a finding
@@ -158,6 +184,7 @@ fuzz: build-fuzz/fuzz_run
 	for k in examples/*/Kptfile tests/inspect/fixtures/*/Kptfile.fixture; do \
 	    cp $$k build-fuzz/seed/kptfile-$$(basename $$(dirname $$k)); \
 	done
+	for f in tests/inspect/fixtures/*.yaml; do cp $$f build-fuzz/seed/; done
 	cd build-fuzz && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    ./fuzz_run -max_total_time=$(FUZZ_SECONDS) -dict=$(CURDIR)/tests/fuzz/yaml.dict \
 	        -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
@@ -189,8 +216,12 @@ static:
 # fn/group, laid out with their modes in build-static/rootfs, the build
 # context. CONTAINER is the first of podman and docker that works (a docker
 # client with no engine does not).
+# The version is written once, in include/kleym.h; CHANGELOG.md's newest
+# release, the image tags and the man pages take it from there.
 KLEYM_VERSION = $(shell sed -n 's/^#define KLEYM_VERSION "\(.*\)"/\1/p' include/kleym.h)
-IMAGE ?= kleym-fn:$(KLEYM_VERSION)
+# make image tags IMAGE_NAME:vX.Y.Z and IMAGE_NAME:latest.
+IMAGE_NAME ?= kleym-fn
+IMAGE ?= $(IMAGE_NAME):v$(KLEYM_VERSION)
 # Probed once, on first use (make all never asks).
 ifeq ($(origin CONTAINER),undefined)
 CONTAINER = $(eval CONTAINER := $(shell for c in podman docker; do $$c info >/dev/null 2>&1 && { echo $$c; break; }; done))$(CONTAINER)
@@ -207,12 +238,14 @@ image: static
 	    --label org.opencontainers.image.version=$(KLEYM_VERSION) \
 	    --label org.opencontainers.image.revision=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
 	    $(ROOTFS)
+	$(CONTAINER) tag $(IMAGE) $(IMAGE_NAME):latest
 
 # ---- examples -------------------------------------------------------------
 
-# Render every kpt example in place (kpt runs here, where exec: build/kleym-fn
-# resolves). examples/errors fails on purpose and is left out.
+# Render every kpt example in place, with this build first on PATH (the
+# Kptfiles say exec: kleym-fn). examples/errors fails on purpose and is
+# left out.
 KPT_EXAMPLES := $(filter-out examples/errors,$(patsubst %/Kptfile,%,$(wildcard examples/*/Kptfile)))
 
 render-examples: build/kleym-fn
-	@for d in $(KPT_EXAMPLES); do kpt fn render --allow-exec $$d || exit 1; done
+	@for d in $(KPT_EXAMPLES); do PATH=$(CURDIR)/build:$$PATH kpt fn render --allow-exec $$d || exit 1; done

@@ -63,6 +63,9 @@ bool kf_config_has_svid_options(const kf_config *cfg);
 
 /* Whether a --trust-domain / --class-name value is acceptable. */
 bool kf_config_valid_class_name(const char *s);
+/* Key i of the functionConfig (0, 1, ... until NULL): its name, its
+ * default (*def) and what it does (*doc), as --help lists them. */
+const char *kf_config_key_doc(size_t i, const char **def, const char **doc);
 
 /* Match argv[*i] as the option name with its value: "--name value" or
  * "--name=value", and for a short name also "-nvalue"; advances *i over a

@@ -32,6 +32,11 @@ typedef struct kf_sources {
      * (a Kptfile's configPath, usually in the package), or NULL. */
     bool config_from_items;
     const char *config_file;
+    /* The Kptfile item of the package's root (`kpt fn source` puts it in
+     * the list) configures the settings the above do not: its kleym-fn
+     * function's configMap, or with a configPath, the generator among the
+     * items (inspect's stdin). */
+    bool config_from_kptfile;
     /* The files the input was made of, by first byte; NULL: stdin. */
     const kf_origin *origins;
     size_t norigins;
@@ -41,6 +46,8 @@ typedef struct kf_sources {
 typedef struct kf_pipeline {
     kf_input in;
     kf_input config_in;      /* the config_doc, when read */
+    kf_input kpt_in;         /* the Kptfile item's configMap, when read */
+    kf_buf kpt_doc;          /* ... as a ConfigMap document */
     kf_config cfg;
     kf_plan plan;
     kf_results rs;           /* sorted */
@@ -53,6 +60,21 @@ enum kf_pipeline_rc {
     KF_PIPELINE_FATAL = -1,  /* the input cannot be read: *fatal says why */
     KF_PIPELINE_OOM = -2,
 };
+
+/* ---- kptfile.c: a Kptfile's kleym-fn function ---------------------------- */
+
+typedef struct kf_kpt_fn {
+    const kf_field *first;       /* its fields: first[0..n) */
+    size_t n;
+    const char *config_path;     /* its configPath, or NULL */
+} kf_kpt_fn;
+
+/* The first function among the Kptfile fields f[0..n) (f may be NULL when
+ * n is 0) whose exec or image names kleym-fn, into *fn; false when none
+ * does. */
+bool kf_kpt_find_fn(const kf_input *in, const kf_field *f, size_t n, kf_kpt_fn *fn);
+/* Its configMap entries as a ConfigMap document, into out. 0 or -1. */
+int kf_kpt_config_map(const kf_input *in, const kf_kpt_fn *fn, kf_buf *out);
 
 int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
                     const kf_sources *src, kf_fatal *fatal);

@@ -25,23 +25,36 @@ enum key {
     K_UNKNOWN = K_COUNT,
 };
 
+/* Every key: its name, its paths, and what --help says of it (its
+ * default, what it does): the one list of the settings. */
 static const struct {
     const char *name;
     const char *path[2]; /* data.<name>, spec.<name> */
+    const char *def, *doc;
 } keys[K_COUNT] = {
-    [K_TRUST_DOMAIN] = {"trustDomain", {"data.trustDomain", "spec.trustDomain"}},
-    [K_CLASS_NAME] = {"clusterSPIFFEIDClassName",
-                      {"data.clusterSPIFFEIDClassName", "spec.clusterSPIFFEIDClassName"}},
-    [K_NAMESPACE_SELECTOR] = {"namespaceSelector",
-                              {"data.namespaceSelector", "spec.namespaceSelector"}},
-    [K_BINDINGS] = {"bindings", {"data.bindings", "spec.bindings"}},
-    [K_WORKLOAD_CHECK] = {"workloadCheck", {"data.workloadCheck", "spec.workloadCheck"}},
-    [K_TTL] = {"ttl", {"data.ttl", "spec.ttl"}},
-    [K_JWT_TTL] = {"jwtTtl", {"data.jwtTtl", "spec.jwtTtl"}},
-    [K_FEDERATES_WITH] = {"federatesWith", {"data.federatesWith", "spec.federatesWith"}},
-    [K_AUTO_DNS] = {"autoPopulateDNSNames",
-                    {"data.autoPopulateDNSNames", "spec.autoPopulateDNSNames"}},
+#define KEY(name, def, doc) {name, {"data." name, "spec." name}, def, doc}
+    [K_TRUST_DOMAIN] = KEY("trustDomain", "(required)", "the SPIFFE trust domain"),
+    [K_CLASS_NAME] = KEY("clusterSPIFFEIDClassName", "(none)",
+                         "spec.className of every output"),
+    [K_NAMESPACE_SELECTOR] = KEY("namespaceSelector", "true",
+                                 "pin each identity to its namespace"),
+    [K_BINDINGS] = KEY("bindings", "local-config", "local-config or keep (the bindings)"),
+    [K_WORKLOAD_CHECK] = KEY("workloadCheck", "warn", "warn, error (a CI gate) or off"),
+    [K_TTL] = KEY("ttl", "(none)", "X509-SVID TTL, e.g. 1h"),
+    [K_JWT_TTL] = KEY("jwtTtl", "(none)", "JWT-SVID TTL, e.g. 5m"),
+    [K_FEDERATES_WITH] = KEY("federatesWith", "(none)", "trust domains, comma-separated"),
+    [K_AUTO_DNS] = KEY("autoPopulateDNSNames", "(none)", "true or false"),
+#undef KEY
 };
+
+const char *kf_config_key_doc(size_t i, const char **def, const char **doc)
+{
+    if (i >= K_COUNT)
+        return NULL;
+    *def = keys[i].def;
+    *doc = keys[i].doc;
+    return keys[i].name;
+}
 
 static enum key key_of(const char *name)
 {

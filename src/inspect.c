@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kf_identity.h"
 #include "kleym.h"
@@ -22,7 +23,9 @@ static const char usage[] =
     "Runs the function's pipeline over a ResourceList or YAML stream on stdin, or\n"
     "over the *.yaml, *.yml and *.json files named (directories recursively,\n"
     "hidden entries skipped), and prints which pods each identity lands on.\n"
-    "A directory with a Kptfile is configured by its kleym-fn function.\n"
+    "A directory with a Kptfile is configured by its kleym-fn function; so is\n"
+    "stdin from kpt fn source DIR. A directory with a kustomization is refused\n"
+    "(exit 2): pipe kustomize build DIR in. The settings: kleym-fn --help.\n"
     "\n"
     "  -o, --output FORMAT   text (default), json or markdown\n"
     "  --binding NS/NAME     only this binding (and the exit status for it)\n"
@@ -133,6 +136,22 @@ static void describe(const options *o, char *buf, size_t cap)
         snprintf(buf, cap, "%s and %d more", o->names[0], o->nnames - 1);
 }
 
+/* ClusterSPIFFEIDs kleym-fn made and no binding: the input is rendered
+ * output (kustomize build ran kleym-fn, which drops local-config
+ * bindings). Its bindings were checked when it was rendered, not here:
+ * say so rather than let "bindings none" read as a check. */
+static void rendered_output_note(const kf_pipeline *p, const kf_inspection *x, FILE *err)
+{
+    size_t made = 0;
+    for (size_t i = 0; p->plan.drop && i < p->in.nitems; i++)
+        made += p->plan.drop[i];
+    if (made && x->nbindings == 0)
+        fprintf(err, "kleym-fn inspect: note: %zu ClusterSPIFFEID%s made by kleym-fn "
+                "and no binding: this is rendered output, whose bindings are not in "
+                "it and are not checked here; inspect the package's sources\n",
+                made, made == 1 ? "" : "s");
+}
+
 int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
                     FILE *out, FILE *err)
 {
@@ -142,6 +161,13 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
     if (rc >= 0) {
         free(o.names);
         return rc;
+    }
+    if (o.nnames == 0 && isatty(fileno(in))) { /* a person, not a pipe */
+        fputs("kleym-fn inspect: stdin is a terminal; name a FILE or DIR, or pipe a "
+              "ResourceList or YAML stream in\n\n", err);
+        fputs(usage, err);
+        free(o.names);
+        return KF_EXIT_USAGE;
     }
     rc = KF_EXIT_ERRORS;
     kf_inspect_input ii;
@@ -157,14 +183,17 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
         rc = why.data ? KF_EXIT_USAGE : KF_EXIT_ERRORS;
         goto done;
     }
-    kf_sources src = {&st,
-                      ii.has_config ? (ii.config.data ? ii.config.data : "") : NULL,
-                      ii.config.len,
-                      ii.config_origin,
-                      o.nnames > 0, /* a generator among the files, not stdin */
-                      ii.config_file,
-                      ii.norigins ? ii.origins : NULL,
-                      ii.norigins};
+    kf_sources src = {
+        .settings = &st,
+        .config_doc = ii.has_config ? (ii.config.data ? ii.config.data : "") : NULL,
+        .config_len = ii.config.len,
+        .config_origin = ii.config_origin,
+        .config_from_items = o.nnames > 0, /* a generator among the files */
+        .config_file = ii.config_file,
+        .config_from_kptfile = o.nnames == 0, /* kpt fn source DIR | inspect */
+        .origins = ii.norigins ? ii.origins : NULL,
+        .norigins = ii.norigins,
+    };
     kf_fatal fatal;
     int prc = kf_pipeline_run(&p, ii.text.data ? ii.text.data : "", ii.text.len, &src,
                               &fatal);
@@ -185,6 +214,7 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
         goto done;
     }
     built = true;
+    rendered_output_note(&p, &x, err);
     const kf_bview *only = NULL;
     if (o.binding && !(only = find_binding(&x, o.binding))) {
         fprintf(err, "kleym-fn inspect: binding %s is not in the input\n", o.binding);

@@ -1,8 +1,9 @@
 /* inspect_json.c - the identity map as one JSON document (inspect.h).
  *
- * The shape is documented in docs/inspect.md and kept stable for CI
- * dashboards: fields are added, never renamed or removed. Absent values are
- * left out rather than null.
+ * The shape is documented in docs/inspect.md and docs/inspect.schema.json
+ * (the suite validates every JSON output against it) and kept stable for
+ * CI dashboards: fields are added, never renamed or removed. Absent values
+ * are left out rather than null.
  */
 #include "inspect.h"
 
@@ -12,6 +13,10 @@
 #include "kf_emit.h"
 #include "kf_render.h"
 #include "kleym.h"
+
+/* The shape's version, docs/inspect.schema.json's: 1 while fields are
+ * only added; a field renamed or removed would make it 2. */
+#define SCHEMA_VERSION "1"
 
 static void number(kf_emit *e, const char *key, size_t n)
 {
@@ -147,6 +152,8 @@ int kf_inspect_json(const kf_inspect_view *v, FILE *out)
     if (kf_emit_open(&e, true) < 0)
         return -1;
     kf_emit_map_begin(&e);
+    kf_emit_str(&e, "schemaVersion");
+    kf_emit_number(&e, SCHEMA_VERSION);
     kf_emit_kv(&e, "kleymFn", KLEYM_VERSION);
     kf_emit_kv(&e, "source", v->source);
     kf_emit_str(&e, "summary");

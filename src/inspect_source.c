@@ -10,7 +10,8 @@
  * into a ConfigMap) or its configPath file, which must stay in the package
  * as written. No file of a directory named is read through a link out of
  * it, the Kptfile and the configPath file included (inspect_open.c). The
- * Kptfile is not a resource.
+ * Kptfile is not a resource. A kustomize directory outside a kpt package
+ * is refused: its files are not what kustomize builds.
  */
 #include "inspect.h"
 
@@ -22,7 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kf_emit.h"
 #include "kf_read.h"
 #include "kf_view.h"
 
@@ -106,6 +106,7 @@ static char *join(const char *dir, const char *name)
 typedef struct package {
     const char *dir;
     char *root;
+    bool kpt; /* it holds a Kptfile: a kpt package, read as kpt reads it */
 } package;
 
 /* Append one file to the stream; pkg: the directory named it is read
@@ -151,42 +152,6 @@ static int add_file(kf_inspect_input *ii, char *path, const package *pkg, kf_buf
 }
 
 /* ---- the Kptfile: which function runs kleym-fn, and its configuration --- */
-
-/* Whether an exec path or an image names kleym-fn: its last path
- * component, without a tag or digest. */
-static bool names_us(const char *s)
-{
-    const char *base = strrchr(s, '/');
-    base = base ? base + 1 : s;
-    size_t n = strcspn(base, ":@");
-    return n == 8 && strncmp(base, "kleym-fn", 8) == 0;
-}
-
-/* The configMap entries of the function whose fields run from f[i] to the
- * next function, as a ConfigMap document. */
-static int config_map(kf_inspect_input *ii, const kf_input *in, const kf_field *f,
-                      size_t n)
-{
-    kf_emit e;
-    if (kf_emit_open(&e, false) < 0)
-        return -1;
-    kf_emit_map_begin(&e);
-    kf_emit_kv(&e, "apiVersion", "v1");
-    kf_emit_kv(&e, "kind", "ConfigMap");
-    kf_emit_str(&e, "metadata");
-    kf_emit_map_begin(&e);
-    kf_emit_kv(&e, "name", "kptfile-configmap");
-    kf_emit_map_end(&e);
-    kf_emit_str(&e, "data");
-    kf_emit_map_begin(&e);
-    for (size_t k = 0; k < n; k++)
-        if (f[k].id == KF_F_KPT_FN_CONFIG)
-            kf_emit_kv(&e, kf_field_key(in, &f[k]), kf_field_text(in, &f[k]));
-    kf_emit_map_end(&e);
-    kf_emit_map_end(&e);
-    ii->config.len = 0;
-    return kf_emit_close(&e, &ii->config);
-}
 
 /* Whether a configPath stays in the package, as kpt requires: relative,
  * and never above the package's directory, read component by component
@@ -274,34 +239,16 @@ static int kptfile_config(kf_inspect_input *ii, const package *pkg, kf_buf *why)
         goto out;
     }
     rc = 0;
-    const kf_field *fn = NULL;
-    for (size_t i = 0; i <= in.nfields; i++) {
-        const kf_field *f = i < in.nfields ? &in.fields[i] : NULL;
-        if (fn && (!f || f->id == KF_F_KPT_FN)) { /* the function ends here */
-            bool ours = false;
-            const kf_field *cfgpath = NULL;
-            for (const kf_field *g = fn; g < (f ? f : in.fields + in.nfields); g++) {
-                if ((g->id == KF_F_KPT_FN_IMAGE || g->id == KF_F_KPT_FN_EXEC) &&
-                    g->type == KF_V_STR && names_us(kf_field_text(&in, g)))
-                    ours = true;
-                if (g->id == KF_F_KPT_FN_CONFIGPATH && g->type == KF_V_STR)
-                    cfgpath = g;
-            }
-            if (ours) {
-                ii->has_config = true;
-                if (cfgpath) {
-                    rc = config_path(ii, pkg, path, kf_field_text(&in, cfgpath), why);
-                } else {
-                    ii->config_origin = path;
-                    path = NULL;
-                    size_t n = (size_t)((f ? f : in.fields + in.nfields) - fn);
-                    rc = config_map(ii, &in, fn, n);
-                }
-                break;
-            }
+    kf_kpt_fn fn;
+    if (kf_kpt_find_fn(&in, in.fields, in.nfields, &fn)) {
+        ii->has_config = true;
+        if (fn.config_path) {
+            rc = config_path(ii, pkg, path, fn.config_path, why);
+        } else {
+            ii->config_origin = path;
+            path = NULL;
+            rc = kf_kpt_config_map(&in, &fn, &ii->config);
         }
-        if (f && f->id == KF_F_KPT_FN)
-            fn = f;
     }
 out:
     kf_input_free(&in);
@@ -311,6 +258,23 @@ out:
 }
 
 /* ---- directories ---------------------------------------------------------- */
+
+/* The names kustomize reads a kustomization from. */
+static bool is_kustomization(const char *name)
+{
+    return strcmp(name, "kustomization.yaml") == 0 ||
+           strcmp(name, "kustomization.yml") == 0 || strcmp(name, "Kustomization") == 0;
+}
+
+/* A kustomize directory is not its files: an overlay's resources are in
+ * its bases, patched, renamed; reading the files would report on
+ * something else (often "bindings none, 0 errors" about an overlay). */
+static void kustomize_dir(kf_buf *why, const char *path, const char *dir)
+{
+    kf_buf_printf(why, "%s: a kustomize directory is not its files (bases, patches, "
+                  "prefixes); inspect what kustomize builds: kustomize build %s | "
+                  "kleym-fn inspect (docs/kustomize.md)", path, dir);
+}
 
 static int visible(const struct dirent *d)
 {
@@ -332,7 +296,10 @@ static int add_entry(kf_inspect_input *ii, const char *dir, const package *pkg,
         return -1;
     struct stat st;
     int rc = 0;
-    if (stat(path, &st) != 0) {
+    if (!pkg->kpt && is_kustomization(name)) {
+        kustomize_dir(why, path, dir);
+        rc = -1;
+    } else if (stat(path, &st) != 0) {
         if (wanted(name)) {
             kf_buf_printf(why, "cannot read %s: %s", path, strerror(errno));
             rc = -1;
@@ -378,12 +345,16 @@ static int add_dir(kf_inspect_input *ii, const char *dir, const package *pkg, in
  * of it. */
 static int add_package(kf_inspect_input *ii, const char *dir, kf_buf *why)
 {
-    package pkg = {dir, kf_real_dir(dir)};
+    package pkg = {dir, kf_real_dir(dir), false};
     if (!pkg.root) {
         if (errno != ENOMEM)
             kf_buf_printf(why, "cannot read %s: %s", dir, strerror(errno));
         return -1;
     }
+    char *kptfile = join(dir, "Kptfile");
+    struct stat st;
+    pkg.kpt = kptfile && stat(kptfile, &st) == 0 && S_ISREG(st.st_mode);
+    free(kptfile);
     int rc = (!ii->has_config && kptfile_config(ii, &pkg, why) < 0) ||
                      add_dir(ii, dir, &pkg, 0, why) < 0
                  ? -1

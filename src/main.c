@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kf_config.h"
 #include "kf_identity.h"
@@ -27,6 +28,22 @@ static const char usage[] =
     "  --version           the version\n"
     "\n"
     "Exit status: 0 no errors, 1 error results or unreadable input, 2 usage.\n";
+
+/* --help: the usage, then every functionConfig key with its default, from
+ * the table the configuration reader uses (config.c). */
+static void help(FILE *out)
+{
+    const char *name, *def, *doc;
+    fputs(usage, out);
+    fputs("\nfunctionConfig (a ConfigMap's data.KEY, a ClusterSPIFFEIDGenerator's "
+          "spec.KEY,\nor kpt fn eval ... -- KEY=VALUE):\n\n"
+          "  KEY                       DEFAULT       MEANING\n",
+          out);
+    for (size_t i = 0; (name = kf_config_key_doc(i, &def, &doc)); i++)
+        fprintf(out, "  %-25s %-13s %s\n", name, def, doc);
+    fputs("\nDocumentation: docs/functionconfig.md, man kleym-fn, "
+          "man kleym-fn-inspect.\n", out);
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -99,8 +116,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         int m;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return KF_EXIT_OK;
+            help(stdout);
+            return close_stdout(KF_EXIT_OK);
         }
         if (strcmp(argv[i], "--version") == 0) {
             puts("kleym-fn " KLEYM_VERSION);
@@ -125,6 +142,14 @@ int main(int argc, char **argv)
     }
     st.env_trust_domain = getenv(KF_ENV_TRUST_DOMAIN);
     st.env_class_name = getenv(KF_ENV_CLASS_NAME);
+    /* A person at a terminal, not a pipe: waiting for input would look
+     * like a hang. */
+    if (isatty(STDIN_FILENO)) {
+        fputs("kleym-fn: stdin is a terminal; pipe a ResourceList or YAML stream in\n\n",
+              stderr);
+        fputs(usage, stderr);
+        return KF_EXIT_USAGE;
+    }
 
     size_t len = 0;
     char *buf = read_all(stdin, &len);

@@ -28,15 +28,49 @@ static bool generator_config(const kf_input *in, const char *skip_file,
     return false;
 }
 
+/* The root package's Kptfile among the items (`kpt fn source` lists it,
+ * annotated path "Kptfile"), when a function of its pipeline runs
+ * kleym-fn: its configMap read into p->kpt_in as a source (*read), or its
+ * configPath's generator among the items (*from_items). */
+static int kptfile_item_config(kf_pipeline *p, bool *read, bool *from_items,
+                               kf_fatal *fatal)
+{
+    const kf_input *in = &p->in;
+    for (size_t i = 0; i < in->nitems; i++) {
+        kf_view v;
+        kf_view_item(&v, in, i);
+        const kf_kind *k = kf_view_kind(&v, NULL);
+        kf_kpt_fn fn;
+        if (!k || k->cls != KF_KC_KPTFILE ||
+            strcmp(kf_view_ref(&v, i).path, "Kptfile") != 0)
+            continue;
+        if (!kf_kpt_find_fn(in, v.fields, v.nfields, &fn))
+            return 0;
+        if (fn.config_path) {
+            *from_items = true;
+            return 0;
+        }
+        if (kf_kpt_config_map(in, &fn, &p->kpt_doc) < 0)
+            return KF_PIPELINE_OOM;
+        if (kf_read_config(p->kpt_doc.data, p->kpt_doc.len, &p->kpt_in, fatal) < 0)
+            return KF_PIPELINE_FATAL;
+        *read = true;
+        return 0;
+    }
+    return 0;
+}
+
 /* Where the run's settings come from (SPEC section 12), setting by
  * setting, first source first: the input's functionConfig (located at
  * the ResourceList file, when a file), the config document given (a
- * Kptfile's), a generator among the items (inspect's files). The function
+ * Kptfile's), the Kptfile among the items (inspect's stdin), a generator
+ * among the items (inspect's files). The function
  * has the first only; with none, the input stands for an absent one. */
 static int load_config(kf_pipeline *p, const kf_sources *src, kf_fatal *fatal)
 {
-    kf_config_source from[3];
+    kf_config_source from[4];
     size_t n = 0;
+    bool kpt_read = false, from_items = src->config_from_items;
     const kf_input *in = &p->in;
     if (in->has_fc || (in->rlist && in->fc_type != KF_V_ABSENT))
         from[n++] = (kf_config_source){
@@ -47,7 +81,14 @@ static int load_config(kf_pipeline *p, const kf_sources *src, kf_fatal *fatal)
         from[n++] = (kf_config_source){.in = &p->config_in,
                                           .origin = src->config_origin};
     }
-    if (src->config_from_items && generator_config(in, src->config_file, &from[n]))
+    if (src->config_from_kptfile) {
+        int rc = kptfile_item_config(p, &kpt_read, &from_items, fatal);
+        if (rc < 0)
+            return rc;
+        if (kpt_read)
+            from[n++] = (kf_config_source){.in = &p->kpt_in, .origin = "Kptfile"};
+    }
+    if (from_items && generator_config(in, src->config_file, &from[n]))
         n++;
     if (n == 0)
         from[n++] = (kf_config_source){.in = in};
@@ -88,6 +129,7 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
         return KF_PIPELINE_OOM;
     kf_input_drop_fields(&p->in);
     kf_input_drop_fields(&p->config_in);
+    kf_input_drop_fields(&p->kpt_in);
     kf_results_sort(&p->rs);
     if (kf_report_build(&p->report, &p->rs, &p->plan, &p->w) < 0)
         return KF_PIPELINE_OOM;
@@ -103,4 +145,6 @@ void kf_pipeline_free(kf_pipeline *p)
     kf_plan_free(&p->plan);
     kf_input_free(&p->in);
     kf_input_free(&p->config_in);
+    kf_input_free(&p->kpt_in);
+    kf_buf_free(&p->kpt_doc);
 }

@@ -50,6 +50,7 @@ static int doc_begin(kf_reader *r, struct fy_event *e)
     r->doc_implicit = e->document_start.implicit;
     r->doc_has_root = false;
     r->doc_is_empty = false;
+    r->root_dup[0] = '\0';
     r->ndoc_fields = 0;
     /* The first document is read both as a ResourceList and as an item of
      * a stream; its end decides, and the other reading is discarded. */
@@ -149,6 +150,14 @@ static int doc_end(kf_reader *r)
     if (r->doc_index == 0 &&
         kf_kind_class(doc_str(r, KF_F_KIND)) == KF_KC_RLIST)
         return rlist_end(r);
+    /* Files joined without a "---" between them (cat *.yaml) make one
+     * document with two apiVersions: its second half would be lost. */
+    if (strcmp(r->root_dup, "apiVersion") == 0 || strcmp(r->root_dup, "kind") == 0)
+        return kf_reader_fail(r, r->root_dup_line, r->root_dup_col,
+                    "invalid YAML: duplicate key \"%s\" at the top of a document: "
+                    "two documents run together; a \"---\" line is missing before "
+                    "this one (files joined with cat? start each file with ---)",
+                    r->root_dup);
     if (r->doc_index == 0) {
         /* Not a ResourceList: forget what looked like one. */
         in->nitems = 0;

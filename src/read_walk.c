@@ -275,7 +275,8 @@ static int on_value(kf_reader *r, kf_frame *f, struct fy_event *e)
 
 /* A ResourceList key that decides what the list is, or that the output
  * edits, may appear once (which one would a downstream tool read?): note
- * the first one given twice. */
+ * the first one given twice. At the top of a stream's document, a second
+ * apiVersion or kind is two documents run together (read.c says so). */
 static void note_root_dup(kf_reader *r, struct fy_event *e, const kf_snode *n)
 {
     if (r->root_dup[0])
@@ -323,7 +324,7 @@ static int on_key(kf_reader *r, kf_frame *f, struct fy_event *e)
         uint64_t bit = (uint64_t)1 << ln->ordinal;
         f->dup = (f->seen & bit) != 0;
         f->seen |= bit;
-        if (f->dup && ln->once && root)
+        if (f->dup && ln->once && f->role == R_DOC) /* any document's top */
             note_root_dup(r, e, ln);
         kf_pairlayout *p = !root ? NULL
                            : ln->act == KF_ACT_ITEMS   ? &r->in->items_pair

@@ -34,12 +34,12 @@ if [ -z "$rt" ]; then
     finish
 fi
 version=$("$bin" --version | sed 's/^kleym-fn //')
-image=${IMAGE:-kleym-fn:$version}
+image=${IMAGE:-kleym-fn:v$version}
 if ! "$rt" image inspect "$image" > /dev/null 2>&1; then
     bad "image-exists ($image: run make image; make test builds it)"
     finish
 fi
-# The name as the runtime lists it (podman: localhost/kleym-fn:<version>),
+# The name as the runtime lists it (podman: localhost/kleym-fn:v<version>),
 # for Kptfiles and kustomize annotations.
 ref=$("$rt" image inspect --format '{{index .RepoTags 0}}' "$image")
 echo "container: $rt, image $ref"
@@ -67,6 +67,16 @@ labels_ok() {
     label licenses Apache-2.0
 }
 check image-labels labels_ok
+# make image tags vX.Y.Z and latest, the same image.
+check image-tag-latest test "$("$rt" image inspect --format '{{.Id}}' "${image%:*}:latest")" = "$(inspect '{{.Id}}')"
+# kpt fn doc runs the image with --help: the binary's own help, the
+# functionConfig keys and their defaults included (kpt adds a blank line).
+kpt_fn_doc() {
+    KPT_FN_RUNTIME=$rt kpt fn doc --image "$ref" > "$tmp/doc.txt" 2>&1 &&
+        sed -i '${/^$/d}' "$tmp/doc.txt" &&
+        "$bin" --help | diff - "$tmp/doc.txt" && grep -q workloadCheck "$tmp/doc.txt"
+}
+check kpt-fn-doc-is-help kpt_fn_doc
 # Exactly three files, owned by root, readable by everyone: fn/passwd,
 # fn/group and the binary make static built.
 "$rt" save -o "$tmp/image.tar" "$image" > /dev/null 2>&1
@@ -167,6 +177,45 @@ if [ -x "$kustomize" ]; then
     check kustomize-container-same-as-exec diff "$tmp/kz-exec.yaml" "$tmp/kz-image.yaml"
 else
     bad "kustomize-missing ($kustomize; run make deps)"
+fi
+
+# --- kustomize v5 (kubectl 1.33's, v5.6), container: transformer ------------
+# What Argo CD and Flux users run. kubectl kustomize has no --enable-exec:
+# functions run as containers only, through `docker` (the shim above). Both
+# the kustomize example and the Argo CD app, compared with kustomize
+# 4.5.4's exec output and the committed expected-manifests.yaml.
+kubectl_v5=${KUBECTL_V5:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
+v5() { PATH="$shim:$PATH" "$kubectl_v5" kustomize --enable-alpha-plugins "$@"; }
+to_container() { # generator file: exec path -> this image
+    sed -i -e "s#exec:#container:#" -e "s#path: .*kleym-fn#image: $ref#" "$1"
+}
+v5_build() { # dir out
+    v5 "$1" > "$2" 2> "$2.err" || { cat "$2.err"; false; }
+}
+v5_fails() { # dir: fails, saying why
+    ! v5 "$1" > /dev/null 2> "$tmp/v5-bad.err" && grep -q MissingTrustDomain "$tmp/v5-bad.err" ||
+        { cat "$tmp/v5-bad.err"; false; }
+}
+if [ -x "$kubectl_v5" ]; then
+    check kustomize-v5-version bash -c "'$kubectl_v5' version --client | grep -q 'Kustomize Version: v5\.'"
+    cp -r "$root/examples/kustomize" "$tmp/v5-kz"
+    to_container "$tmp/v5-kz/generator.yaml"
+    check kustomize-v5-container-build v5_build "$tmp/v5-kz" "$tmp/v5-kz.yaml"
+    check kustomize-v5-container-same-as-4.5.4-exec diff "$tmp/kz-exec.yaml" "$tmp/v5-kz.yaml"
+    cp -r "$root/examples/argocd-cmp/app" "$tmp/v5-argocd"
+    to_container "$tmp/v5-argocd/kleym-generator.yaml"
+    cp -r "$root/examples/kustomize-overlay" "$tmp/v5-overlay"
+    to_container "$tmp/v5-overlay/overlays/prod/kleym-generator.yaml"
+    check kustomize-overlay-v5-container-build v5_build "$tmp/v5-overlay/overlays/prod" "$tmp/v5-overlay.yaml"
+    check kustomize-overlay-v5-container-matches-committed diff "$root/examples/kustomize-overlay/expected-manifests.yaml" "$tmp/v5-overlay.yaml"
+    check argocd-v5-container-build v5_build "$tmp/v5-argocd" "$tmp/v5-argocd.yaml"
+    check argocd-v5-container-matches-committed diff "$root/examples/argocd-cmp/expected-manifests.yaml" "$tmp/v5-argocd.yaml"
+    # An error result fails the v5 build too, with kleym-fn's message.
+    cp -r "$tmp/v5-kz" "$tmp/v5-bad"
+    sed -i '/trustDomain/d' "$tmp/v5-bad/generator.yaml"
+    check kustomize-v5-error-fails v5_fails "$tmp/v5-bad"
+else
+    bad "kubectl-v5-missing ($kubectl_v5: kubectl 1.33 with kustomize v5; set KUBECTL_V5)"
 fi
 
 finish

@@ -30,13 +30,14 @@ for ex in "$root"/examples/*/; do
     else
         check "kpt-$name-renders" render "$p"
     fi
-    sed -i "s#exec: .*kleym-fn#exec: build/kleym-fn#" "$p/Kptfile"
+    sed -i "s#exec: .*kleym-fn#exec: kleym-fn#" "$p/Kptfile"
     check "kpt-$name-matches-committed" diff -r "$ex" "$p"
 done
 
 # --- the repository as a kpt package: rendering it changes nothing -----------
 # Every file git knows (committed or not yet), copied with this build at
-# build/kleym-fn, rendered from the root; examples/errors fails on purpose
+# build/kleym-fn (first on PATH: the Kptfiles say exec: kleym-fn), rendered
+# from the root; examples/errors fails on purpose
 # and is set aside (it is checked above).
 repo=$tmp/repo
 mkdir -p "$repo/build"
@@ -44,7 +45,7 @@ mkdir -p "$repo/build"
 (cd "$root" && git ls-files --cached --others --exclude-standard) | sort > "$tmp/files-before"
 cp "$bin" "$repo/build/kleym-fn"
 mv "$repo/examples/errors" "$tmp/errors-aside"
-check repo-render bash -c "cd '$repo' && kpt fn render --allow-exec . "
+check repo-render bash -c "cd '$repo' && PATH='$repo/build':\$PATH kpt fn render --allow-exec . "
 mv "$tmp/errors-aside" "$repo/examples/errors"
 rm -rf "$repo/build"
 check repo-render-no-new-files bash -c "(cd '$repo' && find . -type f | sed 's#^\./##' | sort) | diff '$tmp/files-before' -"
@@ -150,7 +151,7 @@ if [ -n "${STATIC_BIN:-}" ]; then
     sp=$(pkg "$root/examples/basic")
     sed -i "s#exec: .*kleym-fn#exec: $STATIC_BIN#" "$sp/Kptfile"
     check static-renders render "$sp"
-    sed -i "s#exec: .*kleym-fn#exec: build/kleym-fn#" "$sp/Kptfile"
+    sed -i "s#exec: .*kleym-fn#exec: kleym-fn#" "$sp/Kptfile"
     check static-matches-committed diff -r "$root/examples/basic" "$sp"
 else
     echo "e2e: STATIC_BIN not set; static binary checks skipped (make test sets it)"
@@ -161,6 +162,49 @@ toolbin=$tmp/toolbin
 mkdir -p "$toolbin"
 ln -sf "$bin" "$toolbin/kleym-fn"
 ln -sf "$kustomize" "$toolbin/kustomize"
+
+# --- kustomize bases and overlays: the layout that works, and the trap ---------
+if [ -x "$kustomize" ]; then
+    ko=$root/examples/kustomize-overlay
+    kbuild() { # dir out
+        PATH="$toolbin:$PATH" "$kustomize" build --enable-alpha-plugins --enable-exec "$1" > "$2"
+    }
+    no_csid() { ! grep -q ClusterSPIFFEID "$1"; }
+    check kustomize-overlay-build kbuild "$ko/overlays/prod" "$tmp/ko.yaml"
+    check kustomize-overlay-matches-committed diff "$ko/expected-manifests.yaml" "$tmp/ko.yaml"
+    check kustomize-overlay-output-valid ${PYTHON:-python3} "$root/tests/validate_output.py" "$tmp/ko.yaml"
+    # The trap: the binding marked local-config in the base is gone before
+    # the overlay's kleym-fn runs; the build passes with no identity.
+    cp -r "$ko" "$tmp/ko-trap"
+    sed -i 's#^  namespace: llm-d#&\n  annotations:\n    config.kubernetes.io/local-config: "true"#' "$tmp/ko-trap/base/binding.yaml"
+    check kustomize-overlay-trap-marked grep -q local-config "$tmp/ko-trap/base/binding.yaml"
+    check kustomize-overlay-trap-builds kbuild "$tmp/ko-trap/overlays/prod" "$tmp/ko-trap.yaml"
+    check kustomize-overlay-trap-renders-nothing no_csid "$tmp/ko-trap.yaml"
+fi
+
+# --- kpt pkg get: an example fetched elsewhere renders there ------------------
+# The Kptfiles run kleym-fn from PATH, so a package copied out of the
+# repository renders where it lands, from any directory.
+pg=$tmp/pkg-get
+mkdir -p "$pg/src" "$pg/elsewhere"
+(cd "$root" && git ls-files -z --cached --others --exclude-standard | tar --null -cf - -T -) | tar -xf - -C "$pg/src"
+git_repo() {
+    (cd "$pg/src" && git init -q -b main && git add -A &&
+        git -c user.name=test -c user.email=test@example.org commit -qm snapshot &&
+        git clone -q --bare . "$pg/repo.git")
+}
+check kpt-pkg-get-repo git_repo
+for ex in basic variants; do
+    got=$pg/elsewhere/$ex
+    check "kpt-pkg-get-$ex" kpt pkg get "file://$pg/repo.git/examples/$ex@main" "$got"
+    rm -f "$got"/clusterspiffeid-*.yaml
+    check "kpt-pkg-get-$ex-renders" bash -c "cd / && PATH='$toolbin':\$PATH kpt fn render --allow-exec '$got'"
+    same_outputs() {
+        local f
+        for f in "$root/examples/$ex"/clusterspiffeid-*.yaml; do cmp "$f" "$got/$(basename "$f")" || return 1; done
+    }
+    check "kpt-pkg-get-$ex-same-output" same_outputs
+done
 
 # --- Argo CD: the plugin's own init and generate commands ---------------------
 cmp=$root/examples/argocd-cmp

@@ -106,6 +106,19 @@ for dir in "$root"/tests/inspect/cases/*/; do
     [ ${#problems[@]} -gt 0 ] && [ -n "${VERBOSE:-}" ] && diff "$dir/expected.out" "$tmp/out" | head -20
 done
 cd "$root" || exit 1
+# A terminal on stdin: usage and exit 2 at once, never a silent wait (the
+# function and inspect alike). script(1) gives the command a terminal.
+tty_usage() { # arguments after the binary
+    timeout 20 script -qec "$bin $* < /dev/tty; echo exit=\$?" /dev/null > "$tmp/tty.log" 2>&1
+    grep -q 'stdin is a terminal' "$tmp/tty.log" && grep -q '^usage: kleym-fn' "$tmp/tty.log" &&
+        grep -q 'exit=2' "$tmp/tty.log" || { cat "$tmp/tty.log"; false; }
+}
+if command -v script > /dev/null; then
+    check tty-function-usage tty_usage
+    check tty-inspect-usage tty_usage inspect
+else
+    bad "tty (script(1) from bsdutils is needed)"
+fi
 # The JSON: shape, and the same answers as the function (INSPECT_JSON=
 # examples-only checks the examples' JSON only, as the valgrind run does).
 if ${PYTHON:-python3} "$here/inspect_json.py" "$bin" ${INSPECT_JSON:+--examples-only} > "$tmp/json.log" 2>&1; then

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`kleym-fn inspect -o json`: its shape (docs/inspect.md), and that inspect
+"""`kleym-fn inspect -o json`: its shape (docs/inspect.md; every document is
+validated against docs/inspect.schema.json), and that inspect
 and the function never disagree. For every golden case (tests/cases) that
 the function reads, run both with the same arguments and environment, and
 compare: exit status, error and warning counts, which bindings render, and
@@ -15,12 +16,18 @@ import shlex
 import subprocess
 import sys
 
+import jsonschema
 import yaml
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
 problems = []
 compared = [0]  # bindings compared with the function's results
+validated = [0]  # JSON documents validated against the schema
+with open(os.path.join(root, "docs", "inspect.schema.json")) as f:
+    schema = json.load(f)
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
 
 
 def run(argv, stdin_path, env_lines=()):
@@ -42,7 +49,11 @@ def need(cond, what):
 
 
 def check_shape(doc, where):
-    """The documented shape: required keys and their types."""
+    """The documented shape: the JSON Schema, then required keys and their
+    types."""
+    validated[0] += 1
+    for e in sorted(validator.iter_errors(doc), key=lambda e: list(e.path))[:3]:
+        problems.append(f"{where}: schema: /{'/'.join(map(str, e.path))}: {e.message[:200]}")
     if not need(isinstance(doc, dict), f"{where}: not an object"):
         return
     for key, typ in (("kleymFn", str), ("source", str), ("summary", dict),
@@ -158,8 +169,15 @@ def main():
         if os.path.isdir(d):
             examples.append(d)
     for ex in examples:
-        code, out, err = run(binary + ["inspect", "-o", "json", os.path.relpath(ex, root)],
-                             os.devnull)
+        # A kustomize directory is refused (it is not its files); these
+        # examples' kustomizations list every file, so name the files.
+        names = [os.path.relpath(ex, root)]
+        if glob.glob(os.path.join(ex, "**", "kustomization.yaml"), recursive=True):
+            names = sorted(os.path.relpath(f, root)
+                           for f in glob.glob(os.path.join(ex, "**", "*.yaml"), recursive=True)
+                           if os.path.basename(f) not in ("kustomization.yaml",
+                                                          "expected-manifests.yaml"))
+        code, out, err = run(binary + ["inspect", "-o", "json"] + names, os.devnull)
         try:
             doc = json.loads(out)
             check_shape(doc, os.path.basename(ex))
@@ -172,10 +190,23 @@ def main():
         except ValueError:
             problems.append(f"{os.path.basename(ex)}: inspect JSON does not parse "
                             f"(exit {code}: {err[:200]!r})")
+    # The committed JSON of tests/inspect/cases, against the schema too.
+    for case in sorted(glob.glob(os.path.join(here, "inspect", "cases", "*"))):
+        out = os.path.join(case, "expected.out")
+        args = shlex.split(open(os.path.join(case, "args")).read())
+        json_out = any(a in ("--output=json", "-ojson") or
+                       (a in ("-o", "--output") and args[i + 1:i + 2] == ["json"])
+                       for i, a in enumerate(args))
+        if json_out and os.path.getsize(out):
+            try:
+                check_shape(json.load(open(out)), "inspect case " + os.path.basename(case))
+            except ValueError as e:
+                problems.append(f"inspect case {os.path.basename(case)}: not JSON: {e}")
     for p in problems:
         print("inspect-json:", p)
     print(f"inspect-json: {len(cases)} golden cases ({compared[0]} bindings compared"
-          f" with the function) and {len(examples)} examples, {len(problems)} problems")
+          f" with the function) and {len(examples)} examples, {validated[0]} JSON documents"
+          f" valid against docs/inspect.schema.json, {len(problems)} problems")
     return 1 if problems else 0
 
 

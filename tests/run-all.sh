@@ -4,13 +4,14 @@
 # passed, N failed" (cmocka's own summary for the unit part); this script
 # adds them up and closes with one "N passed, N failed" line.
 # Usage: tests/run-all.sh BUILD_DIR [parts...]
-#        (parts: unit golden schema hostile inspect e2e container; default all)
+#        (parts: unit golden schema hostile inspect e2e container install docs;
+#        default all)
 # HOSTILE_ARGS (optional) is passed to tests/hostile.py, e.g. --no-rss.
 # RUNNER (optional) prefixes every run of the binaries, e.g. valgrind.
 set -u
 build=$1
 shift
-parts=${*:-unit golden schema hostile inspect e2e container}
+parts=${*:-unit golden schema hostile inspect e2e container install docs}
 here=$(cd "$(dirname "$0")" && pwd)
 runner=${RUNNER:-}
 total_pass=0 total_fail=0
@@ -63,6 +64,12 @@ for part in $parts; do
     container)
         "$here/container.sh" "$build/kleym-fn" > "$log" 2>&1
         cat "$log"; tally container ;;
+    install)
+        "$here/install.sh" "$build/kleym-fn" > "$log" 2>&1
+        cat "$log"; tally install ;;
+    docs)
+        ${PYTHON:-python3} "$here/docs.py" "$build/kleym-fn" > "$log" 2>&1
+        cat "$log"; tally docs ;;
     *)
         echo "unknown part $part"; add 0 1 ;;
     esac

@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=${1:-$here/source}
 out=${2:-$here/rendered}
 fn=$(command -v kleym-fn) || { echo "render.sh: kleym-fn is not on PATH" >&2; exit 2; }
+command -v kustomize > /dev/null || { echo "render.sh: kustomize is not on PATH" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -R "$src/." "$work/"
