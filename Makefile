@@ -11,7 +11,11 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 # Always on, whatever CFLAGS a caller passes:
 KF_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude
-LDLIBS  += -lfyaml -lnettle
+# libfyaml from Debian's static archive in every build: Debian's shared
+# libfyaml parses 1.25x slower (position-independent code, calls through
+# exported symbols); docs/design.md, Performance.
+LIBFYAML := -l:libfyaml.a
+LDLIBS  += $(LIBFYAML) -lnettle
 BUILD   ?= build
 
 LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/read_walk.c \
@@ -199,7 +203,7 @@ SHARED ?= ../shared
 BENCH_SIZES ?= 1000,10000,100000
 
 $(BUILD)/parse_only: bench/parse_only.c | $(BUILD)
-	$(CC) $(KF_CFLAGS) $(CFLAGS) -o $@ $< -lfyaml
+	$(CC) $(KF_CFLAGS) $(CFLAGS) -o $@ $< $(LIBFYAML)
 
 bench: $(BUILD)/kleym-fn $(BUILD)/parse_only
 	$(PYTHON) bench/bench.py --fn $(BUILD)/kleym-fn --parse-only $(BUILD)/parse_only \
