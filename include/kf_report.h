@@ -30,15 +30,17 @@ typedef struct kf_report {
     uint32_t *order;         /* below rs->n: a stored result; else the info
                               * result of rendered[order - rs->n] */
     size_t n;                /* rs->n + nrendered */
-    kf_buf msg;              /* the text of the info result made last */
+    kf_buf msg;              /* the message made last (an info result's,
+                              * or a stored one's made when written) */
 } kf_report;
 
 /* Build the report of rs (already sorted) and plan. 0, or -1: out of
  * memory. kf_report_free() must be called in both cases. */
 int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan,
                     const kf_workloads *w);
-/* Result i of the report. An info result is made in *tmp, its message in the
- * report's buffer: valid until the next call. NULL: out of memory. */
+/* Result i of the report, its message text. An info result, or a stored
+ * one whose message is made when written, is made in *tmp, its message in
+ * the report's buffer: valid until the next call. NULL: out of memory. */
 const kf_result *kf_report_get(kf_report *rep, size_t i, kf_result *tmp);
 /* The stderr lines: errors only, or every result when all is true. -1: out
  * of memory (lines written so far stay written). */

@@ -26,19 +26,29 @@ typedef struct kf_ref {
     size_t position;          /* the item's position in the input */
 } kf_ref;
 
+/* Appends a result's message made when it is written, from arg; 0 or -1
+ * (out of memory). */
+typedef int (*kf_result_text_fn)(const void *arg, kf_buf *out);
+
 typedef struct kf_result {
     kf_ref ref;
     enum kf_severity severity;
     enum kf_reason reason;          /* and with it the condition */
     const char *field;              /* static field path, or NULL */
     char *message;                  /* owned by the results, or borrowed
-                                     * for one made by a report */
+                                     * for one made by a report; NULL when
+                                     * text makes it (kf_result_message) */
+    kf_result_text_fn text;         /* with message NULL: the message of */
+    const void *arg;                /* arg, memory the results keep
+                                     * (kf_results_keep) or that outlives them */
     size_t order;                   /* insertion order, for a stable sort */
 } kf_result;
 
 typedef struct kf_results {
     kf_result *v;
     size_t n, cap;
+    void **kept;                    /* owned: what lazy messages read */
+    size_t nkept, kept_cap;
 } kf_results;
 
 /* "<path>:<index>" from the file annotations, else "<stdin>:<position>". */
@@ -47,15 +57,28 @@ void kf_ref_where(const kf_ref *ref, char *buf, size_t cap);
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    enum kf_reason reason, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* A result whose message text(arg) makes when it is written: held as a
+ * few pointers, not as text (a conflict names peers: 2 KB each). */
+int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
+                        enum kf_reason reason, const char *field, kf_result_text_fn text,
+                        const void *arg);
+/* The results own p from now on (kf_results_free() frees it), or free it
+ * at once and return -1 when memory runs out. */
+int kf_results_keep(kf_results *rs, void *p);
+/* r's message: its text, or made in scratch (cleared first); NULL when
+ * memory runs out. */
+char *kf_result_message(const kf_result *r, kf_buf *scratch);
 bool kf_results_has_error(const kf_results *rs);
 /* "error", "warning", "info" */
 const char *kf_severity_name(enum kf_severity s);
 /* The report order: namespace, name, severity, reason, then order. */
 int kf_result_cmp(const kf_result *a, const kf_result *b);
 void kf_results_sort(kf_results *rs);
-/* One result as a YAML block mapping or a one-line JSON object. */
+/* One result as a YAML block mapping or a one-line JSON object; r's
+ * message is its text (kf_report_get() gives such results). */
 int kf_result_render(const kf_result *r, bool json, kf_buf *out);
-/* The result's stderr line: one line, control characters escaped. */
+/* The result's stderr line: one line, control characters escaped; r's
+ * message is its text, as for kf_result_render(). */
 void kf_result_print(const kf_result *r, FILE *err);
 /* s[0..n) with control characters written as \n, \t, \xNN. */
 void kf_fputs_escaped(const char *s, size_t n, FILE *f);

@@ -8,12 +8,19 @@
  */
 #include "kf_conflicts.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A binding in one kind of conflict's sorted array. Once it fails, the
+ * array is kept by the results and its message is made when written from
+ * where its peers are (indexes into the array). */
 typedef struct entry {
     kf_binding *b;
     size_t selector_class; /* of its pool (kf_pool) */
+    uint32_t self;         /* its own index */
+    uint32_t start, end;   /* its run: [start, end) */
+    uint32_t own_start, own_end; /* what is not its peer within the run */
 } entry;
 
 /* Two PerObjective bindings select the same workloads when their selector
@@ -79,15 +86,15 @@ static int cmp_variant(const void *pa, const void *pb)
     return c ? c : by_binding(pa, pb);
 }
 
-/* The peers of a binding: v[start..end) but v[own_start..own_end), as
- * "ns/a (spiffe://...), ns/b (variant decode, spiffe://...) and 3 more". */
-static int peers(const entry *v, size_t start, size_t end, size_t own_start,
-                 size_t own_end, kf_buf *out)
+/* The peers of failed entry e, as "ns/a (spiffe://...), ns/b (variant
+ * decode, spiffe://...) and 3 more". */
+static int peers(const entry *e, kf_buf *out)
 {
-    size_t named = 0, total = (end - start) - (own_end - own_start);
+    const entry *v = e - e->self;
+    size_t named = 0, total = (e->end - e->start) - (e->own_end - e->own_start);
     /* before its own run, then after it: never walk the run itself, which
      * may be most of the group */
-    const size_t parts[2][2] = {{start, own_start}, {own_end, end}};
+    const size_t parts[2][2] = {{e->start, e->own_start}, {e->own_end, e->end}};
     for (int part = 0; part < 2; part++) {
         for (size_t k = parts[part][0]; k < parts[part][1] &&
                                         named < KF_CONFLICT_PEERS_NAMED; k++) {
@@ -106,6 +113,43 @@ static int peers(const entry *v, size_t start, size_t end, size_t own_start,
     return 0;
 }
 
+/* The messages, made when written (kf_result_text_fn) from a failed entry. */
+static int collision_text(const void *arg, kf_buf *out)
+{
+    const entry *e = arg;
+    return kf_buf_puts(out, "selects exactly the same workloads (namespace, pool "
+                       "selector, service account and container) as ") < 0 ||
+           peers(e, out) < 0 ||
+           kf_buf_printf(out, ", so SPIRE would give those pods two identities; %s "
+                         "is not rendered: give each objective its own service "
+                         "account or container", e->b->spiffe_id) < 0
+               ? -1 : 0;
+}
+
+static int duplicate_text(const void *arg, kf_buf *out)
+{
+    const entry *e = arg;
+    return kf_buf_puts(out, "renders the same SPIFFE ID as ") < 0 || peers(e, out) < 0 ||
+           kf_buf_printf(out, "; %s is not rendered: each SPIFFE ID must come from "
+                         "one binding", e->b->spiffe_id) < 0
+               ? -1 : 0;
+}
+
+static int variant_text(const void *arg, kf_buf *out)
+{
+    const entry *e = arg;
+    const kf_binding *b = e->b;
+    return kf_buf_printf(out, "shares variant %s and service account %s in namespace "
+                         "%s with ", b->variant, b->sa, b->ref.namespace) < 0 ||
+           peers(e, out) < 0 ||
+           kf_buf_printf(out, ", bound to other pools: the Pod label "
+                         KF_VARIANT_LABEL ": %s no longer tells their pods apart, so "
+                         "SPIRE would give those pods two identities; %s is not "
+                         "rendered: give each pool's workloads a variant (or service "
+                         "account) of their own", b->variant, b->spiffe_id) < 0
+               ? -1 : 0;
+}
+
 /* How one kind of conflict is found and told. */
 typedef struct conflict {
     enum kf_reason reason;
@@ -114,44 +158,25 @@ typedef struct conflict {
     /* equal within a run but not conflicting (NULL: every other binding of
      * the run is a peer) */
     int (*harmless)(const entry *, const entry *);
-    /* the message of binding b, whose peers are `names` */
-    int (*message)(const kf_binding *b, const char *names, kf_buf *out);
+    kf_result_text_fn message; /* of a failed entry */
 } conflict;
-
-static int collision_message(const kf_binding *b, const char *names, kf_buf *out)
-{
-    return kf_buf_printf(out, "selects exactly the same workloads (namespace, pool "
-                         "selector, service account and container) as %s, so SPIRE "
-                         "would give those pods two identities; %s is not rendered: "
-                         "give each objective its own service account or container",
-                         names, b->spiffe_id);
-}
-
-static int duplicate_message(const kf_binding *b, const char *names, kf_buf *out)
-{
-    return kf_buf_printf(out, "renders the same SPIFFE ID as %s; %s is not rendered: "
-                         "each SPIFFE ID must come from one binding", names,
-                         b->spiffe_id);
-}
-
-static int variant_message(const kf_binding *b, const char *names, kf_buf *out)
-{
-    return kf_buf_printf(out, "shares variant %s and service account %s in namespace "
-                         "%s with %s, bound to other pools: the Pod label "
-                         KF_VARIANT_LABEL ": %s no longer tells their pods apart, so "
-                         "SPIRE would give those pods two identities; %s is not "
-                         "rendered: give each pool's workloads a variant (or service "
-                         "account) of their own", b->variant, b->sa, b->ref.namespace,
-                         names, b->variant, b->spiffe_id);
-}
 
 /* Sort v, then fail every binding of a run that has a peer. The entries
  * were all taken before the first check, so a binding failed by one kind
- * of conflict still counts as a peer in the next. */
-static int find(const conflict *k, entry *v, size_t n, kf_results *rs)
+ * of conflict still counts as a peer in the next. v[0..n) is given to the
+ * results when a binding fails (its message reads it), else freed: *pv is
+ * NULL after, either way. */
+static int find(const conflict *k, entry **pv, size_t n, kf_results *rs)
 {
-    qsort(v, n, sizeof *v, k->cmp);
-    kf_buf names = {0}, msg = {0};
+    entry *v = *pv;
+    *pv = NULL;
+    if (n) {
+        /* only what is kept: the array was sized for every binding */
+        entry *fit = realloc(v, n * sizeof *v);
+        v = fit ? fit : v;
+        qsort(v, n, sizeof *v, k->cmp);
+    }
+    size_t failed = 0;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0;) {
         size_t j = i + 1;
@@ -163,13 +188,16 @@ static int find(const conflict *k, entry *v, size_t n, kf_results *rs)
             while (k->harmless && t < j && k->harmless(&v[t], &v[s]) == 0)
                 t++;
             for (size_t m = s; m < t && (j - i) > (t - s); m++) {
-                names.len = msg.len = 0;
                 v[m].b->ok = false;
                 size_t own_start = k->harmless ? s : m, own_end = k->harmless ? t : m + 1;
-                if (peers(v, i, j, own_start, own_end, &names) < 0 ||
-                    k->message(v[m].b, names.data, &msg) < 0 ||
-                    kf_results_add(rs, &v[m].b->ref, KF_SEV_ERROR, k->reason, NULL,
-                                   "%s", msg.data) < 0) {
+                v[m].self = (uint32_t)m;
+                v[m].start = (uint32_t)i;
+                v[m].end = (uint32_t)j;
+                v[m].own_start = (uint32_t)own_start;
+                v[m].own_end = (uint32_t)own_end;
+                failed++;
+                if (kf_results_add_text(rs, &v[m].b->ref, KF_SEV_ERROR, k->reason, NULL,
+                                        k->message, &v[m]) < 0) {
                     rc = -1;
                     break;
                 }
@@ -178,19 +206,22 @@ static int find(const conflict *k, entry *v, size_t n, kf_results *rs)
         }
         i = j;
     }
-    kf_buf_free(&names);
-    kf_buf_free(&msg);
+    /* the results' messages read v from now on */
+    if (failed && kf_results_keep(rs, v) < 0)
+        rc = -1;
+    if (!failed)
+        free(v);
     return rc;
 }
 
 int kf_check_conflicts(kf_plan *plan, kf_results *rs)
 {
     static const conflict collision = {KF_R_IDENTITY_COLLISION, cmp_workloads,
-                                       same_workloads, NULL, collision_message};
+                                       same_workloads, NULL, collision_text};
     static const conflict duplicate = {KF_R_DUPLICATE_SPIFFE_ID, cmp_spiffe_id,
-                                       same_spiffe_id, NULL, duplicate_message};
+                                       same_spiffe_id, NULL, duplicate_text};
     static const conflict variant = {KF_R_VARIANT_CONFLICT, cmp_variant, same_variant,
-                                     same_spiffe_id, variant_message};
+                                     same_spiffe_id, variant_text};
     size_t n = plan->nbindings ? plan->nbindings : 1;
     entry *coll = malloc(n * sizeof *coll), *ids = malloc(n * sizeof *ids),
           *vars = malloc(n * sizeof *vars);
@@ -202,23 +233,23 @@ int kf_check_conflicts(kf_plan *plan, kf_results *rs)
         kf_binding *b = &plan->bindings[i];
         if (!b->ok)
             continue;
-        ids[ni++] = (entry){b, 0};
+        ids[ni++] = (entry){.b = b};
         /* what else must not be shared follows from the match key */
         switch (kf_dialect_of(b)->match) {
         case KF_MATCH_POOL:
             break; /* the SPIFFE ID names the pool: a duplicate at most */
         case KF_MATCH_CONTAINER:
-            coll[nc++] = (entry){b, plan->pools[b->pool].selector_class};
+            coll[nc++] = (entry){.b = b, .selector_class = plan->pools[b->pool].selector_class};
             break;
         case KF_MATCH_VARIANT:
-            vars[nv++] = (entry){b, 0};
+            vars[nv++] = (entry){.b = b};
             break;
         }
     }
     /* A pair with the same SPIFFE ID is a DuplicateSPIFFEID only: the
      * variant check treats equal IDs as harmless. */
-    if (find(&collision, coll, nc, rs) < 0 || find(&duplicate, ids, ni, rs) < 0 ||
-        find(&variant, vars, nv, rs) < 0)
+    if (find(&collision, &coll, nc, rs) < 0 || find(&duplicate, &ids, ni, rs) < 0 ||
+        find(&variant, &vars, nv, rs) < 0)
         goto out;
     rc = 0;
 out:

@@ -35,9 +35,12 @@
 /* How a peer's set relates to the binding's own. */
 enum relation { SAME, CONTAINS_OWN, WITHIN_OWN };
 
-/* One rendered binding: its elements and the peers found so far. */
+/* One rendered binding: its elements and the peers found so far. Once
+ * warned, the nodes are kept by the results and its message is made from
+ * it when written. */
 typedef struct node {
     const kf_binding *b;
+    uint32_t self;          /* its own index in nodes */
     uint32_t first, n;      /* its elements: elems[first .. first + n) */
     size_t npeers;          /* how many, all told */
     uint32_t peer[KF_CONFLICT_PEERS_NAMED]; /* the first by (namespace, name) */
@@ -127,7 +130,7 @@ static int add_binding(state *st, const kf_plan *plan, const kf_binding *b)
     }
     uint32_t id = (uint32_t)st->nnodes;
     node *nd = &st->nodes[st->nnodes++];
-    *nd = (node){.b = b, .first = (uint32_t)st->nelems, .n = (uint32_t)n};
+    *nd = (node){.b = b, .self = id, .first = (uint32_t)st->nelems, .n = (uint32_t)n};
     st->nelems += n;
     uint64_t base = fnv(fnv(FNV_BASIS, b->ref.namespace), b->sa), h[64], all = 0;
     for (size_t i = 0; i < n; i++) {
@@ -263,39 +266,39 @@ static void walk_run(state *st, const entry *v, size_t n)
     }
 }
 
-static int warn(const state *st, const node *nd, kf_buf *names, kf_results *rs)
+/* The warning of node arg (kf_result_text_fn), made when written. */
+static int warn_text(const void *arg, kf_buf *out)
 {
     static const char *const how[] = {
         [SAME] = "the same selectors",
         [CONTAINS_OWN] = "a superset of these selectors",
         [WITHIN_OWN] = "a subset of these selectors",
     };
-    const kf_binding *b = nd->b;
-    names->len = 0;
+    const node *nd = arg, *nodes = nd - nd->self;
+    if (kf_buf_printf(out, "the workload selectors of %s nest with those of ",
+                      nd->b->spiffe_id) < 0)
+        return -1;
     for (uint8_t k = 0; k < nd->named; k++) {
-        const kf_binding *p = st->nodes[nd->peer[k]].b;
-        if (kf_buf_printf(names, "%s%s/%s (%s%s%s%s; %s)", k ? ", " : "",
+        const kf_binding *p = nodes[nd->peer[k]].b;
+        if (kf_buf_printf(out, "%s%s/%s (%s%s%s%s; %s)", k ? ", " : "",
                           p->ref.namespace, p->ref.name, p->variant ? "variant " : "",
                           p->variant ? p->variant : "", p->variant ? ", " : "",
                           p->spiffe_id, how[nd->rel[k]]) < 0)
             return -1;
     }
     if (nd->npeers > nd->named &&
-        kf_buf_printf(names, " and %zu more", nd->npeers - nd->named) < 0)
+        kf_buf_printf(out, " and %zu more", nd->npeers - nd->named) < 0)
         return -1;
-    return kf_results_add(
-        rs, &b->ref, KF_SEV_WARNING, KF_R_SHARED_SELECTORS, NULL,
-        "the workload selectors of %s nest with those of %s: a pod that attests "
-        "with the larger set also matches the smaller one, so SPIRE issues it "
-        "both SVIDs; both still render (Kleym renders them too): give each "
-        "identity a service account, container or variant of its own if each "
-        "pod should hold one", b->spiffe_id, names->data);
+    return kf_buf_puts(out, ": a pod that attests with the larger set also matches "
+                       "the smaller one, so SPIRE issues it both SVIDs; both still "
+                       "render (Kleym renders them too): give each identity a service "
+                       "account, container or variant of its own if each pod should "
+                       "hold one");
 }
 
 int kf_check_shared_selectors(const kf_plan *plan, kf_results *rs)
 {
     state st = {0};
-    kf_buf names = {0};
     int rc = -1;
     st.nodes = malloc((plan->nbindings ? plan->nbindings : 1) * sizeof *st.nodes);
     if (!st.nodes)
@@ -312,12 +315,25 @@ int kf_check_shared_selectors(const kf_plan *plan, kf_results *rs)
         walk_run(&st, &st.entries[i], j - i);
         i = j;
     }
-    for (size_t i = 0; i < st.nnodes; i++)
-        if (st.nodes[i].npeers && warn(&st, &st.nodes[i], &names, rs) < 0)
-            goto out;
+    bool warned = false, failed = false;
+    for (size_t i = 0; i < st.nnodes && !failed; i++) {
+        if (!st.nodes[i].npeers)
+            continue;
+        warned = true;
+        failed = kf_results_add_text(rs, &st.nodes[i].b->ref, KF_SEV_WARNING,
+                                     KF_R_SHARED_SELECTORS, NULL, warn_text,
+                                     &st.nodes[i]) < 0;
+    }
+    /* the warnings' messages read the nodes from now on */
+    if (warned) {
+        node *nodes = st.nodes;
+        st.nodes = NULL;
+        failed |= kf_results_keep(rs, nodes) < 0;
+    }
+    if (failed)
+        goto out;
     rc = 0;
 out:
-    kf_buf_free(&names);
     free(st.elems);
     free(st.nodes);
     free(st.entries);

@@ -56,7 +56,11 @@ static void result(kf_emit *e, const kf_result *r, bool resource)
     kf_emit_kv(e, "severity", kf_severity_name(r->severity));
     kf_emit_kv(e, "condition", kf_reason_condition(r->reason));
     kf_emit_kv(e, "reason", kf_reason_name(r->reason));
-    kf_emit_kv(e, "message", r->message);
+    kf_buf scratch = {0}; /* a message made when written */
+    const char *msg = kf_result_message(r, &scratch);
+    e->failed |= !msg;
+    kf_emit_kv(e, "message", msg ? msg : "");
+    kf_buf_free(&scratch);
     if (r->field)
         kf_emit_kv(e, "field", r->field);
     if (resource) {

@@ -88,7 +88,8 @@ static void text_result(FILE *out, const kf_result *r, size_t indent, bool name_
     fprintf(out, "%*s", (int)indent, "");
     wrap(out, head->data ? head->data : "", indent, indent + 2);
     fprintf(out, "%*s", (int)indent + 2, "");
-    wrap(out, r->message, indent + 2, indent + 2);
+    const char *msg = kf_result_message(r, head); /* head is written */
+    wrap(out, msg ? msg : "", indent + 2, indent + 2);
 }
 
 /* The SVID options every ClusterSPIFFEID carries, as people read them
@@ -236,7 +237,8 @@ static void md_row(FILE *out, const char *label, const char *value)
     fputs(" |\n", out);
 }
 
-static void md_result(FILE *out, const kf_result *r)
+/* scratch: the caller's buffer, for a message made when written */
+static void md_result(FILE *out, const kf_result *r, kf_buf *scratch)
 {
     char where[512];
     kf_ref_where(&r->ref, where, sizeof where);
@@ -245,7 +247,8 @@ static void md_result(FILE *out, const kf_result *r)
     fputc('/', out);
     md(out, kf_reason_name(r->reason));
     fputs(": ", out);
-    md(out, r->message);
+    const char *msg = kf_result_message(r, scratch);
+    md(out, msg ? msg : "");
     fputs(" (", out);
     md(out, where);
     fputc(')', out);
@@ -277,7 +280,7 @@ static void md_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out,
     for (size_t r = bv->first; r < bv->first + bv->n; r++) {
         if (r > bv->first)
             fputs("<br>", out);
-        md_result(out, v->x->results[r]);
+        md_result(out, v->x->results[r], b);
     }
     fputs(" |\n", out);
 }
@@ -339,7 +342,7 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
                       res->ref.namespace[0] ? "/" : "", res->ref.name);
         md(out, b.data);
         fputs(" | ", out);
-        md_result(out, res);
+        md_result(out, res, &b);
         fputs(" |\n", out);
     }
     bool failed = b.failed; /* out of memory: the report is not whole */

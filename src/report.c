@@ -54,8 +54,14 @@ int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan,
 const kf_result *kf_report_get(kf_report *rep, size_t i, kf_result *tmp)
 {
     uint32_t o = rep->order[i];
-    if (o < rep->rs->n)
-        return &rep->rs->v[o];
+    if (o < rep->rs->n) {
+        const kf_result *r = &rep->rs->v[o];
+        if (r->message)
+            return r;
+        *tmp = *r; /* its message made when written */
+        tmp->message = kf_result_message(r, &rep->msg);
+        return tmp->message ? tmp : NULL;
+    }
     size_t j = o - rep->rs->n;
     const kf_binding *b = &rep->plan->bindings[rep->rendered[j]];
     info_result(rep, j, tmp);

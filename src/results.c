@@ -53,6 +53,41 @@ int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
     return 0;
 }
 
+int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
+                        enum kf_reason reason, const char *field, kf_result_text_fn text,
+                        const void *arg)
+{
+    kf_result *r = result_new(rs, ref, sev, reason, field);
+    if (!r)
+        return -1;
+    r->text = text;
+    r->arg = arg;
+    rs->n++;
+    return 0;
+}
+
+int kf_results_keep(kf_results *rs, void *p)
+{
+    if (kf_array_grow((void **)&rs->kept, &rs->kept_cap, rs->nkept + 1,
+                      sizeof *rs->kept) < 0) {
+        free(p);
+        return -1;
+    }
+    rs->kept[rs->nkept++] = p;
+    return 0;
+}
+
+char *kf_result_message(const kf_result *r, kf_buf *scratch)
+{
+    if (r->message)
+        return r->message;
+    kf_buf_clear(scratch);
+    /* "" appended: data is a C string even for an empty message */
+    if (r->text(r->arg, scratch) < 0 || kf_buf_puts(scratch, "") < 0)
+        return NULL;
+    return scratch->data;
+}
+
 bool kf_results_has_error(const kf_results *rs)
 {
     for (size_t i = 0; i < rs->n; i++)
@@ -177,5 +212,8 @@ void kf_results_free(kf_results *rs)
     for (size_t i = 0; i < rs->n; i++)
         free(rs->v[i].message);
     free(rs->v);
+    for (size_t i = 0; i < rs->nkept; i++)
+        free(rs->kept[i]);
+    free(rs->kept);
     memset(rs, 0, sizeof *rs);
 }

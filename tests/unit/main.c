@@ -85,11 +85,13 @@ bool unit_says(const unit_run *u, const char *name, enum kf_reason r, const char
         print_error("%s has no result %s\n", name, kf_reason_name(r));
         return false;
     }
-    if (!strstr(res->message, text)) {
-        print_error("%s: \"%s\" does not say \"%s\"\n", name, res->message, text);
-        return false;
-    }
-    return true;
+    kf_buf scratch = {0};
+    const char *msg = kf_result_message(res, &scratch);
+    bool says = msg && strstr(msg, text);
+    if (!says)
+        print_error("%s: \"%s\" does not say \"%s\"\n", name, msg ? msg : "", text);
+    kf_buf_free(&scratch);
+    return says;
 }
 
 int main(void)
