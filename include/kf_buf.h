@@ -32,6 +32,9 @@ int kf_buf_printf(kf_buf *b, const char *fmt, ...)
  * until something is appended, so text that failed to append never shows
  * what was there before. */
 void kf_buf_clear(kf_buf *b);
+/* The strings, up to a NULL, appended in turn: text made of pieces where
+ * kf_buf_printf() would parse a format for each (hot paths). */
+int kf_buf_cat(kf_buf *b, ...) __attribute__((sentinel));
 void kf_buf_free(kf_buf *b);
 
 /* Grow an array *items of *cap elements of size elem so it holds need

@@ -2,6 +2,7 @@
  * kf_buf.h). */
 #include "kf_buf.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,23 @@ int kf_buf_append(kf_buf *b, const void *p, size_t n)
 int kf_buf_puts(kf_buf *b, const char *s)
 {
     return kf_buf_append(b, s, strlen(s));
+}
+
+int kf_buf_cat(kf_buf *b, ...)
+{
+    size_t len = b->len;
+    va_list ap;
+    va_start(ap, b);
+    int rc = 0;
+    for (const char *s; rc == 0 && (s = va_arg(ap, const char *));)
+        rc = kf_buf_puts(b, s);
+    va_end(ap);
+    if (rc < 0) { /* as it was */
+        b->len = len;
+        if (b->data)
+            b->data[len] = '\0';
+    }
+    return rc;
 }
 
 int kf_buf_putc(kf_buf *b, char c)

@@ -193,16 +193,17 @@ int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
         goto out;
     for (size_t i = 0; i < n; i++) {
         offs[i] = text.len;
+        /* appended piece by piece: no format to parse per selector */
         int r;
         if (i == 0)
-            r = kf_buf_printf(&text, "k8s:ns:%s", ns);
+            r = kf_buf_cat(&text, "k8s:ns:", ns, NULL);
         else if (i == 1)
-            r = kf_buf_printf(&text, "k8s:sa:%s", sa);
+            r = kf_buf_cat(&text, "k8s:sa:", sa, NULL);
         else if (i - 2 < nlabels)
-            r = kf_buf_printf(&text, "k8s:pod-label:%s:%s", labels[i - 2].key,
-                              labels[i - 2].value);
+            r = kf_buf_cat(&text, "k8s:pod-label:", labels[i - 2].key, ":",
+                           labels[i - 2].value, NULL);
         else
-            r = kf_buf_printf(&text, "k8s:container-name:%s", container);
+            r = kf_buf_cat(&text, "k8s:container-name:", container, NULL);
         if (r < 0 || kf_buf_append(&text, "", 1) < 0)
             goto out;
     }
@@ -210,7 +211,7 @@ int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
         sel[i] = text.data + offs[i];
     kf_strs_sort_unique(sel, &n);
     for (size_t i = 0; i < n; i++)
-        if (kf_buf_printf(out, "%s\n", sel[i]) < 0)
+        if (kf_buf_cat(out, sel[i], "\n", NULL) < 0)
             goto out;
     rc = 0;
 out:

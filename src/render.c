@@ -14,7 +14,7 @@ int kf_render_path(const kf_binding *b, kf_buf *out)
     const char *slash = strrchr(path, '/');
     if (slash && kf_buf_append(out, path, (size_t)(slash - path + 1)) < 0)
         return -1;
-    return kf_buf_printf(out, "clusterspiffeid-%s.yaml", b->csid_name);
+    return kf_buf_cat(out, "clusterspiffeid-", b->csid_name, ".yaml", NULL);
 }
 
 void kf_render_svid_options(kf_emit *e, const kf_config *cfg)
@@ -46,7 +46,7 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_label *pod = malloc((p->nlabels + 1) * sizeof *pod);
     size_t npod = pod ? kf_binding_pod_labels(b, p, pod) : 0;
     if (!pod || kf_render_path(b, &path) < 0 ||
-        kf_buf_printf(&hint, "%s/%s", b->ref.namespace, b->ref.name) < 0 ||
+        kf_buf_cat(&hint, b->ref.namespace, "/", b->ref.name, NULL) < 0 ||
         kf_binding_selectors_of(b, pod, npod, &sels) < 0 || kf_emit_open(&e, json) < 0)
         goto out;
     /* podSelector: with namespaceSelector, the pod labels (a variant

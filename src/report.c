@@ -66,8 +66,8 @@ const kf_result *kf_report_get(kf_report *rep, size_t i, kf_result *tmp)
     const kf_binding *b = &rep->plan->bindings[rep->rendered[j]];
     info_result(rep, j, tmp);
     rep->msg.len = 0;
-    if (kf_buf_printf(&rep->msg, "rendered %s as ClusterSPIFFEID %s",
-                      b->spiffe_id, b->csid_name) < 0)
+    if (kf_buf_cat(&rep->msg, "rendered ", b->spiffe_id, " as ClusterSPIFFEID ",
+                   b->csid_name, NULL) < 0)
         return NULL;
     size_t bi = rep->rendered[j];
     if (rep->w->recv_count[bi] &&

@@ -229,9 +229,9 @@ int kf_build_identity(kf_check *c)
     kf_binding *b = c->b;
     const kf_dialect *d = kf_dialect_of(b);
     kf_buf id = {0};
-    int rc = kf_buf_printf(&id, "spiffe://%s", c->r->cfg->trust_domain);
+    int rc = kf_buf_cat(&id, "spiffe://", c->r->cfg->trust_domain, NULL);
     for (size_t i = 0; rc == 0 && i < KF_ID_PARTS && d->id[i].segment; i++)
-        rc = kf_buf_printf(&id, "/%s/%s", d->id[i].segment, id_value(b, d->id[i].value));
+        rc = kf_buf_cat(&id, "/", d->id[i].segment, "/", id_value(b, d->id[i].value), NULL);
     if (rc < 0) {
         kf_buf_free(&id);
         return -1;

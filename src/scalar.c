@@ -20,9 +20,13 @@ static const char *const bool_words[] = {
     NULL,
 };
 
+/* The null and bool words are at most this long: a longer scalar is
+ * neither, without a look at the lists (most scalars written are). */
+#define TYPED_WORD_MAX 5
+
 bool kf_plain_is_null(const char *s, size_t n)
 {
-    return n == 0 || in_list(s, n, null_words);
+    return n == 0 || (n <= TYPED_WORD_MAX && in_list(s, n, null_words));
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -112,8 +116,7 @@ static bool is_timestamp(const char *s, size_t n)
 
 bool kf_plain_is_nonstring(const char *s, size_t n)
 {
-    /* The typed words are at most five bytes long. */
-    if (kf_plain_is_null(s, n) || (n <= 5 && in_list(s, n, bool_words)))
+    if (kf_plain_is_null(s, n) || (n <= TYPED_WORD_MAX && in_list(s, n, bool_words)))
         return true;
     if (!strchr("+-.0123456789", s[0]) || s[0] == '\0')
         return false;

@@ -12,8 +12,8 @@
 /* "Deployment llm-d/qwen3", "LeaderWorkerSet llm-d/ds leader". */
 int kf_template_text(const kf_template *t, kf_buf *out)
 {
-    return kf_buf_printf(out, "%s %s/%s%s", t->kind, t->ns, t->name,
-                         !t->two_templates ? "" : t->slot == 1 ? " leader" : " workers");
+    return kf_buf_cat(out, t->kind, " ", t->ns, "/", t->name,
+                      !t->two_templates ? "" : t->slot == 1 ? " leader" : " workers", NULL);
 }
 
 int kf_template_where(const kf_template *t, kf_buf *out)
@@ -34,8 +34,8 @@ static int container_names(const kf_workloads *w, const kf_template *t, kf_buf *
     uint16_t shown = t->ncontainers <= KF_WORKLOADS_NAMED + 1 ? t->ncontainers
                                                                : KF_WORKLOADS_NAMED;
     for (uint16_t c = 0; c < shown; c++)
-        if (kf_buf_printf(out, "%s%s%s", c ? ", " : "", w->names[t->first_name + c],
-                          c >= t->ncontainers - t->ninit ? " (init)" : "") < 0)
+        if (kf_buf_cat(out, c ? ", " : "", w->names[t->first_name + c],
+                       c >= t->ncontainers - t->ninit ? " (init)" : "", NULL) < 0)
             return -1;
     if (shown < t->ncontainers &&
         kf_buf_printf(out, " and %u more", (unsigned)(t->ncontainers - shown)) < 0)
@@ -58,7 +58,8 @@ int kf_receivers_text(const kf_workloads *w, size_t i, size_t max, kf_buf *out)
             return -1;
         int rc;
         if (rv->container != KF_ALL_CONTAINERS)
-            rc = kf_buf_printf(out, " (container %s)", w->names[t->first_name + rv->container]);
+            rc = kf_buf_cat(out, " (container ", w->names[t->first_name + rv->container], ")",
+                            NULL);
         else if (t->ncontainers == 0)
             rc = kf_buf_puts(out, " (no containers)");
         else if (kf_buf_printf(out, " (container%s ", t->ncontainers > 1 ? "s" : "") < 0 ||
