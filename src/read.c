@@ -251,7 +251,9 @@ static int read_event(kf_reader *r, struct fy_event *e)
 
 static int on_event(kf_reader *r, struct fy_event *e)
 {
-    if (read_event(r, e) < 0)
+    int rc = read_event(r, e);
+    kf_ends_event_done(&r->ends); /* e's memory is libfyaml's next event's */
+    if (rc < 0)
         return -1;
     /* read_event() has noted every scalar's end (both modes). */
     uint32_t end = 0;
@@ -261,8 +263,8 @@ static int on_event(kf_reader *r, struct fy_event *e)
         end = kf_mark_pos(fy_event_end_mark(e));
     int line = 0, col = 0;
     const char *why = NULL;
-    int rc = kf_strict_event(&r->strict, r->ends.buf, r->ends.len, e, end,
-                             &line, &col, &why);
+    rc = kf_strict_event(&r->strict, r->ends.buf, r->ends.len, e, end,
+                         &line, &col, &why);
     if (rc == KF_STRICT_OOM)
         return kf_reader_oom(r);
     if (rc < 0)

@@ -28,12 +28,24 @@ void kf_ends_note(kf_ends *en, uint32_t end)
         en->last = end;
 }
 
-void kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
+/* The marks and style of scalar e: kept ones when e is the scalar being
+ * read, else asked of libfyaml. */
+static kf_smarks scalar_marks(const kf_ends *en, struct fy_event *e)
+{
+    if (en->cur == e)
+        return en->cur_marks;
+    const struct fy_mark *m0 = fy_event_start_mark(e), *m1 = fy_event_end_mark(e);
+    return (kf_smarks){.start = kf_mark_pos(m0), .end = kf_mark_pos(m1),
+                       .has_start = m0 != NULL, .has_end = m1 != NULL,
+                       .style = fy_token_scalar_style(e->scalar.value)};
+}
+
+static void span_of(const kf_ends *en, const kf_smarks *m, uint32_t *start,
                     uint32_t *end)
 {
-    *start = kf_mark_pos(fy_event_start_mark(e));
-    *end = kf_mark_pos(fy_event_end_mark(e));
-    enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
+    *start = m->start;
+    *end = m->end;
+    enum fy_scalar_style st = m->style;
     if (st == FYSS_SINGLE_QUOTED || st == FYSS_DOUBLE_QUOTED) {
         if (*start > 0)
             (*start)--;
@@ -47,6 +59,13 @@ void kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
         if (p == 0 || en->buf[p - 1] == '\n')
             *end = p;
     }
+}
+
+void kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
+                    uint32_t *end)
+{
+    kf_smarks m = scalar_marks(en, e);
+    span_of(en, &m, start, end);
 }
 
 /* An empty key has no mark: it is where its ':' is, the first thing after
@@ -77,11 +96,14 @@ static uint32_t empty_key_colon(const kf_ends *en)
  * line). */
 void kf_ends_scalar(kf_ends *en, struct fy_event *e)
 {
+    en->cur = NULL;
+    en->cur_marks = scalar_marks(en, e);
+    en->cur = e;
     uint32_t s, end;
-    kf_scalar_span(en, e, &s, &end);
+    span_of(en, &en->cur_marks, &s, &end);
     en->scalar = end;
     kf_ends_note(en, end);
-    if (fy_event_start_mark(e))
+    if (en->cur_marks.has_start)
         return;
     uint32_t colon = empty_key_colon(en);
     if (colon < en->len && en->buf[colon] == ':')
@@ -90,6 +112,11 @@ void kf_ends_scalar(kf_ends *en, struct fy_event *e)
     for (int i = 0; i < 2; i++)
         if (props[i])
             kf_ends_note(en, kf_mark_pos(fy_token_end_mark(props[i])));
+}
+
+void kf_ends_event_done(kf_ends *en)
+{
+    en->cur = NULL;
 }
 
 uint32_t kf_after_colon(const kf_ends *en, uint32_t pos)
@@ -122,11 +149,11 @@ uint8_t kf_scalar_type(struct fy_event *e, const char *text, size_t n)
  * far cheaper than libfyaml building the text. */
 const char *kf_scalar_text(const kf_ends *en, struct fy_event *e, size_t *n)
 {
-    const struct fy_mark *m0 = fy_event_start_mark(e), *m1 = fy_event_end_mark(e);
-    enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
-    if (m0 && m1 && m1->input_pos >= m0->input_pos && m1->input_pos <= en->len) {
-        const char *t = en->buf + m0->input_pos;
-        size_t len = m1->input_pos - m0->input_pos;
+    kf_smarks m = scalar_marks(en, e);
+    enum fy_scalar_style st = m.style;
+    if (m.has_start && m.has_end && m.end >= m.start && m.end <= en->len) {
+        const char *t = en->buf + m.start;
+        size_t len = m.end - m.start;
         /* Line breaks fold; '' and backslash escapes decode. */
         char esc = st == FYSS_SINGLE_QUOTED ? '\'' : st == FYSS_DOUBLE_QUOTED ? '\\' : '\n';
         bool direct = st == FYSS_PLAIN || st == FYSS_SINGLE_QUOTED ||

@@ -19,12 +19,24 @@
 
 #include "kf_input.h"
 
+/* A scalar event's marks (raw, as libfyaml gives them) and style. */
+typedef struct kf_smarks {
+    uint32_t start, end;  /* 0 when absent */
+    bool has_start, has_end;
+    enum fy_scalar_style style;
+} kf_smarks;
+
 /* The input, and where the content read so far ends. */
 typedef struct kf_ends {
     const char *buf;
     size_t len;
     uint32_t last;        /* end of the latest scalar / flow collection */
     uint32_t scalar;      /* end of the latest scalar's text, quotes included */
+    /* The scalar event being read and its marks, taken once by
+     * kf_ends_scalar() for every helper that asks; NULL between events
+     * (libfyaml reuses an event's memory). */
+    const struct fy_event *cur;
+    kf_smarks cur_marks;
 } kf_ends;
 
 static inline uint32_t kf_mark_pos(const struct fy_mark *m)
@@ -41,8 +53,11 @@ uint32_t kf_event_start(struct fy_event *e);
 /* Content read so far ends at least at end. */
 void kf_ends_note(kf_ends *en, uint32_t end);
 /* A scalar (of any event of the walk, skipped ones included) ends its
- * node: note it, and where it has no mark, find its end. */
+ * node: note it, and where it has no mark, find its end. Its marks are
+ * kept until kf_ends_event_done(). */
 void kf_ends_scalar(kf_ends *en, struct fy_event *e);
+/* The event is over: forget its marks. */
+void kf_ends_event_done(kf_ends *en);
 /* Byte span of a scalar event, quotes included. */
 void kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
                     uint32_t *end);
