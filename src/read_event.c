@@ -158,8 +158,8 @@ const char *kf_scalar_text(const kf_ends *en, struct fy_event *e, size_t *n)
         char esc = st == FYSS_SINGLE_QUOTED ? '\'' : st == FYSS_DOUBLE_QUOTED ? '\\' : '\n';
         bool direct = st == FYSS_PLAIN || st == FYSS_SINGLE_QUOTED ||
                       st == FYSS_DOUBLE_QUOTED;
-        for (size_t i = 0; direct && i < len; i++)
-            direct = t[i] != '\n' && t[i] != '\r' && t[i] != esc;
+        direct = direct && !memchr(t, '\n', len) && !memchr(t, '\r', len) &&
+                 (esc == '\n' || !memchr(t, esc, len));
         if (direct) {
             *n = len;
             return t;
