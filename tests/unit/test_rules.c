@@ -304,6 +304,31 @@ static void test_results_sorted(void **state)
     kf_results_free(&rs);
 }
 
+/* A message made when written: from memory the results keep, in pieces. */
+static int kept_text(const void *arg, kf_buf *out)
+{
+    return kf_buf_cat(out, "peer ", (const char *)arg, "", " and more", NULL);
+}
+
+static void test_results_made_when_written(void **state)
+{
+    (void)state;
+    kf_results rs = {0};
+    kf_buf scratch = {0};
+    kf_ref a = {"v", "K", "a", "ns", "", "", 0};
+    char *kept = strdup("ns/b");
+    assert_non_null(kept);
+    assert_int_equal(kf_results_add_text(&rs, &a, KF_SEV_ERROR, KF_R_VARIANT_CONFLICT, NULL,
+                                         kept_text, kept), 0);
+    assert_int_equal(kf_results_keep(&rs, kept), 0); /* freed with rs */
+    assert_int_equal(kf_results_add(&rs, &a, KF_SEV_ERROR, KF_R_DUPLICATE_OBJECT, NULL, "m"), 0);
+    assert_null(rs.v[0].message);
+    assert_string_equal(kf_result_message(&rs.v[0], &scratch), "peer ns/b and more");
+    assert_string_equal(kf_result_message(&rs.v[1], &scratch), "m");
+    kf_buf_free(&scratch);
+    kf_results_free(&rs);
+}
+
 /* The node a path of keys leads to for classes kmask ("[]": a sequence
  * element, "*": any other key), or KF_SNONE. */
 static uint32_t node_at(const kf_schema *s, kf_kmask kmask, const char *const *keys)
@@ -597,6 +622,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_plain_typing),
     cmocka_unit_test(test_quoting),
     cmocka_unit_test(test_results_sorted),
+    cmocka_unit_test(test_results_made_when_written),
     cmocka_unit_test(test_emit_roundtrip),
     cmocka_unit_test(test_emit_invalid_utf8),
     cmocka_unit_test(test_schema_paths),
