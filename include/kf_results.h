@@ -63,7 +63,9 @@ int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                         enum kf_reason reason, const char *field, kf_result_text_fn text,
                         const void *arg);
 /* The results own p from now on (kf_results_free() frees it), or free it
- * at once and return -1 when memory runs out. */
+ * at once and return -1 when memory runs out: then a result made from p
+ * must never be written, and the run fails (out of memory) as every -1
+ * past the reader does. */
 int kf_results_keep(kf_results *rs, void *p);
 /* r's message: its text, or made in scratch (cleared first); NULL when
  * memory runs out. */
