@@ -71,6 +71,10 @@ int kf_finding_miss(const kf_finding_ctx *fc, const kf_binding *b, const kf_miss
 /* WorkloadNamespaceUnset, once: the namespace-less workloads nss->nsless
  * are not matched (no namespace is configured). */
 int kf_finding_namespace_unset(const kf_finding_ctx *fc);
+/* workload_multiple.c: MultipleIdentities on every binding whose receivers
+ * share a container with another's. 0, or -1: out of memory. */
+int kf_multiple_identities(const kf_workloads *w, const kf_plan *plan,
+                           const kf_finding_ctx *fc);
 /* MultipleIdentities on binding b: container of template tpl also
  * receives the identities of `others` (the first of `total`); `more`
  * other containers (of this or other templates) receive more than one
