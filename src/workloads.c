@@ -218,7 +218,8 @@ enum { MARKED_TPLS = 1, MARKED_CONTS = 2 };
 static int pool_marks(pools_index *pi, size_t pool, bool conts)
 {
     uint8_t bit = conts ? MARKED_CONTS : MARKED_TPLS;
-    if (pi->marked[pool] & bit)
+    size_t n = conts ? pi->cont_n[pool] : pi->tpl_n[pool];
+    if ((pi->marked[pool] & bit) || n == 0) /* no candidate: no run */
         return 0;
     mark **v = conts ? &pi->cmarks : &pi->tmarks;
     size_t total = conts ? pi->nconts : pi->ntpls;
@@ -226,7 +227,6 @@ static int pool_marks(pools_index *pi, size_t pool, bool conts)
         return -1;
     const cand *from = conts ? pi->conts + pi->cont_first[pool] : pi->tpls + pi->tpl_first[pool];
     mark *to = *v + (conts ? pi->cont_first[pool] : pi->tpl_first[pool]);
-    size_t n = conts ? pi->cont_n[pool] : pi->tpl_n[pool];
     for (size_t k = 0; k < n; k++)
         to[k] = (mark){from[k].second, from[k].sa, from[k].tpl};
     if (n > 1)
