@@ -174,25 +174,17 @@ static int cmp_mark(const void *pa, const void *pb)
     return c ? c : a->tpl < b->tpl ? -1 : a->tpl > b->tpl;
 }
 
+/* A mark by its marker alone. */
+static int match_mark(const void *pk, const void *pe)
+{
+    const mark *k = pk, *e = pe;
+    return strcmp(k->marker, e->marker);
+}
+
 static void mark_run(const mark *v, size_t n, const char *marker, size_t *lo, size_t *hi)
 {
-    size_t a = 0, b = n;
-    while (a < b) {
-        size_t m = a + (b - a) / 2;
-        if (strcmp(v[m].marker, marker) < 0)
-            a = m + 1;
-        else
-            b = m;
-    }
-    *lo = a;
-    for (b = n; a < b;) {
-        size_t m = a + (b - a) / 2;
-        if (strcmp(v[m].marker, marker) <= 0)
-            a = m + 1;
-        else
-            b = m;
-    }
-    *hi = a;
+    mark key = {marker, "", 0};
+    equal_range(v, n, sizeof *v, &key, match_mark, lo, hi);
 }
 
 /* Per pool that a rendered binding uses: its candidate templates (by
