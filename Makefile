@@ -20,11 +20,11 @@ BUILD   ?= build
 
 LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/read_walk.c \
             src/read_capture.c src/read_event.c src/read_layout.c src/read_textpool.c \
-            src/read_strict.c src/view.c src/config.c src/svid.c \
+            src/read_strict.c src/read_list.c src/view.c src/config.c src/svid.c \
             src/identity.c src/resolve.c src/resolve_pools.c src/resolve_binding.c \
-            src/resolve_refs.c src/conflicts.c src/conflicts_shared.c src/workload_templates.c src/workloads.c \
+            src/resolve_refs.c src/conflicts.c src/conflicts_shared.c src/workload_templates.c src/workloads.c src/workload_multiple.c \
             src/workload_findings.c \
-            src/input.c src/emit.c src/render.c src/reasons.c src/results.c src/report.c src/pipeline.c \
+            src/input.c src/ctrl_labels.c src/emit.c src/render.c src/reasons.c src/results.c src/report.c src/pipeline.c \
             src/write.c src/kleym.c src/inspect.c src/inspect_open.c src/inspect_source.c \
             src/inspect_model.c src/inspect_text.c src/inspect_json.c src/kptfile.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
@@ -42,7 +42,7 @@ $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 # The files that branch on a binding's match key (kf_dialect.h): each of
 # their switches names every case, so a new key is an error until every
 # one of them handles it.
-SWITCH_ENUM_OBJS := dialect resolve resolve_refs conflicts conflicts_shared workloads \
+SWITCH_ENUM_OBJS := dialect resolve resolve_refs conflicts conflicts_shared workloads workload_multiple \
                     workload_findings inspect_model
 $(SWITCH_ENUM_OBJS:%=$(BUILD)/%.o): KF_CFLAGS += -Wswitch-enum
 

@@ -33,6 +33,8 @@ enum kf_workload_check { KF_CHECK_WARN, KF_CHECK_ERROR, KF_CHECK_OFF };
 typedef struct kf_config {
     char trust_domain[256];   /* empty: missing or invalid */
     char class_name[254];     /* empty: classless */
+    char namespace[64];       /* where namespace-less items are applied;
+                               * empty: not configured */
     bool namespace_selector;  /* default true */
     bool keep_bindings;       /* bindings: keep */
     uint8_t workload_check;   /* enum kf_workload_check, default warn */
@@ -42,9 +44,9 @@ typedef struct kf_config {
     char *ttl, *jwt_ttl;      /* Go durations > 0, as written */
     char *federates_with;     /* trust domains, sorted, unique, each + '\n' */
     signed char auto_populate_dns_names; /* -1 absent, 0 false, 1 true */
-    bool options_invalid;     /* an SVID option or the class name was
-                               * refused: no binding renders (kf_run()
-                               * withholds them all) */
+    bool options_invalid;     /* an SVID option, the class name or the
+                               * namespace was refused: no binding renders
+                               * (the pipeline withholds them all) */
 } kf_config;
 
 /* Fill cfg from the settings and the functionConfig sources (at least

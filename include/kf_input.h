@@ -73,6 +73,12 @@ typedef struct kf_item {
     uint32_t layout;               /* 1 + index into kf_input.layouts; 0: none */
 } kf_item;
 
+/* Where an entry of a List is (kf_input.entries). */
+typedef struct kf_entry {
+    uint32_t top;                  /* 1 + the top-level item that holds it */
+    uint32_t entry;                /* pool offset of its place ("items[2]") */
+} kf_entry;
+
 /* A key/value pair of the ResourceList mapping (items, results). */
 typedef struct kf_pairlayout {
     uint8_t present;
@@ -91,8 +97,12 @@ typedef struct kf_input {
     size_t len;
     bool json;           /* the input is JSON: answer in JSON */
     bool rlist;          /* a ResourceList (else a plain stream of documents) */
-    kf_item *items;
+    kf_item *items;                /* the top-level items, then the entries
+                                    * of Lists (read_list.c) */
     size_t nitems, items_cap;
+    size_t ntop;                   /* the top-level items: the writer's */
+    kf_entry *entries;             /* per item from ntop on: its place */
+    size_t entries_cap;
     kf_field *fields;
     size_t nfields, fields_cap;
     kf_itemlayout *layouts;
@@ -104,6 +114,9 @@ typedef struct kf_input {
      * document index. */
     const char **origin_path, **origin_index;
     char *origin_text;   /* the index texts */
+    /* Where namespace-less items are applied (the functionConfig
+     * namespace; borrowed), or NULL: set once the configuration is read. */
+    const char *default_ns;
 
     /* ResourceList only */
     bool has_fc;         /* functionConfig is a mapping */
@@ -170,6 +183,13 @@ static inline uint32_t kf_line_after(const char *buf, size_t len, uint32_t pos)
     while (pos < len && buf[pos] != '\n')
         pos++;
     return pos < len ? pos + 1 : (uint32_t)len;
+}
+
+/* Where item i is when it is an entry of a List, else NULL. */
+static inline const kf_entry *kf_item_entry(const kf_input *in, size_t i)
+{
+    return i >= in->ntop && i < in->nitems && in->entries ? &in->entries[i - in->ntop]
+                                                         : NULL;
 }
 
 /* The item's metadata layout, or NULL when none was kept. */

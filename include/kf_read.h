@@ -38,5 +38,8 @@ int kf_read_config(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
 /* The fatal line on err: "kleym-fn: fatal: <where>:L:C: why", one line
  * whatever a file name or the message holds. */
 void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err);
+/* Read items[item], a List, on its own: its entries as items, appended
+ * to in (read_list.c). Called by kf_read() for every List. */
+int kf_read_list(kf_input *in, size_t item, kf_fatal *fatal);
 
 #endif

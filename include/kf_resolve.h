@@ -67,6 +67,9 @@ typedef struct kf_plan {
     size_t npools;
     kf_objective *objectives;
     size_t nobjectives;
+    kf_objective *models;            /* InferenceModels (GAIE <= 0.5), sorted
+                                      * like objectives: named in messages */
+    size_t nmodels;
     bool *drop;        /* per input item: an owned ClusterSPIFFEID */
     bool *mark_local;  /* per input item: add the local-config annotation */
 } kf_plan;

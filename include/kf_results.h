@@ -24,6 +24,10 @@ typedef struct kf_ref {
     const char *api_version, *kind, *name, *namespace;
     const char *path, *index; /* file annotations; empty when absent */
     size_t position;          /* the item's position in the input */
+    const char *entry;        /* an entry of a List: where in it
+                               * ("items[2]"); NULL or "" otherwise */
+    size_t top;               /* an entry of a List: 1 + the position of
+                               * the top-level List; 0 otherwise */
 } kf_ref;
 
 /* Appends a result's message made when it is written, from arg; 0 or -1
@@ -51,7 +55,8 @@ typedef struct kf_results {
     size_t nkept, kept_cap;
 } kf_results;
 
-/* "<path>:<index>" from the file annotations, else "<stdin>:<position>". */
+/* "<path>:<index>" from the file annotations, else "<stdin>:<position>";
+ * an entry of a List: the List's, then " items[2]". */
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap);
 
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,

@@ -38,6 +38,10 @@ enum kf_kclass {
     KF_KC_GENERATOR = 1u << 11, /* a ClusterSPIFFEIDGenerator among the items
                                  * (the kustomize layout, for inspect) */
     KF_KC_KPTFILE = 1u << 12,  /* a Kptfile's pipeline (inspect) */
+    KF_KC_MODEL = 1u << 14,    /* GAIE <= 0.5 InferenceModel: named in a
+                                * TargetObjectiveNotFound message only */
+    KF_KC_LIST = 1u << 13,     /* a List or <Kind>List, any apiVersion: its
+                                * items are read as items (SPEC section 3) */
 };
 typedef uint32_t kf_kmask;
 
@@ -46,7 +50,8 @@ typedef uint32_t kf_kmask;
                          KF_KC_CRONJOB | KF_KC_LWS)
 /* Every class an item of ResourceList.items (or of a stream) may be. */
 #define KF_KC_ITEMS (KF_KC_BINDING | KF_KC_POOL | KF_KC_OBJECTIVE | KF_KC_CSID | \
-                     KF_KC_WORKLOADS | KF_KC_GENERATOR | KF_KC_KPTFILE)
+                     KF_KC_WORKLOADS | KF_KC_GENERATOR | KF_KC_KPTFILE | \
+                     KF_KC_LIST | KF_KC_MODEL)
 /* A LeaderWorkerSet's second template (the leader) is slot 1. */
 #define KF_SLOTS 2
 
@@ -96,6 +101,9 @@ enum kf_fid {
     KF_F_TPL_INITS,       /* spec.initContainers */
     KF_F_KPT_PIPELINE,    /* a Kptfile's pipeline */
     KF_F_FEDERATES,       /* spec.federatesWith (functionConfig, typed form) */
+    KF_F_LIST_ITEMS,      /* a List's items */
+    KF_F_REPLICAS,        /* a workload's spec.replicas */
+    KF_F_LWS_SIZE,        /* spec.leaderWorkerTemplate.size */
     KF_F_SINGLE,          /* end of the single fields; not a field */
     KF_F_TPL_CONTAINER,   /* an element of spec.containers */
     KF_F_TPL_CONTAINER_NAME,
@@ -143,9 +151,11 @@ typedef struct kf_kind {
     const char *api_versions[KF_KIND_APIS];
 } kf_kind;
 
-/* The kind entry of a kind name, or NULL: a kind not read. */
+/* The kind entry of a kind name, or NULL: a kind not read. Any kind
+ * whose name ends in "List" (ResourceList aside) is the List entry. */
 const kf_kind *kf_kind_named(const char *kind);
-/* The rank of apiVersion among k's apiVersions, or -1. */
+/* The rank of apiVersion among k's apiVersions, or -1 (a List: 0 for
+ * any apiVersion). */
 int kf_kind_rank(const kf_kind *k, const char *api_version);
 /* The class of an item with this kind (0: a kind not read). */
 kf_kmask kf_kind_class(const char *kind);

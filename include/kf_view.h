@@ -30,7 +30,15 @@ const kf_kind *kf_view_kind(const kf_view *v, int *rank);
 const char *kf_view_str(const kf_view *v, enum kf_fid id);
 /* The field's type (KF_V_ABSENT when missing). */
 enum kf_vtype kf_view_type(const kf_view *v, enum kf_fid id);
-/* The item's identity and file, for results. */
+/* The namespace of a namespaced item (SPEC section 3): its
+ * metadata.namespace, or, when that is absent or "", the configured
+ * namespace (kf_input.default_ns), else "". */
+const char *kf_view_namespace(const kf_view *v);
+/* Whether the item has no metadata.namespace of its own (absent or "";
+ * not one given twice; an unquoted null is a typing error, not absent). */
+bool kf_view_namespace_less(const kf_view *v);
+/* The item's identity and file, for results; a namespaced kind read gets
+ * its namespace by kf_view_namespace(). */
 kf_ref kf_view_ref(const kf_view *v, size_t position);
 /* Whether a field is present and null: an empty plain value, ~ or null. */
 bool kf_field_is_null(const kf_input *in, const kf_field *f);

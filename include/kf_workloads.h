@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "kf_config.h"
+#include "kf_ctrl_labels.h"
 #include "kf_input.h"
 #include "kf_resolve.h"
 #include "kf_results.h"
@@ -41,6 +42,8 @@ typedef struct kf_template {
     const char *kind, *ns, *name;   /* of its workload */
     const char *path, *index;       /* its workload's file and index ("" when
                                      * none: then position is the item's) */
+    const char *entry;              /* in a List: its place there, else NULL */
+    uint32_t top;                   /* in a List: 1 + the List's item */
     const char *sa;                 /* "default" when none is set */
     const char *variant;            /* its identity.kleym.sonda.red/variant
                                      * label, or NULL */
@@ -51,6 +54,11 @@ typedef struct kf_template {
     uint16_t nlabels, ncontainers, ninit;
     uint8_t slot;                   /* 1: a LeaderWorkerSet's leader */
     bool two_templates;             /* its workload has two (LeaderWorkerSet) */
+    bool has_leader;                /* a LeaderWorkerSet with a leaderTemplate
+                                     * (else the leader pod runs the worker
+                                     * template: "leader and workers") */
+    int32_t replicas, size;         /* spec.replicas, leaderWorkerTemplate.size:
+                                     * 0 absent, -1 not a plain integer */
     bool readable;                  /* else left out of matching */
 } kf_template;
 
@@ -60,6 +68,8 @@ typedef struct kf_template {
 typedef struct kf_receiver {
     uint32_t tpl;
     uint16_t container;             /* index, or KF_ALL_CONTAINERS */
+    kf_ctrl_pods pods;              /* which of its pods (a controller-set
+                                     * label may narrow them) */
 } kf_receiver;
 
 typedef struct kf_workloads {
@@ -84,7 +94,8 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
 void kf_workloads_free(kf_workloads *w);
 
 /* Which template, for people: "Deployment llm-d/qwen3", or
- * "LeaderWorkerSet llm-d/ds leader" / "... workers". */
+ * "LeaderWorkerSet llm-d/ds leader" / "... workers" / "... leader and
+ * workers" (no leaderTemplate); without a namespace "Deployment qwen3". */
 int kf_template_text(const kf_template *t, kf_buf *out);
 /* The receivers of binding i (index into plan->bindings) as
  * "Deployment llm-d/a (containers vllm, proxy), Pod llm-d/b (container c)",

@@ -29,6 +29,7 @@ enum kf_exit {
 typedef struct kf_settings {
     const char *flag_trust_domain, *flag_class_name;
     const char *env_trust_domain, *env_class_name;
+    const char *flag_namespace;     /* inspect -n: the functionConfig namespace */
 } kf_settings;
 
 /* Run the function over buf[0..len). The output goes to out only when the

@@ -21,6 +21,7 @@ enum key {
     K_JWT_TTL,
     K_FEDERATES_WITH,
     K_AUTO_DNS,
+    K_NAMESPACE,
     K_COUNT,
     K_UNKNOWN = K_COUNT,
 };
@@ -44,6 +45,7 @@ static const struct {
     [K_JWT_TTL] = KEY("jwtTtl", "(none)", "JWT-SVID TTL, e.g. 5m"),
     [K_FEDERATES_WITH] = KEY("federatesWith", "(none)", "trust domains, comma-separated"),
     [K_AUTO_DNS] = KEY("autoPopulateDNSNames", "(none)", "true or false"),
+    [K_NAMESPACE] = KEY("namespace", "(none)", "where namespace-less items are applied"),
 #undef KEY
 };
 
@@ -69,8 +71,9 @@ static enum key key_of(const char *name)
 typedef struct merge {
     kf_results *rs;
     bool given[K_COUNT];       /* by a source read so far */
-    const char *td, *cls;      /* trustDomain, clusterSPIFFEIDClassName */
-    struct loader *td_from, *cls_from, *federates_from;
+    const char *td, *cls, *ns; /* trustDomain, clusterSPIFFEIDClassName,
+                                * namespace */
+    struct loader *td_from, *cls_from, *ns_from, *federates_from;
     const char *td_where;      /* where the effective trust domain came from */
     struct loader *td_source;  /* the source it came from, or NULL (flag, env) */
     bool failed;         /* out of memory (sticky) */
@@ -247,6 +250,25 @@ static void set_class_name(loader *l, kf_config *cfg, const char *v,
            "class name is invalid)", where, v);
 }
 
+/* namespace: where namespace-less items are applied (SPEC sections 2, 3).
+ * Refused: no binding renders, as one without it might land in the wrong
+ * namespace. */
+static void set_namespace(loader *l, kf_config *cfg, const char *v, const char *where,
+                          const char *field)
+{
+    if (kf_is_dns1123_label(v, strlen(v))) {
+        copy(cfg->namespace, sizeof cfg->namespace, v);
+        return;
+    }
+    char val[128];
+    cfg->namespace[0] = '\0';
+    cfg->options_invalid = true;
+    report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field,
+           "%s must be a namespace (DNS-1123 label: at most 63 of a-z 0-9 -, "
+           "alphanumeric at both ends), not \"%s\" (no binding renders while "
+           "the namespace is invalid)", where, shown(v, val, sizeof val));
+}
+
 /* An entry's key and where it is, to find repeated keys by sorting. */
 typedef struct keyed {
     const char *key;
@@ -377,6 +399,12 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
                 cfg->auto_populate_dns_names = b;
             break;
         }
+        case K_NAMESPACE:
+            if (str_value(l, f, k, &l->m->ns))
+                l->m->ns_from = l;
+            else
+                cfg->options_invalid = true;
+            break;
         default:
             report(l, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL,
                    "unknown functionConfig key %s.%s is ignored", l->prefix, name);
@@ -589,6 +617,13 @@ int kf_config_load(const kf_config_source *srcs, size_t nsrcs, const kf_settings
         set_class_name(m.cls_from, cfg, m.cls, field, field);
     } else if (!m.given[K_CLASS_NAME] && st->env_class_name) {
         set_class_name(first, cfg, st->env_class_name, KF_ENV_CLASS_NAME, NULL);
+    }
+
+    if (st->flag_namespace) {
+        set_namespace(first, cfg, st->flag_namespace, "--namespace", NULL);
+    } else if (m.ns) {
+        const char *field = field_path(m.ns_from, K_NAMESPACE);
+        set_namespace(m.ns_from, cfg, m.ns, field, field);
     }
 
     if (m.federates_from)

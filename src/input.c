@@ -23,7 +23,7 @@ int kf_input_set_origins(kf_input *in, const kf_origin *origins, size_t n)
     if (!in->origin_path || !in->origin_index || !in->origin_text)
         return -1;
     size_t f = 0, in_file = 0;
-    for (size_t i = 0; i < in->nitems; i++) {
+    for (size_t i = 0; i < in->ntop; i++) {
         uint32_t start = in->items[i].start;
         size_t before = f;
         while (f + 1 < n && origins[f + 1].start <= start)
@@ -32,6 +32,10 @@ int kf_input_set_origins(kf_input *in, const kf_origin *origins, size_t n)
         in->origin_path[i] = origins[f].path;
         in->origin_index[i] = in->origin_text + i * INDEX_TEXT;
         snprintf(in->origin_text + i * INDEX_TEXT, INDEX_TEXT, "%zu", in_file++);
+    }
+    for (size_t i = in->ntop; i < in->nitems; i++) { /* List entries: their List's */
+        in->origin_path[i] = in->origin_path[kf_item_entry(in, i)->top - 1];
+        in->origin_index[i] = in->origin_index[kf_item_entry(in, i)->top - 1];
     }
     return 0;
 }
@@ -50,6 +54,7 @@ void kf_input_drop_fields(kf_input *in)
 void kf_input_free(kf_input *in)
 {
     free(in->items);
+    free(in->entries);
     free(in->fields);
     free(in->layouts);
     free(in->fc_fields);

@@ -18,7 +18,8 @@
 
 static const char usage[] =
     "usage: kleym-fn inspect [--binding NS/NAME] [-o text|json|markdown] [--strict]\n"
-    "                        [--trust-domain TD] [--class-name C] [FILE|DIR ...]\n"
+    "                        [--trust-domain TD] [--class-name C] [-n NAMESPACE]\n"
+    "                        [FILE|DIR ...]\n"
     "\n"
     "Runs the function's pipeline over a ResourceList or YAML stream on stdin, or\n"
     "over the *.yaml, *.yml and *.json files named (directories recursively,\n"
@@ -32,6 +33,8 @@ static const char usage[] =
     "  --strict              warnings fail too (exit 1)\n"
     "  --trust-domain TD     as for the function\n"
     "  --class-name NAME     as for the function\n"
+    "  -n, --namespace NS    where namespace-less items are applied (the\n"
+    "                        functionConfig namespace; kubectl apply -n)\n"
     "\n"
     "Exit status: 0 no error, 1 errors or unreadable input, 2 usage, 3 the\n"
     "binding named by --binding is not in the input.\n";
@@ -100,6 +103,11 @@ static int parse(int argc, char **argv, options *o, kf_settings *st, FILE *out, 
             if (m < 0 || !kf_config_valid_class_name(v))
                 return usage_error(err, "invalid --class-name", m < 0 ? NULL : v);
             st->flag_class_name = v;
+        } else if ((m = kf_option_value(argc, argv, &i, "--namespace", &v)) ||
+                   (m = kf_option_value(argc, argv, &i, "-n", &v))) {
+            if (m < 0 || !kf_is_dns1123_label(v, strlen(v)))
+                return usage_error(err, "invalid --namespace", m < 0 ? NULL : v);
+            st->flag_namespace = v;
         } else {
             return usage_error(err, "unknown argument", a);
         }

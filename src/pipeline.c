@@ -119,6 +119,8 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
     int rc = load_config(p, src, fatal);
     if (rc < 0)
         return rc;
+    if (p->cfg.namespace[0])
+        p->in.default_ns = p->cfg.namespace;
     if (kf_resolve(&p->in, &p->cfg, &p->plan, &p->rs) < 0 ||
         kf_check_conflicts(&p->plan, &p->rs) < 0)
         return KF_PIPELINE_OOM;

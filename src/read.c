@@ -55,6 +55,10 @@ static int doc_begin(kf_reader *r, struct fy_event *e)
     /* The first document is read both as a ResourceList and as an item of
      * a stream; its end decides, and the other reading is discarded. */
     kf_sink_begin(r, S_DOC, r->doc_index == 0 ? KF_KC_RLIST | KF_KC_ITEMS : KF_KC_ITEMS);
+    if (r->as_list) { /* a List: read as the ResourceList of its items */
+        kf_sink_begin(r, S_DOC, KF_KC_RLIST);
+        r->sinks[S_DOC].kind_known = true;
+    }
     memset(&r->doc_item, 0, sizeof r->doc_item);
     return 0;
 }
@@ -144,6 +148,13 @@ static int doc_end(kf_reader *r)
 {
     kf_input *in = r->in;
     if (!r->doc_has_root || r->as_config) {
+        r->doc_index++;
+        return 0;
+    }
+    if (r->as_list) {
+        if (r->nonmap_line)
+            return kf_reader_fail(r, r->nonmap_line, r->nonmap_col,
+                        "an entry of a List's items is not a mapping%s", "");
         r->doc_index++;
         return 0;
     }
@@ -333,12 +344,15 @@ static int parse(kf_reader *r)
     return rc;
 }
 
+enum read_as { AS_INPUT, AS_CONFIG, AS_LIST };
+
 static int read_input(const char *buf, size_t len, kf_input *in, kf_fatal *fatal,
-                      bool as_config)
+                      enum read_as as)
 {
     kf_reader r;
     memset(&r, 0, sizeof r);
-    r.as_config = as_config;
+    r.as_config = as == AS_CONFIG;
+    r.as_list = as == AS_LIST;
     memset(in, 0, sizeof *in);
     memset(fatal, 0, sizeof *fatal);
     r.ends.buf = buf;
@@ -377,12 +391,25 @@ static int read_input(const char *buf, size_t len, kf_input *in, kf_fatal *fatal
 
 int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
 {
-    return read_input(buf, len, in, fatal, false);
+    if (read_input(buf, len, in, fatal, AS_INPUT) < 0)
+        return -1;
+    /* The entries of Lists, nested ones included: appended as they are
+     * read, so this loop reaches them too. */
+    in->ntop = in->nitems;
+    for (size_t i = 0; i < in->nitems; i++)
+        if (kf_read_list(in, i, fatal) < 0)
+            return -1;
+    return 0;
 }
 
 int kf_read_config(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
 {
-    return read_input(buf, len, in, fatal, true);
+    return read_input(buf, len, in, fatal, AS_CONFIG);
+}
+
+int kf_read_list_text(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
+{
+    return read_input(buf, len, in, fatal, AS_LIST);
 }
 
 void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err)

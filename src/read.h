@@ -89,6 +89,8 @@ typedef struct kf_reader {
     uint32_t prev_item_me;    /* mark of the previous item's block end */
     bool items_not_seq;
     bool as_config;           /* kf_read_config(): one functionConfig document */
+    bool as_list;             /* kf_read_list(): one List, whose items are
+                               * the items */
     int nonmap_line, nonmap_col; /* first non-mapping element of items */
     bool failed;
 } kf_reader;
@@ -97,6 +99,10 @@ typedef struct kf_reader {
 /* Record a fatal error (the first one wins). Returns -1. */
 int kf_reader_fail(kf_reader *r, int line, int col, const char *fmt, const char *arg);
 int kf_reader_oom(kf_reader *r);
+
+/* Read buf as one List document: its items are the items of in
+ * (read_list.c uses it). */
+int kf_read_list_text(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
 
 /* read_capture.c: sinks and captures */
 /* A sink starts a new item, which may be any of classes. */

@@ -131,7 +131,7 @@ static int begin_item(kf_reader *r, struct fy_event *e, kf_frame *seq)
     memset(it, 0, sizeof *it);
     it->start = kf_event_start(e);
     it->first_field = (uint32_t)in->nfields;
-    if (!seq->flow) {
+    if (!seq->flow && !r->as_list) { /* a List's entries are never edited */
         /* Find the '-' that introduces the item. */
         const char *buf = r->ends.buf;
         uint32_t p = it->start;

@@ -45,6 +45,7 @@ static const struct {
     [KF_R_VARIANT_LABEL_MISSING] = {KF_C_WORKLOAD_CHECK, "VariantLabelMissing"},
     [KF_R_MULTIPLE_IDENTITIES] = {KF_C_WORKLOAD_CHECK, "MultipleIdentities"},
     [KF_R_UNREADABLE_TEMPLATE] = {KF_C_WORKLOAD_CHECK, "UnreadableTemplate"},
+    [KF_R_WORKLOAD_NAMESPACE_UNSET] = {KF_C_WORKLOAD_CHECK, "WorkloadNamespaceUnset"},
     [KF_R_INVALID_TRUST_DOMAIN] = {KF_C_INVALID_CONFIG, "InvalidTrustDomain"},
     [KF_R_INVALID_CLASS_NAME] = {KF_C_INVALID_CONFIG, "InvalidClassName"},
     [KF_R_INVALID_VALUE] = {KF_C_INVALID_CONFIG, "InvalidValue"},

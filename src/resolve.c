@@ -22,7 +22,7 @@
 void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
                    const char *fmt, ...)
 {
-    char msg[1024];
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -154,7 +154,7 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
             continue;
         keys[n++] = (idkey){kf_view_str(&v, KF_F_APIVERSION),
                             kf_view_str(&v, KF_F_KIND),
-                            kf_view_str(&v, KF_F_NAMESPACE), name, i};
+                            kf_view_namespace(&v), name, i};
     }
     qsort(keys, n, sizeof *keys, cmp_idkey);
     for (size_t i = 0; i < n;) {
@@ -210,15 +210,16 @@ static int collect(kf_resolver *r, kf_kmask *cls)
         cls[i] = item_class(&v, &rank);
         nb += cls[i] == KF_KC_BINDING;
         np += cls[i] == KF_KC_POOL;
-        no += cls[i] == KF_KC_OBJECTIVE;
+        no += cls[i] == KF_KC_OBJECTIVE || cls[i] == KF_KC_MODEL;
     }
     plan->bindings = calloc(nb ? nb : 1, sizeof *plan->bindings);
     plan->pools = calloc(np ? np : 1, sizeof *plan->pools);
     plan->objectives = calloc(no ? no : 1, sizeof *plan->objectives);
-    if (!plan->bindings || !plan->pools || !plan->objectives)
+    plan->models = calloc(no ? no : 1, sizeof *plan->models);
+    if (!plan->bindings || !plan->pools || !plan->objectives || !plan->models)
         return -1;
     for (size_t i = 0; i < in->nitems; i++) {
-        if (cls[i] != KF_KC_POOL && cls[i] != KF_KC_OBJECTIVE)
+        if (cls[i] != KF_KC_POOL && cls[i] != KF_KC_OBJECTIVE && cls[i] != KF_KC_MODEL)
             continue;
         kf_view v;
         kf_view_item(&v, in, i);
@@ -227,16 +228,17 @@ static int collect(kf_resolver *r, kf_kmask *cls)
         if (cls[i] == KF_KC_POOL) {
             kf_pool *p = &plan->pools[plan->npools++];
             p->item = i;
-            p->ns = kf_view_str(&v, KF_F_NAMESPACE);
+            p->ns = kf_view_namespace(&v);
             p->name = kf_view_str(&v, KF_F_NAME);
             p->api_version = kf_view_str(&v, KF_F_APIVERSION);
             p->group = rank;
             if (kf_pool_read_selector(&v, p) < 0)
                 return -1;
         } else {
-            kf_objective *o = &plan->objectives[plan->nobjectives++];
+            kf_objective *o = cls[i] == KF_KC_MODEL ? &plan->models[plan->nmodels++]
+                                                    : &plan->objectives[plan->nobjectives++];
             o->item = (uint32_t)i;
-            o->ns = kf_view_str(&v, KF_F_NAMESPACE);
+            o->ns = kf_view_namespace(&v);
             o->name = kf_view_str(&v, KF_F_NAME);
             o->api_version = kf_view_str(&v, KF_F_APIVERSION);
             o->group = (int8_t)rank;
@@ -334,10 +336,13 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
             b->item = (uint32_t)i;
             b->ref = kf_view_ref(&v, i);
             b->csid_name = "";
-            if (!cfg->keep_bindings && !v.f[KF_F_ANN_LOCAL])
+            /* kleym-fn edits top-level items only: not a List's entries */
+            if (!cfg->keep_bindings && !v.f[KF_F_ANN_LOCAL] && i < in->ntop)
                 plan->mark_local[i] = true;
         } else if (is_owned_csid(&v)) {
-            plan->drop[i] = true;
+            /* dropped and made again; one in a List (an earlier rendering
+             * from the cluster) is never dropped, and ignored */
+            plan->drop[i] = i < in->ntop;
         } else {
             foreign[nforeign++] = (idkey){.name = kf_view_str(&v, KF_F_NAME), .item = i};
         }
@@ -350,6 +355,7 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
     qsort(plan->pools, plan->npools, sizeof *plan->pools, kf_cmp_pool);
     qsort(plan->objectives, plan->nobjectives, sizeof *plan->objectives,
           kf_cmp_objective);
+    qsort(plan->models, plan->nmodels, sizeof *plan->models, kf_cmp_objective);
     if (kf_pools_classify(plan) < 0)
         goto out;
     qsort(plan->bindings, plan->nbindings, sizeof *plan->bindings, cmp_binding);
@@ -380,6 +386,7 @@ void kf_plan_free(kf_plan *plan)
     free(plan->bindings);
     free(plan->pools);
     free(plan->objectives);
+    free(plan->models);
     free(plan->drop);
     free(plan->mark_local);
     memset(plan, 0, sizeof *plan);

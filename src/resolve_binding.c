@@ -84,14 +84,15 @@ static void check_identity_of_binding(kf_check *c)
                       "metadata.name \"%.100s\" must be a DNS-1123 subdomain of at "
                       "most 63 characters (it becomes a label value)", name);
 
-    if (!v->f[KF_F_NAMESPACE] || (v->f[KF_F_NAMESPACE]->type == KF_V_STR &&
-                                  !kf_field_text(v->in, v->f[KF_F_NAMESPACE])[0] &&
-                                  !v->dup[KF_F_NAMESPACE]))
-        kf_check_fail(c, KF_R_MISSING_NAMESPACE, "metadata.namespace",
-                      "metadata.namespace is not set; the identity is "
-                      "namespace-scoped: set it, or run set-namespace (kpt) or "
-                      "namespace: (kustomize) before this function");
-    else {
+    if (kf_view_namespace_less(v)) {
+        /* in the configured namespace, which is valid; else none */
+        if (!v->in->default_ns)
+            kf_check_fail(c, KF_R_MISSING_NAMESPACE, "metadata.namespace",
+                          "metadata.namespace is not set; the identity is "
+                          "namespace-scoped: set metadata.namespace, or the "
+                          "functionConfig namespace (where the package is "
+                          "applied: kubectl apply -n, kustomize namespace:)");
+    } else {
         const char *ns = string_field(c, KF_F_NAMESPACE, true, "metadata.namespace",
                                       KF_R_MISSING_NAMESPACE);
         if (ns && !kf_is_dns1123_label(ns, strlen(ns)))

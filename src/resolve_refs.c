@@ -26,14 +26,67 @@ static kf_objective *find_objective(kf_plan *plan, const char *ns,
                    kf_cmp_objective);
 }
 
-/* "<Kind> ns/name was not found in the input[ in group g]". */
+/* What the input has under that name instead (SPEC section 3), as a
+ * sentence for a not-found message, or "": a namespace-less object of the
+ * kind (when no namespace is configured), or for an objective an
+ * InferenceModel, the kind GAIE <= 0.5 had. */
+static const char *look_alike(kf_check *c, enum kf_kclass cls, const char *kind,
+                              const char *name, char *buf, size_t cap)
+{
+    const kf_plan *plan = c->r->plan;
+    const kf_input *in = c->r->in;
+    uint32_t item = UINT32_MAX;
+    const char *what = NULL;
+    for (int g = 0; g < kf_kind_api_count(cls) && item == UINT32_MAX && !in->default_ns; g++) {
+        const void *o = cls == KF_KC_POOL
+                            ? (const void *)find_pool((kf_plan *)plan, "", name, g)
+                            : (const void *)find_objective((kf_plan *)plan, "", name, g);
+        if (o)
+            item = cls == KF_KC_POOL ? (uint32_t)((const kf_pool *)o)->item
+                                     : ((const kf_objective *)o)->item;
+    }
+    if (item != UINT32_MAX) {
+        what = "namespace";
+    } else if (cls == KF_KC_OBJECTIVE) {
+        kf_plan *pl = (kf_plan *)plan;
+        for (int g = 0; g < kf_kind_api_count(KF_KC_MODEL) && item == UINT32_MAX; g++) {
+            kf_objective key = {.ns = c->b->ref.namespace, .name = name, .group = (int8_t)g};
+            const kf_objective *m = bsearch(&key, pl->models, pl->nmodels, sizeof key,
+                                            kf_cmp_objective);
+            if (m)
+                item = m->item, what = "model";
+        }
+    }
+    if (item == UINT32_MAX)
+        return "";
+    kf_view v;
+    kf_view_item(&v, in, item);
+    kf_ref ref = kf_view_ref(&v, item);
+    char where[512];
+    kf_ref_where(&ref, where, sizeof where);
+    if (what[0] == 'n')
+        snprintf(buf, cap, "; %s %s (%s) has no metadata.namespace: set the "
+                 "functionConfig namespace to where the package is applied "
+                 "(kubectl apply -n, kustomize namespace:), or metadata.namespace",
+                 kind, name, where);
+    else
+        snprintf(buf, cap, "; the input has InferenceModel %s/%s (%s), the kind of "
+                 "GAIE 0.5 and earlier: Kleym reads InferenceObjective "
+                 "(inference.networking.x-k8s.io/v1alpha2 or llm-d.ai/v1alpha2)",
+                 ref.namespace, name, where);
+    return buf;
+}
+
+/* "<Kind> ns/name was not found in the input[ in group g]", and what the
+ * input has instead. */
 static void not_found(kf_check *c, enum kf_reason reason, const char *path,
                       enum kf_kclass cls, const char *kind, const char *name, int group)
 {
-    char g[128];
-    kf_check_fail(c, reason, path, "%s %s/%s was not found in the input%s%s", kind,
+    char g[128], hint[768];
+    kf_check_fail(c, reason, path, "%s %s/%s was not found in the input%s%s%s", kind,
                   c->b->ref.namespace, name, group >= 0 ? " in group " : "",
-                  group >= 0 ? kf_kind_group(cls, group, g, sizeof g) : "");
+                  group >= 0 ? kf_kind_group(cls, group, g, sizeof g) : "",
+                  look_alike(c, cls, kind, name, hint, sizeof hint));
 }
 
 /* "<Kind> ns/name is defined more than once in the input". */
@@ -57,11 +110,14 @@ static void pool_not_found(kf_check *c)
                !find_pool(plan, b->ref.namespace, b->pool_name, other))
             other++;
         bool found = other < kf_kind_api_count(KF_KC_POOL);
+        char hint[768];
         kf_check_fail(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name",
-                      "InferencePool %s/%s %s%s; %s bindings need an %s pool",
+                      "InferencePool %s/%s %s%s; %s bindings need an %s pool%s",
                       b->ref.namespace, b->pool_name,
                       found ? "exists only as " : "was not found in the input",
-                      found ? api[other] : "", kf_binding_dialect(b), api[0]);
+                      found ? api[other] : "", kf_binding_dialect(b), api[0],
+                      found ? "" : look_alike(c, KF_KC_POOL, "InferencePool",
+                                              b->pool_name, hint, sizeof hint));
         return;
     }
     not_found(c, KF_R_TARGET_POOL_NOT_FOUND, "spec.poolRef.name", KF_KC_POOL,

@@ -9,10 +9,13 @@
 
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
 {
+    const char *entry = ref->entry && ref->entry[0] ? ref->entry : NULL;
     if (ref->path[0])
-        snprintf(buf, cap, "%s:%s", ref->path, ref->index[0] ? ref->index : "0");
+        snprintf(buf, cap, "%s:%s%s%s", ref->path, ref->index[0] ? ref->index : "0",
+                 entry ? " " : "", entry ? entry : "");
     else
-        snprintf(buf, cap, "<stdin>:%zu", ref->position);
+        snprintf(buf, cap, "<stdin>:%zu%s%s", ref->top ? ref->top - 1 : ref->position,
+                 entry ? " " : "", entry ? entry : "");
 }
 
 /* A new result with the fields every result has; NULL: out of memory. */

@@ -30,6 +30,9 @@ static const kf_kind kinds[] = {
      {"inference.networking.x-k8s.io/v1alpha2", "llm-d.ai/v1alpha2",
       "inference.networking.k8s.io/v1"}},
     {"ClusterSPIFFEID", KF_KC_CSID, {"spire.spiffe.io/v1alpha1"}},
+    /* GAIE <= 0.5: what InferenceObjective replaced; only named in messages */
+    {"InferenceModel", KF_KC_MODEL,
+     {"inference.networking.x-k8s.io/v1alpha2", "inference.networking.x-k8s.io/v1alpha1"}},
     /* Workloads: their pod templates say who receives an identity. */
     {"Pod", KF_KC_POD, {"v1"}},
     {"PodTemplate", KF_KC_PODTEMPLATE, {"v1"}},
@@ -44,6 +47,9 @@ static const kf_kind kinds[] = {
     /* Configuration that inspect finds beside the resources. */
     {"ClusterSPIFFEIDGenerator", KF_KC_GENERATOR, {"fn.kleym.sonda.red/v1alpha1"}},
     {"Kptfile", KF_KC_KPTFILE, {"kpt.dev/v1"}},
+    /* kubectl get -o yaml|json: a v1 List, or a <Kind>List at the kind's
+     * apiVersion; matched by kf_kind_named(), at any apiVersion. */
+    {"List", KF_KC_LIST, {NULL}},
 };
 
 /* ---- captured paths --------------------------------------------------------- */
@@ -132,6 +138,10 @@ static const row rows[] = {
     LAYOUT(KF_KC_BINDING, "metadata", KF_LAYOUT_META),
     LAYOUT(KF_KC_BINDING, "metadata.annotations", KF_LAYOUT_ANN),
 
+    /* A List: its items sequence is read again, entry by entry, as items
+     * (read_list.c). */
+    CAP(KF_KC_LIST, "items", KF_F_LIST_ITEMS),
+
     /* ClusterSPIFFEID: owned (this label) or foreign. */
     CAP(KF_KC_CSID, "metadata.labels", KF_F_LABELS),
     CAP(KF_KC_CSID, "metadata.labels[kleym.sonda.red/managed-by]", KF_F_LBL_MANAGED),
@@ -176,6 +186,9 @@ static const row rows[] = {
           pod_template, 0),
     MOUNT(KF_KC_LWS, "spec.leaderWorkerTemplate.leaderTemplate", KF_F_TEMPLATE,
           pod_template, 1),
+    /* the ranges of indexes controllers give pods (ctrl_labels.c) */
+    CAP(KF_KC_TEMPLATED | KF_KC_LWS, "spec.replicas", KF_F_REPLICAS),
+    CAP(KF_KC_LWS, "spec.leaderWorkerTemplate.size", KF_F_LWS_SIZE),
 
     /* functionConfig: a ConfigMap (data.*) or a ClusterSPIFFEIDGenerator
      * (spec.*); config.c knows the keys. The typed form's federatesWith
@@ -202,11 +215,16 @@ const kf_kind *kf_kind_named(const char *kind)
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
         if (strcmp(kinds[i].kind, kind) == 0)
             return &kinds[i];
+    size_t n = strlen(kind);
+    if (n > 4 && strcmp(kind + n - 4, "List") == 0)
+        return kf_kind_of(KF_KC_LIST);
     return NULL;
 }
 
 int kf_kind_rank(const kf_kind *k, const char *api_version)
 {
+    if (k && k->cls == KF_KC_LIST)
+        return 0;
     for (int i = 0; k && i < KF_KIND_APIS && k->api_versions[i]; i++)
         if (strcmp(k->api_versions[i], api_version) == 0)
             return i;

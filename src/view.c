@@ -52,6 +52,24 @@ enum kf_vtype kf_view_type(const kf_view *v, enum kf_fid id)
     return v->f[id] ? (enum kf_vtype)v->f[id]->type : KF_V_ABSENT;
 }
 
+bool kf_view_namespace_less(const kf_view *v)
+{
+    const kf_field *f = v->f[KF_F_NAMESPACE];
+    return !v->dup[KF_F_NAMESPACE] &&
+           (!f || (f->type == KF_V_STR && !kf_field_text(v->in, f)[0]));
+}
+
+const char *kf_view_namespace(const kf_view *v)
+{
+    if (v->in->default_ns && kf_view_namespace_less(v))
+        return v->in->default_ns;
+    return kf_view_str(v, KF_F_NAMESPACE);
+}
+
+/* The kinds read that live in a namespace. */
+#define NAMESPACED (KF_KC_BINDING | KF_KC_POOL | KF_KC_OBJECTIVE | KF_KC_MODEL | \
+                    KF_KC_WORKLOADS)
+
 kf_ref kf_view_ref(const kf_view *v, size_t position)
 {
     kf_ref r;
@@ -59,6 +77,11 @@ kf_ref kf_view_ref(const kf_view *v, size_t position)
     r.kind = kf_view_str(v, KF_F_KIND);
     r.name = kf_view_str(v, KF_F_NAME);
     r.namespace = kf_view_str(v, KF_F_NAMESPACE);
+    if (v->in->default_ns && kf_view_namespace_less(v)) {
+        const kf_kind *k = kf_view_kind(v, NULL);
+        if (k && (k->cls & NAMESPACED))
+            r.namespace = v->in->default_ns;
+    }
     r.path = kf_view_str(v, KF_F_ANN_PATH);
     if (!r.path[0])
         r.path = kf_view_str(v, KF_F_ANN_IPATH);
@@ -74,6 +97,20 @@ kf_ref kf_view_ref(const kf_view *v, size_t position)
         r.index = v->in->origin_index[position];
     }
     r.position = position;
+    r.entry = NULL;
+    r.top = 0;
+    /* An entry of a List is where its List is, then its place in it. */
+    const kf_entry *it = kf_item_entry(v->in, position);
+    if (it && (!v->nfields ||
+               v->fields == v->in->fields + v->in->items[position].first_field)) {
+        kf_view lv;
+        kf_view_item(&lv, v->in, it->top - 1);
+        kf_ref lr = kf_view_ref(&lv, it->top - 1);
+        r.path = lr.path;
+        r.index = lr.index;
+        r.top = it->top;
+        r.entry = v->in->pool.data ? v->in->pool.data + it->entry : "";
+    }
     return r;
 }
 

@@ -16,6 +16,10 @@
 typedef struct kf_namespaces {
     const char **all, **unreadable;
     size_t nall, nunreadable, all_cap, unreadable_cap;
+    uint32_t *nsless;           /* the workloads (input items) without
+                                 * metadata.namespace, none configured: in
+                                 * input order; their templates are in ns "" */
+    size_t nnsless, nsless_cap;
 } kf_namespaces;
 
 /* workload_templates.c: every workload's templates into w (reporting the
@@ -33,6 +37,10 @@ typedef struct kf_finding_ctx {
     kf_results *rs;
     enum kf_severity sev;       /* of binding findings, per workloadCheck */
     const kf_namespaces *nss;
+    const uint32_t *by_ns;      /* the readable templates sorted by namespace
+                                 * (then input order): NoMatchingWorkload
+                                 * names those of the binding's namespace */
+    size_t nby_ns;
 } kf_finding_ctx;
 
 /* UnreadableTemplate (a warning) on the workload ref: the template at
@@ -41,11 +49,32 @@ int kf_finding_unreadable(kf_results *rs, const kf_ref *ref, const kf_template *
                           const char *path, const char *why);
 /* "Deployment llm-d/qwen3 (deploy.yaml:0)" */
 int kf_template_where(const kf_template *t, kf_buf *out);
-/* The miss of binding b: reason, and the first n of `total` templates
- * that came closest (none for NoMatchingWorkload). */
-int kf_finding_miss(const kf_finding_ctx *fc, const kf_binding *b,
-                    enum kf_reason reason, const uint32_t *tpls, size_t n,
-                    size_t total);
+/* The templates without a namespace that carry the pool's labels: the
+ * first n of total, for NoMatchingWorkload. */
+typedef struct kf_nsless_carriers {
+    const uint32_t *tpls;
+    size_t n, total;
+} kf_nsless_carriers;
+
+/* The miss of a binding (SPEC section 11): its reason, the first n of the
+ * `total` templates it names (none for NoMatchingWorkload), and for a
+ * ServiceAccountMismatch whether they are the intended templates (they
+ * carry the binding's variant or container) or only candidates. */
+typedef struct kf_miss {
+    enum kf_reason reason;
+    bool intended;
+    const uint32_t *tpls;
+    size_t n, total;
+    const kf_nsless_carriers *nsless;
+} kf_miss;
+int kf_finding_miss(const kf_finding_ctx *fc, const kf_binding *b, const kf_miss *m);
+/* WorkloadNamespaceUnset, once: the namespace-less workloads nss->nsless
+ * are not matched (no namespace is configured). */
+int kf_finding_namespace_unset(const kf_finding_ctx *fc);
+/* workload_multiple.c: MultipleIdentities on every binding whose receivers
+ * share a container with another's. 0, or -1: out of memory. */
+int kf_multiple_identities(const kf_workloads *w, const kf_plan *plan,
+                           const kf_finding_ctx *fc);
 /* MultipleIdentities on binding b: container of template tpl also
  * receives the identities of `others` (the first of `total`); `more`
  * other containers (of this or other templates) receive more than one

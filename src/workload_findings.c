@@ -9,16 +9,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kf_scalar.h"
+#include "kf_view.h"
+
 /* "Deployment llm-d/qwen3", "LeaderWorkerSet llm-d/ds leader". */
 int kf_template_text(const kf_template *t, kf_buf *out)
 {
-    return kf_buf_cat(out, t->kind, " ", t->ns, "/", t->name,
-                      !t->two_templates ? "" : t->slot == 1 ? " leader" : " workers", NULL);
+    /* without a leaderTemplate the leader pod runs the worker template */
+    return kf_buf_cat(out, t->kind, " ", t->ns, t->ns[0] ? "/" : "", t->name,
+                      !t->two_templates ? ""
+                      : t->slot == 1    ? " leader"
+                      : t->has_leader   ? " workers"
+                                        : " leader and workers",
+                      NULL);
 }
 
 int kf_template_where(const kf_template *t, kf_buf *out)
 {
-    kf_ref ref = {.path = t->path, .index = t->index, .position = t->item};
+    kf_ref ref = {.path = t->path, .index = t->index, .position = t->item,
+                  .entry = t->entry, .top = t->top};
     char where[512];
     kf_ref_where(&ref, where, sizeof where);
     if (kf_template_text(t, out) < 0)
@@ -57,6 +66,10 @@ int kf_receivers_text(const kf_workloads *w, size_t i, size_t max, kf_buf *out)
         if ((r && kf_buf_puts(out, ", ") < 0) || kf_template_text(t, out) < 0)
             return -1;
         int rc;
+        char pods[64];
+        kf_ctrl_pods_text(&rv->pods, pods, sizeof pods);
+        if (pods[0] && kf_buf_printf(out, ", %s only", pods) < 0)
+            return -1;
         if (rv->container != KF_ALL_CONTAINERS)
             rc = kf_buf_cat(out, " (container ", w->names[t->first_name + rv->container], ")",
                             NULL);
@@ -107,23 +120,29 @@ static const char *sa_mismatch_detail(const kf_binding *b, const kf_template *t)
 }
 
 /* "Deployment ns/a (f:0) <detail>, ... and N more". */
-static int list_templates(const kf_finding_ctx *fc, const kf_binding *b,
-                          enum kf_reason reason, const uint32_t *tpls, size_t n,
-                          size_t total, kf_buf *out)
+static int list_templates(const kf_finding_ctx *fc, const kf_binding *b, const kf_miss *m,
+                          kf_buf *out)
 {
     const kf_workloads *w = fc->w;
-    for (size_t k = 0; k < n; k++) {
-        const kf_template *t = &w->tpls[tpls[k]];
+    for (size_t k = 0; k < m->n; k++) {
+        const kf_template *t = &w->tpls[m->tpls[k]];
         if ((k && kf_buf_puts(out, ", ") < 0) || kf_template_where(t, out) < 0)
             return -1;
         int rc = 0;
-        if (reason == KF_R_CONTAINER_NOT_FOUND)
-            rc = kf_buf_puts(out, " has ") < 0 || container_names(w, t, out) < 0 ? -1 : 0;
-        else if (reason == KF_R_VARIANT_LABEL_MISSING && t->variant)
+        if (m->reason == KF_R_CONTAINER_NOT_FOUND ||
+            (m->reason == KF_R_SERVICE_ACCOUNT_MISMATCH && !m->intended &&
+             kf_dialect_of(b)->match == KF_MATCH_CONTAINER))
+            rc = kf_buf_printf(out, "%s%s%s",
+                               m->reason == KF_R_CONTAINER_NOT_FOUND ? "" : " runs as ",
+                               m->reason == KF_R_CONTAINER_NOT_FOUND ? "" : t->sa,
+                               m->reason == KF_R_CONTAINER_NOT_FOUND ? " has " : " with ") < 0 ||
+                         container_names(w, t, out) < 0
+                     ? -1 : 0;
+        else if (m->reason == KF_R_VARIANT_LABEL_MISSING && t->variant)
             rc = kf_buf_printf(out, " has " KF_VARIANT_LABEL ": %s", t->variant);
-        else if (reason == KF_R_VARIANT_LABEL_MISSING)
+        else if (m->reason == KF_R_VARIANT_LABEL_MISSING)
             rc = kf_buf_puts(out, " has no variant label");
-        else if (reason == KF_R_SERVICE_ACCOUNT_MISMATCH) {
+        else if (m->reason == KF_R_SERVICE_ACCOUNT_MISMATCH) {
             const char *detail = sa_mismatch_detail(b, t);
             rc = kf_buf_printf(out, " runs as %s%s%s%s", t->sa,
                                detail ? " (variant " : "", detail ? detail : "",
@@ -132,24 +151,101 @@ static int list_templates(const kf_finding_ctx *fc, const kf_binding *b,
         if (rc < 0)
             return -1;
     }
-    if (total > n && kf_buf_printf(out, " and %zu more", total - n) < 0)
+    if (m->total > m->n && kf_buf_printf(out, " and %zu more", m->total - m->n) < 0)
         return -1;
     return 0;
 }
 
-int kf_finding_miss(const kf_finding_ctx *fc, const kf_binding *b,
-                    enum kf_reason reason, const uint32_t *tpls, size_t n,
-                    size_t total)
+/* A label as YAML needs it to be pasted into a template: the value quoted
+ * unless every YAML reader takes it back as the same string. */
+static int label_text(kf_buf *out, const kf_label *l)
+{
+    if (kf_plain_is_safe(l->value, strlen(l->value)))
+        return kf_buf_printf(out, "%s: %s", l->key, l->value);
+    return kf_buf_printf(out, "%s: \"%s\"", l->key, l->value);
+}
+
+/* ", and namespace-less Deployment x (f:0), ... would match once it is set" */
+static int nsless_text(const kf_finding_ctx *fc, const kf_nsless_carriers *c, kf_buf *out)
+{
+    if (!c || !c->total)
+        return 0;
+    if (kf_buf_puts(out, "; without metadata.namespace and with no namespace "
+                         "configured, ") < 0)
+        return -1;
+    for (size_t k = 0; k < c->n; k++)
+        if ((k && kf_buf_puts(out, ", ") < 0) ||
+            kf_template_where(&fc->w->tpls[c->tpls[k]], out) < 0)
+            return -1;
+    if (c->total > c->n && kf_buf_printf(out, " and %zu more", c->total - c->n) < 0)
+        return -1;
+    return kf_buf_printf(out, " carr%s the pool's labels and would match once the "
+                         "functionConfig namespace (where the package is applied) "
+                         "is set", c->total > 1 ? "y" : "ies");
+}
+
+/* NoMatchingWorkload: the workloads of the namespace with their template
+ * labels, so the user sees which label is off: ": Deployment ns/a (f:0)
+ * has app: x, tier: y, ... and N more". */
+static int namespace_templates(const kf_finding_ctx *fc, const char *ns, kf_buf *out)
+{
+    size_t lo = 0, hi = fc->nby_ns;
+    while (lo < hi) { /* the first of ns */
+        size_t m = lo + (hi - lo) / 2;
+        if (strcmp(fc->w->tpls[fc->by_ns[m]].ns, ns) < 0)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    size_t n = 0, k = lo;
+    for (; k < fc->nby_ns && strcmp(fc->w->tpls[fc->by_ns[k]].ns, ns) == 0; k++) {
+        if (n == KF_WORKLOADS_NAMED)
+            continue;
+        const kf_template *t = &fc->w->tpls[fc->by_ns[k]];
+        if (kf_buf_puts(out, n++ ? ", " : ": ") < 0 || kf_template_where(t, out) < 0 ||
+            kf_buf_puts(out, t->nlabels ? " has " : " has no labels") < 0)
+            return -1;
+        for (uint16_t l = 0; l < t->nlabels; l++)
+            if ((l && kf_buf_puts(out, ", ") < 0) ||
+                label_text(out, &fc->w->labels[t->first_label + l]) < 0)
+                return -1;
+    }
+    if (k - lo > n && kf_buf_printf(out, " and %zu more", k - lo - n) < 0)
+        return -1;
+    return 0;
+}
+
+int kf_finding_miss(const kf_finding_ctx *fc, const kf_binding *b, const kf_miss *m)
 {
     const kf_pool *p = &fc->plan->pools[b->pool];
-    kf_buf list = {0}, labels = {0};
+    enum kf_reason reason = m->reason;
+    kf_buf list = {0}, labels = {0}, own = {0}, tail = {0}, marker = {0};
     int rc = -1;
-    for (size_t i = 0; i < p->nlabels; i++)
-        if (kf_buf_printf(&labels, "%s%s: %s", i ? ", " : "", p->labels[i].key,
-                          p->labels[i].value) < 0)
+    /* the binding's own marker, as YAML needs it in a template */
+    kf_label vl = {KF_VARIANT_LABEL, b->variant ? b->variant : ""};
+    enum kf_match match = kf_dialect_of(b)->match;
+    if (match == KF_MATCH_VARIANT ? label_text(&marker, &vl) < 0
+        : match == KF_MATCH_CONTAINER
+            ? kf_buf_printf(&marker, "a container named %s", b->container) < 0
+            : kf_buf_puts(&marker, "") < 0)
+        goto out;
+    /* the labels a template can be given: not those its controller sets */
+    size_t nown = 0;
+    for (size_t i = 0; i < p->nlabels; i++) {
+        if ((i && kf_buf_puts(&labels, ", ") < 0) || label_text(&labels, &p->labels[i]) < 0)
             goto out;
-    if (list_templates(fc, b, reason, tpls, n, total, &list) < 0 ||
-        kf_buf_puts(&list, "") < 0)
+        if (kf_ctrl_is_key(p->labels[i].key))
+            continue;
+        if ((nown++ && kf_buf_puts(&own, ", ") < 0) || label_text(&own, &p->labels[i]) < 0)
+            goto out;
+    }
+    if (nsless_text(fc, m->nsless, &tail) < 0 || kf_buf_puts(&tail, "") < 0 ||
+        kf_buf_puts(&own, "") < 0)
+        goto out;
+    if (reason == KF_R_NO_MATCHING_WORKLOAD &&
+        namespace_templates(fc, b->ref.namespace, &list) < 0)
+        goto out;
+    if (list_templates(fc, b, m, &list) < 0 || kf_buf_puts(&list, "") < 0)
         goto out;
     switch ((int)reason) { /* the misses, of all reasons (-Wswitch-enum) */
     case KF_R_CONTAINER_NOT_FOUND:
@@ -170,30 +266,93 @@ int kf_finding_miss(const kf_finding_ctx *fc, const kf_binding *b,
                             b->sa, b->variant, b->spiffe_id, list.data, b->variant);
         break;
     case KF_R_SERVICE_ACCOUNT_MISMATCH:
-        rc = kf_results_add(fc->rs, &b->ref, fc->sev, reason, "spec.serviceAccountName",
-                            "the workloads of pool %s/%s run as another service "
-                            "account than %s, so no pod receives %s: %s; set "
-                            "serviceAccountName: %s in their pod template, or bind "
-                            "the service account they run as", p->ns, p->name, b->sa,
-                            b->spiffe_id, list.data, b->sa);
+        if (m->intended && match != KF_MATCH_POOL)
+            rc = kf_results_add(fc->rs, &b->ref, fc->sev, reason, "spec.serviceAccountName",
+                                "the workloads of pool %s/%s with %s run as another "
+                                "service account than %s, so no pod receives %s: %s; "
+                                "set serviceAccountName: %s in their pod template, or "
+                                "bind the service account they run as", p->ns, p->name,
+                                marker.data, b->sa, b->spiffe_id, list.data, b->sa);
+        else if (match != KF_MATCH_POOL)
+            rc = kf_results_add(fc->rs, &b->ref, fc->sev, reason, "spec.serviceAccountName",
+                                "no workload of pool %s/%s runs as service account %s "
+                                "or has %s, so no pod receives %s: %s; in the pod "
+                                "template meant for this identity set both "
+                                "serviceAccountName: %s and %s, or bind the service "
+                                "account and %s it has", p->ns, p->name, b->sa,
+                                marker.data, b->spiffe_id, list.data, b->sa, marker.data,
+                                match == KF_MATCH_VARIANT ? "variant" : "container");
+        else
+            rc = kf_results_add(fc->rs, &b->ref, fc->sev, reason, "spec.serviceAccountName",
+                                "the workloads of pool %s/%s run as another service "
+                                "account than %s, so no pod receives %s: %s; set "
+                                "serviceAccountName: %s in their pod template, or bind "
+                                "the service account they run as", p->ns, p->name, b->sa,
+                                b->spiffe_id, list.data, b->sa);
         break;
     default:
         rc = kf_results_add(fc->rs, &b->ref, fc->sev, reason, "spec.poolRef.name",
                             "no workload in namespace %s carries the labels of pool "
-                            "%s/%s (%s), so no pod receives %s; label the model "
-                            "server's pod template with them, or fix the pool's "
-                            "selector%s", b->ref.namespace, p->ns, p->name, labels.data,
-                            b->spiffe_id,
+                            "%s/%s (%s)%s, so no pod receives %s; %s%s%sfix the pool's "
+                            "selector%s%s", b->ref.namespace, p->ns, p->name, labels.data,
+                            list.data, b->spiffe_id,
+                            nown ? "label the model server's pod template with " : "",
+                            nown == p->nlabels ? "them" : own.data, nown ? ", or " : "",
                             kf_namespaces_has(fc->nss->unreadable, fc->nss->nunreadable,
                                               b->ref.namespace)
                                 ? " (the namespace also has pod templates left out of "
                                   "the check as unreadable: see UnreadableTemplate)"
-                                : "");
+                                : "",
+                            tail.data);
         break;
     }
 out:
     kf_buf_free(&list);
     kf_buf_free(&labels);
+    kf_buf_free(&own);
+    kf_buf_free(&tail);
+    kf_buf_free(&marker);
+    return rc;
+}
+
+int kf_finding_namespace_unset(const kf_finding_ctx *fc)
+{
+    const kf_namespaces *nss = fc->nss;
+    bool renders = false;
+    for (size_t i = 0; i < fc->plan->nbindings && !renders; i++)
+        renders = fc->plan->bindings[i].ok;
+    if (!renders || !nss->nnsless)
+        return 0;
+    kf_buf list = {0};
+    int rc = -1;
+    size_t shown = nss->nnsless < KF_WORKLOADS_NAMED ? nss->nnsless : KF_WORKLOADS_NAMED;
+    kf_ref first;
+    for (size_t k = 0; k < shown; k++) {
+        kf_view v;
+        kf_view_item(&v, fc->in, nss->nsless[k]);
+        kf_ref ref = kf_view_ref(&v, nss->nsless[k]);
+        char where[512];
+        kf_ref_where(&ref, where, sizeof where);
+        if (!k)
+            first = ref;
+        if (kf_buf_printf(&list, "%s%s %s (%s)", k ? ", " : "", ref.kind, ref.name,
+                          where) < 0)
+            goto out;
+    }
+    if (nss->nnsless > shown &&
+        kf_buf_printf(&list, " and %zu more", nss->nnsless - shown) < 0)
+        goto out;
+    rc = kf_results_add(fc->rs, &first, fc->sev, KF_R_WORKLOAD_NAMESPACE_UNSET,
+                        "metadata.namespace",
+                        "%zu workload%s %s no metadata.namespace and no namespace is "
+                        "configured, so no identity is checked against %s: %s; set "
+                        "namespace in the functionConfig to where the package is "
+                        "applied (kubectl apply -n, kustomize namespace:), or "
+                        "metadata.namespace", nss->nnsless, nss->nnsless > 1 ? "s" : "",
+                        nss->nnsless > 1 ? "have" : "has",
+                        nss->nnsless > 1 ? "them" : "it", list.data);
+out:
+    kf_buf_free(&list);
     return rc;
 }
 

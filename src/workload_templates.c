@@ -176,6 +176,24 @@ static int add_namespace(const char ***v, size_t *n, size_t *cap, const char *ns
     return 0;
 }
 
+/* An integer field of the workload: 0 absent, -1 not a plain integer. */
+static int32_t count_of(const kf_input *in, const kf_view *v, enum kf_fid id)
+{
+    const kf_field *f = v->f[id];
+    if (!f)
+        return 0;
+    const char *t = kf_field_text(in, f);
+    long n = 0;
+    if (f->type != KF_V_NONSTR || !t[0] || strlen(t) > 9)
+        return -1;
+    for (; *t; t++) {
+        if (*t < '0' || *t > '9')
+            return -1;
+        n = n * 10 + (*t - '0');
+    }
+    return (int32_t)n;
+}
+
 /* The workload's templates, each read or reported unreadable. */
 static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
                          const kf_kind *k, const kf_view *all, kf_results *rs,
@@ -207,9 +225,17 @@ static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
         t->name = ref.name;
         t->path = ref.path;
         t->index = ref.index;
+        t->entry = ref.entry;
+        t->top = (uint32_t)ref.top;
         t->item = (uint32_t)item;
         t->slot = (uint8_t)slot;
         t->two_templates = kf_template_path(k->cls, 1) != NULL;
+        t->replicas = count_of(in, all, KF_F_REPLICAS);
+        t->size = count_of(in, all, KF_F_LWS_SIZE);
+        if (slot == 1) /* a leaderTemplate: the worker template's too */
+            for (size_t o = w->ntpls; o-- > 0 && w->tpls[o].item == item;)
+                w->tpls[o].has_leader = true;
+        t->has_leader = slot == 1;
         if (read_template(w, in, all, slot, t, why) < 0)
             return -1;
         t->readable = why->len == 0;
@@ -234,12 +260,22 @@ int kf_read_templates(kf_workloads *w, const kf_input *in, kf_results *rs,
         const kf_kind *k = kf_view_kind(&all, NULL);
         if (!k || !(k->cls & KF_KC_WORKLOADS))
             continue;
-        /* A workload without a namespace (a usable string) is not checked. */
-        const char *ns = kf_view_str(&all, KF_F_NAMESPACE);
-        if (!ns[0] || all.dup[KF_F_NAMESPACE])
+        /* Its namespace, or the configured one (SPEC section 3). One
+         * without either is read into namespace "", where no binding
+         * looks, and reported once (WorkloadNamespaceUnset); one whose
+         * namespace is not a usable string is not checked. */
+        const char *ns = kf_view_namespace(&all);
+        if (!ns[0] && kf_view_namespace_less(&all)) {
+            if (kf_array_grow((void **)&nss->nsless, &nss->nsless_cap, nss->nnsless + 1,
+                              sizeof *nss->nsless) < 0)
+                goto out;
+            nss->nsless[nss->nnsless++] = (uint32_t)i;
+        } else if (!ns[0] || all.dup[KF_F_NAMESPACE]) {
             continue;
-        if (add_namespace(&nss->all, &nss->nall, &nss->all_cap, ns) < 0 ||
-            read_workload(w, in, i, k, &all, rs, nss, &why) < 0)
+        } else if (add_namespace(&nss->all, &nss->nall, &nss->all_cap, ns) < 0) {
+            goto out;
+        }
+        if (read_workload(w, in, i, k, &all, rs, nss, &why) < 0)
             goto out;
     }
     kf_strs_sort_unique(nss->all, &nss->nall);
@@ -254,5 +290,6 @@ void kf_namespaces_free(kf_namespaces *nss)
 {
     free(nss->all);
     free(nss->unreadable);
+    free(nss->nsless);
     memset(nss, 0, sizeof *nss);
 }

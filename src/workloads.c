@@ -12,8 +12,7 @@
  *   3. for each binding, binary searches there on what its match key
  *      (kf_dialect.h) adds to the service account: its receivers, or the
  *      closest near miss.
- * Then MultipleIdentities, per template: the bindings that receive all its
- * containers, and those that receive one, sorted.
+ * Then MultipleIdentities (workload_multiple.c).
  */
 #include "kf_workloads.h"
 
@@ -78,14 +77,43 @@ static int cmp_labelkey(const void *pa, const void *pb)
     return c;
 }
 
-/* Whether template t carries label l. */
-static bool has_label(const kf_workloads *w, const kf_template *t, const kf_label *l)
+/* Template t's own label of l's key, or NULL. */
+static const kf_label *label_of(const kf_workloads *w, const kf_template *t,
+                                const kf_label *l)
 {
     if (!t->nlabels)
-        return false;
+        return NULL;
     const kf_label *labels = w->labels + t->first_label;
-    const kf_label *f = bsearch(l, labels, t->nlabels, sizeof *labels, kf_label_cmp);
+    return bsearch(l, labels, t->nlabels, sizeof *labels, kf_label_cmp);
+}
+
+/* Whether template t carries label l itself. */
+static bool has_label(const kf_workloads *w, const kf_template *t, const kf_label *l)
+{
+    const kf_label *f = label_of(w, t, l);
     return f && strcmp(f->value, l->value) == 0;
+}
+
+/* The value in the index of a controller-set label whose value is not one
+ * known one (a hash, an index): no label value holds \x01. */
+static const char CTRL_VALUE[] = "\x01";
+
+static kf_ctrl_workload ctrl_workload(const kf_template *t)
+{
+    return (kf_ctrl_workload){t->kind, t->name, t->slot, t->has_leader, t->replicas,
+                              t->size};
+}
+
+/* Whether the pods of t carry label l: the template's own labels, or the
+ * controller's (SPEC section 11), which may narrow the pods (*pods). */
+static bool carries(const kf_workloads *w, const kf_template *t, const kf_label *l,
+                    kf_ctrl_pods *pods)
+{
+    if (label_of(w, t, l)) /* its own value, even of a key a controller sets */
+        return has_label(w, t, l);
+    const kf_ctrl_label *row = kf_ctrl_find(t->kind, l->key);
+    kf_ctrl_workload wl = ctrl_workload(t);
+    return row && kf_ctrl_matches(row, &wl, l->value, pods);
 }
 
 /* A template of a pool's candidates, by service account and variant; or
@@ -94,6 +122,8 @@ typedef struct cand {
     const char *sa, *second;  /* its variant ("" when none), or a container */
     uint32_t tpl;
     uint16_t container;
+    kf_ctrl_pods pods;        /* the pods of the template that carry the
+                               * pool's labels */
 } cand;
 
 /* A cand by its service account and, unless the key's is NULL, its
@@ -122,51 +152,148 @@ static int cmp_cand(const void *pa, const void *pb)
 static void cand_run(const cand *v, size_t n, const char *sa, const char *second,
                      size_t *lo, size_t *hi)
 {
-    cand key = {sa, second, 0, 0};
+    cand key = {sa, second, 0, 0, {0, 0, 0}};
     equal_range(v, n, sizeof *v, &key, match_cand, lo, hi);
 }
 
+/* A candidate by its marker first (its variant, or a container's name),
+ * then its service account: the templates a binding was meant for,
+ * whatever they run as (SPEC section 11's intended templates). Kept in the
+ * shape of a cand's first two fields, so cand_run() finds a marker's run. */
+typedef struct mark {
+    const char *marker, *sa;
+    uint32_t tpl;
+} mark;
+
+static int cmp_mark(const void *pa, const void *pb)
+{
+    const mark *a = pa, *b = pb;
+    int c = strcmp(a->marker, b->marker);
+    if (!c)
+        c = strcmp(a->sa, b->sa);
+    return c ? c : a->tpl < b->tpl ? -1 : a->tpl > b->tpl;
+}
+
+/* A mark by its marker alone. */
+static int match_mark(const void *pk, const void *pe)
+{
+    const mark *k = pk, *e = pe;
+    return strcmp(k->marker, e->marker);
+}
+
+static void mark_run(const mark *v, size_t n, const char *marker, size_t *lo, size_t *hi)
+{
+    mark key = {marker, "", 0};
+    equal_range(v, n, sizeof *v, &key, match_mark, lo, hi);
+}
+
 /* Per pool that a rendered binding uses: its candidate templates (by
- * variant) and their containers (by name), as runs of two arrays. */
+ * service account and variant) and their containers (by service account
+ * and name), as runs of two arrays; and, made for a pool when a binding of
+ * it first misses, the same by marker (tmarks, cmarks: runs parallel to
+ * tpls' and conts'), so a package where every identity lands pays nothing
+ * for them. */
 typedef struct pools_index {
     cand *tpls, *conts;
+    mark *tmarks, *cmarks;     /* allocated at the first miss */
     size_t ntpls, nconts, tpls_cap, conts_cap;
     uint32_t *tpl_first, *tpl_n, *cont_first, *cont_n; /* per pool */
+    uint8_t *marked;           /* per pool: MARKED_* made */
 } pools_index;
 
-/* Pool p's candidates; with_containers: a PerObjective binding uses it,
- * so its candidates' containers are indexed too. */
-static int index_pool(pools_index *pi, const kf_workloads *w, const labelkey *idx,
-                      size_t nidx, const kf_pool *p, size_t pool, bool with_containers)
+/* What bindings use a pool: */
+enum { USE_ANY = 1, USE_CONTAINERS = 2 };
+enum { MARKED_TPLS = 1, MARKED_CONTS = 2 };
+
+/* Pool p's runs by marker: its templates by variant (conts: its
+ * containers by name), made once. */
+static int pool_marks(pools_index *pi, size_t pool, bool conts)
 {
-    size_t lo = 0, hi = 0, best = SIZE_MAX;
+    uint8_t bit = conts ? MARKED_CONTS : MARKED_TPLS;
+    size_t n = conts ? pi->cont_n[pool] : pi->tpl_n[pool];
+    if ((pi->marked[pool] & bit) || n == 0) /* no candidate: no run */
+        return 0;
+    mark **v = conts ? &pi->cmarks : &pi->tmarks;
+    size_t total = conts ? pi->nconts : pi->ntpls;
+    if (!*v && !(*v = malloc((total ? total : 1) * sizeof **v)))
+        return -1;
+    const cand *from = conts ? pi->conts + pi->cont_first[pool] : pi->tpls + pi->tpl_first[pool];
+    mark *to = *v + (conts ? pi->cont_first[pool] : pi->tpl_first[pool]);
+    for (size_t k = 0; k < n; k++)
+        to[k] = (mark){from[k].second, from[k].sa, from[k].tpl};
+    if (n > 1)
+        qsort(to, n, sizeof *to, cmp_mark);
+    pi->marked[pool] |= bit;
+    return 0;
+}
+
+/* The templates of namespace ns that carry all of p's labels, each once,
+ * with the pods that do: each() is called for every one. Taken from the
+ * smallest index run among the pool's labels (the label itself, and the
+ * templates whose controller sets that key), each checked for the rest. */
+typedef int (*each_fn)(void *ctx, uint32_t tpl, const kf_ctrl_pods *pods);
+static int carriers(const kf_workloads *w, const labelkey *idx, size_t nidx,
+                    const char *ns, const kf_pool *p, each_fn each, void *ctx)
+{
+    size_t lo[2] = {0, 0}, hi[2] = {0, 0}, best = SIZE_MAX;
     for (size_t i = 0; i < p->nlabels; i++) {
-        size_t a, b;
-        labelkey key = {p->ns, p->labels[i].key, p->labels[i].value, 0};
-        equal_range(idx, nidx, sizeof *idx, &key, match_label, &a, &b);
-        if (b - a < best)
-            best = b - a, lo = a, hi = b;
+        size_t a[2], b[2];
+        labelkey key = {ns, p->labels[i].key, p->labels[i].value, 0};
+        equal_range(idx, nidx, sizeof *idx, &key, match_label, &a[0], &b[0]);
+        key.value = CTRL_VALUE;
+        equal_range(idx, nidx, sizeof *idx, &key, match_label, &a[1], &b[1]);
+        if ((b[0] - a[0]) + (b[1] - a[1]) < best) {
+            best = (b[0] - a[0]) + (b[1] - a[1]);
+            memcpy(lo, a, sizeof lo);
+            memcpy(hi, b, sizeof hi);
+        }
     }
+    for (int run = 0; run < 2; run++)
+        for (size_t k = lo[run]; k < hi[run]; k++) {
+            const kf_template *t = &w->tpls[idx[k].tpl];
+            kf_ctrl_pods pods = {.some = KF_PODS_ALL};
+            bool all = true;
+            for (size_t i = 0; i < p->nlabels && all; i++)
+                all = carries(w, t, &p->labels[i], &pods);
+            if (all && each(ctx, idx[k].tpl, &pods) < 0)
+                return -1;
+        }
+    return 0;
+}
+
+typedef struct pool_ctx {
+    pools_index *pi;
+    const kf_workloads *w;
+    unsigned use;             /* USE_* */
+} pool_ctx;
+
+static int add_candidate(void *vc, uint32_t tpl, const kf_ctrl_pods *pods)
+{
+    pool_ctx *c = vc;
+    pools_index *pi = c->pi;
+    const kf_template *t = &c->w->tpls[tpl];
+    bool conts = c->use & USE_CONTAINERS;
+    if (kf_array_grow((void **)&pi->tpls, &pi->tpls_cap, pi->ntpls + 1,
+                      sizeof *pi->tpls) < 0 ||
+        (conts && kf_array_grow((void **)&pi->conts, &pi->conts_cap,
+                                pi->nconts + t->ncontainers, sizeof *pi->conts) < 0))
+        return -1;
+    pi->tpls[pi->ntpls++] = (cand){t->sa, t->variant ? t->variant : "", tpl, 0, *pods};
+    for (uint16_t k = 0; conts && k < t->ncontainers; k++)
+        pi->conts[pi->nconts++] = (cand){t->sa, c->w->names[t->first_name + k], tpl, k, *pods};
+    return 0;
+}
+
+/* Pool p's candidates; use: the bindings that use it (USE_CONTAINERS: a
+ * PerObjective one, so its candidates' containers are indexed too). */
+static int index_pool(pools_index *pi, const kf_workloads *w, const labelkey *idx,
+                      size_t nidx, const kf_pool *p, size_t pool, unsigned use)
+{
     pi->tpl_first[pool] = (uint32_t)pi->ntpls;
     pi->cont_first[pool] = (uint32_t)pi->nconts;
-    for (size_t k = lo; k < hi; k++) {
-        const kf_template *t = &w->tpls[idx[k].tpl];
-        bool all = true;
-        for (size_t i = 0; i < p->nlabels && all; i++)
-            all = has_label(w, t, &p->labels[i]);
-        if (!all)
-            continue;
-        if (kf_array_grow((void **)&pi->tpls, &pi->tpls_cap, pi->ntpls + 1,
-                          sizeof *pi->tpls) < 0 ||
-            (with_containers &&
-             kf_array_grow((void **)&pi->conts, &pi->conts_cap,
-                           pi->nconts + t->ncontainers, sizeof *pi->conts) < 0))
-            return -1;
-        pi->tpls[pi->ntpls++] = (cand){t->sa, t->variant ? t->variant : "", idx[k].tpl, 0};
-        for (uint16_t c = 0; with_containers && c < t->ncontainers; c++)
-            pi->conts[pi->nconts++] =
-                (cand){t->sa, w->names[t->first_name + c], idx[k].tpl, c};
-    }
+    pool_ctx ctx = {pi, w, use};
+    if (carriers(w, idx, nidx, p->ns, p, add_candidate, &ctx) < 0)
+        return -1;
     pi->tpl_n[pool] = (uint32_t)(pi->ntpls - pi->tpl_first[pool]);
     pi->cont_n[pool] = (uint32_t)(pi->nconts - pi->cont_first[pool]);
     if (pi->tpl_n[pool] > 1)
@@ -177,10 +304,29 @@ static int index_pool(pools_index *pi, const kf_workloads *w, const labelkey *id
     return 0;
 }
 
+/* Namespace-less templates that carry a pool's labels, for NoMatchingWorkload. */
+typedef struct nsless_ctx {
+    uint32_t tpls[KF_WORKLOADS_NAMED];
+    size_t n, total;
+} nsless_ctx;
+
+static int add_nsless(void *vc, uint32_t tpl, const kf_ctrl_pods *pods)
+{
+    (void)pods;
+    nsless_ctx *c = vc;
+    if (c->n < KF_WORKLOADS_NAMED)
+        c->tpls[c->n++] = tpl;
+    c->total++;
+    return 0;
+}
+
 static void pools_index_free(pools_index *pi)
 {
     free(pi->tpls);
     free(pi->conts);
+    free(pi->tmarks);
+    free(pi->cmarks);
+    free(pi->marked);
     free(pi->tpl_first);
     free(pi->tpl_n);
     free(pi->cont_first);
@@ -189,18 +335,20 @@ static void pools_index_free(pools_index *pi)
 
 /* ---- 3. receivers and near misses ---------------------------------------- */
 
-static int add_receiver(kf_workloads *w, uint32_t tpl, uint16_t container)
+static int add_receiver(kf_workloads *w, uint32_t tpl, uint16_t container,
+                        const kf_ctrl_pods *pods)
 {
     if (kf_array_grow((void **)&w->recv, &w->recv_cap, w->nrecv + 1,
                       sizeof *w->recv) < 0)
         return -1;
-    w->recv[w->nrecv++] = (kf_receiver){tpl, container};
+    w->recv[w->nrecv++] = (kf_receiver){tpl, container, *pods};
     return 0;
 }
 
 /* Binding i's receivers, or its closest near miss (SPEC section 11). */
-static int match_binding(kf_workloads *w, const pools_index *pi, const kf_plan *plan,
-                         size_t i, const kf_finding_ctx *fc)
+static int match_binding(kf_workloads *w, pools_index *pi, const kf_plan *plan,
+                         size_t i, const kf_finding_ctx *fc, const labelkey *idx,
+                         size_t nidx)
 {
     const kf_binding *b = &plan->bindings[i];
     size_t ntpls = pi->tpl_n[b->pool];
@@ -230,164 +378,103 @@ static int match_binding(kf_workloads *w, const pools_index *pi, const kf_plan *
     }
     for (size_t k = clo; k < chi; k++)
         if ((k == clo || conts[k].tpl != conts[k - 1].tpl) &&
-            add_receiver(w, conts[k].tpl, conts[k].container) < 0)
+            add_receiver(w, conts[k].tpl, conts[k].container, &conts[k].pods) < 0)
             return -1;
     for (size_t k = vlo; k < vhi; k++)
-        if (add_receiver(w, tpls[k].tpl, KF_ALL_CONTAINERS) < 0)
+        if (add_receiver(w, tpls[k].tpl, KF_ALL_CONTAINERS, &tpls[k].pods) < 0)
             return -1;
     w->recv_count[i] = (uint32_t)(w->nrecv - w->recv_first[i]);
     /* A package of identities without workloads is normal: no finding. */
     if (w->recv_count[i] ||
         !kf_namespaces_has(fc->nss->all, fc->nss->nall, b->ref.namespace))
         return 0;
-    /* No template receives it: the closest near miss. */
+    /* No template receives it: the first row of SPEC section 11's table
+     * that applies. The intended templates carry the binding's marker (the
+     * variant, a container of its name; every candidate for PoolOnly). */
     uint32_t named[KF_WORKLOADS_NAMED];
-    size_t n = 0, from = lo, to = hi;
+    size_t n = 0, total = 0;
     enum kf_reason reason;
-    if (lo < hi && marker_missing != KF_R_COUNT)
-        reason = marker_missing;
-    else if (ntpls > 0)
-        reason = KF_R_SERVICE_ACCOUNT_MISMATCH, from = 0, to = ntpls;
-    else
-        reason = KF_R_NO_MATCHING_WORKLOAD, from = to = 0;
-    for (size_t k = from; k < to && n < KF_WORKLOADS_NAMED; k++)
-        named[n++] = tpls[k].tpl;
-    return kf_finding_miss(fc, b, reason, named, n, to - from);
-}
-
-/* ---- 4. a container that receives two identities ------------------------- */
-
-/* A receiver, for the check: all containers (KF_ALL_CONTAINERS sorts
- * last: "one" is 0, "all" 1) or one. */
-typedef struct got {
-    uint32_t tpl;
-    uint8_t all;
-    uint16_t container;
-    uint32_t binding;
-} got;
-
-static int cmp_got(const void *pa, const void *pb)
-{
-    const got *a = pa, *b = pb;
-    if (a->tpl != b->tpl)
-        return a->tpl < b->tpl ? -1 : 1;
-    if (a->all != b->all)
-        return a->all < b->all ? -1 : 1;
-    if (a->container != b->container)
-        return a->container < b->container ? -1 : 1;
-    return a->binding < b->binding ? -1 : a->binding > b->binding;
-}
-
-/* A binding's first clash: a container of a template and who else receives
- * it (runs of the sorted receivers: the ones with all containers, the ones
- * with that container), and how many clashes it has in all. */
-typedef struct clash {
-    size_t all_lo, all_hi, one_lo, one_hi, count;
-    uint32_t tpl;
-    uint16_t container;
-} clash;
-
-static void note_clash(clash *c, uint32_t tpl, uint16_t container, size_t all_lo,
-                       size_t all_hi, size_t one_lo, size_t one_hi, size_t count)
-{
-    if (!c->count)
-        *c = (clash){all_lo, all_hi, one_lo, one_hi, 0, tpl, container};
-    c->count += count;
-}
-
-/* One template's receivers v[i..j): those of all its containers first
- * (sorted last by all: so after the single ones), then per container. */
-static void template_clashes(const kf_workloads *w, const got *v, size_t i, size_t j,
-                             clash *by_binding)
-{
-    size_t all_lo = i;
-    while (all_lo < j && !v[all_lo].all)
-        all_lo++;
-    size_t nall = j - all_lo;
-    const kf_template *t = &w->tpls[v[i].tpl];
-    /* the runs of receivers of one container each: [i, all_lo) */
-    size_t runs = 0;
-    for (size_t s = i; s < all_lo; s++)
-        runs += s == i || v[s].container != v[s - 1].container;
-    if (nall >= 2 && t->ncontainers) {
-        /* every container clashes: container 0 first (with its own run) */
-        size_t e = i;
-        while (e < all_lo && v[e].container == 0)
-            e++;
-        for (size_t k = all_lo; k < j; k++)
-            note_clash(&by_binding[v[k].binding], v[i].tpl, 0, all_lo, j, i, e,
-                       t->ncontainers);
-    } else if (nall == 1 && runs) {
-        /* the one binding of all containers clashes where anyone else is */
-        size_t e = i;
-        while (e < all_lo && v[e].container == v[i].container)
-            e++;
-        note_clash(&by_binding[v[all_lo].binding], v[i].tpl, v[i].container, all_lo, j,
-                   i, e, runs);
+    bool intended = false;
+    const mark *marks = NULL;
+    size_t mlo = 0, mhi = 0;
+    enum kf_match match = kf_dialect_of(b)->match;
+    if (match == KF_MATCH_CONTAINER) {
+        if (pool_marks(pi, b->pool, true) < 0)
+            return -1;
+        marks = nconts ? pi->cmarks + pi->cont_first[b->pool] : NULL;
+        mark_run(marks, nconts, b->container, &mlo, &mhi);
+    } else if (match == KF_MATCH_VARIANT) {
+        if (pool_marks(pi, b->pool, false) < 0)
+            return -1;
+        marks = ntpls ? pi->tmarks + pi->tpl_first[b->pool] : NULL;
+        mark_run(marks, ntpls, b->variant, &mlo, &mhi);
     }
-    for (size_t s = i; s < all_lo;) {
-        size_t e = s + 1;
-        while (e < all_lo && v[e].container == v[s].container)
-            e++;
-        if (nall + (e - s) >= 2)
-            for (size_t k = s; k < e; k++)
-                note_clash(&by_binding[v[k].binding], v[s].tpl, v[s].container, all_lo,
-                           j, s, e, 1);
-        s = e;
+    size_t flo = 0, fhi = 0; /* a run of tpls, when not of marks */
+    if (mlo < mhi || (match == KF_MATCH_POOL && ntpls > 0)) {
+        reason = KF_R_SERVICE_ACCOUNT_MISMATCH, intended = true, fhi = ntpls;
+    } else if (lo < hi && marker_missing != KF_R_COUNT) {
+        reason = marker_missing, flo = lo, fhi = hi;
+    } else if (ntpls > 0) {
+        reason = KF_R_SERVICE_ACCOUNT_MISMATCH, fhi = ntpls;
+    } else {
+        reason = KF_R_NO_MATCHING_WORKLOAD;
     }
-}
-
-static int multiple_identities(const kf_workloads *w, const kf_plan *plan,
-                               const kf_finding_ctx *fc)
-{
-    got *v = malloc((w->nrecv ? w->nrecv : 1) * sizeof *v);
-    clash *by_binding = calloc(plan->nbindings ? plan->nbindings : 1, sizeof *by_binding);
-    int rc = -1;
-    if (!v || !by_binding)
-        goto out;
-    size_t n = 0;
-    for (size_t b = 0; b < plan->nbindings; b++)
-        for (uint32_t r = 0; plan->bindings[b].ok && r < w->recv_count[b]; r++) {
-            const kf_receiver *rv = &w->recv[w->recv_first[b] + r];
-            bool all = rv->container == KF_ALL_CONTAINERS;
-            v[n++] = (got){rv->tpl, all, all ? 0 : rv->container, (uint32_t)b};
-        }
-    if (n > 1)
-        qsort(v, n, sizeof *v, cmp_got);
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && v[j].tpl == v[i].tpl)
-            j++;
-        if (j - i > 1)
-            template_clashes(w, v, i, j, by_binding);
-        i = j;
-    }
-    for (size_t b = 0; b < plan->nbindings; b++) {
-        const clash *c = &by_binding[b];
-        if (!c->count)
+    /* each template once (a template may have two containers of a name) */
+    bool by_mark = mlo < mhi;
+    size_t from = by_mark ? mlo : flo, to = by_mark ? mhi : fhi;
+    for (size_t k = from; k < to; k++) {
+        uint32_t tpl = by_mark ? marks[k].tpl : tpls[k].tpl;
+        if (k > from && tpl == (by_mark ? marks[k - 1].tpl : tpls[k - 1].tpl))
             continue;
-        /* its peers: the others of the two runs, the first few named */
-        uint32_t others[KF_WORKLOADS_NAMED];
-        size_t nothers = 0;
-        const size_t parts[2][2] = {{c->one_lo, c->one_hi}, {c->all_lo, c->all_hi}};
-        for (int part = 0; part < 2; part++)
-            for (size_t k = parts[part][0]; k < parts[part][1] && nothers < KF_WORKLOADS_NAMED;
-                 k++)
-                if (v[k].binding != b)
-                    others[nothers++] = v[k].binding;
-        size_t total = (c->one_hi - c->one_lo) + (c->all_hi - c->all_lo) - 1;
-        if (kf_finding_multiple(fc, &plan->bindings[b], c->tpl, c->container, others,
-                                nothers, total, c->count - 1) < 0)
-            goto out;
+        if (n < KF_WORKLOADS_NAMED)
+            named[n++] = tpl;
+        total++;
     }
-    rc = 0;
-out:
-    free(v);
-    free(by_binding);
-    return rc;
+    /* no candidate: the namespace-less ones would be, once it is set */
+    nsless_ctx nsl = {{0}, 0, 0};
+    if (reason == KF_R_NO_MATCHING_WORKLOAD && fc->nss->nnsless &&
+        carriers(w, idx, nidx, "", &plan->pools[b->pool], add_nsless, &nsl) < 0)
+        return -1;
+    kf_nsless_carriers carriers_of = {nsl.tpls, nsl.n, nsl.total};
+    kf_miss miss = {reason, intended, named, n, total, &carriers_of};
+    return kf_finding_miss(fc, b, &miss);
 }
 
 /* ---- the check ------------------------------------------------------------ */
+
+/* The readable templates of namespaces that have workloads, by
+ * (namespace, input order): NoMatchingWorkload names a namespace's. */
+typedef struct nskey {
+    const char *ns;
+    uint32_t tpl;
+} nskey;
+
+static int cmp_nskey(const void *pa, const void *pb)
+{
+    const nskey *a = pa, *b = pb;
+    int c = strcmp(a->ns, b->ns);
+    return c ? c : a->tpl < b->tpl ? -1 : a->tpl > b->tpl;
+}
+
+static uint32_t *templates_by_ns(const kf_workloads *w, size_t *n)
+{
+    nskey *v = malloc((w->ntpls ? w->ntpls : 1) * sizeof *v);
+    uint32_t *out = malloc((w->ntpls ? w->ntpls : 1) * sizeof *out);
+    *n = 0;
+    if (!v || !out) {
+        free(v);
+        free(out);
+        return NULL;
+    }
+    for (size_t t = 0; t < w->ntpls; t++)
+        if (w->tpls[t].readable && w->tpls[t].ns[0])
+            v[(*n)++] = (nskey){w->tpls[t].ns, (uint32_t)t};
+    qsort(v, *n, sizeof *v, cmp_nskey);
+    for (size_t i = 0; i < *n; i++)
+        out[i] = v[i].tpl;
+    free(v);
+    return out;
+}
 
 int kf_check_workloads(const kf_input *in, const kf_config *cfg,
                        const kf_plan *plan, kf_workloads *w, kf_results *rs)
@@ -410,19 +497,43 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
     kf_finding_ctx fc = {in, w, plan, rs,
                          cfg->workload_check == KF_CHECK_ERROR ? KF_SEV_ERROR
                                                                 : KF_SEV_WARNING,
-                         &nss};
-    /* per pool: 1 used by a rendered binding, 2 by a PerObjective one */
+                         &nss, NULL, 0};
+    /* per pool: USE_* of the rendered bindings that use it */
     uint8_t *use = calloc(np, sizeof *use);
+    uint32_t *by_ns = NULL;
+    const char **ctrl_keys = NULL;
     int rc = -1;
     if (!use || kf_read_templates(w, in, rs, &nss) < 0)
         goto out;
     /* the (namespace, label) index of the readable templates */
-    idx = malloc((w->nlabels ? w->nlabels : 1) * sizeof *idx);
+    /* each template's labels, and those its controller sets that some
+     * pool selects (most pools select none: no entries for them) */
+    size_t nkeys = 0, keys_cap = 0;
+    for (size_t p = 0; p < plan->npools; p++)
+        for (size_t l = 0; l < plan->pools[p].nlabels; l++) {
+            const char *key = plan->pools[p].labels[l].key;
+            if (!kf_ctrl_is_key(key))
+                continue;
+            if (kf_array_grow((void **)&ctrl_keys, &keys_cap, nkeys + 1,
+                              sizeof *ctrl_keys) < 0)
+                goto out;
+            ctrl_keys[nkeys++] = key;
+        }
+    kf_strs_sort_unique(ctrl_keys, &nkeys);
+    size_t nctrl = 0;
+    for (size_t t = 0; nkeys && t < w->ntpls; t++) {
+        size_t r = 0;
+        const kf_ctrl_label *row;
+        while (w->tpls[t].readable && (row = kf_ctrl_row(w->tpls[t].kind, &r)))
+            nctrl += kf_namespaces_has(ctrl_keys, nkeys, row->key);
+    }
+    idx = malloc((w->nlabels + nctrl ? w->nlabels + nctrl : 1) * sizeof *idx);
     pi.tpl_first = calloc(np, sizeof *pi.tpl_first);
     pi.tpl_n = calloc(np, sizeof *pi.tpl_n);
     pi.cont_first = calloc(np, sizeof *pi.cont_first);
     pi.cont_n = calloc(np, sizeof *pi.cont_n);
-    if (!idx || !pi.tpl_first || !pi.tpl_n || !pi.cont_first || !pi.cont_n)
+    pi.marked = calloc(np, sizeof *pi.marked);
+    if (!idx || !pi.tpl_first || !pi.tpl_n || !pi.cont_first || !pi.cont_n || !pi.marked)
         goto out;
     for (size_t t = 0; t < w->ntpls; t++) {
         const kf_template *tp = &w->tpls[t];
@@ -430,23 +541,42 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
             const kf_label *lb = &w->labels[tp->first_label + l];
             idx[nidx++] = (labelkey){tp->ns, lb->key, lb->value, (uint32_t)t};
         }
+        kf_ctrl_workload wl = ctrl_workload(tp);
+        size_t r = 0;
+        const kf_ctrl_label *row;
+        while (nkeys && tp->readable && (row = kf_ctrl_row(tp->kind, &r))) {
+            kf_label own = {row->key, ""};
+            if (!kf_namespaces_has(ctrl_keys, nkeys, row->key) || label_of(w, tp, &own))
+                continue; /* not selected, or the template's own value is indexed */
+            const char *exact = kf_ctrl_exact(row, &wl);
+            idx[nidx++] = (labelkey){tp->ns, row->key, exact ? exact : CTRL_VALUE,
+                                     (uint32_t)t};
+        }
     }
     if (nidx > 1)
         qsort(idx, nidx, sizeof *idx, cmp_labelkey);
     for (size_t i = 0; i < plan->nbindings; i++) {
         const kf_binding *b = &plan->bindings[i];
-        if (b->ok && use[b->pool] < 2)
-            use[b->pool] = kf_dialect_of(b)->match == KF_MATCH_CONTAINER ? 2 : 1;
+        if (b->ok)
+            use[b->pool] |= USE_ANY | (kf_dialect_of(b)->match == KF_MATCH_CONTAINER
+                                           ? USE_CONTAINERS : 0);
     }
     for (size_t p = 0; p < plan->npools; p++)
-        if (use[p] && index_pool(&pi, w, idx, nidx, &plan->pools[p], p, use[p] == 2) < 0)
+        if (use[p] && index_pool(&pi, w, idx, nidx, &plan->pools[p], p, use[p]) < 0)
             goto out;
+    if (!(by_ns = templates_by_ns(w, &fc.nby_ns)))
+        goto out;
+    fc.by_ns = by_ns;
     for (size_t i = 0; i < plan->nbindings; i++)
-        if (plan->bindings[i].ok && match_binding(w, &pi, plan, i, &fc) < 0)
+        if (plan->bindings[i].ok && match_binding(w, &pi, plan, i, &fc, idx, nidx) < 0)
             goto out;
-    rc = multiple_identities(w, plan, &fc);
+    if (nss.nnsless && kf_finding_namespace_unset(&fc) < 0)
+        goto out;
+    rc = kf_multiple_identities(w, plan, &fc);
 out:
     free(use);
+    free(by_ns);
+    free(ctrl_keys);
     free(idx);
     pools_index_free(&pi);
     kf_namespaces_free(&nss);

@@ -171,14 +171,14 @@ static void drop_items(writer *w, const kf_plan *plan, bool *any_kept)
 {
     const kf_input *in = w->in;
     bool flow = in->rlist && in->items_pair.flow;
-    size_t first_kept = in->nitems;
-    for (size_t i = 0; i < in->nitems; i++)
+    size_t first_kept = in->ntop;
+    for (size_t i = 0; i < in->ntop; i++)
         if (!plan->drop[i]) {
             first_kept = i;
             break;
         }
-    *any_kept = first_kept < in->nitems;
-    for (size_t i = 0; i < in->nitems; i++) {
+    *any_kept = first_kept < in->ntop;
+    for (size_t i = 0; i < in->ntop; i++) {
         if (!plan->drop[i])
             continue;
         const kf_item *it = &in->items[i];
@@ -187,9 +187,9 @@ static void drop_items(writer *w, const kf_plan *plan, bool *any_kept)
         } else if (i < first_kept) {
             /* leading run: up to the first kept item, or all of them */
             if (i == 0)
-                edit_begin(w, it->start, first_kept < in->nitems
+                edit_begin(w, it->start, first_kept < in->ntop
                                              ? in->items[first_kept].start
-                                             : in->items[in->nitems - 1].end);
+                                             : in->items[in->ntop - 1].end);
         } else {
             edit_begin(w, in->items[i - 1].end, it->end);
         }
@@ -246,10 +246,10 @@ static void append_items(writer *w, bool any_kept, const kf_write_list *gen)
     if (gen->n == 0)
         return;
     if (p->present && p->value_type == KF_V_SEQ && p->flow) {
-        uint32_t at = in->nitems ? in->items[in->nitems - 1].end : p->value_start + 1;
+        uint32_t at = in->ntop ? in->items[in->ntop - 1].end : p->value_start + 1;
         list_edit(w, at, gen, LIST_JSON, 0, any_kept);
     } else if (p->present && p->value_type == KF_V_SEQ) {
-        uint32_t at = kf_line_after(in->buf, in->len, in->items[in->nitems - 1].end);
+        uint32_t at = kf_line_after(in->buf, in->len, in->items[in->ntop - 1].end);
         edit_begin(w, at, at);
         newline_if_needed(w, at);
         list_edit(w, at, gen, LIST_BLOCK, p->col, false);
@@ -427,7 +427,7 @@ int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
 
     bool any_kept;
     drop_items(&w, plan, &any_kept);
-    for (size_t i = 0; i < in->nitems; i++)
+    for (size_t i = 0; i < in->ntop; i++)
         if (plan->mark_local[i])
             mark_local(&w, &in->items[i]);
     if (in->rlist) {

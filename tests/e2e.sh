@@ -226,4 +226,7 @@ cp "$tmp/flux-out/manifests.yaml" "$tmp/flux-before.yaml"
 check flux-failing-render-fails bash -c "! PATH='$toolbin':\$PATH '$flux/render.sh' '$tmp/flux-bad' '$tmp/flux-out' 2>/dev/null"
 check flux-failing-render-keeps-output diff "$tmp/flux-before.yaml" "$tmp/flux-out/manifests.yaml"
 
+# --- the realistic packages: their golden inputs are what kpt makes of them ---
+check packages-kpt-source "$root/tests/packages/sync.sh" --check
+
 finish

@@ -15,6 +15,8 @@
 #include "kf_scalar.h"
 #include "kf_schema.h"
 #include "svid.h"
+#include "kf_ctrl_labels.h"
+#include "kf_view.h"
 
 #define S(x) x, strlen(x)
 
@@ -289,8 +291,8 @@ static void test_results_sorted(void **state)
 {
     (void)state;
     kf_results rs = {0};
-    kf_ref a = {"v", "K", "b", "ns", "", "", 0}, b = {"v", "K", "a", "ns", "", "", 1},
-           c = {"v", "K", "a", "", "", "", 2};
+    kf_ref a = {"v", "K", "b", "ns", "", "", 0, NULL, 0}, b = {"v", "K", "a", "ns", "", "", 1, NULL, 0},
+           c = {"v", "K", "a", "", "", "", 2, NULL, 0};
     assert_int_equal(kf_results_add(&rs, &a, KF_SEV_ERROR, KF_R_VARIANT_CONFLICT, NULL, "m1"), 0);
     assert_int_equal(kf_results_add(&rs, &b, KF_SEV_INFO, KF_R_DUPLICATE_OBJECT, NULL, "m2"), 0);
     assert_int_equal(kf_results_add(&rs, &b, KF_SEV_ERROR, KF_R_INVALID_VALUE, NULL, "m3"), 0);
@@ -315,7 +317,8 @@ static void test_results_made_when_written(void **state)
     (void)state;
     kf_results rs = {0};
     kf_buf scratch = {0};
-    kf_ref a = {"v", "K", "a", "ns", "", "", 0};
+    kf_ref a = {.api_version = "v", .kind = "K", .name = "a", .namespace = "ns",
+                 .path = "", .index = ""};
     char *kept = strdup("ns/b");
     assert_non_null(kept);
     assert_int_equal(kf_results_add_text(&rs, &a, KF_SEV_ERROR, KF_R_VARIANT_CONFLICT, NULL,
@@ -394,9 +397,100 @@ static void test_schema_paths(void **state)
     kf_schema_free(&s);
 }
 
+/* A List's entries are items after the top-level ones, with their place;
+ * nested Lists too, and a List given as the stream's one document. */
+static void test_read_lists(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"apiVersion\":\"v1\",\"items\":[\n"
+        "  {\"kind\":\"InferencePool\",\"metadata\":{\"name\":\"p\"}},\n"
+        "  {\"kind\":\"PodList\",\"items\":[{\"kind\":\"Pod\",\"metadata\":{\"name\":\"q\"}}]}\n"
+        "],\"kind\":\"List\"}\n";
+    kf_input in;
+    kf_fatal fatal;
+    assert_int_equal(kf_read(text, sizeof text - 1, &in, &fatal), 0);
+    assert_int_equal(in.ntop, 1);
+    assert_int_equal(in.nitems, 4);
+    assert_null(kf_item_entry(&in, 0));
+    assert_int_equal(kf_item_entry(&in, 1)->top, 1);
+    assert_string_equal(in.pool.data + kf_item_entry(&in, 2)->entry, "items[1]");
+    assert_int_equal(kf_item_entry(&in, 3)->top, 1);
+    assert_string_equal(in.pool.data + kf_item_entry(&in, 3)->entry, "items[1].items[0]");
+    kf_view v;
+    kf_view_item(&v, &in, 3);
+    assert_string_equal(kf_view_str(&v, KF_F_NAME), "q");
+    assert_memory_equal(text + in.items[3].start, "{\"kind\":\"Pod\"", 13);
+    char where[64];
+    kf_ref r = kf_view_ref(&v, 3);
+    kf_ref_where(&r, where, sizeof where);
+    assert_string_equal(where, "<stdin>:0 items[1].items[0]");
+    kf_input_free(&in);
+}
+
+/* Controller-set labels: runtime values match any value, names and
+ * indexes must be equal or in range, and some pods are named. */
+static void test_ctrl_labels(void **state)
+{
+    (void)state;
+    kf_ctrl_pods pods = {.some = KF_PODS_ALL};
+    char buf[64];
+    const kf_ctrl_label *hash = kf_ctrl_find("Deployment", "pod-template-hash");
+    kf_ctrl_workload d = {"Deployment", "d", 0, false, 0, 0};
+    assert_non_null(hash);
+    assert_true(kf_ctrl_matches(hash, &d, "anything", &pods));
+    assert_null(kf_ctrl_find("Pod", "pod-template-hash"));
+    assert_true(kf_ctrl_is_key("leaderworkerset.sigs.k8s.io/worker-index"));
+    const kf_ctrl_label *job = kf_ctrl_find("Job", "job-name");
+    kf_ctrl_workload j = {"Job", "train", 0, false, 0, 0};
+    assert_true(kf_ctrl_matches(job, &j, "train", NULL));
+    assert_false(kf_ctrl_matches(job, &j, "other", NULL));
+    const kf_ctrl_label *wi = kf_ctrl_find("LeaderWorkerSet", "leaderworkerset.sigs.k8s.io/worker-index");
+    kf_ctrl_workload lws = {"LeaderWorkerSet", "ds", 0, false, 0, 4};
+    assert_true(kf_ctrl_matches(wi, &lws, "0", &pods));
+    assert_string_equal(kf_ctrl_pods_text(&pods, buf, sizeof buf), "leader pod");
+    assert_true(kf_ctrl_matches(wi, &lws, "3", &pods));
+    assert_false(kf_ctrl_matches(wi, &lws, "4", NULL));
+    assert_false(kf_ctrl_matches(wi, &lws, "03", NULL));
+    lws.two_templates = true; /* a leaderTemplate: the workers are 1..3 */
+    assert_false(kf_ctrl_matches(wi, &lws, "0", NULL));
+    lws.slot = 1;
+    assert_string_equal(kf_ctrl_exact(wi, &lws), "0");
+    const kf_ctrl_label *pi = kf_ctrl_find("StatefulSet", "apps.kubernetes.io/pod-index");
+    kf_ctrl_workload sts = {"StatefulSet", "s", 0, false, 0, 0}; /* replicas 1 */
+    assert_true(kf_ctrl_matches(pi, &sts, "0", NULL));
+    assert_false(kf_ctrl_matches(pi, &sts, "1", NULL));
+    sts.replicas = -1; /* not a plain integer: no bound */
+    assert_true(kf_ctrl_matches(pi, &sts, "7", NULL));
+    /* every row of every workload kind: a value it can give matches, and
+     * a name or index that it cannot does not */
+    static const char *const kinds[] = {"Deployment", "StatefulSet", "DaemonSet", "Job",
+                                        "CronJob", "LeaderWorkerSet", "Rollout"};
+    size_t rows = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        size_t i = 0;
+        const kf_ctrl_label *row;
+        kf_ctrl_workload wl = {kinds[k], "wl", 0, false, 0, 0};
+        while ((row = kf_ctrl_row(kinds[k], &i))) {
+            rows++;
+            assert_non_null(row->source);
+            assert_ptr_equal(kf_ctrl_find(kinds[k], row->key), row);
+            const char *good = row->value == KF_CV_NAME ? "wl"
+                               : row->value == KF_CV_INDEX ? "0" : "5d4c7f9b8";
+            assert_true(kf_ctrl_matches(row, &wl, good, NULL));
+            if (row->value != KF_CV_ANY)
+                assert_false(kf_ctrl_matches(row, &wl, "not-it", NULL));
+        }
+    }
+    assert_int_equal(rows, 25);
+}
+
 static void test_schema_kinds(void **state)
 {
     (void)state;
+    assert_int_equal(kf_kind_class("DeploymentList"), KF_KC_LIST);
+    assert_int_equal(kf_kind_class("List"), KF_KC_LIST);
+    assert_int_equal(kf_kind_class("ResourceList"), KF_KC_RLIST);
     assert_int_equal(kf_kind_class("InferencePool"), KF_KC_POOL);
     assert_int_equal(kf_kind_class("Service"), 0);
     assert_int_equal(kf_kind_api_rank(KF_KC_POOL, "inference.networking.k8s.io/v1"), 0);
@@ -626,6 +720,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_emit_roundtrip),
     cmocka_unit_test(test_emit_invalid_utf8),
     cmocka_unit_test(test_schema_paths),
+    cmocka_unit_test(test_read_lists),
+    cmocka_unit_test(test_ctrl_labels),
     cmocka_unit_test(test_schema_kinds),
     cmocka_unit_test(test_go_duration),
     cmocka_unit_test(test_trust_domain_list),

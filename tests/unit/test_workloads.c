@@ -165,8 +165,9 @@ static void test_workloads_miss_service_account(void **state)
     unit_run_free(&u);
 }
 
-/* The marker's miss comes before the service account's: a candidate under
- * the binding's own service account lacks the container. */
+/* The templates the binding was meant for come first (SPEC section 11):
+ * one has the container but runs as another account; the one under the
+ * binding's account lacks the container and is not named. */
 static void test_workloads_miss_order(void **state)
 {
     (void)state;
@@ -176,8 +177,12 @@ static void test_workloads_miss_order(void **state)
                    DEPLOY("mine", "{app: p}", POD_SPEC("sa", "[{name: a}]"))
                    DEPLOY("theirs", "{app: p}", POD_SPEC("other", "[{name: vllm}]"))
                    BINDING("b", SPEC_PER_OBJECTIVE("p", "o", "sa", "vllm")));
-    assert_miss(&u, "b", KF_R_CONTAINER_NOT_FOUND, "spec.containerName");
-    assert_null(unit_result(&u, "b", KF_R_SERVICE_ACCOUNT_MISMATCH));
+    /* SPEC section 11's table: "theirs" has the vllm container the binding
+     * was meant for, so the miss names it (only it) and its account */
+    assert_miss(&u, "b", KF_R_SERVICE_ACCOUNT_MISMATCH, "spec.serviceAccountName");
+    assert_null(unit_result(&u, "b", KF_R_CONTAINER_NOT_FOUND));
+    assert_true(unit_says(&u, "b", KF_R_SERVICE_ACCOUNT_MISMATCH, "theirs"));
+    assert_false(unit_says(&u, "b", KF_R_SERVICE_ACCOUNT_MISMATCH, "mine"));
     assert_int_equal(unit_nresults(&u, "b"), 1); /* exactly one miss */
     unit_run_free(&u);
 }
