@@ -1,30 +1,13 @@
-/* config.c - functionConfig, flags and environment (kf_config.h). */
-#include "kf_config.h"
+/* config.c - functionConfig, flags and environment (kf_config.h): the
+ * key table, each source's keys, and the merge of the sources with the
+ * flags and the environment (the SVID options' values: config_svid.c). */
+#include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kf_identity.h"
-#include "svid.h"
-#include "kf_view.h"
-
-/* The functionConfig keys, and the field path of each in the ConfigMap
- * form (data) and the typed form (spec): the one list of them. */
-enum key {
-    K_TRUST_DOMAIN,
-    K_CLASS_NAME,
-    K_NAMESPACE_SELECTOR,
-    K_BINDINGS,
-    K_WORKLOAD_CHECK,
-    K_TTL,
-    K_JWT_TTL,
-    K_FEDERATES_WITH,
-    K_AUTO_DNS,
-    K_NAMESPACE,
-    K_COUNT,
-    K_UNKNOWN = K_COUNT,
-};
 
 /* Every key: its name, its paths, and what --help says of it (its
  * default, what it does): the one list of the settings. */
@@ -66,65 +49,19 @@ static enum key key_of(const char *name)
     return K_UNKNOWN;
 }
 
-/* What the sources decide together: each setting comes from the first
- * source that gives it. */
-typedef struct merge {
-    kf_results *rs;
-    bool given[K_COUNT];       /* by a source read so far */
-    const char *td, *cls, *ns; /* trustDomain, clusterSPIFFEIDClassName,
-                                * namespace */
-    struct loader *td_from, *cls_from, *ns_from, *federates_from;
-    const char *td_where;      /* where the effective trust domain came from */
-    struct loader *td_source;  /* the source it came from, or NULL (flag, env) */
-    bool failed;         /* out of memory (sticky) */
-} merge;
-
-/* One source being read. */
-typedef struct loader {
-    merge *m;
-    const kf_input *in;
-    kf_view view;
-    kf_ref ref;
-    const char *prefix; /* "data" or "spec" */
-    int typed;          /* 0: ConfigMap (data), 1: ClusterSPIFFEIDGenerator (spec) */
-    bool earlier[K_COUNT]; /* given by an earlier source: not read here */
-    const kf_field *federates; /* federatesWith as given, read last */
-} loader;
-
-/* Add a result on the functionConfig. A macro, so the compiler checks
- * every format against its arguments (kf_results_add() is printf-like). */
-#define report(l, sev, reason, field, ...)                                   \
-    do {                                                                     \
-        if (kf_results_add((l)->m->rs, &(l)->ref, (sev), (reason), (field),  \
-                           __VA_ARGS__) < 0)                                 \
-            (l)->m->failed = true;                                           \
-    } while (0)
-
-/* An error on an SVID option: the option is refused, and with it every
- * binding (kf_run() withholds them all), which the message says. */
-#define NO_RENDER " (no binding renders while an SVID option is invalid)"
-#define refuse_option(l, cfg, reason, field, fmt, ...)                       \
-    do {                                                                     \
-        report((l), KF_SEV_ERROR, (reason), (field), fmt NO_RENDER,          \
-               __VA_ARGS__);                                                 \
-        (cfg)->options_invalid = true;                                       \
-    } while (0)
-
 bool kf_config_valid_class_name(const char *s)
 {
     return kf_is_label_value(s, strlen(s));
 }
 
 /* Field paths are static strings, one per known key and form. */
-static const char *field_path(const loader *l, enum key k)
+const char *kf_config_field_path(const loader *l, enum key k)
 {
     return k < K_COUNT ? keys[k].path[l->typed] : l->typed ? "spec" : "data";
 }
 
-/* A value as a message shows it: cut at a character boundary when it does
- * not fit in buf (then "..."), with quotes, backslashes and control
- * characters escaped, so a result or a stderr line stays one line. */
-static const char *shown(const char *s, char *buf, size_t cap)
+/* A value as a message shows it (config.h). */
+const char *kf_config_shown(const char *s, char *buf, size_t cap)
 {
     size_t o = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -154,8 +91,8 @@ static bool str_value(loader *l, const kf_field *f, enum key k, const char **out
     char buf[256];
     const char *why = kf_field_problem(l->in, f, false, buf, sizeof buf);
     if (why) {
-        report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l, k), "%s %s",
-               field_path(l, k), why);
+        const char *path = kf_config_field_path(l, k);
+        report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, path, "%s %s", path, why);
         return false;
     }
     *out = kf_field_text(l->in, f);
@@ -168,7 +105,7 @@ static bool str_value(loader *l, const kf_field *f, enum key k, const char **out
 static bool bool_value(loader *l, kf_config *svid, const kf_field *f, enum key k,
                        bool *out)
 {
-    const char *path = field_path(l, k);
+    const char *path = kf_config_field_path(l, k);
     const char *t = kf_field_text(l->in, f);
     char buf[256];
     if (f->type == KF_V_STR || f->type == KF_V_NONSTR) {
@@ -176,7 +113,7 @@ static bool bool_value(loader *l, kf_config *svid, const kf_field *f, enum key k
             *out = t[0] == 't';
             return true;
         }
-        shown(t, buf, 128);
+        kf_config_shown(t, buf, 128);
         report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, path,
                "%s must be true or false, not \"%s\"%s", path, buf, svid ? NO_RENDER : "");
     } else {
@@ -189,30 +126,6 @@ static bool bool_value(loader *l, kf_config *svid, const kf_field *f, enum key k
     return false;
 }
 
-/* ttl, jwtTtl: a Go duration greater than zero, copied as written. */
-static void duration_value(loader *l, kf_config *cfg, const kf_field *f,
-                           enum key k, char **out)
-{
-    const char *path = field_path(l, k);
-    const char *t = kf_field_text(l->in, f);
-    char buf[256];
-    if (f->type != KF_V_STR && f->type != KF_V_NONSTR) {
-        refuse_option(l, cfg, KF_R_INVALID_VALUE, path, "%s %s", path,
-                      kf_field_problem(l->in, f, false, buf, sizeof buf));
-        return;
-    }
-    const char *why = kf_ttl_problem(t, strlen(t));
-    if (why) {
-        refuse_option(l, cfg, KF_R_INVALID_VALUE, path,
-                      "%s must be a Go duration greater than zero, such as 90s, "
-                      "1h30m or 1.5h (units ns, us, ms, s, m, h): \"%s\" %s",
-                      path, shown(t, buf, sizeof buf), why);
-        return;
-    }
-    free(*out);
-    if (!(*out = strdup(t)))
-        l->m->failed = true;
-}
 
 static void copy(char *dst, size_t cap, const char *src)
 {
@@ -266,7 +179,7 @@ static void set_namespace(loader *l, kf_config *cfg, const char *v, const char *
     report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field,
            "%s must be a namespace (DNS-1123 label: at most 63 of a-z 0-9 -, "
            "alphanumeric at both ends), not \"%s\" (no binding renders while "
-           "the namespace is invalid)", where, shown(v, val, sizeof val));
+           "the namespace is invalid)", where, kf_config_shown(v, val, sizeof val));
 }
 
 /* An entry's key and where it is, to find repeated keys by sorting. */
@@ -324,14 +237,15 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
         if (k < K_COUNT)
             l->m->given[k] = true;
         bool dup = repeat[i];
+        const char *path = kf_config_field_path(l, k);
         if (dup && k >= K_TTL && k <= K_AUTO_DNS) {
             /* which of the two values was meant? */
-            refuse_option(l, cfg, KF_R_CONFIG_DUPLICATE_KEY, field_path(l, k),
+            refuse_option(l, cfg, KF_R_CONFIG_DUPLICATE_KEY, path,
                           "%s.%s is given twice", l->prefix, name);
             continue;
         }
         if (dup)
-            report(l, KF_SEV_ERROR, KF_R_CONFIG_DUPLICATE_KEY, field_path(l, k),
+            report(l, KF_SEV_ERROR, KF_R_CONFIG_DUPLICATE_KEY, path,
                    "%s.%s is given twice", l->prefix, name);
         switch (k) {
         case K_TRUST_DOMAIN:
@@ -357,7 +271,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
             else if (strcmp(s, "local-config") == 0)
                 cfg->keep_bindings = false;
             else
-                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l, k),
+                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, path,
                        "%s.%s must be local-config or keep, not \"%s\"",
                        l->prefix, name, s);
             break;
@@ -376,17 +290,17 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
                 cfg->workload_check = (uint8_t)m;
             } else {
                 char val[128];
-                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, field_path(l, k),
+                report(l, KF_SEV_ERROR, KF_R_INVALID_VALUE, path,
                        "%s must be warn, error or off, not \"%s\"; the check runs "
-                       "as warn", field_path(l, k), shown(s, val, sizeof val));
+                       "as warn", path, kf_config_shown(s, val, sizeof val));
             }
             break;
         }
         case K_TTL:
-            duration_value(l, cfg, f, k, &cfg->ttl);
+            kf_config_duration(l, cfg, f, k, &cfg->ttl);
             break;
         case K_JWT_TTL:
-            duration_value(l, cfg, f, k, &cfg->jwt_ttl);
+            kf_config_duration(l, cfg, f, k, &cfg->jwt_ttl);
             break;
         case K_FEDERATES_WITH: /* the ConfigMap form: checked last, against
                                 * the effective trust domain */
@@ -413,115 +327,6 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
     free(repeat);
 }
 
-/* Report a refused federatesWith (the message built in msg; ok false when
- * building it ran out of memory); then no binding renders. */
-static void federates_invalid(loader *l, kf_config *cfg, kf_buf *msg, bool ok)
-{
-    if (!ok || !msg->data)
-        l->m->failed = true;
-    else
-        refuse_option(l, cfg, KF_R_INVALID_VALUE, field_path(l, K_FEDERATES_WITH),
-                      "%s", msg->data);
-    kf_buf_free(msg);
-    cfg->options_invalid = true;
-}
-
-/* federatesWith: a list of trust domains (the typed form), or a
- * comma-separated string (both forms). Checked once the effective trust
- * domain is known, which it must not name. */
-static void load_federates(loader *l, kf_config *cfg)
-{
-    const kf_field *f = l->federates;
-    const char *path = field_path(l, K_FEDERATES_WITH);
-    kf_td_list list = {0};
-    kf_buf msg = {0};
-    char buf[256], val[128], ent[128];
-    bool seq = l->typed && f->type == KF_V_SEQ;
-    if (seq) {
-        size_t idx = 0;
-        for (size_t i = 0; i < l->view.nfields; i++) {
-            const kf_field *e = &l->view.fields[i];
-            if (e->id != KF_F_FEDERATES_ITEM || e->slot != 0)
-                continue;
-            const char *why = kf_field_problem(l->in, e, false, buf, sizeof buf);
-            if (why) {
-                federates_invalid(l, cfg, &msg, kf_buf_printf(&msg, "%s[%zu] %s",
-                                                              path, idx, why) == 0);
-                goto out;
-            }
-            const char *t = kf_field_text(l->in, e);
-            if (kf_td_list_add(&list, t, strlen(t)) < 0)
-                goto oom;
-            idx++;
-        }
-    } else if (f->type == KF_V_STR) {
-        const char *t = kf_field_text(l->in, f);
-        if (kf_td_list_split(&list, t, strlen(t)) < 0)
-            goto oom;
-    } else {
-        const char *why = kf_field_problem(l->in, f, false, buf, sizeof buf);
-        federates_invalid(l, cfg, &msg, kf_buf_printf(&msg, "%s %s (%s)", path, why,
-                          l->typed ? "a list of trust domains, or a comma-separated string"
-                                   : "a comma-separated string of trust domains") == 0);
-        goto out;
-    }
-    const char *why;
-    size_t bad;
-    if (kf_td_list_check(&list, cfg->trust_domain, &why, &bad) < 0)
-        goto oom;
-    if (why) {
-        /* the key, which entry, the entry, the rule; for the own trust
-         * domain also where that comes from */
-        bool ok = kf_buf_puts(&msg, path) == 0;
-        if (bad < list.n) {
-            const char *e = kf_td_list_get(&list, bad);
-            if (seq)
-                ok = ok && kf_buf_printf(&msg, "[%zu]", bad) == 0;
-            else
-                ok = ok && kf_buf_printf(&msg, " entry %zu of \"%s\"", bad + 1,
-                                         shown(kf_field_text(l->in, f), val,
-                                               sizeof val)) == 0;
-            if (e[0])
-                ok = ok && kf_buf_printf(&msg, ": \"%s\"", shown(e, ent, sizeof ent)) == 0;
-            ok = ok && kf_buf_printf(&msg, " %s", why) == 0;
-            const loader *src = l->m->td_source;
-            if (e[0] && l->m->td_where && strcmp(e, cfg->trust_domain) == 0)
-                ok = ok && kf_buf_printf(&msg, " (the trust domain comes from %s%s%s)",
-                                         l->m->td_where,
-                                         src && src != l && src->ref.path[0] ? " of " : "",
-                                         src && src != l && src->ref.path[0] ? src->ref.path
-                                                                            : "") == 0;
-        } else {
-            ok = ok && kf_buf_printf(&msg, " %s", why) == 0;
-        }
-        federates_invalid(l, cfg, &msg, ok);
-    } else {
-        if (kf_td_list_join(&list, &msg) < 0)
-            goto oom;
-        cfg->federates_with = msg.data; /* owned by cfg now */
-        msg.data = NULL;
-    }
-    goto out;
-oom:
-    l->m->failed = true;
-out:
-    kf_buf_free(&msg);
-    kf_td_list_free(&list);
-}
-
-bool kf_config_has_svid_options(const kf_config *cfg)
-{
-    return cfg->ttl || cfg->jwt_ttl || cfg->federates_with ||
-           cfg->auto_populate_dns_names >= 0;
-}
-
-void kf_config_free(kf_config *cfg)
-{
-    free(cfg->ttl);
-    free(cfg->jwt_ttl);
-    free(cfg->federates_with);
-    cfg->ttl = cfg->jwt_ttl = cfg->federates_with = NULL;
-}
 
 /* Start reading one source: its view, its place for results, its form. */
 static void load_source(loader *l, merge *m, const kf_config_source *src,
@@ -556,18 +361,7 @@ static void load_source(loader *l, merge *m, const kf_config_source *src,
             l->prefix = "spec";
             l->typed = 1;
             load_entries(l, cfg, KF_F_SPEC_ENTRY);
-            /* federatesWith has its own schema rows: it may be a list */
-            if (l->earlier[K_FEDERATES_WITH]) {
-                /* an earlier source gave it */
-            } else if (l->view.dup[KF_F_FEDERATES]) {
-                m->given[K_FEDERATES_WITH] = true;
-                refuse_option(l, cfg, KF_R_CONFIG_DUPLICATE_KEY,
-                              field_path(l, K_FEDERATES_WITH), "%s is given twice",
-                              field_path(l, K_FEDERATES_WITH));
-            } else if ((l->federates = l->view.f[KF_F_FEDERATES])) {
-                m->given[K_FEDERATES_WITH] = true;
-                m->federates_from = l;
-            }
+            kf_config_typed_federates(l, cfg);
         } else {
             report(l, KF_SEV_ERROR, KF_R_UNSUPPORTED_CONFIG, "kind",
                    "functionConfig must be a v1 ConfigMap or a "
@@ -602,7 +396,7 @@ int kf_config_load(const kf_config_source *srcs, size_t nsrcs, const kf_settings
     if (st->flag_trust_domain) {
         set_trust_domain(first, cfg, st->flag_trust_domain, "--trust-domain", NULL);
     } else if (m.td) {
-        const char *field = field_path(m.td_from, K_TRUST_DOMAIN);
+        const char *field = kf_config_field_path(m.td_from, K_TRUST_DOMAIN);
         set_trust_domain(m.td_from, cfg, m.td, field, field);
         m.td_source = m.td_from;
     } else if (!m.given[K_TRUST_DOMAIN] && st->env_trust_domain &&
@@ -613,7 +407,7 @@ int kf_config_load(const kf_config_source *srcs, size_t nsrcs, const kf_settings
     if (st->flag_class_name) {
         set_class_name(first, cfg, st->flag_class_name, "--class-name", NULL);
     } else if (m.cls) {
-        const char *field = field_path(m.cls_from, K_CLASS_NAME);
+        const char *field = kf_config_field_path(m.cls_from, K_CLASS_NAME);
         set_class_name(m.cls_from, cfg, m.cls, field, field);
     } else if (!m.given[K_CLASS_NAME] && st->env_class_name) {
         set_class_name(first, cfg, st->env_class_name, KF_ENV_CLASS_NAME, NULL);
@@ -622,12 +416,12 @@ int kf_config_load(const kf_config_source *srcs, size_t nsrcs, const kf_settings
     if (st->flag_namespace) {
         set_namespace(first, cfg, st->flag_namespace, "--namespace", NULL);
     } else if (m.ns) {
-        const char *field = field_path(m.ns_from, K_NAMESPACE);
+        const char *field = kf_config_field_path(m.ns_from, K_NAMESPACE);
         set_namespace(m.ns_from, cfg, m.ns, field, field);
     }
 
     if (m.federates_from)
-        load_federates(m.federates_from, cfg);
+        kf_config_federates(m.federates_from, cfg);
     free(ls);
     return m.failed ? -1 : 0;
 }

@@ -1,6 +1,6 @@
 /* svid.c - the value rules of the SVID options: Go durations and trust-domain
  * lists (svid.h). It parses and checks; it reads no input and reports
- * nothing (config.c does). */
+ * nothing (config_svid.c does). */
 #include "svid.h"
 
 #include <stdlib.h>

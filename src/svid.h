@@ -2,9 +2,9 @@
  *
  * Two parsers, nothing else: Go durations (ttl, jwtTtl), exactly as Go's
  * time.ParseDuration reads them, and lists of SPIFFE trust domains
- * (federatesWith). config.c reads the functionConfig and reports; render.c
- * writes what passed. Neither accepts '{', so no option can carry a Go
- * template action (`{{`) to SPIRE Controller Manager.
+ * (federatesWith). config_svid.c reads the functionConfig's values and
+ * reports; render.c writes what passed. Neither accepts '{', so no option
+ * can carry a Go template action (`{{`) to SPIRE Controller Manager.
  */
 #ifndef KF_SRC_SVID_H
 #define KF_SRC_SVID_H
