@@ -125,7 +125,8 @@ export PYTHON
 export KUSTOMIZE
 
 # One cmocka run of every group (tests/unit/unit.h lists them).
-UNIT_SRCS := tests/unit/main.c tests/unit/test_rules.c tests/unit/test_dialect.c \
+UNIT_SRCS := tests/unit/main.c tests/unit/test_rules.c tests/unit/test_results.c \
+             tests/unit/test_config.c tests/unit/test_dialect.c \
              tests/unit/test_resolve.c tests/unit/test_conflicts.c \
              tests/unit/test_workloads.c
 

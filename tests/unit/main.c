@@ -96,8 +96,9 @@ bool unit_says(const unit_run *u, const char *name, enum kf_reason r, const char
 
 int main(void)
 {
-    const unit_group *groups[] = {&unit_rules, &unit_dialect, &unit_resolve,
-                                  &unit_conflicts, &unit_workloads};
+    const unit_group *groups[] = {&unit_rules, &unit_results, &unit_config,
+                                  &unit_dialect, &unit_resolve, &unit_conflicts,
+                                  &unit_workloads};
     size_t n = 0;
     for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
         n += groups[g]->n;

@@ -3,8 +3,10 @@
  * questions to ask of it (a binding, its results, its receivers).
  *
  *   test_rules.c      the leaves: name and SPIFFE rules, scalar typing and
- *                     quoting, emitted text, results order, the capture
- *                     schema, SVID option values, configuration merge
+ *                     quoting, emitted text, the capture schema, Lists,
+ *                     controller-set labels
+ *   test_results.c    results order, messages made when written
+ *   test_config.c     SVID option values, configuration merge
  *   test_dialect.c    the dialect table, and what each row renders
  *   test_resolve.c    the resolver's checks of a binding
  *   test_conflicts.c  IdentityCollision, DuplicateSPIFFEID, VariantConflict
@@ -31,8 +33,8 @@ typedef struct unit_group {
     size_t n;
 } unit_group;
 
-extern const unit_group unit_rules, unit_dialect, unit_resolve, unit_conflicts,
-    unit_workloads;
+extern const unit_group unit_rules, unit_results, unit_config, unit_dialect,
+    unit_resolve, unit_conflicts, unit_workloads;
 
 /* Items of a ResourceList, one per macro, in namespace ns. */
 #define POOL(name, labels)                                                    \
