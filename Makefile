@@ -15,7 +15,7 @@ KF_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude
 # libfyaml parses 1.25x slower (position-independent code, calls through
 # exported symbols); docs/design.md, Performance.
 LIBFYAML := -l:libfyaml.a
-LDLIBS  += $(LIBFYAML) -lnettle
+LDLIBS  += $(LIBFYAML) -lnettle -lpcre2-8
 BUILD   ?= build
 
 LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/read_walk.c \
@@ -23,7 +23,8 @@ LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/rea
             src/read_strict.c src/read_list.c src/view.c src/config.c src/config_svid.c src/svid.c \
             src/identity.c src/resolve.c src/resolve_pools.c src/resolve_binding.c \
             src/resolve_refs.c src/conflicts.c src/conflicts_shared.c src/workload_templates.c src/workloads.c src/workload_multiple.c \
-            src/workload_findings.c \
+            src/workload_findings.c src/spire_read.c src/spire_regex.c src/spire_match.c \
+            src/spire_check.c \
             src/input.c src/ctrl_labels.c src/emit.c src/render.c src/reasons.c src/results.c src/report.c src/pipeline.c \
             src/write.c src/kleym.c src/inspect.c src/inspect_open.c src/inspect_source.c \
             src/inspect_model.c src/inspect_text.c src/inspect_json.c src/kptfile.c
@@ -81,7 +82,7 @@ uninstall:
 
 # ---- dependencies -------------------------------------------------------
 
-APT_PKGS := build-essential libfyaml-dev libyaml-dev nettle-dev libcmocka-dev \
+APT_PKGS := build-essential libfyaml-dev libyaml-dev nettle-dev libpcre2-dev libcmocka-dev \
             python3-yaml python3-jsonschema clang libclang-rt-14-dev valgrind \
             time file podman runc
 # npm comes with the machine's Node.js (Debian's npm package conflicts with it).

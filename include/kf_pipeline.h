@@ -1,7 +1,8 @@
 /* kf_pipeline.h - one run of the pipeline, shared by the function and by
  * `kleym-fn inspect`:
  *
- *   read -> config -> resolve -> check conflicts -> check workloads -> report
+ *   read -> config -> resolve -> check conflicts -> check workloads ->
+ *   check SPIRE's side -> report
  *
  * What comes after differs: the function writes the ResourceList
  * (kleym.c, write.c), inspect prints the report for people (inspect*.c).
@@ -16,6 +17,7 @@
 #include "kf_report.h"
 #include "kf_resolve.h"
 #include "kf_results.h"
+#include "kf_spire.h"
 #include "kf_workloads.h"
 
 /* What a run is given besides its input. */
@@ -52,6 +54,7 @@ typedef struct kf_pipeline {
     kf_plan plan;
     kf_results rs;           /* sorted */
     kf_workloads w;
+    kf_spire spire;          /* SPIRE's side (SPEC section 15) */
     kf_report report;
 } kf_pipeline;
 

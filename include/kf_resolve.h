@@ -25,6 +25,10 @@
 #include "kf_input.h"
 #include "kf_results.h"
 
+/* The value of label kleym.sonda.red/managed-by on the ClusterSPIFFEIDs
+ * kleym-fn owns (SPEC section 7); any other ClusterSPIFFEID is foreign. */
+#define KF_MANAGED_BY "kleym"
+
 typedef struct kf_pool {
     size_t item;
     const char *ns, *name, *api_version;

@@ -42,6 +42,10 @@ enum kf_kclass {
                                 * TargetObjectiveNotFound message only */
     KF_KC_LIST = 1u << 13,     /* a List or <Kind>List, any apiVersion: its
                                 * items are read as items (SPEC section 3) */
+    /* SPIRE's side of the package (SPEC section 15) */
+    KF_KC_SCMCONFIG = 1u << 15, /* SPIRE Controller Manager's configuration */
+    KF_KC_CONFIGMAP = 1u << 16, /* a ConfigMap item: it may hold one as text */
+    KF_KC_NAMESPACE = 1u << 17, /* a Namespace and its labels */
 };
 typedef uint32_t kf_kmask;
 
@@ -51,7 +55,12 @@ typedef uint32_t kf_kmask;
 /* Every class an item of ResourceList.items (or of a stream) may be. */
 #define KF_KC_ITEMS (KF_KC_BINDING | KF_KC_POOL | KF_KC_OBJECTIVE | KF_KC_CSID | \
                      KF_KC_WORKLOADS | KF_KC_GENERATOR | KF_KC_KPTFILE | \
-                     KF_KC_LIST | KF_KC_MODEL)
+                     KF_KC_LIST | KF_KC_MODEL | KF_KC_SCMCONFIG | KF_KC_CONFIGMAP | \
+                     KF_KC_NAMESPACE)
+/* A ClusterSPIFFEID's label selectors: the pod selector in slot 0, the
+ * namespace selector in slot 1. */
+#define KF_SLOT_PODSEL 0
+#define KF_SLOT_NSSEL 1
 /* A LeaderWorkerSet's second template (the leader) is slot 1. */
 #define KF_SLOTS 2
 
@@ -104,6 +113,21 @@ enum kf_fid {
     KF_F_LIST_ITEMS,      /* a List's items */
     KF_F_REPLICAS,        /* a workload's spec.replicas */
     KF_F_LWS_SIZE,        /* spec.leaderWorkerTemplate.size */
+    /* SPIRE Controller Manager's configuration (SPEC section 15) */
+    KF_F_SCM_TRUST_DOMAIN,
+    KF_F_SCM_CLASS,
+    KF_F_SCM_WATCH_CLASSLESS,
+    KF_F_SCM_IGNORE,      /* ignoreNamespaces */
+    KF_F_SCM_CLUSTER,
+    /* a ClusterSPIFFEID kleym-fn does not own */
+    KF_F_CSID_CLASS,      /* spec.className */
+    KF_F_CSID_FALLBACK,
+    KF_F_CSID_TEMPLATE,   /* spec.spiffeIDTemplate */
+    /* a label selector (slot: which), SPEC section 15 */
+    KF_F_LS,
+    KF_F_LS_MATCHLABELS,
+    KF_F_LS_MATCHEXPR,
+    KF_F_NS_LABELS,       /* a Namespace's metadata.labels */
     KF_F_SINGLE,          /* end of the single fields; not a field */
     KF_F_TPL_CONTAINER,   /* an element of spec.containers */
     KF_F_TPL_CONTAINER_NAME,
@@ -115,6 +139,12 @@ enum kf_fid {
     KF_F_KPT_FN_CONFIGPATH,
     KF_F_KPT_FN_CONFIGMAP, /* its configMap mapping */
     KF_F_FEDERATES_ITEM,  /* spec.federatesWith[] (functionConfig) */
+    KF_F_SCM_IGNORE_ITEM, /* ignoreNamespaces[] */
+    KF_F_LS_EXPR,         /* matchExpressions[] */
+    KF_F_LS_EXPR_KEY,
+    KF_F_LS_EXPR_OP,
+    KF_F_LS_EXPR_VALUES,
+    KF_F_LS_EXPR_VALUE,   /* matchExpressions[].values[] */
     KF_F_ENTRIES,         /* end of the repeated fields; not a field */
     KF_F_SEL_ENTRY,       /* spec.selector.<key> (flat v1alpha2 selector) */
     KF_F_ML_ENTRY,        /* spec.selector.matchLabels.<key> */
@@ -122,6 +152,8 @@ enum kf_fid {
     KF_F_SPEC_ENTRY,      /* spec.<key> (functionConfig) */
     KF_F_TPL_LABEL,       /* a pod template's metadata.labels.<key> */
     KF_F_KPT_FN_CONFIG,   /* a Kptfile function's configMap.<key> */
+    KF_F_LS_LABEL,        /* a label selector's matchLabels.<key> */
+    KF_F_NS_LABEL,        /* a Namespace's metadata.labels.<key> */
     KF_F_COUNT,
     KF_F_NONE = 0xff,     /* a row that captures nothing (act, layout) */
 };

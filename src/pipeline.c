@@ -127,7 +127,8 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
     withhold_bindings(&p->cfg, &p->plan);
     if (kf_check_shared_selectors(&p->plan, &p->rs) < 0)
         return KF_PIPELINE_OOM;
-    if (kf_check_workloads(&p->in, &p->cfg, &p->plan, &p->w, &p->rs) < 0)
+    if (kf_check_workloads(&p->in, &p->cfg, &p->plan, &p->w, &p->rs) < 0 ||
+        kf_check_spire(&p->in, &p->cfg, &p->plan, &p->w, &p->spire, &p->rs) < 0)
         return KF_PIPELINE_OOM;
     kf_input_drop_fields(&p->in);
     kf_input_drop_fields(&p->config_in);
@@ -141,6 +142,7 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
 void kf_pipeline_free(kf_pipeline *p)
 {
     kf_report_free(&p->report);
+    kf_spire_free(&p->spire);
     kf_workloads_free(&p->w);
     kf_config_free(&p->cfg);
     kf_results_free(&p->rs);

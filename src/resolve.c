@@ -17,8 +17,6 @@
 
 #include "resolve.h"
 
-#define MANAGED_BY "kleym"
-
 void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
                    const char *fmt, ...)
 {
@@ -129,7 +127,7 @@ static int cmp_idkey(const void *pa, const void *pb)
  * binding still renders. */
 static bool is_owned_csid(const kf_view *v)
 {
-    return strcmp(kf_view_str(v, KF_F_LBL_MANAGED), MANAGED_BY) == 0;
+    return strcmp(kf_view_str(v, KF_F_LBL_MANAGED), KF_MANAGED_BY) == 0;
 }
 
 /* Mark in dup[] every item whose (apiVersion, kind, namespace, name) is
@@ -145,7 +143,9 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
         return -1;
     size_t n = 0;
     for (size_t i = 0; i < in->nitems; i++) {
-        if (!cls[i])
+        /* SPIRE's side is read, never owned: its copies are SCM's business
+         * (several SCM configurations are reported by the SPIRE check) */
+        if (!cls[i] || (cls[i] & (KF_KC_SCMCONFIG | KF_KC_CONFIGMAP | KF_KC_NAMESPACE)))
             continue;
         kf_view v;
         kf_view_item(&v, in, i);

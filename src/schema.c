@@ -50,6 +50,10 @@ static const kf_kind kinds[] = {
     /* kubectl get -o yaml|json: a v1 List, or a <Kind>List at the kind's
      * apiVersion; matched by kf_kind_named(), at any apiVersion. */
     {"List", KF_KC_LIST, {NULL}},
+    /* SPIRE's side: what SPIRE Controller Manager will do with them. */
+    {"ControllerManagerConfig", KF_KC_SCMCONFIG, {"spire.spiffe.io/v1alpha1"}},
+    {"ConfigMap", KF_KC_CONFIGMAP, {"v1"}},
+    {"Namespace", KF_KC_NAMESPACE, {"v1"}},
 };
 
 /* ---- captured paths --------------------------------------------------------- */
@@ -103,6 +107,20 @@ static const row pod_template[] = {
     END,
 };
 
+/* A Kubernetes label selector (a foreign ClusterSPIFFEID's podSelector
+ * and namespaceSelector), mounted in the slot that says which. */
+static const row label_selector[] = {
+    CAP(0, "matchLabels", KF_F_LS_MATCHLABELS),
+    CAP(0, "matchLabels.*", KF_F_LS_LABEL),
+    CAP(0, "matchExpressions", KF_F_LS_MATCHEXPR),
+    CAP(0, "matchExpressions[]", KF_F_LS_EXPR),
+    CAP(0, "matchExpressions[].key", KF_F_LS_EXPR_KEY),
+    CAP(0, "matchExpressions[].operator", KF_F_LS_EXPR_OP),
+    CAP(0, "matchExpressions[].values", KF_F_LS_EXPR_VALUES),
+    CAP(0, "matchExpressions[].values[]", KF_F_LS_EXPR_VALUE),
+    END,
+};
+
 /* A Kptfile's pipeline functions, in order: which one runs kleym-fn, and
  * its configuration. */
 static const row kpt_function[] = {
@@ -145,6 +163,29 @@ static const row rows[] = {
     /* ClusterSPIFFEID: owned (this label) or foreign. */
     CAP(KF_KC_CSID, "metadata.labels", KF_F_LABELS),
     CAP(KF_KC_CSID, "metadata.labels[kleym.sonda.red/managed-by]", KF_F_LBL_MANAGED),
+
+    /* A foreign ClusterSPIFFEID (SPEC section 15): will SPIRE Controller
+     * Manager reconcile it, and which pods does it select? */
+    CAP(KF_KC_CSID, "spec", KF_F_SPEC),
+    CAP(KF_KC_CSID, "spec.className", KF_F_CSID_CLASS),
+    CAP(KF_KC_CSID, "spec.fallback", KF_F_CSID_FALLBACK),
+    CAP(KF_KC_CSID, "spec.spiffeIDTemplate", KF_F_CSID_TEMPLATE),
+    MOUNT(KF_KC_CSID, "spec.podSelector", KF_F_LS, label_selector, KF_SLOT_PODSEL),
+    MOUNT(KF_KC_CSID, "spec.namespaceSelector", KF_F_LS, label_selector, KF_SLOT_NSSEL),
+
+    /* SPIRE Controller Manager's configuration: an item, or the same text
+     * in a ConfigMap's data value (the Helm chart's shape). */
+    CAP(KF_KC_SCMCONFIG, "trustDomain", KF_F_SCM_TRUST_DOMAIN),
+    CAP(KF_KC_SCMCONFIG, "className", KF_F_SCM_CLASS),
+    CAP(KF_KC_SCMCONFIG, "watchClassless", KF_F_SCM_WATCH_CLASSLESS),
+    CAP(KF_KC_SCMCONFIG, "ignoreNamespaces", KF_F_SCM_IGNORE),
+    CAP(KF_KC_SCMCONFIG, "ignoreNamespaces[]", KF_F_SCM_IGNORE_ITEM),
+    CAP(KF_KC_SCMCONFIG, "clusterName", KF_F_SCM_CLUSTER),
+    CAP(KF_KC_CONFIGMAP, "data.*", KF_F_DATA_ENTRY),
+
+    /* A Namespace: the labels a namespaceSelector is evaluated on. */
+    CAP(KF_KC_NAMESPACE, "metadata.labels", KF_F_NS_LABELS),
+    CAP(KF_KC_NAMESPACE, "metadata.labels.*", KF_F_NS_LABEL),
 
     /* InferenceIdentityBinding, both dialects: Kleym 0.7 (mode,
      * objectiveRef, containerName) and Kleym 0.12 (identityBoundary). */

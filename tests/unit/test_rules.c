@@ -341,7 +341,14 @@ static void test_schema_paths(void **state)
     assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CONFIG, PATH("spec", "poolRef")),
                                  KF_KC_CONFIG, NULL), KF_F_SPEC_ENTRY);
     /* what a class does not read is not there for it */
-    assert_int_equal(node_at(&s, KF_KC_CSID, PATH("spec")), KF_SNONE);
+    assert_int_equal(node_at(&s, KF_KC_NAMESPACE, PATH("spec")), KF_SNONE);
+    /* a foreign ClusterSPIFFEID's selectors: one sub-table, two slots */
+    int slot = -1;
+    assert_int_equal(captured_id(&s, node_at(&s, KF_KC_CSID,
+                                             PATH("spec", "namespaceSelector", "matchLabels",
+                                                  "team")),
+                                 KF_KC_CSID, &slot), KF_F_LS_LABEL);
+    assert_int_equal(slot, KF_SLOT_NSSEL);
     assert_int_equal(node_at(&s, KF_KC_POOL, PATH("items")), KF_SNONE);
     assert_int_equal(s.nodes[node_at(&s, KF_KC_RLIST, PATH("items"))].act, KF_ACT_ITEMS);
     assert_int_equal(s.nodes[node_at(&s, KF_KC_BINDING, PATH("metadata"))].layout,

@@ -1,0 +1,94 @@
+/* kf_spirecheck.h - the parts of the SPIRE check (kf_spire.h), for each
+ * other: what SPIRE's side of the package says, as read. Not an interface
+ * for the rest of the program.
+ */
+#ifndef KF_SPIRECHECK_H
+#define KF_SPIRECHECK_H
+
+#include "kf_spire.h"
+#include "workload.h"
+
+/* ---- spire_regex.c ------------------------------------------------------ */
+
+typedef struct kf_regex kf_regex;
+
+/* Compile pattern as Go's regexp.Compile would accept it (RE2 syntax).
+ * NULL with why set (a static text, or written into buf) when Go would
+ * refuse it, or when memory runs out (*oom). */
+kf_regex *kf_regex_compile(const char *pattern, char *buf, size_t cap,
+                           const char **why, bool *oom);
+/* Whether the pattern matches anywhere in s (unanchored). -1: the match
+ * could not be decided (out of memory or a resource limit). */
+int kf_regex_search(const kf_regex *re, const char *s);
+void kf_regex_free(kf_regex *re);
+
+/* ---- spire_read.c -------------------------------------------------------- */
+
+/* SPIRE Controller Manager's configuration, as read. */
+typedef struct kf_scm {
+    kf_ref ref;                 /* the item that holds it */
+    const char *key;            /* a ConfigMap's data key, or NULL */
+    const char *trust_domain, *class_name, *cluster_name;
+    bool watch_classless;
+    bool ignore_given;          /* ignoreNamespaces present (else SCM's
+                                 * defaults apply) */
+    const char **ignore;        /* its patterns (owned array) */
+    size_t nignore;
+    kf_regex **re;              /* compiled, one per pattern (owned) */
+} kf_scm;
+
+/* One requirement of a label selector: matchLabels k: v reads as In [v]. */
+enum kf_op { KF_OP_IN, KF_OP_NOT_IN, KF_OP_EXISTS, KF_OP_NOT_EXISTS };
+typedef struct kf_req {
+    const char *key;
+    uint32_t first_value, nvalues; /* into kf_spire_state.values */
+    uint8_t op;                    /* enum kf_op */
+} kf_req;
+
+/* A Namespace of the input and its labels (sorted by key). */
+typedef struct kf_ns {
+    const char *name;
+    uint32_t first_label, nlabels;
+} kf_ns;
+
+typedef struct kf_spire_state {
+    kf_scm *configs;            /* every SCM configuration read */
+    size_t nconfigs, configs_cap;
+    const kf_scm *scm;          /* the one in force, or NULL */
+    bool config_unreadable;     /* one could not be read: none is in force */
+    kf_input *embedded;         /* the ConfigMap texts, read (owned) */
+    size_t nembedded, embedded_cap;
+    kf_req *reqs;               /* every foreign selector's requirements */
+    size_t nreqs, reqs_cap;
+    const char **values;
+    size_t nvalues, values_cap;
+    kf_ns *nss;                 /* sorted by name */
+    size_t nnss, nss_cap;
+    kf_label *ns_labels;
+    size_t nns_labels, ns_labels_cap;
+    const char *last_ns;        /* the namespace asked about last */
+    int last_pattern;           /* the ignoreNamespaces entry it matched, -1 */
+} kf_spire_state;
+
+/* Read SPIRE's side of in into sp (configs, foreign ClusterSPIFFEIDs,
+ * Namespaces); unreadable items get UnreadableSpireConfig (severity sev)
+ * unless quiet. 0, or -1: out of memory. */
+int kf_spire_read(kf_spire *sp, const kf_input *in, kf_results *rs, bool quiet);
+void kf_spire_state_free(kf_spire_state *st);
+/* The Namespace named name, or NULL. */
+const kf_ns *kf_spire_ns(const kf_spire_state *st, const char *name);
+
+/* ---- spire_match.c ------------------------------------------------------- */
+
+/* Which templates of w each reconciled, readable foreign ClusterSPIFFEID
+ * selects: sp->grants, by SCM's order (non-fallback first; a fallback one
+ * only where no non-fallback one, and no binding of kleym_tpl, reaches).
+ * kleym_tpl[t]: template t receives a rendered binding's identity. Ignored
+ * namespaces (ignored_ns, or NULL) receive none. 0, or -1: out of memory. */
+int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl,
+                   bool (*ignored_ns)(kf_spire *, const char *));
+/* Whether a selector's requirements match the labels (sorted by key). */
+bool kf_selector_matches(const kf_spire_state *st, const kf_req *reqs, size_t n,
+                         const kf_label *labels, size_t nlabels);
+
+#endif
