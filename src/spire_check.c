@@ -98,12 +98,15 @@ static int class_not_reconciled(checker *k, size_t i, const kf_scm *c)
                       b->spiffe_id) < 0 ||
         (mine[0] ? kf_buf_printf(&k->msg, "has className \"%s\"", mine)
                  : kf_buf_puts(&k->msg, "has no className")) < 0 ||
-        kf_buf_printf(&k->msg,
-                      ", and SPIRE Controller Manager (%s) reconciles only className "
-                      "\"%s\"%s: the identity is never issued",
-                      k->where.data, c->class_name,
-                      c->watch_classless ? " and classless ones"
-                                         : ", not classless ones (watchClassless is false)") < 0 ||
+        kf_buf_printf(&k->msg, ", and SPIRE Controller Manager (%s) reconciles only ",
+                      k->where.data) < 0 ||
+        (!c->class_name[0]
+             ? kf_buf_puts(&k->msg, "classless ClusterSPIFFEIDs (it sets no className)")
+             : kf_buf_printf(&k->msg, "className \"%s\"%s", c->class_name,
+                             c->watch_classless
+                                 ? " and classless ones"
+                                 : ", not classless ones (watchClassless is false)")) < 0 ||
+        kf_buf_puts(&k->msg, ": the identity is never issued") < 0 ||
         receivers_clause(k, i, "its workloads get no SVID from it:") < 0)
         return -1;
     int rc = c->class_name[0]
@@ -132,12 +135,14 @@ static int namespace_ignored(checker *k, size_t i, const kf_scm *c, int p)
                       b->csid_name, b->spiffe_id) < 0 ||
         receivers_clause(k, i, "its workloads get no SVID from it:") < 0)
         return -1;
-    int rc = strcmp(pat, ns) == 0
-                 ? kf_buf_puts(&k->msg, ". Deploy to a namespace SCM does not ignore, or "
-                                        "remove the entry from ignoreNamespaces")
-                 : kf_buf_printf(&k->msg, ". Anchor the entry (\"^%s$\") in ignoreNamespaces, "
+    /* a plain name matched inside a longer one: anchoring it is the fix */
+    bool plain = strspn(pat, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(pat);
+    int rc = plain && strcmp(pat, ns) != 0
+                 ? kf_buf_printf(&k->msg, ". Anchor the entry (\"^%s$\") in ignoreNamespaces, "
                                           "or deploy to a namespace it does not match",
-                                 pat);
+                                 pat)
+                 : kf_buf_puts(&k->msg, ". Deploy to a namespace SCM does not ignore, or "
+                                        "change the entry in ignoreNamespaces");
     return rc < 0 ? -1 : add(k, b, k->sev, KF_R_NAMESPACE_IGNORED, "metadata.namespace");
 }
 

@@ -183,11 +183,13 @@ static int read_scm(reader *r, const kf_view *v, const kf_ref *ref, const char *
     char where[600];
     kf_ref_where(ref, where, sizeof where);
     return UNREADABLE(r, ref, key ? NULL : field,
-                      "SPIRE Controller Manager's configuration%s%s (%s): %s%s%s%s %s, and "
-                      "SPIRE Controller Manager would refuse to start with it; fix it. "
-                      NOT_CHECKED,
-                      key ? " in key " : "", key ? key : "", where, field,
-                      bad[0] ? " entry \"" : "", bad, bad[0] ? "\"" : "", why);
+                      "SPIRE Controller Manager's configuration %s %s%s%s%s%s (%s): "
+                      "%s%s%s%s %s%s, and SPIRE Controller Manager would refuse to start "
+                      "with it; fix it. " NOT_CHECKED,
+                      ref->kind, ref->namespace, ref->namespace[0] ? "/" : "", ref->name,
+                      key ? " key " : "", key ? key : "", where, field,
+                      bad[0] ? " entry \"" : "", bad, bad[0] ? "\"" : "",
+                      bad[0] ? "is " : "", why);
 }
 
 /* The ConfigMap data values of item v that are an SCM configuration. */
@@ -205,8 +207,8 @@ static int read_configmap(reader *r, const kf_view *v, const kf_ref *ref)
         if (len > MAX_EMBEDDED) {
             if (UNREADABLE(r, ref, NULL,
                            "ConfigMap data key %s names a SPIRE Controller Manager "
-                           "configuration but is over 1 MiB; kleym-fn reads none that "
-                           "large. " NOT_CHECKED, key) < 0)
+                           "configuration but is over 1 MiB, and kleym-fn reads none "
+                           "that large. " NOT_CHECKED, key) < 0)
                 return -1;
             continue;
         }
@@ -244,13 +246,13 @@ static int read_configmap(reader *r, const kf_view *v, const kf_ref *ref)
         if (in->nitems != 1 || in->rlist)
             rc = UNREADABLE(r, ref, NULL,
                             "ConfigMap data key %s holds more than one YAML document; "
-                            "SPIRE Controller Manager reads one configuration. "
+                            "SPIRE Controller Manager reads one configuration; keep one. "
                             NOT_CHECKED, key);
         else if (!kf_view_kind(&iv, NULL))
             rc = UNREADABLE(r, ref, NULL,
                             "ConfigMap data key %s holds a ControllerManagerConfig of "
-                            "apiVersion \"%s\"; SPIRE Controller Manager reads "
-                            "spire.spiffe.io/v1alpha1. " NOT_CHECKED, key,
+                            "apiVersion \"%s\", and SPIRE Controller Manager reads "
+                            "spire.spiffe.io/v1alpha1 only; fix it. " NOT_CHECKED, key,
                             kf_view_str(&iv, KF_F_APIVERSION));
         else
             rc = read_scm(r, &iv, ref, key);
@@ -339,6 +341,20 @@ static bool collection_ok(const kf_view *v, enum kf_fid id, enum kf_vtype want)
     return !f || (!v->dup[id] && (f->type == want || kf_field_is_null(v->in, f)));
 }
 
+/* An alias or a tag where a selector is read: YAML that SCM reads, but
+ * kleym-fn reads selectors written out only. */
+static bool written_out(const kf_field *fs, size_t n, unsigned slot)
+{
+    static const uint8_t ids[] = {KF_F_LS, KF_F_LS_MATCHLABELS, KF_F_LS_MATCHEXPR,
+                                  KF_F_LS_LABEL, KF_F_LS_EXPR, KF_F_LS_EXPR_KEY,
+                                  KF_F_LS_EXPR_OP, KF_F_LS_EXPR_VALUES, KF_F_LS_EXPR_VALUE};
+    for (size_t i = 0; i < n; i++)
+        if (fs[i].slot == slot && (fs[i].type == KF_V_ALIAS || fs[i].type == KF_V_TAGGED) &&
+            memchr(ids, fs[i].id, sizeof ids))
+            return false;
+    return true;
+}
+
 /* The requirement being read is complete: is it one LabelSelectorAsSelector
  * accepts? NULL, or why not. */
 static const char *finish_req(const kf_spire_state *st, const kf_req *q, bool has_op)
@@ -370,6 +386,9 @@ static const char *read_selector(kf_spire_state *st, const kf_input *in,
     kf_view_init(&v, in, fs, n, slot);
     size_t first = st->nreqs;
     *count = 0;
+    if (!written_out(fs, n, slot))
+        return "holds an alias or a YAML tag, which kleym-fn does not read in a "
+               "selector (write it out)";
     if (!collection_ok(&v, KF_F_LS, KF_V_MAP))
         return "is not a label selector (a mapping)";
     if (!collection_ok(&v, KF_F_LS_MATCHLABELS, KF_V_MAP))
@@ -478,10 +497,11 @@ static int read_foreign(reader *r, const kf_view *v, const kf_ref *ref)
     f->readable = !why;
     if (!why)
         return 0;
-    return UNREADABLE(r, ref, field,
-                      "ClusterSPIFFEID %s: %s %s; SPIRE Controller Manager cannot parse it "
-                      "and skips it, so kleym-fn counts it as selecting no pod",
-                      ref->name, field, why);
+    bool ours = strstr(why, "kleym-fn") != NULL;
+    return UNREADABLE(r, ref, field, "ClusterSPIFFEID %s: %s %s; %skleym-fn counts it as "
+                                     "selecting no pod",
+                      ref->name, field, why,
+                      ours ? "" : "SPIRE Controller Manager cannot parse it and skips it, so ");
 }
 
 /* ---- Namespaces -------------------------------------------------------------- */
