@@ -129,7 +129,7 @@ export KUSTOMIZE
 UNIT_SRCS := tests/unit/main.c tests/unit/test_rules.c tests/unit/test_results.c \
              tests/unit/test_config.c tests/unit/test_dialect.c \
              tests/unit/test_resolve.c tests/unit/test_conflicts.c \
-             tests/unit/test_workloads.c
+             tests/unit/test_workloads.c tests/unit/test_spire.c
 
 $(BUILD)/test_units: $(UNIT_SRCS) tests/unit/unit.h $(BUILD)/libkleym.a
 	$(CC) $(KF_CFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRCS) \

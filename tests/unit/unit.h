@@ -12,6 +12,7 @@
  *   test_conflicts.c  IdentityCollision, DuplicateSPIFFEID, VariantConflict
  *   test_workloads.c  who receives an identity, the near miss, and
  *                     MultipleIdentities
+ *   test_spire.c      SPIRE's side: ignoreNamespaces patterns as Go reads them
  */
 #ifndef UNIT_H
 #define UNIT_H
@@ -34,7 +35,7 @@ typedef struct unit_group {
 } unit_group;
 
 extern const unit_group unit_rules, unit_results, unit_config, unit_dialect,
-    unit_resolve, unit_conflicts, unit_workloads;
+    unit_resolve, unit_conflicts, unit_workloads, unit_spire;
 
 /* Items of a ResourceList, one per macro, in namespace ns. */
 #define POOL(name, labels)                                                    \
