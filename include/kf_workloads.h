@@ -97,6 +97,8 @@ void kf_workloads_free(kf_workloads *w);
  * "LeaderWorkerSet llm-d/ds leader" / "... workers" / "... leader and
  * workers" (no leaderTemplate); without a namespace "Deployment qwen3". */
 int kf_template_text(const kf_template *t, kf_buf *out);
+/* The same and its file: "Deployment llm-d/qwen3 (deploy.yaml:0)". */
+int kf_template_where(const kf_template *t, kf_buf *out);
 /* The receivers of binding i (index into plan->bindings) as
  * "Deployment llm-d/a (containers vllm, proxy), Pod llm-d/b (container c)",
  * at most max workloads then "and N more" (max 0: all); "" when none. */

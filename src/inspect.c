@@ -18,8 +18,8 @@
 
 static const char usage[] =
     "usage: kleym-fn inspect [--binding NS/NAME] [-o text|json|markdown] [--strict]\n"
-    "                        [--trust-domain TD] [--class-name C] [-n NAMESPACE]\n"
-    "                        [FILE|DIR ...]\n"
+    "                        [--by binding|workload] [--trust-domain TD]\n"
+    "                        [--class-name C] [-n NAMESPACE] [FILE|DIR ...]\n"
     "\n"
     "Runs the function's pipeline over a ResourceList or YAML stream on stdin, or\n"
     "over the *.yaml, *.yml and *.json files named (directories recursively,\n"
@@ -30,6 +30,8 @@ static const char usage[] =
     "\n"
     "  -o, --output FORMAT   text (default), json or markdown\n"
     "  --binding NS/NAME     only this binding (and the exit status for it)\n"
+    "  --by workload         every workload and container with every identity\n"
+    "                        it will receive, Kleym's and foreign ones\n"
     "  --strict              warnings fail too (exit 1)\n"
     "  --trust-domain TD     as for the function\n"
     "  --class-name NAME     as for the function\n"
@@ -39,10 +41,9 @@ static const char usage[] =
     "Exit status: 0 no error, 1 errors or unreadable input, 2 usage, 3 the\n"
     "binding named by --binding is not in the input.\n";
 
-enum format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
-
 typedef struct options {
-    enum format format;
+    enum kf_inspect_format format;
+    bool by_workload;
     const char *binding;
     bool strict;
     char **names;
@@ -84,13 +85,20 @@ static int parse(int argc, char **argv, options *o, kf_settings *st, FILE *out, 
             if (m < 0)
                 return usage_error(err, "-o needs a value", NULL);
             if (strcmp(v, "text") == 0)
-                o->format = FMT_TEXT;
+                o->format = KF_FORMAT_TEXT;
             else if (strcmp(v, "json") == 0)
-                o->format = FMT_JSON;
+                o->format = KF_FORMAT_JSON;
             else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0)
-                o->format = FMT_MARKDOWN;
+                o->format = KF_FORMAT_MARKDOWN;
             else
                 return usage_error(err, "unknown output format", v);
+        } else if ((m = kf_option_value(argc, argv, &i, "--by", &v))) {
+            if (m < 0)
+                return usage_error(err, "--by needs binding or workload", NULL);
+            if (strcmp(v, "workload") == 0 || strcmp(v, "workloads") == 0)
+                o->by_workload = true;
+            else if (strcmp(v, "binding") != 0 && strcmp(v, "bindings") != 0)
+                return usage_error(err, "--by takes binding or workload, not", v);
         } else if ((m = kf_option_value(argc, argv, &i, "--binding", &v))) {
             if (m < 0 || !strchr(v, '/'))
                 return usage_error(err, "--binding needs NAMESPACE/NAME", NULL);
@@ -232,8 +240,9 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
     char source[512];
     describe(&o, source, sizeof source);
     kf_inspect_view view = {&x, only, source};
-    int wrc = o.format == FMT_JSON       ? kf_inspect_json(&view, out)
-              : o.format == FMT_MARKDOWN ? kf_inspect_markdown(&view, out)
+    int wrc = o.by_workload                    ? kf_inspect_workloads(&view, o.format, out)
+              : o.format == KF_FORMAT_JSON     ? kf_inspect_json(&view, out)
+              : o.format == KF_FORMAT_MARKDOWN ? kf_inspect_markdown(&view, out)
                                          : kf_inspect_text(&view, out);
     if (wrc < 0 || fflush(out) != 0) {
         fprintf(err, "kleym-fn inspect: writing the output failed\n");

@@ -7,6 +7,8 @@
  *   inspect_model.c   the run seen per binding: status, findings, counts
  *   inspect_text.c    text (80 columns) and markdown (a pull-request comment)
  *   inspect_json.c    one JSON document, the shape of docs/inspect.md
+ *   inspect_workloads.c  --by workload: every workload and container with
+ *                     every identity it will receive, in all three formats
  */
 #ifndef KF_SRC_INSPECT_H
 #define KF_SRC_INSPECT_H
@@ -104,6 +106,8 @@ typedef struct kf_inspection {
                                  * the failing conditions first, 0 included,
                                  * then any other (NotRendered) */
     kf_counts findings;         /* workload findings by reason */
+    kf_counts spire_findings;   /* SPIRE findings by reason (SPEC section 15) */
+    bool spire_side;            /* the input holds SPIRE's side: shown */
     size_t errors, warnings;    /* over every result */
 } kf_inspection;
 
@@ -135,5 +139,21 @@ typedef struct kf_inspect_view {
 int kf_inspect_text(const kf_inspect_view *v, FILE *out);
 int kf_inspect_markdown(const kf_inspect_view *v, FILE *out);
 int kf_inspect_json(const kf_inspect_view *v, FILE *out);
+
+/* inspect_text.c, for the other printers: a "  label   value" line of the
+ * text (wrapped at 80 columns), text made safe for a markdown table cell,
+ * and one result in a cell (scratch: the caller's buffer, for a message
+ * made when written). */
+void kf_inspect_field(FILE *out, const char *label, const char *value);
+void kf_md(FILE *out, const char *s);
+void kf_md_result(FILE *out, const kf_result *r, kf_buf *scratch);
+
+/* ---- inspect_workloads.c: --by workload ---------------------------------- */
+
+enum kf_inspect_format { KF_FORMAT_TEXT, KF_FORMAT_JSON, KF_FORMAT_MARKDOWN };
+int kf_inspect_workloads(const kf_inspect_view *v, enum kf_inspect_format format,
+                         FILE *out);
+/* The SPIRE findings of the report, first in a pull-request comment. */
+void kf_inspect_markdown_spire(const kf_inspect_view *v, FILE *out);
 
 #endif

@@ -186,6 +186,7 @@ int kf_inspect_json(const kf_inspect_view *v, FILE *out)
         number(&e, x->statuses.v[k].what, x->statuses.v[k].n);
     kf_emit_map_end(&e);
     counts(&e, "workloadFindings", &x->findings);
+    counts(&e, "spireFindings", &x->spire_findings);
     number(&e, "errors", x->errors);
     number(&e, "warnings", x->warnings);
     kf_emit_map_end(&e); /* summary */

@@ -150,8 +150,10 @@ int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
         }
         x->errors += res->severity == KF_SEV_ERROR;
         x->warnings += res->severity == KF_SEV_WARNING;
-        if (kf_reason_cond(res->reason) == KF_C_WORKLOAD_CHECK &&
-            count(&x->findings, kf_reason_name(res->reason)) < 0) {
+        kf_counts *by = kf_reason_cond(res->reason) == KF_C_WORKLOAD_CHECK ? &x->findings
+                        : kf_reason_cond(res->reason) == KF_C_SPIRE_CHECK ? &x->spire_findings
+                                                                          : NULL;
+        if (by && count(by, kf_reason_name(res->reason)) < 0) {
             free(owner);
             goto out;
         }
@@ -182,10 +184,11 @@ int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
             count(&x->workloads, p->w.tpls[t].kind) < 0)
             goto out;
     kf_counts *all[] = {&x->pools, &x->objectives, &x->dialects, &x->workloads,
-                        &x->findings};
+                        &x->findings, &x->spire_findings};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (all[i]->n > 1)
             qsort(all[i]->v, all[i]->n, sizeof *all[i]->v, cmp_count);
+    x->spire_side = p->spire.has_config || p->spire.nforeign || x->spire_findings.n;
     if (x->statuses.n > nseeded + 1) /* the others after the seeded ones */
         qsort(x->statuses.v + nseeded, x->statuses.n - nseeded, sizeof *x->statuses.v,
               cmp_count);
@@ -206,5 +209,6 @@ void kf_inspection_free(kf_inspection *x)
     free(x->workloads.v);
     free(x->statuses.v);
     free(x->findings.v);
+    free(x->spire_findings.v);
     memset(x, 0, sizeof *x);
 }

@@ -40,7 +40,7 @@ static void wrap(FILE *out, const char *s, size_t col, size_t indent)
 }
 
 /* "  label          value", the value wrapped under itself. */
-static void field(FILE *out, const char *label, const char *value)
+void kf_inspect_field(FILE *out, const char *label, const char *value)
 {
     fprintf(out, "  %-*s", LABEL - 2, label);
     wrap(out, value ? value : "-", LABEL, LABEL);
@@ -122,25 +122,29 @@ static void text_summary(const kf_inspect_view *v, FILE *out, kf_buf *b)
     const kf_inspection *x = v->x;
     const kf_config *cfg = &x->p->cfg;
     fprintf(out, "kleym-fn inspect: %s\n", v->source);
-    field(out, "trust domain", cfg->trust_domain[0] ? cfg->trust_domain : "(none)");
-    field(out, "class", cfg->class_name[0] ? cfg->class_name : "(classless)");
+    kf_inspect_field(out, "trust domain", cfg->trust_domain[0] ? cfg->trust_domain : "(none)");
+    kf_inspect_field(out, "class", cfg->class_name[0] ? cfg->class_name : "(classless)");
     if (svid_options_text(cfg, b) == 0 && b->len)
-        field(out, "SVID options", b->data);
+        kf_inspect_field(out, "SVID options", b->data);
     counts_text(&x->pools, b);
-    field(out, "InferencePool", b->data);
+    kf_inspect_field(out, "InferencePool", b->data);
     counts_text(&x->objectives, b);
-    field(out, "InferenceObjective", b->data);
+    kf_inspect_field(out, "InferenceObjective", b->data);
     counts_text(&x->dialects, b);
-    field(out, "bindings", b->data);
+    kf_inspect_field(out, "bindings", b->data);
     counts_text(&x->workloads, b);
-    field(out, "workloads", b->data);
+    kf_inspect_field(out, "workloads", b->data);
     statuses_text(x, b);
-    field(out, "status", b->data);
+    kf_inspect_field(out, "status", b->data);
     counts_text(&x->findings, b);
-    field(out, "findings", b->data);
+    kf_inspect_field(out, "findings", b->data);
+    if (x->spire_side) {
+        counts_text(&x->spire_findings, b);
+        kf_inspect_field(out, "SPIRE findings", b->data);
+    }
     kf_buf_clear(b);
     kf_buf_printf(b, "%zu errors, %zu warnings", x->errors, x->warnings);
-    field(out, "results", b->data);
+    kf_inspect_field(out, "results", b->data);
 }
 
 static void text_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out,
@@ -153,16 +157,16 @@ static void text_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out
     fprintf(out, "\n%s/%s\n", bn->ref.namespace, bn->ref.name);
     kf_buf_clear(b);
     kf_buf_printf(b, "%s, %s", kf_binding_dialect(bn), kf_bview_mode(bv, mode, sizeof mode));
-    field(out, "dialect", b->data);
-    field(out, "status", kf_bview_status(bv, buf, sizeof buf));
+    kf_inspect_field(out, "dialect", b->data);
+    kf_inspect_field(out, "status", kf_bview_status(bv, buf, sizeof buf));
     if (bn->ok) {
-        field(out, "SPIFFE ID", bn->spiffe_id);
-        field(out, "ClusterSPIFFEID", bn->csid_name);
+        kf_inspect_field(out, "SPIFFE ID", bn->spiffe_id);
+        kf_inspect_field(out, "ClusterSPIFFEID", bn->csid_name);
         kf_buf_clear(b);
         kf_binding_selectors(bn, &p->plan.pools[bn->pool], b);
         for (char *s = b->len ? b->data : NULL, *nl; s && (nl = strchr(s, '\n')); s = nl + 1) {
             *nl = '\0';
-            field(out, s == b->data ? "selectors" : "", s);
+            kf_inspect_field(out, s == b->data ? "selectors" : "", s);
         }
         kf_buf_clear(b);
         if (p->w.off)
@@ -171,13 +175,13 @@ static void text_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out
             kf_receivers_text(&p->w, bv->index, 0, b);
         else
             kf_buf_puts(b, "none");
-        field(out, "received by", b->data);
+        kf_inspect_field(out, "received by", b->data);
     }
     char where[512];
     kf_ref_where(&bn->ref, where, sizeof where);
-    field(out, "file", where);
+    kf_inspect_field(out, "file", where);
     if (bv->n == 0)
-        field(out, "findings", "none");
+        kf_inspect_field(out, "findings", "none");
     else
         fputs("  findings\n", out);
     for (size_t r = bv->first; r < bv->first + bv->n; r++)
@@ -210,7 +214,7 @@ int kf_inspect_text(const kf_inspect_view *v, FILE *out)
 
 /* Text made safe for a table cell: markdown's special characters escaped,
  * line breaks as spaces. */
-static void md(FILE *out, const char *s)
+void kf_md(FILE *out, const char *s)
 {
     if (!s)
         s = "-";
@@ -233,24 +237,24 @@ static void md_row(FILE *out, const char *label, const char *value)
     fputs("| ", out);
     fputs(label, out);
     fputs(" | ", out);
-    md(out, value);
+    kf_md(out, value);
     fputs(" |\n", out);
 }
 
 /* scratch: the caller's buffer, for a message made when written */
-static void md_result(FILE *out, const kf_result *r, kf_buf *scratch)
+void kf_md_result(FILE *out, const kf_result *r, kf_buf *scratch)
 {
     char where[512];
     kf_ref_where(&r->ref, where, sizeof where);
     fprintf(out, "**%s** ", kf_severity_name(r->severity));
-    md(out, kf_reason_condition(r->reason));
+    kf_md(out, kf_reason_condition(r->reason));
     fputc('/', out);
-    md(out, kf_reason_name(r->reason));
+    kf_md(out, kf_reason_name(r->reason));
     fputs(": ", out);
     const char *msg = kf_result_message(r, scratch);
-    md(out, msg ? msg : "");
+    kf_md(out, msg ? msg : "");
     fputs(" (", out);
-    md(out, where);
+    kf_md(out, where);
     fputc(')', out);
 }
 
@@ -261,26 +265,26 @@ static void md_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out,
     const kf_binding *bn = bv->b;
     char buf[160], mode[96];
     fputs("| ", out);
-    md(out, bn->ref.name);
+    kf_md(out, bn->ref.name);
     fputs(" | ", out);
     kf_buf_clear(b);
     kf_buf_printf(b, "%s, %s", kf_binding_dialect(bn), kf_bview_mode(bv, mode, sizeof mode));
-    md(out, b->data);
+    kf_md(out, b->data);
     fputs(" | ", out);
-    md(out, kf_bview_status(bv, buf, sizeof buf));
+    kf_md(out, kf_bview_status(bv, buf, sizeof buf));
     fputs(" | ", out);
     if (bn->ok)
-        md(out, bn->spiffe_id);
+        kf_md(out, bn->spiffe_id);
     fputs(" | ", out);
     kf_buf_clear(b);
     if (bn->ok && !p->w.off && p->w.recv_count[bv->index])
         kf_receivers_text(&p->w, bv->index, 0, b);
-    md(out, b->len ? b->data : "");
+    kf_md(out, b->len ? b->data : "");
     fputs(" | ", out);
     for (size_t r = bv->first; r < bv->first + bv->n; r++) {
         if (r > bv->first)
             fputs("<br>", out);
-        md_result(out, v->x->results[r], b);
+        kf_md_result(out, v->x->results[r], b);
     }
     fputs(" |\n", out);
 }
@@ -291,7 +295,7 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
     const kf_config *cfg = &x->p->cfg;
     kf_buf b = {0};
     fputs("### kleym-fn inspect: ", out);
-    md(out, v->source);
+    kf_md(out, v->source);
     fputs("\n\n| | |\n| --- | --- |\n", out);
     md_row(out, "Trust domain", cfg->trust_domain[0] ? cfg->trust_domain : "(none)");
     md_row(out, "Class", cfg->class_name[0] ? cfg->class_name : "(classless)");
@@ -311,9 +315,14 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
             md_row(out, "Status", b.data);
         }
     }
+    if (x->spire_side) {
+        counts_text(&x->spire_findings, &b);
+        md_row(out, "SPIRE findings", b.data);
+    }
     kf_buf_clear(&b);
     kf_buf_printf(&b, "%zu errors, %zu warnings", x->errors, x->warnings);
     md_row(out, "Results", b.data);
+    kf_inspect_markdown_spire(v, out);
     const char *ns = NULL;
     for (size_t i = 0; i < x->nbindings; i++) {
         const kf_bview *bv = &x->bindings[i];
@@ -322,7 +331,7 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
         if (!ns || strcmp(ns, bv->b->ref.namespace) != 0) {
             ns = bv->b->ref.namespace;
             fputs("\n#### Namespace ", out);
-            md(out, ns[0] ? ns : "(none)");
+            kf_md(out, ns[0] ? ns : "(none)");
             fputs("\n\n| Binding | Dialect | Status | SPIFFE ID | Received by | Findings |\n"
                   "| --- | --- | --- | --- | --- | --- |\n", out);
         }
@@ -340,9 +349,9 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
         kf_buf_clear(&b);
         kf_buf_printf(&b, "%s %s%s%s", res->ref.kind, res->ref.namespace,
                       res->ref.namespace[0] ? "/" : "", res->ref.name);
-        md(out, b.data);
+        kf_md(out, b.data);
         fputs(" | ", out);
-        md_result(out, res, &b);
+        kf_md_result(out, res, &b);
         fputs(" |\n", out);
     }
     bool failed = b.failed; /* out of memory: the report is not whole */

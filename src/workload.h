@@ -47,8 +47,6 @@ typedef struct kf_finding_ctx {
  * path, and why it cannot be read. */
 int kf_finding_unreadable(kf_results *rs, const kf_ref *ref, const kf_template *t,
                           const char *path, const char *why);
-/* "Deployment llm-d/qwen3 (deploy.yaml:0)" */
-int kf_template_where(const kf_template *t, kf_buf *out);
 /* The templates without a namespace that carry the pool's labels: the
  * first n of total, for NoMatchingWorkload. */
 typedef struct kf_nsless_carriers {

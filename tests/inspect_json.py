@@ -60,7 +60,7 @@ def check_shape(doc, where):
                      ("bindings", list), ("otherFindings", list)):
         need(isinstance(doc.get(key), typ), f"{where}: {key} is not a {typ.__name__}")
     s = doc.get("summary", {})
-    for key in ("found", "bindings", "workloadFindings"):
+    for key in ("found", "bindings", "workloadFindings", "spireFindings"):
         need(isinstance(s.get(key), dict), f"{where}: summary.{key}")
     for key in ("errors", "warnings"):
         need(isinstance(s.get(key), int), f"{where}: summary.{key}")
@@ -87,6 +87,25 @@ def check_shape(doc, where):
                 need(isinstance(f.get(key), str), f"{name}: findings.{key}")
     for f in doc.get("otherFindings", []):
         need(isinstance(f.get("resource"), dict), f"{where}: otherFindings.resource")
+
+
+def check_workloads_shape(doc, where):
+    """--by workload: every workload, container and identity (docs/inspect.md)."""
+    if not need(isinstance(doc, dict) and isinstance(doc.get("workloads"), list),
+                f"{where}: no workloads list"):
+        return
+    need(isinstance(doc.get("workloadsRead"), bool), f"{where}: workloadsRead")
+    for w in doc["workloads"]:
+        for key, typ in (("kind", str), ("namespace", str), ("name", str),
+                         ("readable", bool), ("serviceAccount", str), ("containers", list)):
+            need(isinstance(w.get(key), typ), f"{where}: workload {key}")
+        for c in w.get("containers", []):
+            need(isinstance(c.get("name"), str) and isinstance(c.get("identities"), list),
+                 f"{where}: container")
+            for i in c.get("identities", []):
+                need(i.get("source") in ("kleym-fn", "foreign") and
+                     isinstance(i.get("spiffeID"), str) and isinstance(i.get("issued"), bool),
+                     f"{where}: identity")
 
 
 def function_view(out):
@@ -181,12 +200,16 @@ def main():
         try:
             doc = json.loads(out)
             check_shape(doc, os.path.basename(ex))
-            if "errors" not in ex:  # every other example is clean
+            # every other example is clean; spire-chart shows a SPIRE finding
+            if "errors" not in ex and not ex.endswith("spire-chart"):
                 s = doc["summary"]
                 need(s["errors"] == 0 and s["warnings"] == 0 and
                      all(b["ready"] and b["receivedBy"] for b in doc["bindings"]),
                      f"{os.path.basename(ex)}: not every binding renders and is received, "
                      f"or errors/warnings")
+            code, out, err = run(binary + ["inspect", "--by", "workload", "-o", "json",
+                                           os.path.relpath(ex, root)], os.devnull)
+            check_workloads_shape(json.loads(out), os.path.basename(ex) + " --by workload")
         except ValueError:
             problems.append(f"{os.path.basename(ex)}: inspect JSON does not parse "
                             f"(exit {code}: {err[:200]!r})")
