@@ -28,6 +28,24 @@
 
 /* ---- evaluating a selector ------------------------------------------------ */
 
+/* Foreign ClusterSPIFFEID f's pod requirements, then its namespace ones
+ * (NULL when no selector in the input has any). */
+static const kf_req *pod_reqs(const kf_spire_state *st, const kf_foreign *f)
+{
+    return st->reqs ? st->reqs + f->first_req : NULL;
+}
+
+static const kf_req *ns_reqs(const kf_spire_state *st, const kf_foreign *f)
+{
+    return st->reqs ? st->reqs + f->first_req + f->npod : NULL;
+}
+
+/* Template t's labels, sorted by key (NULL when no template has any). */
+static const kf_label *tpl_labels(const kf_workloads *w, const kf_template *t)
+{
+    return w->labels ? w->labels + t->first_label : NULL;
+}
+
 static const kf_label *label_of(const kf_label *labels, size_t n, const char *key)
 {
     kf_label k = {key, ""};
@@ -76,13 +94,14 @@ static bool selects_namespace(const kf_spire *sp, const kf_foreign *f, const cha
                               bool *assumed)
 {
     const kf_spire_state *st = sp->st;
-    const kf_req *reqs = st->reqs + f->first_req + f->npod;
+    const kf_req *reqs = ns_reqs(st, f);
     *assumed = false;
     if (!f->nns)
         return true;
     const kf_ns *n = kf_spire_ns(st, ns);
     if (n)
-        return kf_selector_matches(st, reqs, f->nns, st->ns_labels + n->first_label,
+        return kf_selector_matches(st, reqs, f->nns,
+                                   st->ns_labels ? st->ns_labels + n->first_label : NULL,
                                    n->nlabels);
     for (uint32_t i = 0; i < f->nns; i++)
         *assumed |= strcmp(reqs[i].key, NS_NAME_LABEL) != 0;
@@ -147,7 +166,7 @@ static int build_anchors(anchors *a, const kf_spire *sp)
         const kf_foreign *f = &sp->foreign[i];
         if (!f->readable || !f->reconciled)
             continue;
-        const kf_req *pod = st->reqs + f->first_req, *ns = pod + f->npod;
+        const kf_req *pod = pod_reqs(st, f), *ns = ns_reqs(st, f);
         const kf_req *in = NULL, *exists = NULL, *named = NULL;
         for (uint32_t k = 0; k < f->npod; k++) {
             if (!in && pod[k].op == KF_OP_IN)
@@ -230,7 +249,7 @@ static int candidates(const anchors *a, const kf_workloads *w, const kf_template
                       uint32_t **out, size_t *n, size_t *cap)
 {
     *n = 0;
-    const kf_label *labels = w->labels + t->first_label;
+    const kf_label *labels = tpl_labels(w, t);
     for (uint16_t l = 0; l < t->nlabels; l++)
         if (lookup(a, labels[l].key, labels[l].value, out, n, cap) < 0 ||
             lookup(a, labels[l].key, NULL, out, n, cap) < 0)
@@ -265,8 +284,8 @@ int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl,
         for (size_t k = 0; k < ncand; k++) {
             const kf_foreign *f = &sp->foreign[cand[k]];
             bool assumed;
-            if (!kf_selector_matches(sp->st, sp->st->reqs + f->first_req, f->npod,
-                                     w->labels + tp->first_label, tp->nlabels) ||
+            if (!kf_selector_matches(sp->st, pod_reqs(sp->st, f), f->npod,
+                                     tpl_labels(w, tp), tp->nlabels) ||
                 !selects_namespace(sp, f, tp->ns, &assumed))
                 continue;
             reached |= !f->fallback;
