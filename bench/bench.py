@@ -138,6 +138,24 @@ def main():
           f" x the libfyaml parse; peak RSS {rss * 1024 / size:.2f} x the input"
           f" (target <= 1.50); the read is serial: no serial/parallel split to show")
 
+    # SPIRE's side (SPEC section 15): the largest list with the chart's
+    # controller-manager ConfigMap, its default ClusterSPIFFEID and 2000
+    # foreign ClusterSPIFFEIDs selecting by matchExpressions.
+    n = max(int(x) for x in a.sizes.split(","))
+    spire = os.path.join(a.work, f"rl-{n}-spire.yaml")
+    if not os.path.exists(spire):
+        with open(os.path.join(a.work, f"rl-{n}.yaml"), "rb") as fin, open(spire, "wb") as fout:
+            subprocess.run([py, os.path.join(here, "gen-spire.py"), "--foreign", "2000"],
+                           stdin=fin, stdout=fout, check=True)
+    size = os.path.getsize(spire)
+    wall, rss, codes = measure(fn, spire, max(3, a.runs // 2))
+    pwall, _, _ = measure([a.parse_only], spire, max(3, a.runs // 2))
+    print(f"{n} items + SPIRE's side (chart ConfigMap, default ClusterSPIFFEID, 2000 foreign"
+          f" with matchExpressions), {size / 1e6:.1f} MB: {ms(wall).strip()} ms median,"
+          f" {wall / pwall:.2f} x parse, peak RSS {rss / 1024:.1f} MB"
+          f" ({rss * 1024 / size:.2f} x input), exit {sorted(codes)}"
+          f" (targets <= 2.00 x parse, <= 1.50 x input)")
+
     small = gen(a.gen, 10, os.path.join(a.work, "rl-10.yaml"), py)
     wall, rss, _ = measure(fn, small, 21)
     base, _, _ = measure(["cat"], small, 21)

@@ -193,6 +193,11 @@ int kf_kind_rank(const kf_kind *k, const char *api_version);
 kf_kmask kf_kind_class(const char *kind);
 /* The kind entry of a class. */
 const kf_kind *kf_kind_of(enum kf_kclass cls);
+/* The text an item of class cls must hold in a captured entry's value to
+ * be kept, or NULL (kept whatever it holds). A ConfigMap is read for an
+ * SCM configuration only: the many others are given back as unread while
+ * the input is read. */
+const char *kf_kind_keep_if(kf_kmask cls);
 /* How many apiVersions a kind is read at. */
 int kf_kind_api_count(enum kf_kclass cls);
 /* The rank of apiVersion among its kind's apiVersions (the lookup order),

@@ -10,7 +10,8 @@
  * receive it (a second SVID, or a fallback identity replaced). Nothing of
  * SPIRE's side is edited: those items are copied byte for byte.
  *
- *   spire_read.c    SCM's configuration, foreign ClusterSPIFFEIDs, Namespaces
+ *   spire_read.c    SCM's configuration, Namespaces
+ *   spire_selectors.c  foreign ClusterSPIFFEIDs and their label selectors
  *   spire_regex.c   ignoreNamespaces: Go RE2 syntax, matched unanchored
  *   spire_match.c   which templates each foreign ClusterSPIFFEID selects,
  *                   by a (namespace, label) hash, never all pairs
@@ -50,6 +51,18 @@ typedef struct kf_grant {
     bool masked, assumed;
 } kf_grant;
 
+struct kf_spire;
+
+/* A finding on a binding, its message made when written
+ * (kf_result_text_fn): which: the ignoreNamespaces entry (NamespaceIgnored)
+ * or the first grant (ExtraIdentity, FallbackReplaced); more: how many
+ * more grants of its kind. */
+typedef struct kf_note {
+    const struct kf_spire *sp;
+    uint32_t binding, which, more;
+    uint8_t reason;             /* enum kf_reason */
+} kf_note;
+
 typedef struct kf_spire {
     kf_foreign *foreign;
     size_t nforeign, foreign_cap;
@@ -59,6 +72,12 @@ typedef struct kf_spire {
     const char *scm_class;      /* its className ("" none) */
     bool scm_watch_classless;
     bool checked;               /* the check ran (workloadCheck not off) */
+    kf_note *notes;             /* the findings' message arguments (never
+                                 * moved: results point at them) */
+    size_t nnotes, notes_cap;
+    const kf_config *cfg;       /* what the findings' messages read */
+    const kf_plan *plan;
+    const kf_workloads *w;
     struct kf_spire_state *st;  /* what the parts share (kf_spirecheck.h) */
 } kf_spire;
 

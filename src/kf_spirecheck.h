@@ -6,6 +6,7 @@
 #define KF_SPIRECHECK_H
 
 #include "kf_spire.h"
+#include "kf_view.h"
 #include "workload.h"
 
 /* ---- spire_regex.c ------------------------------------------------------ */
@@ -69,6 +70,32 @@ typedef struct kf_spire_state {
     const char *last_ns;        /* the namespace asked about last */
     int last_pattern;           /* the ignoreNamespaces entry it matched, -1 */
 } kf_spire_state;
+
+/* What reading SPIRE's side carries along. */
+typedef struct kf_spire_reader {
+    kf_spire *sp;
+    kf_spire_state *st;
+    kf_results *rs;
+    bool quiet;
+    bool oom;
+} kf_spire_reader;
+
+/* UnreadableSpireConfig on ref (none when quiet). */
+#define UNREADABLE(r, ref, field, ...)                                              \
+    ((r)->quiet ? 0                                                                 \
+                : kf_results_add((r)->rs, (ref), KF_SEV_WARNING,                    \
+                                 KF_R_UNREADABLE_SPIRE_CONFIG, (field), __VA_ARGS__))
+
+/* Why field id of v is not a usable string (NULL: it is; absent and
+ * !required: it is, as ""). */
+const char *kf_spire_string_problem(const kf_view *v, enum kf_fid id, bool required,
+                                    char *buf, size_t cap);
+/* Why a boolean field is not true or false (NULL: it is, or absent). */
+const char *kf_spire_bool_problem(const kf_view *v, enum kf_fid id, bool *value);
+
+/* spire_selectors.c: a foreign ClusterSPIFFEID (item view v) into sp. 0, or
+ * -1: out of memory. */
+int kf_spire_read_foreign(kf_spire_reader *r, const kf_view *v, const kf_ref *ref);
 
 /* Read SPIRE's side of in into sp (configs, foreign ClusterSPIFFEIDs,
  * Namespaces); unreadable items get UnreadableSpireConfig (severity sev)

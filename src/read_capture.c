@@ -94,10 +94,27 @@ static int add_field(kf_reader *r, uint8_t sink, const kf_field *f, kf_kmask mas
  * given back. Its layout unless it is a binding (the one kind the writer
  * edits); if it is not read at all, its fields and pooled strings too.
  * Returns whether the fields can go. */
+/* Whether an item of a kind kept only for some text (kf_kind.keep_if)
+ * lacks it in every captured entry. */
+static bool lacks_keep_text(kf_reader *r, uint8_t sink, kf_kmask cls)
+{
+    const char *text = kf_kind_keep_if(cls);
+    if (!text)
+        return false;
+    size_t *n, *cap, first;
+    kf_field *v = *sink_fields(r, sink, &n, &cap, &first);
+    for (size_t i = first; i < *n; i++)
+        if (kf_fid_is_entry(v[i].id) && strstr(kf_field_text(r->in, &v[i]), text))
+            return false;
+    return true;
+}
+
 bool kf_sink_release(kf_reader *r, uint8_t sink, kf_item *it)
 {
     kf_sinkstate *s = &r->sinks[sink];
     kf_kmask cls = s->kind_known ? s->kmask & ~(kf_kmask)KF_KC_RLIST : 0;
+    if (lacks_keep_text(r, sink, cls))
+        cls = 0;
     if (cls & KF_KC_BINDING)
         return false;
     kf_layout_release(r->in, it);

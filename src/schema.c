@@ -56,6 +56,14 @@ static const kf_kind kinds[] = {
     {"Namespace", KF_KC_NAMESPACE, {"v1"}},
 };
 
+/* Kinds read only when a captured entry's value holds a text. */
+static const struct {
+    kf_kmask cls;
+    const char *text;
+} keep_if[] = {
+    {KF_KC_CONFIGMAP, "ControllerManagerConfig"},
+};
+
 /* ---- captured paths --------------------------------------------------------- */
 
 typedef struct row {
@@ -283,6 +291,14 @@ const kf_kind *kf_kind_of(enum kf_kclass cls)
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
         if (kinds[i].cls == cls)
             return &kinds[i];
+    return NULL;
+}
+
+const char *kf_kind_keep_if(kf_kmask cls)
+{
+    for (size_t i = 0; i < sizeof keep_if / sizeof *keep_if; i++)
+        if (keep_if[i].cls == cls)
+            return keep_if[i].text;
     return NULL;
 }
 

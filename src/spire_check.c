@@ -47,17 +47,7 @@ static bool ignored_ns(kf_spire *sp, const char *ns)
     return ignoring_pattern(sp->st, ns) >= 0;
 }
 
-/* ---- messages ---------------------------------------------------------------- */
-
-typedef struct checker {
-    kf_spire *sp;
-    const kf_config *cfg;
-    const kf_plan *plan;
-    const kf_workloads *w;
-    kf_results *rs;
-    enum kf_severity sev;
-    kf_buf msg, where;
-} checker;
+/* ---- messages, made when written --------------------------------------- */
 
 /* "ConfigMap spire-server/spire-controller-manager key
  * controller-manager-config.yaml (file:index)" */
@@ -70,135 +60,183 @@ static int scm_where(const kf_scm *c, kf_buf *out)
                          c->key ? " key " : "", c->key ? c->key : "", where);
 }
 
-/* ", so Deployment llm-d/a (containers ...) gets no SVID from it" */
-static int receivers_clause(checker *k, size_t i, const char *what)
+/* "; its workloads get no SVID from it: Deployment llm-d/a (container c)" */
+static int receivers_clause(const kf_spire *sp, size_t i, kf_buf *out)
 {
-    if (!k->w->recv_count || !k->w->recv_count[i])
+    if (!sp->w->recv_count || !sp->w->recv_count[i])
         return 0;
-    return kf_buf_printf(&k->msg, "; %s ", what) < 0 ||
-           kf_receivers_text(k->w, i, KF_WORKLOADS_NAMED, &k->msg) < 0
+    return kf_buf_puts(out, "; its workloads get no SVID from it: ") < 0 ||
+                   kf_receivers_text(sp->w, i, KF_WORKLOADS_NAMED, out) < 0
                ? -1 : 0;
 }
 
-static int add(checker *k, const kf_binding *b, enum kf_severity sev, enum kf_reason r,
-               const char *field)
+static int class_not_reconciled(const kf_spire *sp, const kf_note *n, kf_buf *out)
 {
-    int rc = kf_results_add(k->rs, &b->ref, sev, r, field, "%s", k->msg.data ? k->msg.data : "");
-    kf_buf_clear(&k->msg);
-    kf_buf_clear(&k->where);
-    return rc;
-}
-
-static int class_not_reconciled(checker *k, size_t i, const kf_scm *c)
-{
-    const kf_binding *b = &k->plan->bindings[i];
-    const char *mine = k->cfg->class_name;
-    if (scm_where(c, &k->where) < 0 ||
-        kf_buf_printf(&k->msg, "ClusterSPIFFEID %s (spiffeIDTemplate %s) ", b->csid_name,
+    const kf_scm *c = sp->st->scm;
+    const kf_binding *b = &sp->plan->bindings[n->binding];
+    const char *mine = sp->cfg->class_name;
+    if (kf_buf_printf(out, "ClusterSPIFFEID %s (spiffeIDTemplate %s) ", b->csid_name,
                       b->spiffe_id) < 0 ||
-        (mine[0] ? kf_buf_printf(&k->msg, "has className \"%s\"", mine)
-                 : kf_buf_puts(&k->msg, "has no className")) < 0 ||
-        kf_buf_printf(&k->msg, ", and SPIRE Controller Manager (%s) reconciles only ",
-                      k->where.data) < 0 ||
+        (mine[0] ? kf_buf_printf(out, "has className \"%s\"", mine)
+                 : kf_buf_puts(out, "has no className")) < 0 ||
+        kf_buf_puts(out, ", and SPIRE Controller Manager (") < 0 || scm_where(c, out) < 0 ||
+        kf_buf_puts(out, ") reconciles only ") < 0 ||
         (!c->class_name[0]
-             ? kf_buf_puts(&k->msg, "classless ClusterSPIFFEIDs (it sets no className)")
-             : kf_buf_printf(&k->msg, "className \"%s\"%s", c->class_name,
+             ? kf_buf_puts(out, "classless ClusterSPIFFEIDs (it sets no className)")
+             : kf_buf_printf(out, "className \"%s\"%s", c->class_name,
                              c->watch_classless
                                  ? " and classless ones"
                                  : ", not classless ones (watchClassless is false)")) < 0 ||
-        kf_buf_puts(&k->msg, ": the identity is never issued") < 0 ||
-        receivers_clause(k, i, "its workloads get no SVID from it:") < 0)
+        kf_buf_puts(out, ": the identity is never issued") < 0 ||
+        receivers_clause(sp, n->binding, out) < 0)
         return -1;
-    int rc = c->class_name[0]
-                 ? kf_buf_printf(&k->msg,
-                                 ". Set clusterSPIFFEIDClassName: %s in the functionConfig "
-                                 "(or --class-name %s)", c->class_name, c->class_name)
-                 : kf_buf_puts(&k->msg, ". Remove clusterSPIFFEIDClassName from the "
-                                        "functionConfig: this SPIRE Controller Manager "
-                                        "reconciles classless ClusterSPIFFEIDs");
-    return rc < 0 ? -1 : add(k, b, k->sev, KF_R_CLASS_NOT_RECONCILED, NULL);
+    return c->class_name[0]
+               ? kf_buf_printf(out,
+                               ". Set clusterSPIFFEIDClassName: %s in the functionConfig "
+                               "(or --class-name %s)", c->class_name, c->class_name)
+               : kf_buf_puts(out, ". Remove clusterSPIFFEIDClassName from the "
+                                  "functionConfig: this SPIRE Controller Manager "
+                                  "reconciles classless ClusterSPIFFEIDs");
 }
 
-static int namespace_ignored(checker *k, size_t i, const kf_scm *c, int p)
+static int namespace_ignored(const kf_spire *sp, const kf_note *n, kf_buf *out)
 {
-    const kf_binding *b = &k->plan->bindings[i];
-    const char *pat = c->ignore[p], *ns = b->ref.namespace;
-    if (scm_where(c, &k->where) < 0 ||
-        kf_buf_printf(&k->msg,
-                      "namespace %s matches ignoreNamespaces entry \"%s\" of SPIRE "
-                      "Controller Manager (%s)%s; the entries are regular expressions "
-                      "matched anywhere in the name, and SCM creates no entry in a "
-                      "namespace they match, so ClusterSPIFFEID %s (spiffeIDTemplate %s) "
-                      "is never issued", ns, pat, k->where.data,
+    const kf_scm *c = sp->st->scm;
+    const kf_binding *b = &sp->plan->bindings[n->binding];
+    const char *pat = c->ignore[n->which], *ns = b->ref.namespace;
+    if (kf_buf_printf(out, "namespace %s matches ignoreNamespaces entry \"%s\" of SPIRE "
+                           "Controller Manager (", ns, pat) < 0 ||
+        scm_where(c, out) < 0 ||
+        kf_buf_printf(out,
+                      ")%s; the entries are regular expressions matched anywhere in the "
+                      "name, and SCM creates no entry in a namespace they match, so "
+                      "ClusterSPIFFEID %s (spiffeIDTemplate %s) is never issued",
                       c->ignore_given ? "" : ", one of SCM's defaults as the "
                                              "configuration does not set ignoreNamespaces",
                       b->csid_name, b->spiffe_id) < 0 ||
-        receivers_clause(k, i, "its workloads get no SVID from it:") < 0)
+        receivers_clause(sp, n->binding, out) < 0)
         return -1;
     /* a plain name matched inside a longer one: anchoring it is the fix */
     bool plain = strspn(pat, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(pat);
-    int rc = plain && strcmp(pat, ns) != 0
-                 ? kf_buf_printf(&k->msg, ". Anchor the entry (\"^%s$\") in ignoreNamespaces, "
-                                          "or deploy to a namespace it does not match",
-                                 pat)
-                 : kf_buf_puts(&k->msg, ". Deploy to a namespace SCM does not ignore, or "
-                                        "change the entry in ignoreNamespaces");
-    return rc < 0 ? -1 : add(k, b, k->sev, KF_R_NAMESPACE_IGNORED, "metadata.namespace");
+    return plain && strcmp(pat, ns) != 0
+               ? kf_buf_printf(out, ". Anchor the entry (\"^%s$\") in ignoreNamespaces, "
+                                    "or deploy to a namespace it does not match", pat)
+               : kf_buf_puts(out, ". Deploy to a namespace SCM does not ignore, or "
+                                  "change the entry in ignoreNamespaces");
 }
 
-static int trust_domain_mismatch(checker *k, size_t i, const kf_scm *c)
+static int trust_domain_mismatch(const kf_spire *sp, const kf_note *n, kf_buf *out)
 {
-    const kf_binding *b = &k->plan->bindings[i];
-    if (scm_where(c, &k->where) < 0 ||
-        kf_buf_printf(&k->msg,
-                      "trustDomain %s is not SPIRE Controller Manager's trustDomain %s "
-                      "(%s): SCM renders no entry for ClusterSPIFFEID %s (spiffeIDTemplate "
-                      "%s)", k->cfg->trust_domain, c->trust_domain, k->where.data,
-                      b->csid_name, b->spiffe_id) < 0 ||
-        receivers_clause(k, i, "its workloads get no SVID from it:") < 0 ||
-        kf_buf_printf(&k->msg, ". Set trustDomain: %s in the functionConfig (or "
-                               "--trust-domain %s)", c->trust_domain, c->trust_domain) < 0)
+    const kf_scm *c = sp->st->scm;
+    const kf_binding *b = &sp->plan->bindings[n->binding];
+    if (kf_buf_printf(out, "trustDomain %s is not SPIRE Controller Manager's trustDomain "
+                           "%s (", sp->cfg->trust_domain, c->trust_domain) < 0 ||
+        scm_where(c, out) < 0 ||
+        kf_buf_printf(out, "): SCM renders no entry for ClusterSPIFFEID %s (spiffeIDTemplate "
+                           "%s)", b->csid_name, b->spiffe_id) < 0 ||
+        receivers_clause(sp, n->binding, out) < 0)
         return -1;
-    return add(k, b, k->sev, KF_R_TRUST_DOMAIN_MISMATCH, NULL);
+    return kf_buf_printf(out, ". Set trustDomain: %s in the functionConfig (or "
+                              "--trust-domain %s)", c->trust_domain, c->trust_domain);
 }
 
-/* "ClusterSPIFFEID spire-server-spire-default (spiffeIDTemplate ..., file:index)" */
-static int foreign_text(const kf_foreign *f, kf_buf *out)
+/* ExtraIdentity or FallbackReplaced: the note's first grant, and how many
+ * more of its kind binding's receivers have. */
+static int other_identity(const kf_spire *sp, const kf_note *n, kf_buf *out)
 {
+    const kf_binding *b = &sp->plan->bindings[n->binding];
+    const kf_grant *g = &sp->grants[n->which];
+    const kf_foreign *f = &sp->foreign[g->foreign];
+    const kf_template *t = &sp->w->tpls[g->tpl];
+    bool fb = f->fallback;
     char where[600];
     kf_ref_where(&f->ref, where, sizeof where);
-    return kf_buf_printf(out, "ClusterSPIFFEID %s (spiffeIDTemplate %s, %s)", f->ref.name,
-                         f->spiffe_id, where);
-}
-
-/* A selector that leaves the binding's workloads out: the pool's first
- * label, which they carry. */
-static int exclusion_advice(checker *k, const kf_binding *b, const kf_foreign *f)
-{
-    const kf_pool *p = &k->plan->pools[b->pool];
-    if (kf_buf_printf(&k->msg,
+    if (kf_buf_printf(out, "ClusterSPIFFEID %s (spiffeIDTemplate %s, %s) %s", f->ref.name,
+                      f->spiffe_id, where,
+                      fb ? "is a fallback identity (fallback: true) that selects "
+                         : "also selects ") < 0 ||
+        kf_template_where(t, out) < 0 ||
+        kf_buf_printf(out,
+                      fb ? ", which receives %s (ClusterSPIFFEID %s): SPIRE Controller "
+                           "Manager gives its pods this identity instead, so policies "
+                           "keyed on the fallback's SPIFFE ID no longer match them; "
+                           "update them"
+                         : ", which receives %s (ClusterSPIFFEID %s): its pods get two "
+                           "SVIDs, and some workloads only handle one reliably",
+                      b->spiffe_id, b->csid_name) < 0)
+        return -1;
+    if (g->assumed && kf_buf_printf(out,
+                                    " (the input holds no Namespace %s: its "
+                                    "namespaceSelector was evaluated on "
+                                    "kubernetes.io/metadata.name alone)", t->ns) < 0)
+        return -1;
+    if (n->more && kf_buf_printf(out, "; and %u more such %s", (unsigned)n->more,
+                                 n->more == 1 ? "pair" : "pairs") < 0)
+        return -1;
+    if (fb)
+        return 0;
+    /* how to exclude them: the pool's first label, which they carry */
+    const kf_pool *p = &sp->plan->pools[b->pool];
+    if (kf_buf_printf(out,
                       ". Exclude them: make %s a fallback (spec.fallback: true, as the "
                       "SPIRE Helm chart's default is), or give it a selector that leaves "
                       "the workload out", f->ref.name) < 0)
         return -1;
-    if (p->nlabels && kf_buf_printf(&k->msg,
-                                    " (podSelector.matchExpressions: [{key: %s, operator: "
-                                    "NotIn, values: [\"%s\"]}])", p->labels[0].key,
-                                    p->labels[0].value) < 0)
-        return -1;
-    return 0;
+    return p->nlabels ? kf_buf_printf(out,
+                                      " (podSelector.matchExpressions: [{key: %s, operator: "
+                                      "NotIn, values: [\"%s\"]}])", p->labels[0].key,
+                                      p->labels[0].value)
+                      : 0;
+}
+
+/* kf_result_text_fn: the message of a note. */
+static int note_message(const void *arg, kf_buf *out)
+{
+    const kf_note *n = arg;
+    const kf_spire *sp = n->sp;
+    switch ((enum kf_reason)n->reason) {
+    case KF_R_CLASS_NOT_RECONCILED:
+        return class_not_reconciled(sp, n, out);
+    case KF_R_NAMESPACE_IGNORED:
+        return namespace_ignored(sp, n, out);
+    case KF_R_TRUST_DOMAIN_MISMATCH:
+        return trust_domain_mismatch(sp, n, out);
+    default:
+        return other_identity(sp, n, out);
+    }
+}
+
+/* The most findings one binding gets: the three of SCM's configuration,
+ * ExtraIdentity and FallbackReplaced. */
+#define NOTES_PER_BINDING 5
+
+/* A finding on binding i, its message made when written from a note. The
+ * notes never move (results point at them): room for every binding's is
+ * made once. */
+static int note(kf_spire *sp, kf_results *rs, size_t i, enum kf_reason reason,
+                enum kf_severity sev, const char *field, uint32_t which, uint32_t more)
+{
+    if (!sp->notes) {
+        sp->notes_cap = NOTES_PER_BINDING * sp->plan->nbindings;
+        sp->notes = malloc((sp->notes_cap ? sp->notes_cap : 1) * sizeof *sp->notes);
+        if (!sp->notes)
+            return -1;
+    }
+    if (sp->nnotes == sp->notes_cap)
+        return -1; /* more than a binding can get: never */
+    kf_note *n = &sp->notes[sp->nnotes++];
+    *n = (kf_note){sp, (uint32_t)i, which, more, (uint8_t)reason};
+    return kf_results_add_text(rs, &sp->plan->bindings[i].ref, sev, reason, field,
+                               note_message, n);
 }
 
 /* The foreign identities of binding i's receivers: one ExtraIdentity on
  * the first non-fallback one, one FallbackReplaced on the first fallback
- * one, each saying how many more. */
-static int other_identities(checker *k, size_t i)
+ * one, each counting the others. */
+static int other_identities(kf_spire *sp, kf_results *rs, size_t i, enum kf_severity sev)
 {
-    const kf_spire *sp = k->sp;
-    const kf_binding *b = &k->plan->bindings[i];
-    const kf_workloads *w = k->w;
-    const kf_grant *first[2] = {NULL, NULL};
-    size_t count[2] = {0, 0};
+    const kf_workloads *w = sp->w;
+    size_t first[2] = {SIZE_MAX, SIZE_MAX}, count[2] = {0, 0};
     for (uint32_t r = 0; r < w->recv_count[i]; r++) {
         const kf_receiver *rv = &w->recv[w->recv_first[i] + r];
         if (r && rv->tpl == w->recv[w->recv_first[i] + r - 1].tpl)
@@ -206,75 +244,39 @@ static int other_identities(checker *k, size_t i)
         size_t g0, ng = kf_spire_grants_of(sp, rv->tpl, &g0);
         for (size_t g = g0; g < g0 + ng; g++) {
             int fb = sp->foreign[sp->grants[g].foreign].fallback ? 1 : 0;
-            if (!first[fb])
-                first[fb] = &sp->grants[g];
+            if (first[fb] == SIZE_MAX)
+                first[fb] = g;
             count[fb]++;
         }
     }
-    for (int fb = 0; fb < 2; fb++) {
-        const kf_grant *g = first[fb];
-        if (!g)
-            continue;
-        const kf_foreign *f = &sp->foreign[g->foreign];
-        const kf_template *t = &w->tpls[g->tpl];
-        if (foreign_text(f, &k->msg) < 0 ||
-            kf_buf_puts(&k->msg, fb ? " is a fallback identity (fallback: true) that "
-                                      "selects "
-                                    : " also selects ") < 0 ||
-            kf_template_where(t, &k->msg) < 0 ||
-            kf_buf_printf(&k->msg,
-                          fb ? ", which receives %s (ClusterSPIFFEID %s): SPIRE Controller "
-                               "Manager gives its pods this identity instead, so policies "
-                               "keyed on the fallback's SPIFFE ID no longer match them; "
-                               "update them"
-                             : ", which receives %s (ClusterSPIFFEID %s): its pods get two "
-                               "SVIDs, and some workloads only handle one reliably",
-                          b->spiffe_id, b->csid_name) < 0)
+    for (int fb = 0; fb < 2; fb++)
+        if (count[fb] &&
+            note(sp, rs, i, fb ? KF_R_FALLBACK_REPLACED : KF_R_EXTRA_IDENTITY,
+                 fb ? KF_SEV_INFO : sev, NULL, (uint32_t)first[fb],
+                 (uint32_t)(count[fb] - 1)) < 0)
             return -1;
-        if (g->assumed && kf_buf_printf(&k->msg,
-                                        " (the input holds no Namespace %s: its "
-                                        "namespaceSelector was evaluated on "
-                                        "kubernetes.io/metadata.name alone)", t->ns) < 0)
-            return -1;
-        if (count[fb] > 1 &&
-            kf_buf_printf(&k->msg, "; and %zu more such %s", count[fb] - 1,
-                          count[fb] == 2 ? "pair" : "pairs") < 0)
-            return -1;
-        if (!fb && exclusion_advice(k, b, f) < 0)
-            return -1;
-        if (add(k, b, fb ? KF_SEV_INFO : k->sev,
-                fb ? KF_R_FALLBACK_REPLACED : KF_R_EXTRA_IDENTITY, NULL) < 0)
-            return -1;
-    }
     return 0;
 }
 
 /* ---- the check ------------------------------------------------------------ */
 
 /* Whether SCM issues binding i's identity; its findings when not. */
-static int issued(checker *k, size_t i, bool *yes)
+static int issued(kf_spire *sp, kf_results *rs, size_t i, enum kf_severity sev, bool *yes)
 {
-    const kf_scm *c = k->sp->st->scm;
-    const kf_binding *b = &k->plan->bindings[i];
+    const kf_scm *c = sp->st->scm;
+    const kf_binding *b = &sp->plan->bindings[i];
     *yes = true;
     if (!c)
         return 0;
-    if (!reconciles_class(c, k->cfg->class_name)) {
-        *yes = false;
-        if (class_not_reconciled(k, i, c) < 0)
-            return -1;
-    }
-    int p = ignoring_pattern(k->sp->st, b->ref.namespace);
-    if (p >= 0) {
-        *yes = false;
-        if (namespace_ignored(k, i, c, p) < 0)
-            return -1;
-    }
-    if (strcmp(k->cfg->trust_domain, c->trust_domain) != 0) {
-        *yes = false;
-        if (trust_domain_mismatch(k, i, c) < 0)
-            return -1;
-    }
+    int p = ignoring_pattern(sp->st, b->ref.namespace);
+    bool cls = !reconciles_class(c, sp->cfg->class_name);
+    bool td = strcmp(sp->cfg->trust_domain, c->trust_domain) != 0;
+    *yes = !cls && p < 0 && !td;
+    if ((cls && note(sp, rs, i, KF_R_CLASS_NOT_RECONCILED, sev, NULL, 0, 0) < 0) ||
+        (p >= 0 && note(sp, rs, i, KF_R_NAMESPACE_IGNORED, sev, "metadata.namespace",
+                        (uint32_t)p, 0) < 0) ||
+        (td && note(sp, rs, i, KF_R_TRUST_DOMAIN_MISMATCH, sev, NULL, 0, 0) < 0))
+        return -1;
     return 0;
 }
 
@@ -282,6 +284,9 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
                    const kf_workloads *w, kf_spire *sp, kf_results *rs)
 {
     memset(sp, 0, sizeof *sp);
+    sp->cfg = cfg;
+    sp->plan = plan;
+    sp->w = w;
     if (cfg->workload_check == KF_CHECK_OFF)
         return 0;
     sp->checked = true;
@@ -293,9 +298,8 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
     sp->scm_watch_classless = c && c->watch_classless;
     for (size_t i = 0; i < sp->nforeign; i++)
         sp->foreign[i].reconciled = !c || reconciles_class(c, sp->foreign[i].class_name);
-    checker k = {sp, cfg, plan, w, rs,
-                 cfg->workload_check == KF_CHECK_ERROR ? KF_SEV_ERROR : KF_SEV_WARNING,
-                 {0}, {0}};
+    enum kf_severity sev =
+        cfg->workload_check == KF_CHECK_ERROR ? KF_SEV_ERROR : KF_SEV_WARNING;
     bool *yes = calloc(plan->nbindings ? plan->nbindings : 1, sizeof *yes);
     bool *kleym_tpl = calloc(w->ntpls ? w->ntpls : 1, sizeof *kleym_tpl);
     int rc = -1;
@@ -304,7 +308,7 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
     for (size_t i = 0; i < plan->nbindings; i++) {
         if (!plan->bindings[i].ok)
             continue;
-        if (issued(&k, i, &yes[i]) < 0)
+        if (issued(sp, rs, i, sev, &yes[i]) < 0)
             goto out;
         for (uint32_t r = 0; yes[i] && r < w->recv_count[i]; r++)
             kleym_tpl[w->recv[w->recv_first[i] + r].tpl] = true;
@@ -312,12 +316,10 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
     if (sp->nforeign && kf_spire_match(sp, w, kleym_tpl, ignored_ns) < 0)
         goto out;
     for (size_t i = 0; sp->ngrants && i < plan->nbindings; i++)
-        if (plan->bindings[i].ok && yes[i] && other_identities(&k, i) < 0)
+        if (plan->bindings[i].ok && yes[i] && other_identities(sp, rs, i, sev) < 0)
             goto out;
     rc = 0;
 out:
-    kf_buf_free(&k.msg);
-    kf_buf_free(&k.where);
     free(yes);
     free(kleym_tpl);
     return rc;
@@ -328,5 +330,6 @@ void kf_spire_free(kf_spire *sp)
     kf_spire_state_free(sp->st);
     free(sp->foreign);
     free(sp->grants);
+    free(sp->notes);
     memset(sp, 0, sizeof *sp);
 }

@@ -1,6 +1,8 @@
 /* spire_read.c - SPIRE's side of the package, as SCM would read it
  * (kf_spirecheck.h).
  *
+ * (Foreign ClusterSPIFFEIDs' selectors: spire_selectors.c.)
+ *
  * SPIRE Controller Manager's configuration comes from an item of kind
  * ControllerManagerConfig, or from the YAML text of a ConfigMap data value
  * whose kind is ControllerManagerConfig (the Helm chart's ConfigMap): that
@@ -33,29 +35,14 @@
  * (spire-controller-manager v0.6.6 cmd/main.go). */
 static const char *const default_ignore[] = {"kube-system", "kube-public", "spire-system"};
 
-typedef struct reader {
-    kf_spire *sp;
-    kf_spire_state *st;
-    kf_results *rs;
-    bool quiet;
-    bool oom;
-} reader;
 
 /* What the config warnings say is skipped. */
 #define NOT_CHECKED "Until then kleym-fn does not check className, ignoreNamespaces " \
                     "or trustDomain against it"
 
-/* UnreadableSpireConfig on ref (none when quiet). */
-#define UNREADABLE(r, ref, field, ...)                                              \
-    ((r)->quiet ? 0                                                                 \
-                : kf_results_add((r)->rs, (ref), KF_SEV_WARNING,                    \
-                                 KF_R_UNREADABLE_SPIRE_CONFIG, (field), __VA_ARGS__))
-
 /* ---- SCM's configuration -------------------------------------------------- */
 
-/* Why field id of v is not a usable string (NULL: it is; absent and
- * !required: it is, as ""). */
-static const char *string_problem(const kf_view *v, enum kf_fid id, bool required,
+const char *kf_spire_string_problem(const kf_view *v, enum kf_fid id, bool required,
                                   char *buf, size_t cap)
 {
     if (!v->f[id] && !required)
@@ -63,8 +50,7 @@ static const char *string_problem(const kf_view *v, enum kf_fid id, bool require
     return kf_view_problem(v, id, buf, cap);
 }
 
-/* Why a boolean field is not true or false (NULL: it is, or absent). */
-static const char *bool_problem(const kf_view *v, enum kf_fid id, bool *value)
+const char *kf_spire_bool_problem(const kf_view *v, enum kf_fid id, bool *value)
 {
     const kf_field *f = v->f[id];
     *value = false;
@@ -89,7 +75,7 @@ static void scm_free(kf_scm *c)
 
 /* The patterns of ignoreNamespaces, compiled. Returns the problem, or
  * NULL; *bad the pattern at fault. */
-static const char *read_ignore(reader *r, const kf_view *v, kf_scm *c, char *buf,
+static const char *read_ignore(kf_spire_reader *r, const kf_view *v, kf_scm *c, char *buf,
                                size_t cap, const char **bad)
 {
     const kf_field *f = v->f[KF_F_SCM_IGNORE];
@@ -137,7 +123,7 @@ static const char *read_ignore(reader *r, const kf_view *v, kf_scm *c, char *buf
 
 /* A configuration from the captured fields of v (an item, or a ConfigMap
  * text read as one), said to be at ref (and key). */
-static int read_scm(reader *r, const kf_view *v, const kf_ref *ref, const char *key)
+static int read_scm(kf_spire_reader *r, const kf_view *v, const kf_ref *ref, const char *key)
 {
     kf_spire_state *st = r->st;
     if (kf_array_grow((void **)&st->configs, &st->configs_cap, st->nconfigs + 1,
@@ -157,7 +143,7 @@ static int read_scm(reader *r, const kf_view *v, const kf_ref *ref, const char *
                    {KF_F_SCM_CLUSTER, "clusterName", true},
                    {KF_F_SCM_CLASS, "className", false}};
     for (size_t i = 0; !why && i < sizeof strings / sizeof *strings; i++)
-        if ((why = string_problem(v, strings[i].id, strings[i].required, buf, sizeof buf)))
+        if ((why = kf_spire_string_problem(v, strings[i].id, strings[i].required, buf, sizeof buf)))
             field = strings[i].name;
     c->trust_domain = kf_view_str(v, KF_F_SCM_TRUST_DOMAIN);
     c->cluster_name = kf_view_str(v, KF_F_SCM_CLUSTER);
@@ -166,7 +152,7 @@ static int read_scm(reader *r, const kf_view *v, const kf_ref *ref, const char *
         field = "trustDomain", why = "is not a valid SPIFFE trust domain";
     if (!why && !c->cluster_name[0])
         field = "clusterName", why = "is empty";
-    if (!why && (why = bool_problem(v, KF_F_SCM_WATCH_CLASSLESS, &c->watch_classless)))
+    if (!why && (why = kf_spire_bool_problem(v, KF_F_SCM_WATCH_CLASSLESS, &c->watch_classless)))
         field = "watchClassless";
     if (!why && (why = read_ignore(r, v, c, buf, sizeof buf, &bad)))
         field = "ignoreNamespaces";
@@ -193,7 +179,7 @@ static int read_scm(reader *r, const kf_view *v, const kf_ref *ref, const char *
 }
 
 /* The ConfigMap data values of item v that are an SCM configuration. */
-static int read_configmap(reader *r, const kf_view *v, const kf_ref *ref)
+static int read_configmap(kf_spire_reader *r, const kf_view *v, const kf_ref *ref)
 {
     kf_spire_state *st = r->st;
     for (size_t i = 0; i < v->nfields; i++) {
@@ -277,7 +263,7 @@ static bool same_scm(const kf_scm *a, const kf_scm *b)
 
 /* The configuration in force: the one read, or none when several differ
  * (each then gets a warning). */
-static int choose_scm(reader *r)
+static int choose_scm(kf_spire_reader *r)
 {
     kf_spire_state *st = r->st;
     bool differ = false;
@@ -304,204 +290,6 @@ static int choose_scm(reader *r)
     }
     st->scm = NULL;
     return 0;
-}
-
-/* ---- foreign ClusterSPIFFEIDs ---------------------------------------------- */
-
-static int add_value(kf_spire_state *st, const char *v)
-{
-    if (kf_array_grow((void **)&st->values, &st->values_cap, st->nvalues + 1,
-                      sizeof *st->values) < 0)
-        return -1;
-    st->values[st->nvalues++] = v;
-    return 0;
-}
-
-static int add_req(kf_spire_state *st, const char *key, enum kf_op op)
-{
-    if (kf_array_grow((void **)&st->reqs, &st->reqs_cap, st->nreqs + 1,
-                      sizeof *st->reqs) < 0)
-        return -1;
-    st->reqs[st->nreqs++] = (kf_req){key, (uint32_t)st->nvalues, 0, (uint8_t)op};
-    return 0;
-}
-
-static const struct {
-    const char *name;
-    enum kf_op op;
-} operators[] = {{"In", KF_OP_IN},
-                 {"NotIn", KF_OP_NOT_IN},
-                 {"Exists", KF_OP_EXISTS},
-                 {"DoesNotExist", KF_OP_NOT_EXISTS}};
-
-/* A collection field that may also be absent or null. */
-static bool collection_ok(const kf_view *v, enum kf_fid id, enum kf_vtype want)
-{
-    const kf_field *f = v->f[id];
-    return !f || (!v->dup[id] && (f->type == want || kf_field_is_null(v->in, f)));
-}
-
-/* An alias or a tag where a selector is read: YAML that SCM reads, but
- * kleym-fn reads selectors written out only. */
-static bool written_out(const kf_field *fs, size_t n, unsigned slot)
-{
-    static const uint8_t ids[] = {KF_F_LS, KF_F_LS_MATCHLABELS, KF_F_LS_MATCHEXPR,
-                                  KF_F_LS_LABEL, KF_F_LS_EXPR, KF_F_LS_EXPR_KEY,
-                                  KF_F_LS_EXPR_OP, KF_F_LS_EXPR_VALUES, KF_F_LS_EXPR_VALUE};
-    for (size_t i = 0; i < n; i++)
-        if (fs[i].slot == slot && (fs[i].type == KF_V_ALIAS || fs[i].type == KF_V_TAGGED) &&
-            memchr(ids, fs[i].id, sizeof ids))
-            return false;
-    return true;
-}
-
-/* The requirement being read is complete: is it one LabelSelectorAsSelector
- * accepts? NULL, or why not. */
-static const char *finish_req(const kf_spire_state *st, const kf_req *q, bool has_op)
-{
-    if (!q->key[0] || !kf_is_qualified_name(q->key, strlen(q->key)))
-        return "has a matchExpressions entry whose key is missing or not a label key";
-    if (!has_op)
-        return "has a matchExpressions entry whose operator is not In, NotIn, Exists "
-               "or DoesNotExist";
-    bool needs = q->op == KF_OP_IN || q->op == KF_OP_NOT_IN;
-    if (needs != (q->nvalues > 0))
-        return needs ? "has an In or NotIn expression without values"
-                     : "has an Exists or DoesNotExist expression with values";
-    for (uint32_t i = 0; i < q->nvalues; i++) {
-        const char *val = st->values[q->first_value + i];
-        if (!kf_is_label_value(val, strlen(val)))
-            return "has an expression value that is not a valid label value";
-    }
-    return NULL;
-}
-
-/* The selector in slot of item v (fields fs[0..n)) as requirements;
- * NULL, or why SCM cannot parse it. */
-static const char *read_selector(kf_spire_state *st, const kf_input *in,
-                                 const kf_field *fs, size_t n, unsigned slot,
-                                 uint32_t *count, bool *oom)
-{
-    kf_view v;
-    kf_view_init(&v, in, fs, n, slot);
-    size_t first = st->nreqs;
-    *count = 0;
-    if (!written_out(fs, n, slot))
-        return "holds an alias or a YAML tag, which kleym-fn does not read in a "
-               "selector (write it out)";
-    if (!collection_ok(&v, KF_F_LS, KF_V_MAP))
-        return "is not a label selector (a mapping)";
-    if (!collection_ok(&v, KF_F_LS_MATCHLABELS, KF_V_MAP))
-        return "has a matchLabels that is not a mapping";
-    if (!collection_ok(&v, KF_F_LS_MATCHEXPR, KF_V_SEQ))
-        return "has a matchExpressions that is not a list";
-    size_t qi = SIZE_MAX; /* the expression being read (reqs may move) */
-    bool has_op = false;
-    const char *why = NULL;
-    for (size_t i = 0; i < n && !why; i++) {
-        const kf_field *f = &fs[i];
-        if (f->slot != slot)
-            continue;
-        const char *t = kf_field_text(in, f);
-        bool str = f->type == KF_V_STR && !f->dup;
-        kf_req *q = qi != SIZE_MAX ? &st->reqs[qi] : NULL;
-        switch (f->id) {
-        case KF_F_LS_LABEL: {
-            const char *key = kf_field_key(in, f);
-            if (!str)
-                return "has a matchLabels value that is not a string";
-            if (!kf_is_qualified_name(key, strlen(key)) || !kf_is_label_value(t, strlen(t)))
-                return "has a matchLabels entry that is not a valid label";
-            if (add_req(st, key, KF_OP_IN) < 0 || add_value(st, t) < 0)
-                return *oom = true, "";
-            st->reqs[st->nreqs - 1].nvalues = 1;
-            break;
-        }
-        case KF_F_LS_EXPR:
-            if (q && (why = finish_req(st, q, has_op)))
-                break;
-            if (f->type != KF_V_MAP)
-                return "has a matchExpressions entry that is not a mapping";
-            if (add_req(st, "", KF_OP_IN) < 0)
-                return *oom = true, "";
-            qi = st->nreqs - 1;
-            has_op = false;
-            break;
-        case KF_F_LS_EXPR_KEY:
-            if (!str)
-                return "has a matchExpressions key that is not a string";
-            if (q)
-                q->key = t;
-            break;
-        case KF_F_LS_EXPR_OP:
-            for (size_t o = 0; q && str && o < sizeof operators / sizeof *operators; o++)
-                if (strcmp(t, operators[o].name) == 0)
-                    q->op = (uint8_t)operators[o].op, has_op = true;
-            break;
-        case KF_F_LS_EXPR_VALUES:
-            if (f->dup || (f->type != KF_V_SEQ && !kf_field_is_null(in, f)))
-                return "has matchExpressions values that are not a list";
-            break;
-        case KF_F_LS_EXPR_VALUE:
-            if (!str)
-                return "has a matchExpressions value that is not a string";
-            if (!q)
-                break;
-            if (q->nvalues == 0)
-                q->first_value = (uint32_t)st->nvalues;
-            if (add_value(st, t) < 0)
-                return *oom = true, "";
-            q->nvalues++;
-            break;
-        default:
-            break;
-        }
-    }
-    if (!why && qi != SIZE_MAX)
-        why = finish_req(st, &st->reqs[qi], has_op);
-    *count = (uint32_t)(st->nreqs - first);
-    return why;
-}
-
-static int read_foreign(reader *r, const kf_view *v, const kf_ref *ref)
-{
-    kf_spire *sp = r->sp;
-    kf_spire_state *st = r->st;
-    if (kf_array_grow((void **)&sp->foreign, &sp->foreign_cap, sp->nforeign + 1,
-                      sizeof *sp->foreign) < 0)
-        return -1;
-    kf_foreign *f = &sp->foreign[sp->nforeign++];
-    memset(f, 0, sizeof *f);
-    f->ref = *ref;
-    f->class_name = kf_view_str(v, KF_F_CSID_CLASS);
-    f->spiffe_id = kf_view_str(v, KF_F_CSID_TEMPLATE);
-    f->first_req = (uint32_t)st->nreqs;
-    char buf[256];
-    const char *field = NULL, *why = NULL;
-    bool oom = false;
-    if ((why = string_problem(v, KF_F_CSID_CLASS, false, buf, sizeof buf)))
-        field = "spec.className";
-    else if ((why = bool_problem(v, KF_F_CSID_FALLBACK, &f->fallback)))
-        field = "spec.fallback";
-    else if ((why = string_problem(v, KF_F_CSID_TEMPLATE, true, buf, sizeof buf)) ||
-             (!f->spiffe_id[0] && (why = "is empty")))
-        field = "spec.spiffeIDTemplate";
-    else if ((why = read_selector(st, v->in, v->fields, v->nfields, KF_SLOT_PODSEL,
-                                  &f->npod, &oom)))
-        field = "spec.podSelector";
-    else if ((why = read_selector(st, v->in, v->fields, v->nfields, KF_SLOT_NSSEL,
-                                  &f->nns, &oom)))
-        field = "spec.namespaceSelector";
-    if (oom)
-        return -1;
-    f->readable = !why;
-    if (!why)
-        return 0;
-    bool ours = strstr(why, "kleym-fn") != NULL;
-    return UNREADABLE(r, ref, field, "ClusterSPIFFEID %s: %s %s; %skleym-fn counts it as "
-                                     "selecting no pod",
-                      ref->name, field, why,
-                      ours ? "" : "SPIRE Controller Manager cannot parse it and skips it, so ");
 }
 
 /* ---- Namespaces -------------------------------------------------------------- */
@@ -554,7 +342,7 @@ static int read_namespace(kf_spire_state *st, const kf_view *v, const char *name
 
 int kf_spire_read(kf_spire *sp, const kf_input *in, kf_results *rs, bool quiet)
 {
-    reader r = {sp, sp->st, rs, quiet, false};
+    kf_spire_reader r = {sp, sp->st, rs, quiet, false};
     for (size_t i = 0; i < in->nitems; i++) {
         kf_view v;
         kf_view_item(&v, in, i);
@@ -572,7 +360,7 @@ int kf_spire_read(kf_spire *sp, const kf_input *in, kf_results *rs, bool quiet)
             break;
         case KF_KC_CSID:
             if (strcmp(kf_view_str(&v, KF_F_LBL_MANAGED), KF_MANAGED_BY) != 0)
-                rc = read_foreign(&r, &v, &ref);
+                rc = kf_spire_read_foreign(&r, &v, &ref);
             break;
         case KF_KC_NAMESPACE:
             if (ref.name[0])

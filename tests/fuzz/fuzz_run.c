@@ -10,7 +10,8 @@
  *     annotations by their position may name other positions once owned
  *     items are gone; orchestrators never keep a failed run's output.)
  * Every input also goes through `kleym-fn inspect` (one of its three output
- * formats, by the input's length), which must exit as the function did:
+ * formats, by binding or by workload, chosen by the input's length), which
+ * must exit as the function did:
  * the same pipeline must find the same errors (unless a Kptfile item, which
  * configures inspect on stdin and never the function, may be in it). And through inspect's other
  * input mode, a package directory: the bytes are both its Kptfile (whose
@@ -84,11 +85,13 @@ static int run_inspect(int argc, char **argv, const kf_settings *st, FILE *in)
 static int inspect_once(const uint8_t *data, size_t size)
 {
     static const char *const formats[] = {"text", "json", "markdown"};
-    char *argv[] = {"-o", (char *)formats[size % 3], NULL};
+    /* by binding or by workload (the same run, the same exit status) */
+    char *argv[] = {"-o", (char *)formats[size % 3], "--by",
+                    (size / 3) % 2 ? "workload" : "binding", NULL};
     kf_settings st;
     memset(&st, 0, sizeof st);
     st.env_trust_domain = "fuzz.example.org";
-    return run_inspect(2, argv, &st,
+    return run_inspect(4, argv, &st,
                        size ? fmemopen((void *)data, size, "rb") : fopen("/dev/null", "rb"));
 }
 
