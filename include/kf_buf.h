@@ -47,4 +47,8 @@ int kf_array_grow(void **items, size_t *cap, size_t need, size_t elem);
 int kf_str_cmp(const void *a, const void *b);
 void kf_strs_sort_unique(const char **v, size_t *n);
 
+/* In v[0..n) (elements of size bytes, sorted by a leading uint32_t), the
+ * run whose leading uint32_t is key: returns its length, *first its start. */
+size_t kf_u32_run(const void *v, size_t n, size_t size, uint32_t key, size_t *first);
+
 #endif

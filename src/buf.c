@@ -133,3 +133,27 @@ void kf_strs_sort_unique(const char **v, size_t *n)
             v[kept++] = v[i];
     *n = kept;
 }
+
+static uint32_t lead_u32(const void *v, size_t i, size_t size)
+{
+    uint32_t k;
+    memcpy(&k, (const char *)v + i * size, sizeof k);
+    return k;
+}
+
+size_t kf_u32_run(const void *v, size_t n, size_t size, uint32_t key, size_t *first)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (lead_u32(v, m, size) < key)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    size_t end = lo;
+    while (end < n && lead_u32(v, end, size) == key)
+        end++;
+    *first = lo;
+    return end - lo;
+}

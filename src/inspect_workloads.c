@@ -106,18 +106,8 @@ static void wview_free(wview *v)
 /* The hits of template t: [*lo, *hi). */
 static void hits_of(const wview *v, uint32_t t, size_t *lo, size_t *hi)
 {
-    size_t a = 0, b = v->nhits;
-    while (a < b) {
-        size_t m = a + (b - a) / 2;
-        if (v->hits[m].tpl < t)
-            a = m + 1;
-        else
-            b = m;
-    }
-    *lo = a;
-    while (a < v->nhits && v->hits[a].tpl == t)
-        a++;
-    *hi = a;
+    size_t n = kf_u32_run(v->hits, v->nhits, sizeof *v->hits, t, lo);
+    *hi = *lo + n;
 }
 
 /* Why SCM will not issue binding i's identity: its first SpireCheck

@@ -304,17 +304,5 @@ out:
 
 size_t kf_spire_grants_of(const kf_spire *sp, uint32_t tpl, size_t *first)
 {
-    size_t lo = 0, hi = sp->ngrants;
-    while (lo < hi) {
-        size_t m = lo + (hi - lo) / 2;
-        if (sp->grants[m].tpl < tpl)
-            lo = m + 1;
-        else
-            hi = m;
-    }
-    size_t end = lo;
-    while (end < sp->ngrants && sp->grants[end].tpl == tpl)
-        end++;
-    *first = lo;
-    return end - lo;
+    return kf_u32_run(sp->grants, sp->ngrants, sizeof *sp->grants, tpl, first);
 }
