@@ -78,7 +78,7 @@ typedef struct kf_spire {
     const kf_config *cfg;       /* what the findings' messages read */
     const kf_plan *plan;
     const kf_workloads *w;
-    struct kf_spire_state *st;  /* what the parts share (kf_spirecheck.h) */
+    struct kf_spire_state *st;  /* what the parts share (spire.h) */
 } kf_spire;
 
 /* Read SPIRE's side of in and check every rendered binding of plan whose

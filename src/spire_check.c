@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kf_spirecheck.h"
+#include "spire.h"
 
 /* ---- SCM's rules ---------------------------------------------------------- */
 

@@ -1,5 +1,5 @@
 /* spire_match.c - which pod templates each foreign ClusterSPIFFEID selects
- * (kf_spirecheck.h).
+ * (spire.h).
  *
  * SCM lists the namespaces a ClusterSPIFFEID's namespaceSelector selects
  * (without one, all), skips the ignored ones, and lists the pods its
@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "kf_identity.h"
-#include "kf_spirecheck.h"
+#include "spire.h"
 
 #define NS_NAME_LABEL "kubernetes.io/metadata.name"
 

@@ -1,5 +1,5 @@
 /* spire_read.c - SPIRE's side of the package, as SCM would read it
- * (kf_spirecheck.h).
+ * (spire.h).
  *
  * (Foreign ClusterSPIFFEIDs' selectors: spire_selectors.c.)
  *
@@ -23,7 +23,7 @@
 #include "kf_identity.h"
 #include "kf_read.h"
 #include "kf_scalar.h"
-#include "kf_spirecheck.h"
+#include "spire.h"
 #include "kf_view.h"
 
 #define SCM_KIND "ControllerManagerConfig"

@@ -1,5 +1,5 @@
 /* spire_regex.c - SPIRE Controller Manager's ignoreNamespaces patterns
- * (kf_spirecheck.h).
+ * (spire.h).
  *
  * SCM compiles each entry with Go's regexp.Compile (RE2 syntax, Perl
  * flags) and calls MatchString: matched anywhere in the namespace name.
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kf_spirecheck.h"
+#include "spire.h"
 
 struct kf_regex {
     pcre2_code *code;

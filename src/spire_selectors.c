@@ -1,5 +1,5 @@
 /* spire_selectors.c - foreign ClusterSPIFFEIDs as SCM parses them
- * (kf_spirecheck.h).
+ * (spire.h).
  *
  * A ClusterSPIFFEID kleym-fn does not own gives its class, fallback,
  * SPIFFE ID template and label selectors. Each selector is read as
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "kf_identity.h"
-#include "kf_spirecheck.h"
+#include "spire.h"
 #include "kf_view.h"
 
 static int add_value(kf_spire_state *st, const char *v)

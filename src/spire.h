@@ -1,9 +1,9 @@
-/* kf_spirecheck.h - the parts of the SPIRE check (kf_spire.h), for each
+/* spire.h - the parts of the SPIRE check (kf_spire.h), for each
  * other: what SPIRE's side of the package says, as read. Not an interface
  * for the rest of the program.
  */
-#ifndef KF_SPIRECHECK_H
-#define KF_SPIRECHECK_H
+#ifndef KF_SRC_SPIRE_H
+#define KF_SRC_SPIRE_H
 
 #include "kf_spire.h"
 #include "kf_view.h"
