@@ -81,11 +81,16 @@ typedef struct kf_spire {
     struct kf_spire_state *st;  /* what the parts share (spire.h) */
 } kf_spire;
 
-/* Read SPIRE's side of in and check every rendered binding of plan whose
- * receivers w holds. 0, or -1 when memory runs out. kf_spire_free() in
- * both cases. Call before the input's fields are given back. */
+/* Read SPIRE's side of in (its unreadable items reported to rs) and find
+ * which templates of w the foreign ClusterSPIFFEIDs select. 0, or -1 when
+ * memory runs out. kf_spire_free() in both cases. Call before the input's
+ * fields are given back. */
 int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan,
                    const kf_workloads *w, kf_spire *sp, kf_results *rs);
+/* Then the findings on every rendered binding of plan. Needs none of the
+ * input's fields: called after they are given back, so the findings of a
+ * large input never coexist with them. 0, or -1: out of memory. */
+int kf_spire_findings(kf_spire *sp, kf_results *rs);
 void kf_spire_free(kf_spire *sp);
 
 /* The foreign identities template tpl receives: [*first, *first + n). */

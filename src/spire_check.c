@@ -260,7 +260,8 @@ static int other_identities(kf_spire *sp, kf_results *rs, size_t i, enum kf_seve
 
 /* ---- the check ------------------------------------------------------------ */
 
-/* Whether SCM issues binding i's identity; its findings when not. */
+/* Whether SCM issues binding i's identity; its findings when not (rs not
+ * NULL). */
 static int issued(kf_spire *sp, kf_results *rs, size_t i, enum kf_severity sev, bool *yes)
 {
     const kf_scm *c = sp->st->scm;
@@ -272,6 +273,8 @@ static int issued(kf_spire *sp, kf_results *rs, size_t i, enum kf_severity sev, 
     bool cls = !reconciles_class(c, sp->cfg->class_name);
     bool td = strcmp(sp->cfg->trust_domain, c->trust_domain) != 0;
     *yes = !cls && p < 0 && !td;
+    if (!rs)
+        return 0;
     if ((cls && note(sp, rs, i, KF_R_CLASS_NOT_RECONCILED, sev, NULL, 0, 0) < 0) ||
         (p >= 0 && note(sp, rs, i, KF_R_NAMESPACE_IGNORED, sev, "metadata.namespace",
                         (uint32_t)p, 0) < 0) ||
@@ -298,31 +301,41 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
     sp->scm_watch_classless = c && c->watch_classless;
     for (size_t i = 0; i < sp->nforeign; i++)
         sp->foreign[i].reconciled = !c || reconciles_class(c, sp->foreign[i].class_name);
-    enum kf_severity sev =
-        cfg->workload_check == KF_CHECK_ERROR ? KF_SEV_ERROR : KF_SEV_WARNING;
-    bool *yes = calloc(plan->nbindings ? plan->nbindings : 1, sizeof *yes);
     bool *kleym_tpl = calloc(w->ntpls ? w->ntpls : 1, sizeof *kleym_tpl);
     int rc = -1;
-    if (!yes || !kleym_tpl)
+    if (!kleym_tpl)
         goto out;
-    for (size_t i = 0; i < plan->nbindings; i++) {
-        if (!plan->bindings[i].ok)
+    /* the templates an issued identity reaches mask the fallback ones */
+    for (size_t i = 0; sp->nforeign && i < plan->nbindings; i++) {
+        bool yes;
+        if (!plan->bindings[i].ok || issued(sp, NULL, i, KF_SEV_INFO, &yes) < 0 || !yes)
             continue;
-        if (issued(sp, rs, i, sev, &yes[i]) < 0)
-            goto out;
-        for (uint32_t r = 0; yes[i] && r < w->recv_count[i]; r++)
+        for (uint32_t r = 0; r < w->recv_count[i]; r++)
             kleym_tpl[w->recv[w->recv_first[i] + r].tpl] = true;
     }
     if (sp->nforeign && kf_spire_match(sp, w, kleym_tpl, ignored_ns) < 0)
         goto out;
-    for (size_t i = 0; sp->ngrants && i < plan->nbindings; i++)
-        if (plan->bindings[i].ok && yes[i] && other_identities(sp, rs, i, sev) < 0)
-            goto out;
     rc = 0;
 out:
-    free(yes);
     free(kleym_tpl);
     return rc;
+}
+
+int kf_spire_findings(kf_spire *sp, kf_results *rs)
+{
+    if (!sp->checked)
+        return 0;
+    enum kf_severity sev =
+        sp->cfg->workload_check == KF_CHECK_ERROR ? KF_SEV_ERROR : KF_SEV_WARNING;
+    for (size_t i = 0; i < sp->plan->nbindings; i++) {
+        bool yes;
+        if (!sp->plan->bindings[i].ok)
+            continue;
+        if (issued(sp, rs, i, sev, &yes) < 0 ||
+            (yes && sp->ngrants && other_identities(sp, rs, i, sev) < 0))
+            return -1;
+    }
+    return 0;
 }
 
 void kf_spire_free(kf_spire *sp)
