@@ -68,9 +68,7 @@ typedef struct kf_spire {
     size_t nforeign, foreign_cap;
     kf_grant *grants;           /* sorted by (template, foreign) */
     size_t ngrants, grants_cap;
-    bool has_config;            /* one readable SCM configuration */
-    const char *scm_class;      /* its className ("" none) */
-    bool scm_watch_classless;
+    bool has_config;            /* an SCM configuration is in the input (read or not) */
     bool checked;               /* the check ran (workloadCheck not off) */
     kf_note *notes;             /* the findings' message arguments (never
                                  * moved: results point at them) */

@@ -297,8 +297,6 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
     if (!sp->st || kf_spire_read(sp, in, rs, false) < 0)
         return -1;
     const kf_scm *c = sp->st->scm;
-    sp->scm_class = c ? c->class_name : "";
-    sp->scm_watch_classless = c && c->watch_classless;
     for (size_t i = 0; i < sp->nforeign; i++)
         sp->foreign[i].reconciled = !c || reconciles_class(c, sp->foreign[i].class_name);
     bool *kleym_tpl = calloc(w->ntpls ? w->ntpls : 1, sizeof *kleym_tpl);

@@ -207,8 +207,8 @@ def main():
                      all(b["ready"] and b["receivedBy"] for b in doc["bindings"]),
                      f"{os.path.basename(ex)}: not every binding renders and is received, "
                      f"or errors/warnings")
-            code, out, err = run(binary + ["inspect", "--by", "workload", "-o", "json",
-                                           os.path.relpath(ex, root)], os.devnull)
+            code, out, err = run(binary + ["inspect", "--by", "workload", "-o", "json"]
+                                 + names, os.devnull)
             check_workloads_shape(json.loads(out), os.path.basename(ex) + " --by workload")
         except ValueError:
             problems.append(f"{os.path.basename(ex)}: inspect JSON does not parse "
@@ -220,9 +220,13 @@ def main():
         json_out = any(a in ("--output=json", "-ojson") or
                        (a in ("-o", "--output") and args[i + 1:i + 2] == ["json"])
                        for i, a in enumerate(args))
+        by_workload = any(a == "--by=workload" or
+                          (a == "--by" and args[i + 1:i + 2] == ["workload"])
+                          for i, a in enumerate(args))
         if json_out and os.path.getsize(out):
             try:
-                check_shape(json.load(open(out)), "inspect case " + os.path.basename(case))
+                check = check_workloads_shape if by_workload else check_shape
+                check(json.load(open(out)), "inspect case " + os.path.basename(case))
             except ValueError as e:
                 problems.append(f"inspect case {os.path.basename(case)}: not JSON: {e}")
     for p in problems:
