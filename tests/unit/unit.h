@@ -12,7 +12,9 @@
  *   test_conflicts.c  IdentityCollision, DuplicateSPIFFEID, VariantConflict
  *   test_workloads.c  who receives an identity, the near miss, and
  *                     MultipleIdentities
- *   test_spire.c      SPIRE's side: ignoreNamespaces patterns as Go reads them
+ *   test_spire.c      SPIRE's side: ignoreNamespaces patterns as Go reads
+ *                     them, the class filter, ignored namespaces, foreign
+ *                     selectors and the fallback order
  */
 #ifndef UNIT_H
 #define UNIT_H
