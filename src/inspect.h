@@ -19,6 +19,11 @@
 #include "kf_buf.h"
 #include "kf_pipeline.h"
 
+/* The JSON shapes' version, docs/inspect.schema.json's and
+ * docs/inspect-workloads.schema.json's: 1 while fields are only added; a
+ * field renamed or removed would make it 2. */
+#define KF_INSPECT_SCHEMA_VERSION "1"
+
 /* ---- inspect_open.c --------------------------------------------------- */
 
 enum kf_open {

@@ -14,10 +14,6 @@
 #include "kf_render.h"
 #include "kleym.h"
 
-/* The shape's version, docs/inspect.schema.json's: 1 while fields are
- * only added; a field renamed or removed would make it 2. */
-#define SCHEMA_VERSION "1"
-
 static void number(kf_emit *e, const char *key, size_t n)
 {
     char buf[32];
@@ -157,7 +153,7 @@ int kf_inspect_json(const kf_inspect_view *v, FILE *out)
         return -1;
     kf_emit_map_begin(&e);
     kf_emit_str(&e, "schemaVersion");
-    kf_emit_number(&e, SCHEMA_VERSION);
+    kf_emit_number(&e, KF_INSPECT_SCHEMA_VERSION);
     kf_emit_kv(&e, "kleymFn", KLEYM_VERSION);
     kf_emit_kv(&e, "source", v->source);
     kf_emit_str(&e, "summary");

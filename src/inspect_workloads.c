@@ -351,6 +351,8 @@ int kf_inspect_workloads(const kf_inspect_view *iv, enum kf_inspect_format forma
         if (kf_emit_open(&e, true) < 0)
             goto done;
         kf_emit_map_begin(&e);
+        kf_emit_str(&e, "schemaVersion");
+        kf_emit_number(&e, KF_INSPECT_SCHEMA_VERSION);
         kf_emit_kv(&e, "kleymFn", KLEYM_VERSION);
         kf_emit_kv(&e, "source", iv->source);
         json(&v, &e, &b);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`kleym-fn inspect -o json`: its shape (docs/inspect.md; every document is
-validated against docs/inspect.schema.json), and that inspect
+validated against docs/inspect.schema.json, or --by workload ones against
+docs/inspect-workloads.schema.json), and that inspect
 and the function never disagree. For every golden case (tests/cases) that
 the function reads, run both with the same arguments and environment, and
 compare: exit status, error and warning counts, which bindings render, and
@@ -28,6 +29,10 @@ with open(os.path.join(root, "docs", "inspect.schema.json")) as f:
     schema = json.load(f)
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
+with open(os.path.join(root, "docs", "inspect-workloads.schema.json")) as f:
+    workloads_schema = json.load(f)
+jsonschema.Draft202012Validator.check_schema(workloads_schema)
+workloads_validator = jsonschema.Draft202012Validator(workloads_schema)
 
 
 def run(argv, stdin_path, env_lines=()):
@@ -90,7 +95,11 @@ def check_shape(doc, where):
 
 
 def check_workloads_shape(doc, where):
-    """--by workload: every workload, container and identity (docs/inspect.md)."""
+    """--by workload: every workload, container and identity (docs/inspect.md):
+    the JSON Schema, then required keys and their types."""
+    validated[0] += 1
+    for e in sorted(workloads_validator.iter_errors(doc), key=lambda e: list(e.path))[:3]:
+        problems.append(f"{where}: schema: /{'/'.join(map(str, e.path))}: {e.message[:200]}")
     if not need(isinstance(doc, dict) and isinstance(doc.get("workloads"), list),
                 f"{where}: no workloads list"):
         return
@@ -233,7 +242,8 @@ def main():
         print("inspect-json:", p)
     print(f"inspect-json: {len(cases)} golden cases ({compared[0]} bindings compared"
           f" with the function) and {len(examples)} examples, {validated[0]} JSON documents"
-          f" valid against docs/inspect.schema.json, {len(problems)} problems")
+          f" valid against docs/inspect.schema.json or docs/inspect-workloads.schema.json,"
+          f" {len(problems)} problems")
     return 1 if problems else 0
 
 
