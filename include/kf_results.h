@@ -35,7 +35,8 @@ typedef struct kf_ref {
 typedef int (*kf_result_text_fn)(const void *arg, kf_buf *out);
 
 typedef struct kf_result {
-    kf_ref ref;
+    const kf_ref *ref;              /* the results' copy (kf_results_add), or
+                                     * borrowed (kf_results_add_text) */
     enum kf_severity severity;
     enum kf_reason reason;          /* and with it the condition */
     const char *field;              /* static field path, or NULL */
@@ -59,11 +60,15 @@ typedef struct kf_results {
  * an entry of a List: the List's, then " items[2]". */
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap);
 
+/* A result whose message is fmt formatted; ref is copied, with the message
+ * in one allocation. */
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    enum kf_reason reason, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 /* A result whose message text(arg) makes when it is written: held as a
- * few pointers, not as text (a conflict names peers: 2 KB each). */
+ * few pointers, not as text (a conflict names peers: 2 KB each). ref is
+ * borrowed, not copied (a binding's: 56 bytes a result); it must outlive
+ * the results. */
 int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                         enum kf_reason reason, const char *field, kf_result_text_fn text,
                         const void *arg);

@@ -10,7 +10,7 @@ static void info_result(const kf_report *rep, size_t j, kf_result *out)
 {
     const kf_binding *b = &rep->plan->bindings[rep->rendered[j]];
     memset(out, 0, sizeof *out);
-    out->ref = b->ref;
+    out->ref = &b->ref;
     out->severity = KF_SEV_INFO;
     out->reason = KF_R_RENDERED;
     out->order = rep->rs->n + j;
