@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "kf_buf.h"
@@ -37,8 +38,6 @@ typedef int (*kf_result_text_fn)(const void *arg, kf_buf *out);
 typedef struct kf_result {
     const kf_ref *ref;              /* the results' copy (kf_results_add), or
                                      * borrowed (kf_results_add_text) */
-    enum kf_severity severity;
-    enum kf_reason reason;          /* and with it the condition */
     const char *field;              /* static field path, or NULL */
     char *message;                  /* owned by the results, or borrowed
                                      * for one made by a report; NULL when
@@ -46,8 +45,11 @@ typedef struct kf_result {
     kf_result_text_fn text;         /* with message NULL: the message of */
     const void *arg;                /* arg, memory the results keep
                                      * (kf_results_keep) or that outlives them */
-    size_t order;                   /* insertion order, for a stable sort */
-} kf_result;
+    uint32_t order;                 /* insertion order, for a stable sort */
+    uint8_t severity;               /* enum kf_severity */
+    uint8_t reason;                 /* enum kf_reason, and with it the
+                                     * condition */
+} kf_result;                        /* 48 bytes: one or two a binding */
 
 typedef struct kf_results {
     kf_result *v;

@@ -13,7 +13,7 @@ static void info_result(const kf_report *rep, size_t j, kf_result *out)
     out->ref = &b->ref;
     out->severity = KF_SEV_INFO;
     out->reason = KF_R_RENDERED;
-    out->order = rep->rs->n + j;
+    out->order = (uint32_t)(rep->rs->n + j); /* below UINT32_MAX: kf_report_build() */
 }
 
 int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan,

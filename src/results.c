@@ -7,6 +7,8 @@
 
 #include "kf_emit.h"
 
+_Static_assert(KF_R_COUNT <= UINT8_MAX + 1, "kf_result.reason is 8 bits");
+
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
 {
     const char *entry = ref->entry && ref->entry[0] ? ref->entry : NULL;
@@ -35,15 +37,16 @@ static kf_result *result_new(kf_results *rs, const kf_ref *ref,
                              enum kf_severity sev, enum kf_reason reason,
                              const char *field)
 {
-    if (kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
+    if (rs->n >= UINT32_MAX ||
+        kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
         return NULL;
     kf_result *r = &rs->v[rs->n];
     memset(r, 0, sizeof *r);
     r->ref = ref;
-    r->severity = sev;
-    r->reason = reason;
+    r->severity = (uint8_t)sev;
+    r->reason = (uint8_t)reason;
     r->field = field;
-    r->order = rs->n;
+    r->order = (uint32_t)rs->n;
     return r;
 }
 
