@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "kf_buf.h"
@@ -35,9 +36,8 @@ typedef struct kf_ref {
 typedef int (*kf_result_text_fn)(const void *arg, kf_buf *out);
 
 typedef struct kf_result {
-    kf_ref ref;
-    enum kf_severity severity;
-    enum kf_reason reason;          /* and with it the condition */
+    const kf_ref *ref;              /* the results' copy (kf_results_add), or
+                                     * borrowed (kf_results_add_text) */
     const char *field;              /* static field path, or NULL */
     char *message;                  /* owned by the results, or borrowed
                                      * for one made by a report; NULL when
@@ -45,8 +45,11 @@ typedef struct kf_result {
     kf_result_text_fn text;         /* with message NULL: the message of */
     const void *arg;                /* arg, memory the results keep
                                      * (kf_results_keep) or that outlives them */
-    size_t order;                   /* insertion order, for a stable sort */
-} kf_result;
+    uint32_t order;                 /* insertion order, for a stable sort */
+    uint8_t severity;               /* enum kf_severity */
+    uint8_t reason;                 /* enum kf_reason, and with it the
+                                     * condition */
+} kf_result;                        /* 48 bytes: one or two a binding */
 
 typedef struct kf_results {
     kf_result *v;
@@ -59,11 +62,15 @@ typedef struct kf_results {
  * an entry of a List: the List's, then " items[2]". */
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap);
 
+/* A result whose message is fmt formatted; ref is copied, with the message
+ * in one allocation. */
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    enum kf_reason reason, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 /* A result whose message text(arg) makes when it is written: held as a
- * few pointers, not as text (a conflict names peers: 2 KB each). */
+ * few pointers, not as text (a conflict names peers: 2 KB each). ref is
+ * borrowed, not copied (a binding's: 56 bytes a result); it must outlive
+ * the results. */
 int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                         enum kf_reason reason, const char *field, kf_result_text_fn text,
                         const void *arg);

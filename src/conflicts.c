@@ -17,7 +17,8 @@
  * where its peers are (indexes into the array). */
 typedef struct entry {
     kf_binding *b;
-    size_t selector_class; /* of its pool (kf_pool) */
+    uint32_t selector_class; /* of its pool (kf_pool): a pool index, below
+                              * the item count (input offsets are 32-bit) */
     uint32_t self;         /* its own index */
     uint32_t start, end;   /* its run: [start, end) */
     uint32_t own_start, own_end; /* what is not its peer within the run */
@@ -239,7 +240,7 @@ int kf_check_conflicts(kf_plan *plan, kf_results *rs)
         case KF_MATCH_POOL:
             break; /* the SPIFFE ID names the pool: a duplicate at most */
         case KF_MATCH_CONTAINER:
-            coll[nc++] = (entry){.b = b, .selector_class = plan->pools[b->pool].selector_class};
+            coll[nc++] = (entry){.b = b, .selector_class = (uint32_t)plan->pools[b->pool].selector_class};
             break;
         case KF_MATCH_VARIANT:
             vars[nv++] = (entry){.b = b};

@@ -62,15 +62,15 @@ static void result(kf_emit *e, const kf_result *r, bool resource)
     if (resource) {
         kf_emit_str(e, "resource");
         kf_emit_map_begin(e);
-        kf_emit_kv(e, "apiVersion", r->ref.api_version);
-        kf_emit_kv(e, "kind", r->ref.kind);
-        kf_emit_kv(e, "name", r->ref.name);
-        if (r->ref.namespace[0])
-            kf_emit_kv(e, "namespace", r->ref.namespace);
+        kf_emit_kv(e, "apiVersion", r->ref->api_version);
+        kf_emit_kv(e, "kind", r->ref->kind);
+        kf_emit_kv(e, "name", r->ref->name);
+        if (r->ref->namespace[0])
+            kf_emit_kv(e, "namespace", r->ref->namespace);
         kf_emit_map_end(e);
     }
     char where[512];
-    kf_ref_where(&r->ref, where, sizeof where);
+    kf_ref_where(r->ref, where, sizeof where);
     kf_emit_kv(e, "location", where);
     kf_emit_map_end(e);
 }

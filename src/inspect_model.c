@@ -121,8 +121,8 @@ int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
         goto out;
     for (size_t r = 0; r < rs->n; r++) {
         const kf_result *res = &rs->v[r];
-        size_t pos = res->ref.position;
-        uint32_t bi = pos < p->in.nitems && kf_kind_class(res->ref.kind) == KF_KC_BINDING
+        size_t pos = res->ref->position;
+        uint32_t bi = pos < p->in.nitems && kf_kind_class(res->ref->kind) == KF_KC_BINDING
                           ? binding_of[pos]
                           : 0;
         owner[r] = bi ? bi - 1 : plan->nbindings;

@@ -75,13 +75,13 @@ static void text_result(FILE *out, const kf_result *r, size_t indent, bool name_
                         kf_buf *head)
 {
     char where[512];
-    kf_ref_where(&r->ref, where, sizeof where);
+    kf_ref_where(r->ref, where, sizeof where);
     kf_buf_clear(head);
     kf_buf_printf(head, "%s %s/%s", kf_severity_name(r->severity),
                   kf_reason_condition(r->reason), kf_reason_name(r->reason));
     if (name_it)
-        kf_buf_printf(head, " %s %s%s%s", r->ref.kind, r->ref.namespace,
-                      r->ref.namespace[0] ? "/" : "", r->ref.name);
+        kf_buf_printf(head, " %s %s%s%s", r->ref->kind, r->ref->namespace,
+                      r->ref->namespace[0] ? "/" : "", r->ref->name);
     if (r->field)
         kf_buf_printf(head, " %s", r->field);
     kf_buf_printf(head, " (%s)", where);
@@ -245,7 +245,7 @@ static void md_row(FILE *out, const char *label, const char *value)
 void kf_md_result(FILE *out, const kf_result *r, kf_buf *scratch)
 {
     char where[512];
-    kf_ref_where(&r->ref, where, sizeof where);
+    kf_ref_where(r->ref, where, sizeof where);
     fprintf(out, "**%s** ", kf_severity_name(r->severity));
     kf_md(out, kf_reason_condition(r->reason));
     fputc('/', out);
@@ -347,8 +347,8 @@ int kf_inspect_markdown(const kf_inspect_view *v, FILE *out)
         const kf_result *res = x->results[r];
         fputs("| ", out);
         kf_buf_clear(&b);
-        kf_buf_printf(&b, "%s %s%s%s", res->ref.kind, res->ref.namespace,
-                      res->ref.namespace[0] ? "/" : "", res->ref.name);
+        kf_buf_printf(&b, "%s %s%s%s", res->ref->kind, res->ref->namespace,
+                      res->ref->namespace[0] ? "/" : "", res->ref->name);
         kf_md(out, b.data);
         fputs(" | ", out);
         kf_md_result(out, res, &b);

@@ -10,10 +10,10 @@ static void info_result(const kf_report *rep, size_t j, kf_result *out)
 {
     const kf_binding *b = &rep->plan->bindings[rep->rendered[j]];
     memset(out, 0, sizeof *out);
-    out->ref = b->ref;
+    out->ref = &b->ref;
     out->severity = KF_SEV_INFO;
     out->reason = KF_R_RENDERED;
-    out->order = rep->rs->n + j;
+    out->order = (uint32_t)(rep->rs->n + j); /* below UINT32_MAX: kf_report_build() */
 }
 
 int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan,

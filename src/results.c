@@ -7,6 +7,8 @@
 
 #include "kf_emit.h"
 
+_Static_assert(KF_R_COUNT <= UINT8_MAX + 1, "kf_result.reason is 8 bits");
+
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
 {
     const char *entry = ref->entry && ref->entry[0] ? ref->entry : NULL;
@@ -18,20 +20,33 @@ void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
                  entry ? " " : "", entry ? entry : "");
 }
 
+/* What kf_results_add() allocates for a result: its ref's copy and its
+ * message, one allocation (a result's message points into it). */
+typedef struct added {
+    kf_ref ref;
+    char message[];
+} added;
+
+static added *added_of(char *message)
+{
+    return (added *)(message - offsetof(added, message));
+}
+
 /* A new result with the fields every result has; NULL: out of memory. */
 static kf_result *result_new(kf_results *rs, const kf_ref *ref,
                              enum kf_severity sev, enum kf_reason reason,
                              const char *field)
 {
-    if (kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
+    if (rs->n >= UINT32_MAX ||
+        kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
         return NULL;
     kf_result *r = &rs->v[rs->n];
     memset(r, 0, sizeof *r);
-    r->ref = *ref;
-    r->severity = sev;
-    r->reason = reason;
+    r->ref = ref;
+    r->severity = (uint8_t)sev;
+    r->reason = (uint8_t)reason;
     r->field = field;
-    r->order = rs->n;
+    r->order = (uint32_t)rs->n;
     return r;
 }
 
@@ -45,13 +60,15 @@ int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (!msg)
+    added *a = n >= 0 ? malloc(sizeof *a + (size_t)n + 1) : NULL;
+    if (!a)
         return -1;
+    a->ref = *ref;
     va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    vsnprintf(a->message, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    r->message = msg;
+    r->ref = &a->ref;
+    r->message = a->message;
     rs->n++;
     return 0;
 }
@@ -101,9 +118,9 @@ bool kf_results_has_error(const kf_results *rs)
 
 int kf_result_cmp(const kf_result *a, const kf_result *b)
 {
-    int c = strcmp(a->ref.namespace, b->ref.namespace);
+    int c = strcmp(a->ref->namespace, b->ref->namespace);
     if (!c)
-        c = strcmp(a->ref.name, b->ref.name);
+        c = strcmp(a->ref->name, b->ref->name);
     if (!c)
         c = (int)a->severity - (int)b->severity;
     if (!c)
@@ -139,11 +156,11 @@ int kf_result_render(const kf_result *r, bool json, kf_buf *out)
     kf_emit_kv(&e, "severity", kf_severity_name(r->severity));
     kf_emit_str(&e, "resourceRef");
     kf_emit_map_begin(&e);
-    kf_emit_kv(&e, "apiVersion", r->ref.api_version);
-    kf_emit_kv(&e, "kind", r->ref.kind);
-    kf_emit_kv(&e, "name", r->ref.name);
-    if (r->ref.namespace[0])
-        kf_emit_kv(&e, "namespace", r->ref.namespace);
+    kf_emit_kv(&e, "apiVersion", r->ref->api_version);
+    kf_emit_kv(&e, "kind", r->ref->kind);
+    kf_emit_kv(&e, "name", r->ref->name);
+    if (r->ref->namespace[0])
+        kf_emit_kv(&e, "namespace", r->ref->namespace);
     kf_emit_map_end(&e);
     if (r->field) {
         kf_emit_str(&e, "field");
@@ -151,14 +168,14 @@ int kf_result_render(const kf_result *r, bool json, kf_buf *out)
         kf_emit_kv(&e, "path", r->field);
         kf_emit_map_end(&e);
     }
-    if (r->ref.path[0]) {
+    if (r->ref->path[0]) {
         kf_emit_str(&e, "file");
         kf_emit_map_begin(&e);
-        kf_emit_kv(&e, "path", r->ref.path);
-        if (r->ref.index[0]) {
+        kf_emit_kv(&e, "path", r->ref->path);
+        if (r->ref->index[0]) {
             /* kpt reads file.index as an integer */
             kf_emit_str(&e, "index");
-            kf_emit_number(&e, r->ref.index);
+            kf_emit_number(&e, r->ref->index);
         }
         kf_emit_map_end(&e);
     }
@@ -196,13 +213,13 @@ void kf_puts_escaped(const char *s, FILE *f)
 /* One line, whatever the input put in names and messages. */
 void kf_result_print(const kf_result *r, FILE *err)
 {
-    const char *ns = r->ref.namespace;
+    const char *ns = r->ref->namespace;
     char where[512];
-    kf_ref_where(&r->ref, where, sizeof where);
+    kf_ref_where(r->ref, where, sizeof where);
     fprintf(err, "kleym-fn: %s: ", kf_severity_name(r->severity));
     kf_puts_escaped(ns, err);
     fputs(ns[0] ? "/" : "", err);
-    kf_puts_escaped(r->ref.name, err);
+    kf_puts_escaped(r->ref->name, err);
     fprintf(err, ": %s/%s: ", kf_reason_condition(r->reason), kf_reason_name(r->reason));
     kf_puts_escaped(r->message, err);
     fputs(" (", err);
@@ -213,7 +230,8 @@ void kf_result_print(const kf_result *r, FILE *err)
 void kf_results_free(kf_results *rs)
 {
     for (size_t i = 0; i < rs->n; i++)
-        free(rs->v[i].message);
+        if (rs->v[i].message)
+            free(added_of(rs->v[i].message));
     free(rs->v);
     for (size_t i = 0; i < rs->nkept; i++)
         free(rs->kept[i]);

@@ -13,6 +13,7 @@ enum list_style {
     LIST_BLOCK, /* "- " entries at a column */
     LIST_JSON,  /* comma-separated flow entries */
     LIST_DOCS,  /* "---" documents */
+    LIST_LOCAL, /* no list: item's local-config annotation (local_mark) */
 };
 
 /* Replace in[pos, end) by text[off, off+len), then, for a list edit, by
@@ -20,7 +21,8 @@ enum list_style {
 typedef struct edit {
     uint32_t pos, end;
     size_t off, len;
-    size_t seq;
+    uint32_t seq;
+    uint32_t item;       /* LIST_LOCAL: the item (index into in->items) */
     const kf_write_list *list;
     uint8_t style;       /* enum list_style */
     uint8_t lead_comma;  /* LIST_JSON: a comma before the first entry */
@@ -49,7 +51,7 @@ static void edit_begin(writer *w, uint32_t pos, uint32_t end)
         return;
     }
     w->edits[w->nedits] = (edit){.pos = pos, .end = end, .off = w->text.len,
-                                 .seq = w->nedits};
+                                 .seq = (uint32_t)w->nedits};
     w->nedits++;
 }
 
@@ -103,9 +105,9 @@ static void list_edit(writer *w, uint32_t pos, const kf_write_list *list,
 
 /* Before a value inserted where a key has none: after `key:` a space, after
  * a bare flow key (`{annotations, ...}`) the colon too. */
-static void value_lead(writer *w, uint32_t pos)
+static const char *value_lead(const kf_input *in, uint32_t pos)
 {
-    puts_(w, pos > 0 && w->in->buf[pos - 1] == ':' ? " " : ": ");
+    return pos > 0 && in->buf[pos - 1] == ':' ? " " : ": ";
 }
 
 /* The ", " that separates an entry inserted at pos from the flow content
@@ -118,51 +120,78 @@ static const char *flow_comma(const kf_input *in, uint32_t pos)
 
 /* ---- the local-config annotation ---------------------------------------- */
 
-static void mark_local(writer *w, const kf_item *it)
+/* Item it's local-config annotation: the bytes it replaces, [*pos, *end),
+ * and its text, made in t (cleared first). 1, 0 when the item has nowhere
+ * to put it, -1 out of memory. Called when the edits are listed, for where,
+ * and again when they are applied, for the text: 20 000 bindings' marks
+ * are not held as text. */
+static int local_mark(const kf_input *in, const kf_item *it, uint32_t *pos,
+                      uint32_t *end, kf_buf *t)
 {
-    const kf_itemlayout *l = kf_item_layout(w->in, it);
+    const kf_itemlayout *l = kf_item_layout(in, it);
     if (!l)
-        return; /* no metadata mapping: nothing recorded, nothing to edit */
+        return 0; /* no metadata mapping: nothing recorded, nothing to edit */
     const kf_maplayout *a = &l->ann, *m = &l->meta;
+    int rc = 0;
+    t->len = 0;
     if (a->present) {
         if (a->type == KF_V_MAP && a->flow) {
-            edit_begin(w, a->start + 1, a->start + 1);
-            puts_(w, LOCAL_JSON);
+            *pos = *end = a->start + 1;
+            rc |= kf_buf_puts(t, LOCAL_JSON);
             if (!a->empty)
-                puts_(w, ", ");
+                rc |= kf_buf_puts(t, ", ");
         } else if (a->type == KF_V_MAP) {
-            uint32_t at = kf_line_start(w->in->buf, a->first_key);
-            edit_begin(w, at, at);
-            spaces(w, a->key_col);
-            puts_(w, LOCAL_KEY ": \"true\"\n");
+            *pos = *end = kf_line_start(in->buf, a->first_key);
+            rc |= kf_buf_spaces(t, a->key_col);
+            rc |= kf_buf_puts(t, LOCAL_KEY ": \"true\"\n");
         } else if (a->type == KF_V_NONSTR) { /* annotations: null */
-            if (a->null_end > a->null_start)
-                edit_begin(w, a->null_start, a->null_end);
-            else {
-                edit_begin(w, a->colon, a->colon);
-                value_lead(w, a->colon);
+            if (a->null_end > a->null_start) {
+                *pos = a->null_start;
+                *end = a->null_end;
+            } else {
+                *pos = *end = a->colon;
+                rc |= kf_buf_puts(t, value_lead(in, a->colon));
             }
-            puts_(w, "{" LOCAL_JSON "}");
+            rc |= kf_buf_puts(t, "{" LOCAL_JSON "}");
+        } else {
+            return 0;
         }
-        return;
+        return rc < 0 ? -1 : 1;
     }
     if (!m->present || m->type != KF_V_MAP)
-        return;
+        return 0;
     if (m->flow) {
-        uint32_t at = m->empty ? m->start + 1 : m->content_end;
-        edit_begin(w, at, at);
+        *pos = *end = m->empty ? m->start + 1 : m->content_end;
         if (!m->empty)
-            puts_(w, flow_comma(w->in, at));
-        puts_(w, "\"annotations\": {" LOCAL_JSON "}");
+            rc |= kf_buf_puts(t, flow_comma(in, *pos));
+        rc |= kf_buf_puts(t, "\"annotations\": {" LOCAL_JSON "}");
     } else {
-        uint32_t at = kf_line_after(w->in->buf, w->in->len, m->content_end);
-        edit_begin(w, at, at);
-        newline_if_needed(w, at);
-        spaces(w, m->key_col);
-        puts_(w, "annotations:\n");
-        spaces(w, m->key_col + 2);
-        puts_(w, LOCAL_KEY ": \"true\"\n");
+        *pos = *end = kf_line_after(in->buf, in->len, m->content_end);
+        if (*pos > 0 && in->buf[*pos - 1] != '\n')
+            rc |= kf_buf_puts(t, "\n");
+        rc |= kf_buf_spaces(t, m->key_col);
+        rc |= kf_buf_puts(t, "annotations:\n");
+        rc |= kf_buf_spaces(t, m->key_col + 2);
+        rc |= kf_buf_puts(t, LOCAL_KEY ": \"true\"\n");
     }
+    return rc < 0 ? -1 : 1;
+}
+
+/* An edit for item i's local-config annotation, its text made when it is
+ * applied. */
+static void mark_local(writer *w, size_t i)
+{
+    uint32_t pos = 0, end = 0;
+    int rc = local_mark(w->in, &w->in->items[i], &pos, &end, &w->line);
+    if (rc < 0)
+        w->failed = true;
+    if (rc <= 0)
+        return;
+    edit_begin(w, pos, end);
+    if (w->failed)
+        return;
+    w->edits[w->nedits - 1].style = LIST_LOCAL;
+    w->edits[w->nedits - 1].item = (uint32_t)i;
 }
 
 /* ---- dropped items ------------------------------------------------------ */
@@ -258,7 +287,7 @@ static void append_items(writer *w, bool any_kept, const kf_write_list *gen)
             edit_begin(w, p->value_start, p->value_end);
         else {
             edit_begin(w, p->colon, p->colon);
-            value_lead(w, p->colon);
+            puts_(w, value_lead(in, p->colon));
         }
         puts_(w, "[");
         list_edit(w, p->colon, gen, LIST_JSON, 0, false);
@@ -392,6 +421,17 @@ static int copy_input(writer *w, FILE *out, size_t from, size_t to)
     return fwrite(buf + from, 1, to - from, out) == to - from ? 0 : -1;
 }
 
+/* Write the local-config annotation of edit e's item, made again. */
+static int apply_local(writer *w, const edit *e, FILE *out, bool *oom)
+{
+    uint32_t pos, end;
+    if (local_mark(w->in, &w->in->items[e->item], &pos, &end, &w->line) < 0) {
+        *oom = true;
+        return -1;
+    }
+    return emit_text(w, out, w->line.data, w->line.len);
+}
+
 static int apply(writer *w, FILE *out, bool *oom)
 {
     const kf_input *in = w->in;
@@ -408,6 +448,8 @@ static int apply(writer *w, FILE *out, bool *oom)
         if (e->len && emit_text(w, out, w->text.data + e->off, e->len) < 0)
             return -1;
         if (e->list && write_list(w, e, out, oom) < 0)
+            return -1;
+        if (e->style == LIST_LOCAL && apply_local(w, e, out, oom) < 0)
             return -1;
         if (e->end > cur)
             cur = e->end;
@@ -429,7 +471,7 @@ int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
     drop_items(&w, plan, &any_kept);
     for (size_t i = 0; i < in->ntop; i++)
         if (plan->mark_local[i])
-            mark_local(&w, &in->items[i]);
+            mark_local(&w, i);
     if (in->rlist) {
         append_items(&w, any_kept, gen);
         replace_results(&w, res);

@@ -59,7 +59,7 @@ const kf_binding *unit_binding(const unit_run *u, const char *name)
 const kf_result *unit_result(const unit_run *u, const char *name, enum kf_reason r)
 {
     for (size_t i = 0; i < u->p.rs.n; i++)
-        if (strcmp(u->p.rs.v[i].ref.name, name) == 0 && u->p.rs.v[i].reason == r)
+        if (strcmp(u->p.rs.v[i].ref->name, name) == 0 && u->p.rs.v[i].reason == r)
             return &u->p.rs.v[i];
     return NULL;
 }
@@ -68,7 +68,7 @@ size_t unit_nresults(const unit_run *u, const char *name)
 {
     size_t n = 0;
     for (size_t i = 0; i < u->p.rs.n; i++)
-        n += strcmp(u->p.rs.v[i].ref.name, name) == 0;
+        n += strcmp(u->p.rs.v[i].ref->name, name) == 0;
     return n;
 }
 

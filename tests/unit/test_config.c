@@ -165,9 +165,9 @@ static void test_config_merge(void **state)
     for (size_t i = 0; i < rs.n; i++) {
         assert_int_equal(rs.v[i].reason, KF_R_INVALID_VALUE);
         ttl_refused |= strstr(rs.v[i].message, "data.ttl") != NULL &&
-                       strcmp(rs.v[i].ref.path, "a.yaml") == 0;
+                       strcmp(rs.v[i].ref->path, "a.yaml") == 0;
         own_td |= strstr(rs.v[i].message, "spec.federatesWith") != NULL &&
-                  strcmp(rs.v[i].ref.path, "b.yaml") == 0;
+                  strcmp(rs.v[i].ref->path, "b.yaml") == 0;
     }
     assert_true(ttl_refused);
     assert_true(own_td);
