@@ -26,7 +26,9 @@ enum kf_ctrl_value {
 enum kf_ctrl_range {
     KF_CR_NONE,       /* not an index */
     KF_CR_UNBOUNDED,  /* 0 and up */
-    KF_CR_REPLICAS,   /* 0 .. spec.replicas - 1 (default 1) */
+    KF_CR_REPLICAS,   /* 0 .. spec.replicas - 1 (default 1): a pod's index */
+    KF_CR_LWS_GROUP,  /* 0 .. spec.replicas - 1: a LeaderWorkerSet's
+                       * group-index (its replicas are groups of pods) */
     KF_CR_LWS_WORKER, /* a LeaderWorkerSet's worker-index: "0" the leader
                        * pod, 1 .. size - 1 the workers */
 };
@@ -43,7 +45,7 @@ typedef struct kf_ctrl_label {
 typedef struct kf_ctrl_workload {
     const char *kind, *name;
     unsigned slot;             /* 1: a LeaderWorkerSet's leaderTemplate */
-    bool two_templates;        /* the LeaderWorkerSet has a leaderTemplate */
+    bool has_leader;           /* the LeaderWorkerSet has a leaderTemplate */
     long replicas, size;       /* spec.replicas, leaderWorkerTemplate.size;
                                 * -1 when not a plain integer, 0 absent */
 } kf_ctrl_workload;

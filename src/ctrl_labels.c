@@ -86,7 +86,7 @@ static const kf_ctrl_label rows[] = {
      LWS "api/leaderworkerset/v1/leaderworkerset_types.go WorkerIndexLabelKey; "
          "pkg/webhooks/pod_webhook.go"},
     {"LeaderWorkerSet", "leaderworkerset.sigs.k8s.io/group-index", KF_CV_INDEX,
-     KF_CR_REPLICAS,
+     KF_CR_LWS_GROUP,
      LWS "api/leaderworkerset/v1/leaderworkerset_types.go GroupIndexLabelKey; "
          "pkg/webhooks/pod_webhook.go"},
     {"LeaderWorkerSet", "leaderworkerset.sigs.k8s.io/group-key", KF_CV_ANY, KF_CR_NONE,
@@ -172,22 +172,22 @@ bool kf_ctrl_matches(const kf_ctrl_label *row, const kf_ctrl_workload *wl,
     if (n < 0)
         return false;
     switch (row->range) {
-    case KF_CR_REPLICAS: {
+    case KF_CR_REPLICAS:
+    case KF_CR_LWS_GROUP: {
         long r = bound(wl->replicas, 1);
         if (r >= 0 && n >= r)
             return false;
-        /* a LeaderWorkerSet's replicas are groups of pods */
         if (pods && pods->some != KF_PODS_LEADER && pods->some != KF_PODS_WORKERS)
             *pods = (kf_ctrl_pods){(int32_t)n, (int32_t)n,
-                                   strcmp(wl->kind, "LeaderWorkerSet") == 0 ? KF_PODS_GROUP
-                                                                            : KF_PODS_INDEX};
+                                   row->range == KF_CR_LWS_GROUP ? KF_PODS_GROUP
+                                                                 : KF_PODS_INDEX};
         return true;
     }
     case KF_CR_LWS_WORKER: {
         long size = bound(wl->size, 1);
         if (n == 0) { /* the leader pod: made from the worker template only
                        * when there is no leaderTemplate */
-            if (wl->two_templates)
+            if (wl->has_leader)
                 return false;
             if (pods)
                 *pods = (kf_ctrl_pods){.some = KF_PODS_LEADER};

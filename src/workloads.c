@@ -87,13 +87,6 @@ static const kf_label *label_of(const kf_workloads *w, const kf_template *t,
     return bsearch(l, labels, t->nlabels, sizeof *labels, kf_label_cmp);
 }
 
-/* Whether template t carries label l itself. */
-static bool has_label(const kf_workloads *w, const kf_template *t, const kf_label *l)
-{
-    const kf_label *f = label_of(w, t, l);
-    return f && strcmp(f->value, l->value) == 0;
-}
-
 /* The value in the index of a controller-set label whose value is not one
  * known one (a hash, an index): no label value holds \x01. */
 static const char CTRL_VALUE[] = "\x01";
@@ -109,11 +102,14 @@ static kf_ctrl_workload ctrl_workload(const kf_template *t)
 static bool carries(const kf_workloads *w, const kf_template *t, const kf_label *l,
                     kf_ctrl_pods *pods)
 {
-    if (label_of(w, t, l)) /* its own value, even of a key a controller sets */
-        return has_label(w, t, l);
+    const kf_label *own = label_of(w, t, l);
+    if (own) /* its own value, even of a key a controller sets */
+        return strcmp(own->value, l->value) == 0;
     const kf_ctrl_label *row = kf_ctrl_find(t->kind, l->key);
+    if (!row)
+        return false;
     kf_ctrl_workload wl = ctrl_workload(t);
-    return row && kf_ctrl_matches(row, &wl, l->value, pods);
+    return kf_ctrl_matches(row, &wl, l->value, pods);
 }
 
 /* A template of a pool's candidates, by service account and variant; or

@@ -411,7 +411,7 @@ static void test_ctrl_labels(void **state)
     assert_true(kf_ctrl_matches(wi, &lws, "3", &pods));
     assert_false(kf_ctrl_matches(wi, &lws, "4", NULL));
     assert_false(kf_ctrl_matches(wi, &lws, "03", NULL));
-    lws.two_templates = true; /* a leaderTemplate: the workers are 1..3 */
+    lws.has_leader = true; /* a leaderTemplate: the workers are 1..3 */
     assert_false(kf_ctrl_matches(wi, &lws, "0", NULL));
     lws.slot = 1;
     assert_string_equal(kf_ctrl_exact(wi, &lws), "0");
