@@ -71,20 +71,21 @@ typedef struct kf_spire_state {
     int last_pattern;           /* the ignoreNamespaces entry it matched, -1 */
 } kf_spire_state;
 
+/* The label Kubernetes sets on every Namespace: its name. */
+#define NS_NAME_LABEL "kubernetes.io/metadata.name"
+
 /* What reading SPIRE's side carries along. */
 typedef struct kf_spire_reader {
     kf_spire *sp;
     kf_spire_state *st;
     kf_results *rs;
-    bool quiet;
     bool oom;
 } kf_spire_reader;
 
-/* UnreadableSpireConfig on ref (none when quiet). */
+/* UnreadableSpireConfig on ref. */
 #define UNREADABLE(r, ref, field, ...)                                              \
-    ((r)->quiet ? 0                                                                 \
-                : kf_results_add((r)->rs, (ref), KF_SEV_WARNING,                    \
-                                 KF_R_UNREADABLE_SPIRE_CONFIG, (field), __VA_ARGS__))
+    kf_results_add((r)->rs, (ref), KF_SEV_WARNING, KF_R_UNREADABLE_SPIRE_CONFIG,     \
+                   (field), __VA_ARGS__)
 
 /* Why field id of v is not a usable string (NULL: it is; absent and
  * !required: it is, as ""). */
@@ -98,9 +99,9 @@ const char *kf_spire_bool_problem(const kf_view *v, enum kf_fid id, bool *value)
 int kf_spire_read_foreign(kf_spire_reader *r, const kf_view *v, const kf_ref *ref);
 
 /* Read SPIRE's side of in into sp (configs, foreign ClusterSPIFFEIDs,
- * Namespaces); unreadable items get UnreadableSpireConfig (severity sev)
- * unless quiet. 0, or -1: out of memory. */
-int kf_spire_read(kf_spire *sp, const kf_input *in, kf_results *rs, bool quiet);
+ * Namespaces); unreadable items get the warning UnreadableSpireConfig.
+ * 0, or -1: out of memory. */
+int kf_spire_read(kf_spire *sp, const kf_input *in, kf_results *rs);
 void kf_spire_state_free(kf_spire_state *st);
 /* The Namespace named name, or NULL. */
 const kf_ns *kf_spire_ns(const kf_spire_state *st, const char *name);

@@ -294,7 +294,7 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
         return 0;
     sp->checked = true;
     sp->st = calloc(1, sizeof *sp->st);
-    if (!sp->st || kf_spire_read(sp, in, rs, false) < 0)
+    if (!sp->st || kf_spire_read(sp, in, rs) < 0)
         return -1;
     const kf_scm *c = sp->st->scm;
     for (size_t i = 0; i < sp->nforeign; i++)

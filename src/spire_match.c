@@ -24,8 +24,6 @@
 #include "kf_identity.h"
 #include "spire.h"
 
-#define NS_NAME_LABEL "kubernetes.io/metadata.name"
-
 /* ---- evaluating a selector ------------------------------------------------ */
 
 /* Foreign ClusterSPIFFEID f's pod requirements, then its namespace ones

@@ -29,7 +29,6 @@
 #define SCM_KIND "ControllerManagerConfig"
 /* The ConfigMap texts read as a configuration are at most this long. */
 #define MAX_EMBEDDED ((size_t)1 << 20)
-#define NS_NAME_LABEL "kubernetes.io/metadata.name"
 
 /* SCM's ignoreNamespaces when its configuration file omits the key
  * (spire-controller-manager v0.6.6 cmd/main.go). */
@@ -340,9 +339,9 @@ static int read_namespace(kf_spire_state *st, const kf_view *v, const char *name
 
 /* ---- all of SPIRE's side -------------------------------------------------- */
 
-int kf_spire_read(kf_spire *sp, const kf_input *in, kf_results *rs, bool quiet)
+int kf_spire_read(kf_spire *sp, const kf_input *in, kf_results *rs)
 {
-    kf_spire_reader r = {sp, sp->st, rs, quiet, false};
+    kf_spire_reader r = {sp, sp->st, rs, false};
     for (size_t i = 0; i < in->nitems; i++) {
         kf_view v;
         kf_view_item(&v, in, i);
