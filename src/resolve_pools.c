@@ -142,7 +142,7 @@ static int cmp_selector(const void *pa, const void *pb)
  * 6): bindings that share selectors are told so by conflicts_shared.c. */
 int kf_pools_classify(kf_plan *plan)
 {
-    const kf_pool **v = malloc((plan->npools ? plan->npools : 1) * sizeof *v);
+    kf_pool **v = malloc((plan->npools ? plan->npools : 1) * sizeof *v);
     if (!v)
         return -1;
     size_t n = 0;
@@ -157,7 +157,7 @@ int kf_pools_classify(kf_plan *plan)
         while (j < n && cmp_label_set(v[j], v[i]) == 0)
             j++;
         for (size_t k = i; k < j; k++)
-            plan->pools[v[k] - plan->pools].selector_class = cls;
+            v[k]->selector_class = cls;
         i = j;
     }
     free(v);
