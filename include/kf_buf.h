@@ -51,4 +51,9 @@ void kf_strs_sort_unique(const char **v, size_t *n);
  * run whose leading uint32_t is key: returns its length, *first its start. */
 size_t kf_u32_run(const void *v, size_t n, size_t size, uint32_t key, size_t *first);
 
+/* FNV-1a of h and string s (NULL: empty), ended by a 0xff step so that
+ * the parts "a","bc" and "ab","c" hash apart; start from KF_HASH_BASIS. */
+#define KF_HASH_BASIS 0xcbf29ce484222325u
+uint64_t kf_hash_str(uint64_t h, const char *s);
+
 #endif

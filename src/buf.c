@@ -157,3 +157,10 @@ size_t kf_u32_run(const void *v, size_t n, size_t size, uint32_t key, size_t *fi
     *first = lo;
     return end - lo;
 }
+
+uint64_t kf_hash_str(uint64_t h, const char *s)
+{
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    return (h ^ 0xff) * 0x100000001b3u;
+}

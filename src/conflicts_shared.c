@@ -75,19 +75,10 @@ static uint64_t mix(uint64_t h)
     return h ^ (h >> 31);
 }
 
-static uint64_t fnv(uint64_t h, const char *s)
-{
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
-    return (h ^ 0xff) * 0x100000001b3u; /* the end of s, so "a","bc" != "ab","c" */
-}
-
-#define FNV_BASIS 0xcbf29ce484222325u
-
 static uint64_t elem_hash(const kf_label *e)
 {
-    return mix(e->key ? fnv(fnv(FNV_BASIS, e->key), e->value)
-                      : fnv(FNV_BASIS ^ 1, e->value));
+    return mix(e->key ? kf_hash_str(kf_hash_str(KF_HASH_BASIS, e->key), e->value)
+                      : kf_hash_str(KF_HASH_BASIS ^ 1, e->value));
 }
 
 static bool taken(const node *nd, uint32_t sel, uint32_t i)
@@ -132,7 +123,8 @@ static int add_binding(state *st, const kf_plan *plan, const kf_binding *b)
     node *nd = &st->nodes[st->nnodes++];
     *nd = (node){.b = b, .self = id, .first = (uint32_t)st->nelems, .n = (uint32_t)n};
     st->nelems += n;
-    uint64_t base = fnv(fnv(FNV_BASIS, b->ref.namespace), b->sa), h[64], all = 0;
+    uint64_t base = kf_hash_str(kf_hash_str(KF_HASH_BASIS, b->ref.namespace), b->sa),
+             h[64], all = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t hi = elem_hash(&own[i]);
         all += hi;

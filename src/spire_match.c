@@ -125,18 +125,10 @@ typedef struct anchors {
     size_t nglobal;
 } anchors;
 
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-    for (; s && *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return (h ^ 0xff) * 1099511628211u; /* the end of a part */
-}
-
 static size_t bucket(const anchors *a, const char *key, const char *value)
 {
-    uint64_t h = 14695981039346656037u;
-    h = hash_str(h, key ? key : "\x01");
-    h = hash_str(h, value ? value : "\x02");
+    uint64_t h = kf_hash_str(KF_HASH_BASIS, key ? key : "\x01");
+    h = kf_hash_str(h, value ? value : "\x02");
     return (size_t)(h & (a->nbuckets - 1));
 }
 
