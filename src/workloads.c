@@ -516,6 +516,9 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
             ctrl_keys[nkeys++] = key;
         }
     kf_strs_sort_unique(ctrl_keys, &nkeys);
+    /* counted first, so that idx, an entry per label of every template,
+     * is allocated exactly: grown by doubling it would raise the peak RSS
+     * of a large package by up to its size */
     size_t nctrl = 0;
     for (size_t t = 0; nkeys && t < w->ntpls; t++) {
         size_t r = 0;
