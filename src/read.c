@@ -40,7 +40,7 @@ static int doc_begin(kf_reader *r, struct fy_event *e)
 {
     uint32_t start = 0;
     if (!e->document_start.implicit)
-        start = kf_event_start(e);
+        start = kf_event_start(&r->ends, e);
     else if (r->doc_index > 0)
         start = r->ends.last; /* refined at the root node */
     if (r->doc_index > 0 && !r->in->rlist && r->in->nitems > 0 &&
@@ -66,7 +66,7 @@ static int doc_begin(kf_reader *r, struct fy_event *e)
 static int doc_root(kf_reader *r, struct fy_event *e)
 {
     const struct fy_mark *m = fy_event_start_mark(e);
-    int line = m ? m->line + 1 : 1, col = m ? m->column + 1 : 1;
+    int line = m ? kf_mark_line(&r->ends, m) + 1 : 1, col = m ? m->column + 1 : 1;
     if (r->doc_index > 0 && r->in->rlist)
         return kf_reader_fail(r, line, col,
                     "a ResourceList must be the only document in the input%s", "");
@@ -84,7 +84,7 @@ static int doc_root(kf_reader *r, struct fy_event *e)
         snprintf(what, sizeof what, "%zu", r->doc_index + 1);
         return kf_reader_fail(r, line, col, "document %s is not a mapping", what);
     }
-    uint32_t start = kf_mark_pos(m);
+    uint32_t start = kf_mark_pos(&r->ends, m);
     kf_item *it = &r->doc_item;
     it->start = start;
     r->doc_line = line;
@@ -207,13 +207,13 @@ static int skip_event(kf_reader *r, struct fy_event *e)
     case FYET_MAPPING_START:
     case FYET_SEQUENCE_START:
         if (++r->skip_depth + r->depth > KF_MAX_DEPTH)
-            return kf_reader_fail(r, kf_event_line(e) + 1, kf_event_col(e) + 1,
+            return kf_reader_fail(r, kf_event_line(&r->ends, e) + 1, kf_event_col(e) + 1,
                         "nesting deeper than %s levels", "1000");
         return 0;
     case FYET_MAPPING_END:
     case FYET_SEQUENCE_END:
         if (kf_event_is_flow_end(e))
-            kf_ends_note(&r->ends, kf_mark_pos(fy_event_end_mark(e)));
+            kf_ends_note(&r->ends, kf_mark_pos(&r->ends, fy_event_end_mark(e)));
         if (--r->skip_depth == 0 && r->depth > 0)
             kf_walk_value_done(r, &r->stack[r->depth - 1]);
         return 0;
@@ -221,7 +221,7 @@ static int skip_event(kf_reader *r, struct fy_event *e)
         kf_ends_scalar(&r->ends, e);
         return 0;
     case FYET_ALIAS:
-        kf_ends_note(&r->ends, kf_mark_pos(fy_event_end_mark(e)));
+        kf_ends_note(&r->ends, kf_mark_pos(&r->ends, fy_event_end_mark(e)));
         return 0;
     default:
         return 0;
@@ -247,7 +247,7 @@ static int read_event(kf_reader *r, struct fy_event *e)
         if (e->type == FYET_SCALAR)
             kf_ends_scalar(&r->ends, e);
         else if (e->type == FYET_ALIAS)
-            kf_ends_note(&r->ends, kf_mark_pos(fy_event_end_mark(e)));
+            kf_ends_note(&r->ends, kf_mark_pos(&r->ends, fy_event_end_mark(e)));
         if (r->depth == 0) {
             if (r->doc_is_empty || r->doc_has_root)
                 return 0;
@@ -271,10 +271,10 @@ static int on_event(kf_reader *r, struct fy_event *e)
     if (e->type == FYET_SCALAR)
         end = r->ends.scalar;
     else if (e->type == FYET_ALIAS)
-        end = kf_mark_pos(fy_event_end_mark(e));
+        end = kf_mark_pos(&r->ends, fy_event_end_mark(e));
     int line = 0, col = 0;
     const char *why = NULL;
-    rc = kf_strict_event(&r->strict, r->ends.buf, r->ends.len, e, end,
+    rc = kf_strict_event(&r->strict, &r->ends, e, end,
                          &line, &col, &why);
     if (rc == KF_STRICT_OOM)
         return kf_reader_oom(r);
@@ -298,7 +298,8 @@ static bool parser_error(kf_reader *r)
         kf_reader_fail(r, 0, 0, "invalid YAML%s", "");
         return true;
     }
-    kf_reader_fail(r, err->line, err->column, "invalid YAML: %s", err->msg); /* 1-based */
+    kf_reader_fail(r, r->ends.line_base + err->line, err->column, "invalid YAML: %s",
+                   err->msg); /* 1-based */
     return !strstr(err->msg, "cannot use tab for indentation");
 }
 

@@ -5,10 +5,9 @@
 
 #include "kf_scalar.h"
 
-int kf_event_line(struct fy_event *e)
+int kf_event_line(const kf_ends *en, struct fy_event *e)
 {
-    const struct fy_mark *m = fy_event_start_mark(e);
-    return m ? m->line : 0;
+    return kf_mark_line(en, fy_event_start_mark(e));
 }
 
 int kf_event_col(struct fy_event *e)
@@ -17,9 +16,9 @@ int kf_event_col(struct fy_event *e)
     return m ? m->column : 0;
 }
 
-uint32_t kf_event_start(struct fy_event *e)
+uint32_t kf_event_start(const kf_ends *en, struct fy_event *e)
 {
-    return kf_mark_pos(fy_event_start_mark(e));
+    return kf_mark_pos(en, fy_event_start_mark(e));
 }
 
 void kf_ends_note(kf_ends *en, uint32_t end)
@@ -35,7 +34,7 @@ static kf_smarks scalar_marks(const kf_ends *en, struct fy_event *e)
     if (en->cur == e)
         return en->cur_marks;
     const struct fy_mark *m0 = fy_event_start_mark(e), *m1 = fy_event_end_mark(e);
-    return (kf_smarks){.start = kf_mark_pos(m0), .end = kf_mark_pos(m1),
+    return (kf_smarks){.start = kf_mark_pos(en, m0), .end = kf_mark_pos(en, m1),
                        .has_start = m0 != NULL, .has_end = m1 != NULL,
                        .style = fy_token_scalar_style(e->scalar.value)};
 }
@@ -111,7 +110,7 @@ void kf_ends_scalar(kf_ends *en, struct fy_event *e)
     struct fy_token *props[2] = {e->scalar.tag, e->scalar.anchor};
     for (int i = 0; i < 2; i++)
         if (props[i])
-            kf_ends_note(en, kf_mark_pos(fy_token_end_mark(props[i])));
+            kf_ends_note(en, kf_mark_pos(en, fy_token_end_mark(props[i])));
 }
 
 void kf_ends_event_done(kf_ends *en)
@@ -129,7 +128,8 @@ uint32_t kf_after_colon(const kf_ends *en, uint32_t pos)
 
 bool kf_event_is_flow_end(struct fy_event *e)
 {
-    return kf_mark_pos(fy_event_end_mark(e)) > kf_mark_pos(fy_event_start_mark(e));
+    const struct fy_mark *s = fy_event_start_mark(e), *t = fy_event_end_mark(e);
+    return s && t && t->input_pos > s->input_pos;
 }
 
 uint8_t kf_scalar_type(struct fy_event *e, const char *text, size_t n)

@@ -30,6 +30,12 @@ typedef struct kf_smarks {
 typedef struct kf_ends {
     const char *buf;
     size_t len;
+    /* Where the text the parser reads starts in buf, and the lines before
+     * it: the two-thread read (read_split.c) parses slices of buf, whose
+     * marks count from the slice. Every mark is read through kf_mark_pos()
+     * and kf_mark_line(), so positions are always offsets into buf. */
+    uint32_t base;
+    int line_base;
     uint32_t last;        /* end of the latest scalar / flow collection */
     uint32_t scalar;      /* end of the latest scalar's text, quotes included */
     /* The scalar event being read and its marks, taken once by
@@ -39,16 +45,23 @@ typedef struct kf_ends {
     kf_smarks cur_marks;
 } kf_ends;
 
-static inline uint32_t kf_mark_pos(const struct fy_mark *m)
+/* A mark's offset into buf (0 when there is no mark) and 0-based line. */
+static inline uint32_t kf_mark_pos(const kf_ends *en, const struct fy_mark *m)
 {
-    return m ? (uint32_t)m->input_pos : 0;
+    return m ? en->base + (uint32_t)m->input_pos : 0;
 }
 
-/* 0-based line and column of an event; 0 when it has no mark. */
-int kf_event_line(struct fy_event *e);
+static inline int kf_mark_line(const kf_ends *en, const struct fy_mark *m)
+{
+    return m ? en->line_base + m->line : 0;
+}
+
+/* 0-based line and column of an event; 0 when it has no mark. Slices start
+ * at a line's start, so columns need no translation. */
+int kf_event_line(const kf_ends *en, struct fy_event *e);
 int kf_event_col(struct fy_event *e);
 /* The event's first byte (0 when it has no mark). */
-uint32_t kf_event_start(struct fy_event *e);
+uint32_t kf_event_start(const kf_ends *en, struct fy_event *e);
 
 /* Content read so far ends at least at end. */
 void kf_ends_note(kf_ends *en, uint32_t end);

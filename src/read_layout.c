@@ -29,7 +29,7 @@ void kf_layout_open(kf_maplayout *l, const kf_ends *en, uint32_t key_end,
     l->colon = kf_after_colon(en, key_end);
     if (e->type == FYET_MAPPING_START) {
         l->type = KF_V_MAP;
-        l->start = kf_event_start(e);
+        l->start = kf_event_start(en, e);
         l->flow = en->buf[l->start] == '{';
         l->empty = 1;
         /* A block mapping's mark is its first key, with the key's own tag,
@@ -55,7 +55,7 @@ void kf_layout_open(kf_maplayout *l, const kf_ends *en, uint32_t key_end,
 void kf_layout_close(kf_maplayout *l, const kf_ends *en, bool flow,
                      struct fy_event *e, uint32_t content_end)
 {
-    l->end = flow ? kf_mark_pos(fy_event_end_mark(e)) : en->last;
+    l->end = flow ? kf_mark_pos(en, fy_event_end_mark(e)) : en->last;
     l->content_end = content_end;
 }
 
@@ -78,7 +78,7 @@ void kf_pair_open(kf_pairlayout *p, const kf_ends *en, uint32_t key_start,
 
 void kf_pair_value(kf_pairlayout *p, const kf_ends *en, struct fy_event *e)
 {
-    uint32_t start = kf_event_start(e);
+    uint32_t start = kf_event_start(en, e);
     p->value_start = start;
     p->col = (uint32_t)kf_event_col(e);
     switch (e->type) {

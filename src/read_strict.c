@@ -18,10 +18,10 @@ static bool colon_follows(const char *buf, size_t len, uint32_t end)
 
 /* The first byte of a scalar or alias key, its quotes, anchor and tag
  * included. */
-static uint32_t key_start(const char *buf, struct fy_event *e)
+static uint32_t key_start(const kf_ends *en, struct fy_event *e)
 {
-    const struct fy_mark *m = fy_event_start_mark(e);
-    uint32_t start = (uint32_t)m->input_pos;
+    const char *buf = en->buf;
+    uint32_t start = kf_event_start(en, e);
     if (e->type != FYET_SCALAR)
         return start > 0 && buf[start - 1] == '*' ? start - 1 : start;
     enum fy_scalar_style st = fy_token_scalar_style(e->scalar.value);
@@ -32,7 +32,7 @@ static uint32_t key_start(const char *buf, struct fy_event *e)
         const struct fy_mark *pm = props[i] ? fy_token_start_mark(props[i]) : NULL;
         if (!pm)
             continue;
-        uint32_t at = (uint32_t)pm->input_pos;
+        uint32_t at = kf_mark_pos(en, pm);
         while (at > 0 && buf[at - 1] != ' ' && buf[at - 1] != '\t' &&
                buf[at - 1] != '\n' && buf[at - 1] != '?')
             at--; /* the mark may be past the '&' or '!' */
@@ -68,11 +68,14 @@ static const char *keyless_problem(const char *buf, uint32_t start)
                                 "'?' must be indented more than the '?'";
 }
 
-static void on_node(kf_strict_level *lv, const char *buf, size_t len,
-                    struct fy_event *e, uint32_t node_end, int *line, int *col,
-                    int *rc, const char **why)
+static void on_node(kf_strict_level *lv, const kf_ends *en, struct fy_event *e,
+                    uint32_t node_end, int *line, int *col, int *rc,
+                    const char **why)
 {
+    const char *buf = en->buf;
+    size_t len = en->len;
     const struct fy_mark *m = fy_event_start_mark(e);
+    uint32_t mline = (uint32_t)kf_mark_line(en, m);
     if (!lv->block_map)
         return;
     if (lv->want_key) {
@@ -83,8 +86,8 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
         const char *keyless = NULL;
         if (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
             !colon_follows(buf, len, node_end) &&
-            (keyless = keyless_problem(buf, key_start(buf, e)))) {
-            *line = m->line + 1;
+            (keyless = keyless_problem(buf, key_start(en, e)))) {
+            *line = (int)mline + 1;
             *col = m->column + 1;
             *why = keyless;
             *rc = -1;
@@ -95,23 +98,23 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
         lv->check = (!m && e->type == FYET_SCALAR) ||
                     (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
                      colon_follows(buf, len, node_end));
-        lv->key_line = m ? (uint32_t)m->line : 0;
+        lv->key_line = mline;
         return;
     }
     lv->want_key = 1;
     /* Nearly every value shares its key's line: nothing more to look at. */
-    if (!lv->check || !m || (uint32_t)m->line <= lv->key_line)
+    if (!lv->check || !m || mline <= lv->key_line)
         return;
     /* A block sequence may sit at its key's column; nothing else may. A
      * block scalar's mark is its content, past the `|` or `>` line. */
-    if ((e->type == FYET_SEQUENCE_START && buf[m->input_pos] != '[') ||
+    if ((e->type == FYET_SEQUENCE_START && buf[kf_mark_pos(en, m)] != '[') ||
         (e->type == FYET_SCALAR &&
          (fy_token_scalar_style(e->scalar.value) == FYSS_LITERAL ||
           fy_token_scalar_style(e->scalar.value) == FYSS_FOLDED)))
         return;
     /* A quoted scalar's mark is past its opening quote; a node with an
      * anchor or tag starts at the first of them. */
-    uint32_t vline = (uint32_t)m->line, vcol = (uint32_t)m->column;
+    uint32_t vline = mline, vcol = (uint32_t)m->column;
     if (e->type == FYET_SCALAR && vcol > 0 &&
         (fy_token_scalar_style(e->scalar.value) == FYSS_SINGLE_QUOTED ||
          fy_token_scalar_style(e->scalar.value) == FYSS_DOUBLE_QUOTED))
@@ -125,12 +128,12 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
         props[0] = e->sequence_start.anchor, props[1] = e->sequence_start.tag;
     for (int i = 0; i < 2; i++) {
         const struct fy_mark *pm = props[i] ? fy_token_start_mark(props[i]) : NULL;
-        if (!pm || (uint32_t)pm->line != vline)
+        if (!pm || (uint32_t)kf_mark_line(en, pm) != vline)
             continue;
         /* The mark may be past the '&' or '!': walk back to the token's
          * first byte. */
         uint32_t pcol = (uint32_t)pm->column;
-        for (size_t at = pm->input_pos; at > 0 && pcol > 0 &&
+        for (size_t at = kf_mark_pos(en, pm); at > 0 && pcol > 0 &&
                                         buf[at - 1] != ' ' && buf[at - 1] != '\t';
              at--)
             pcol--;
@@ -138,7 +141,7 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
             vcol = pcol;
     }
     if (vcol <= lv->key_col) {
-        *line = m->line + 1;
+        *line = (int)mline + 1;
         *col = (int)vcol + 1;
         *why = "invalid YAML: a mapping value on its own line must be indented "
                "more than its key";
@@ -146,9 +149,8 @@ static void on_node(kf_strict_level *lv, const char *buf, size_t len,
     }
 }
 
-int kf_strict_event(kf_strict *s, const char *buf, size_t len,
-                    struct fy_event *e, uint32_t node_end, int *line, int *col,
-                    const char **why)
+int kf_strict_event(kf_strict *s, const kf_ends *en, struct fy_event *e,
+                    uint32_t node_end, int *line, int *col, const char **why)
 {
     int rc = 0;
     switch (e->type) {
@@ -157,8 +159,8 @@ int kf_strict_event(kf_strict *s, const char *buf, size_t len,
     case FYET_MAPPING_START:
     case FYET_SEQUENCE_START:
         if (s->depth > 0)
-            on_node(&s->levels[s->depth - 1], buf, len, e, node_end, line, col,
-                    &rc, why);
+            on_node(&s->levels[s->depth - 1], en, e, node_end, line, col, &rc,
+                    why);
         if (rc < 0 || e->type == FYET_SCALAR || e->type == FYET_ALIAS)
             return rc;
         if (kf_array_grow((void **)&s->levels, &s->cap, s->depth + 1,
@@ -167,7 +169,7 @@ int kf_strict_event(kf_strict *s, const char *buf, size_t len,
         kf_strict_level *lv = &s->levels[s->depth++];
         const struct fy_mark *m = fy_event_start_mark(e);
         lv->block_map = e->type == FYET_MAPPING_START &&
-                        !(m && buf[m->input_pos] == '{');
+                        !(m && en->buf[kf_mark_pos(en, m)] == '{');
         lv->want_key = 1;
         lv->check = 0;
         /* A block mapping's mark is its first key, properties and quotes

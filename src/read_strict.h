@@ -33,6 +33,8 @@
 
 #include <libfyaml.h>
 
+#include "read_event.h"
+
 typedef struct kf_strict_level {
     uint32_t key_line;          /* 0-based line of the current key */
     uint32_t key_col;           /* 0-based column of the mapping's keys */
@@ -58,9 +60,8 @@ enum kf_strict_rc {
 
 /* Follow one event. node_end is the end of a scalar (quotes included) or an
  * alias, else ignored. Returns an enum kf_strict_rc. */
-int kf_strict_event(kf_strict *s, const char *buf, size_t len,
-                    struct fy_event *e, uint32_t node_end, int *line,
-                    int *col, const char **why);
+int kf_strict_event(kf_strict *s, const kf_ends *en, struct fy_event *e,
+                    uint32_t node_end, int *line, int *col, const char **why);
 
 void kf_strict_free(kf_strict *s);
 

@@ -129,7 +129,7 @@ static int begin_item(kf_reader *r, struct fy_event *e, kf_frame *seq)
         return kf_reader_oom(r);
     kf_item *it = &in->items[in->nitems];
     memset(it, 0, sizeof *it);
-    it->start = kf_event_start(e);
+    it->start = kf_event_start(&r->ends, e);
     it->first_field = (uint32_t)in->nfields;
     if (!seq->flow && !r->as_list) { /* a List's entries are never edited */
         /* Find the '-' that introduces the item. */
@@ -145,7 +145,7 @@ static int begin_item(kf_reader *r, struct fy_event *e, kf_frame *seq)
         else if (r->prev_item_me < r->ends.len && buf[r->prev_item_me] == '-')
             dash = r->prev_item_me;
         else
-            return kf_reader_fail(r, kf_event_line(e) + 1, kf_event_col(e) + 1,
+            return kf_reader_fail(r, kf_event_line(&r->ends, e) + 1, kf_event_col(e) + 1,
                         "cannot find the '-' of this item (a comment between "
                         "'-' and the item is not supported)%s", "");
         it->slot_start = kf_line_start(buf, dash);
@@ -161,7 +161,7 @@ static void nonmap_item(kf_reader *r, struct fy_event *e)
 {
     if (!r->nonmap_line) {
         const struct fy_mark *m = fy_event_start_mark(e);
-        r->nonmap_line = m ? m->line + 1 : 1;
+        r->nonmap_line = m ? kf_mark_line(&r->ends, m) + 1 : 1;
         r->nonmap_col = m ? m->column + 1 : 1;
     }
 }
@@ -171,7 +171,7 @@ static int act_value(kf_reader *r, kf_frame *f, uint8_t act, struct fy_event *e)
 {
     kf_input *in = r->in;
     bool is_map = e->type == FYET_MAPPING_START;
-    uint32_t start = kf_event_start(e);
+    uint32_t start = kf_event_start(&r->ends, e);
     switch (act) {
     case KF_ACT_ITEMS:
         kf_pair_value(&in->items_pair, &r->ends, e);
@@ -216,7 +216,7 @@ static int follow(kf_reader *r, kf_frame *f, uint32_t n, struct fy_event *e,
                   uint8_t layout)
 {
     kf_kmask kmask = r->sinks[f->sink].kmask;
-    char first = r->ends.buf[kf_event_start(e)];
+    char first = r->ends.buf[kf_event_start(&r->ends, e)];
     bool flow = first == '[' || first == '{';
     if (n != KF_SNONE && !kf_event_tag(e) && !f->tagged_key) {
         if (e->type == FYET_MAPPING_START && kf_schema_follows(&r->schema, n, kmask)) {
@@ -282,7 +282,7 @@ static void note_root_dup(kf_reader *r, struct fy_event *e, const kf_snode *n)
     if (r->root_dup[0])
         return;
     snprintf(r->root_dup, sizeof r->root_dup, "%.*s", (int)n->keylen, n->key);
-    r->root_dup_line = kf_event_line(e) + 1;
+    r->root_dup_line = kf_event_line(&r->ends, e) + 1;
     r->root_dup_col = kf_event_col(e) + 1;
 }
 
@@ -355,7 +355,7 @@ int kf_walk_end(kf_reader *r, struct fy_event *e)
     kf_frame f = r->stack[--r->depth];
     uint32_t content_end = r->ends.last;
     if (kf_event_is_flow_end(e))
-        kf_ends_note(&r->ends, kf_mark_pos(fy_event_end_mark(e)));
+        kf_ends_note(&r->ends, kf_mark_pos(&r->ends, fy_event_end_mark(e)));
     kf_input *in = r->in;
     kf_maplayout *l = frame_layout(r, &f);
     if (l)
@@ -369,7 +369,7 @@ int kf_walk_end(kf_reader *r, struct fy_event *e)
             in->nfields = it->first_field;
         it->nfields = (uint32_t)(in->nfields - it->first_field);
         if (!f.flow)
-            r->prev_item_me = kf_mark_pos(fy_event_start_mark(e));
+            r->prev_item_me = kf_mark_pos(&r->ends, fy_event_start_mark(e));
         break;
     }
     case R_FC:
