@@ -10,17 +10,18 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 # Always on, whatever CFLAGS a caller passes:
-KF_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude
+KF_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude -pthread
 # libfyaml from Debian's static archive in every build: Debian's shared
 # libfyaml parses 1.25x slower (position-independent code, calls through
 # exported symbols); docs/design.md, Performance.
 LIBFYAML := -l:libfyaml.a
-LDLIBS  += $(LIBFYAML) -lnettle -lpcre2-8
+LDLIBS  += $(LIBFYAML) -lnettle -lpcre2-8 -pthread
 BUILD   ?= build
 
 LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/read_walk.c \
             src/read_capture.c src/read_event.c src/read_layout.c src/read_textpool.c \
-            src/read_strict.c src/read_list.c src/view.c src/config.c src/config_svid.c src/svid.c \
+            src/read_strict.c src/read_list.c src/read_split.c src/read_split_plan.c \
+            src/read_split_merge.c src/view.c src/config.c src/config_svid.c src/svid.c \
             src/identity.c src/resolve.c src/resolve_pools.c src/resolve_binding.c \
             src/resolve_refs.c src/conflicts.c src/conflicts_shared.c src/workload_templates.c src/workloads.c src/workload_multiple.c \
             src/workload_findings.c src/spire_read.c src/spire_selectors.c src/spire_regex.c src/spire_match.c \

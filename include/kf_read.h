@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "kf_input.h"
+#include "kleym.h"
 
 /* Inputs larger than this are refused with a clear error (offsets are 32 bit). */
 #define KF_MAX_INPUT ((size_t)1 << 30)
@@ -29,8 +30,11 @@ typedef struct kf_fatal {
 } kf_fatal;
 
 /* Read buf[0..len) (which must stay alive as long as *in). Returns 0, or -1
- * with *fatal filled. kf_input_free() must be called in both cases. */
-int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
+ * with *fatal filled. kf_input_free() must be called in both cases. opts
+ * says whether a large input may be read on two threads (read_split.c);
+ * NULL reads on one. Whichever read runs, *in and *fatal are the same. */
+int kf_read(const char *buf, size_t len, const kf_read_opts *opts, kf_input *in,
+            kf_fatal *fatal);
 /* Read buf as one functionConfig document (what a Kptfile's configPath
  * names, or a configMap made into a ConfigMap): in->fc holds it, as if it
  * were the functionConfig of an empty ResourceList. */

@@ -25,11 +25,39 @@ enum kf_exit {
 #define KF_ENV_TRUST_DOMAIN "KLEYM_TRUST_DOMAIN"
 #define KF_ENV_CLASS_NAME "KLEYM_CLUSTERSPIFFEID_CLASS_NAME"
 
+/* How the input is read: KLEYM_FN_READ=auto|serial|split|split@BYTE, and
+ * KLEYM_FN_READ_TRACE=1 for one line on stderr saying which read ran and
+ * why (docs/design.md, "The two-thread read"). The output is the same
+ * bytes whichever read runs; the switch is there for debugging and for
+ * the tests that prove it. */
+#define KF_ENV_READ "KLEYM_FN_READ"
+#define KF_ENV_READ_TRACE "KLEYM_FN_READ_TRACE"
+
+enum kf_read_mode {
+    KF_READ_AUTO = 0, /* two threads for a large block-style ResourceList
+                       * that splits safely, else one */
+    KF_READ_SERIAL,   /* one thread */
+    KF_READ_SPLIT,    /* two threads whenever the input splits safely,
+                       * whatever its size */
+};
+
+typedef struct kf_read_opts {
+    enum kf_read_mode mode;
+    size_t split_at;  /* KF_READ_SPLIT: at the first item boundary at or
+                       * after this byte; 0: the one nearest the middle */
+    FILE *trace;      /* not NULL: which read ran, and why, one line */
+} kf_read_opts;
+
+/* Parse a KLEYM_FN_READ value (NULL: auto) into *o. Returns 0, or -1 when
+ * the value is not one of the forms above. */
+int kf_read_opts_parse(const char *value, kf_read_opts *o);
+
 /* Settings given outside the input (flags, environment). NULL: not given. */
 typedef struct kf_settings {
     const char *flag_trust_domain, *flag_class_name;
     const char *env_trust_domain, *env_class_name;
     const char *flag_namespace;     /* inspect -n: the functionConfig namespace */
+    kf_read_opts read;              /* how the input is read */
 } kf_settings;
 
 /* Run the function over buf[0..len). The output goes to out only when the

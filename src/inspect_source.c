@@ -234,7 +234,7 @@ static int kptfile_config(kf_inspect_input *ii, const package *pkg, kf_buf *why)
         cannot_read(why, path, pkg->dir, status);
         goto out;
     }
-    if (kf_read(text.data ? text.data : "", text.len, &in, &fatal) < 0) {
+    if (kf_read(text.data ? text.data : "", text.len, NULL, &in, &fatal) < 0) {
         kf_buf_printf(why, "%s:%d:%d: %s", path, fatal.line, fatal.col, fatal.msg);
         goto out;
     }

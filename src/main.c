@@ -118,6 +118,12 @@ int main(int argc, char **argv)
     setvbuf(stderr, NULL, _IOLBF, BUFSIZ);
     /* A closed stdout must be an error we report, not a silent kill. */
     signal(SIGPIPE, SIG_IGN);
+    if (kf_read_opts_parse(getenv(KF_ENV_READ), &st.read) < 0)
+        return usage_error("invalid " KF_ENV_READ " \"%s\" (auto, serial, split or "
+                           "split@BYTE)", getenv(KF_ENV_READ));
+    const char *trace = getenv(KF_ENV_READ_TRACE);
+    if (trace && *trace && strcmp(trace, "0") != 0)
+        st.read.trace = stderr;
     if (argc > 1 && strcmp(argv[1], "inspect") == 0) {
         st.env_trust_domain = getenv(KF_ENV_TRUST_DOMAIN);
         st.env_class_name = getenv(KF_ENV_CLASS_NAME);

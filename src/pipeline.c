@@ -112,7 +112,8 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
                     const kf_sources *src, kf_fatal *fatal)
 {
     memset(p, 0, sizeof *p);
-    if (kf_read(buf, len, &p->in, fatal) < 0)
+    if (kf_read(buf, len, src->settings ? &src->settings->read : NULL, &p->in,
+                fatal) < 0)
         return KF_PIPELINE_FATAL;
     if (kf_input_set_origins(&p->in, src->origins, src->norigins) < 0)
         return KF_PIPELINE_OOM;

@@ -260,7 +260,7 @@ static int read_event(kf_reader *r, struct fy_event *e)
     }
 }
 
-static int on_event(kf_reader *r, struct fy_event *e)
+int kf_reader_event(kf_reader *r, struct fy_event *e)
 {
     int rc = read_event(r, e);
     kf_ends_event_done(&r->ends); /* e's memory is libfyaml's next event's */
@@ -303,35 +303,39 @@ static bool parser_error(kf_reader *r)
     return !strstr(err->msg, "cannot use tab for indentation");
 }
 
-/* Run the parser over the input, every event through on_event(). */
-static int parse(kf_reader *r)
+int kf_reader_open(kf_reader *r, uint32_t base, size_t n, int line_base)
 {
     /* Diagnostics are collected, never printed: we print one line. */
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;
     dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (!diag)
+    r->diag = fy_diag_create(&dcfg);
+    if (!r->diag)
         return kf_reader_oom(r);
-    fy_diag_set_collect_errors(diag, true);
+    fy_diag_set_collect_errors(r->diag, true);
     struct fy_parse_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.flags = FYPCF_QUIET | FYPCF_JSON_NONE;
-    cfg.diag = diag;
+    cfg.diag = r->diag;
+    r->ends.base = base;
+    r->ends.line_base = line_base;
     r->parser = fy_parser_create(&cfg);
-    if (!r->parser || fy_parser_set_string(r->parser, r->ends.buf, r->ends.len) != 0) {
+    if (!r->parser || fy_parser_set_string(r->parser, r->ends.buf + base, n) != 0) {
         if (r->parser)
             fy_parser_destroy(r->parser);
-        fy_diag_unref(diag);
+        r->parser = NULL;
+        fy_diag_unref(r->diag);
+        r->diag = NULL;
         return kf_reader_oom(r);
     }
-    struct fy_event *e;
-    int rc = 0;
-    while (rc == 0 && (e = fy_parser_parse(r->parser)) != NULL) {
-        rc = on_event(r, e);
-        fy_parser_event_free(r->parser, e);
-    }
+    return 0;
+}
+
+int kf_reader_close(kf_reader *r, int rc)
+{
+    if (!r->parser)
+        return rc;
     bool destroy = true;
     if (rc == 0 && fy_parser_get_stream_error(r->parser)) {
         destroy = parser_error(r);
@@ -339,60 +343,102 @@ static int parse(kf_reader *r)
     }
     if (destroy)
         fy_parser_destroy(r->parser);
+    r->parser = NULL;
     /* After a parse error libfyaml keeps a reference of its own on the
      * diag; destroy releases it whatever the count. */
-    fy_diag_destroy(diag);
+    fy_diag_destroy(r->diag);
+    r->diag = NULL;
     return rc;
 }
 
-enum read_as { AS_INPUT, AS_CONFIG, AS_LIST };
-
-static int read_input(const char *buf, size_t len, kf_input *in, kf_fatal *fatal,
-                      enum read_as as)
+/* Run the parser over the whole input, every event through
+ * kf_reader_event(). */
+static int parse(kf_reader *r)
 {
-    kf_reader r;
-    memset(&r, 0, sizeof r);
-    r.as_config = as == AS_CONFIG;
-    r.as_list = as == AS_LIST;
+    if (kf_reader_open(r, 0, r->ends.len, 0) < 0)
+        return -1;
+    struct fy_event *e;
+    int rc = 0;
+    while (rc == 0 && (e = fy_parser_parse(r->parser)) != NULL) {
+        rc = kf_reader_event(r, e);
+        fy_parser_event_free(r->parser, e);
+    }
+    return kf_reader_close(r, rc);
+}
+
+int kf_reader_begin(kf_reader *r, const char *buf, size_t len, kf_input *in,
+                    kf_fatal *fatal, enum kf_read_as as)
+{
+    memset(r, 0, sizeof *r);
+    r->as_config = as == KF_AS_CONFIG;
+    r->as_list = as == KF_AS_LIST;
     memset(in, 0, sizeof *in);
     memset(fatal, 0, sizeof *fatal);
-    r.ends.buf = buf;
-    r.ends.len = len;
-    r.in = in;
-    r.fatal = fatal;
+    r->ends.buf = buf;
+    r->ends.len = len;
+    r->in = in;
+    r->fatal = fatal;
     in->buf = buf;
     in->len = len;
+    if (kf_textpool_init(&r->pool, &in->pool) < 0)
+        return kf_reader_oom(r);
+    if (kf_schema_compile(&r->schema) < 0)
+        return kf_reader_fail(r, 0, 0, "out of memory (capture schema)%s", "");
+    return 0;
+}
 
+void kf_reader_end(kf_reader *r)
+{
+    kf_schema_free(&r->schema);
+    free(r->stack);
+    free(r->doc_fields);
+    for (int s = 0; s < S_COUNT; s++)
+        free(r->sinks[s].masks);
+    kf_buf_free(&r->entry_key);
+    kf_strict_free(&r->strict);
+    memset(r, 0, sizeof *r);
+}
+
+const char *kf_read_precheck(const char *buf, size_t len, int *line, int *col)
+{
+    *line = *col = 0;
     if (len >= KF_MAX_INPUT)
-        return kf_reader_fail(&r, 0, 0, "input larger than %s is not supported", "1 GiB");
-    int line = 0, col = 0;
-    const char *why = kf_strict_encoding(buf, len, &line, &col);
-    if (why)
-        return kf_reader_fail(&r, line, col, "%s", why);
+        return "input larger than 1 GiB is not supported";
+    return kf_strict_encoding(buf, len, line, col);
+}
+
+bool kf_read_is_json(const char *buf, size_t len)
+{
     size_t i = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
     while (i < len && strchr(" \t\r\n", buf[i]))
         i++;
-    in->json = i < len && buf[i] == '{';
-    if (kf_textpool_init(&r.pool, &in->pool) < 0)
-        return kf_reader_oom(&r);
-    if (kf_schema_compile(&r.schema) < 0)
-        return kf_reader_fail(&r, 0, 0, "out of memory (capture schema)%s", "");
-    int rc = parse(&r);
-    kf_schema_free(&r.schema);
-    free(r.stack);
-    free(r.doc_fields);
-    for (int s = 0; s < S_COUNT; s++)
-        free(r.sinks[s].masks);
-    kf_buf_free(&r.entry_key);
-    kf_strict_free(&r.strict);
+    return i < len && buf[i] == '{';
+}
+
+int kf_read_serial(const char *buf, size_t len, kf_input *in, kf_fatal *fatal,
+                   enum kf_read_as as, bool checked)
+{
+    kf_reader r;
+    int rc = kf_reader_begin(&r, buf, len, in, fatal, as);
+    if (rc == 0 && !checked) {
+        int line, col;
+        const char *why = kf_read_precheck(buf, len, &line, &col);
+        if (why)
+            rc = kf_reader_fail(&r, line, col, "%s", why);
+    }
+    in->json = kf_read_is_json(buf, len);
+    if (rc == 0)
+        rc = parse(&r);
+    kf_reader_end(&r);
     return rc;
 }
 
-int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
+int kf_read(const char *buf, size_t len, const kf_read_opts *opts, kf_input *in,
+            kf_fatal *fatal)
 {
-    if (read_input(buf, len, in, fatal, AS_INPUT) < 0)
+    if (kf_read_input(buf, len, opts, in, fatal) < 0)
         return -1;
     /* The entries of Lists, nested ones included: appended as they are
      * read, so this loop reaches them too. */
@@ -405,12 +451,12 @@ int kf_read(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
 
 int kf_read_config(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
 {
-    return read_input(buf, len, in, fatal, AS_CONFIG);
+    return kf_read_serial(buf, len, in, fatal, KF_AS_CONFIG, false);
 }
 
 int kf_read_list_text(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
 {
-    return read_input(buf, len, in, fatal, AS_LIST);
+    return kf_read_serial(buf, len, in, fatal, KF_AS_LIST, false);
 }
 
 void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err)

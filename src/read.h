@@ -64,7 +64,8 @@ typedef struct kf_reader {
     kf_fatal *fatal;
     kf_schema schema;
     kf_textpool pool;
-    struct fy_parser *parser;
+    struct fy_parser *parser; /* the open parse (kf_reader_open()) */
+    struct fy_diag *diag;     /* its diagnostics */
 
     kf_frame *stack;
     size_t depth, stack_cap;
@@ -91,10 +92,45 @@ typedef struct kf_reader {
     bool as_config;           /* kf_read_config(): one functionConfig document */
     bool as_list;             /* kf_read_list(): one List, whose items are
                                * the items */
+    bool in_slice;            /* reads a slice of ResourceList.items that
+                               * starts at an item (read_split.c) */
     int nonmap_line, nonmap_col; /* first non-mapping element of items */
     bool failed;
 } kf_reader;
 
+
+/* What a reader reads its text as. */
+enum kf_read_as { KF_AS_INPUT, KF_AS_CONFIG, KF_AS_LIST };
+
+/* read.c: a reader's life, for the serial read and for read_split.c.
+ * Start reading buf into in (both emptied). 0, or -1 with the failure
+ * recorded. kf_reader_end() must follow in both cases. */
+int kf_reader_begin(kf_reader *r, const char *buf, size_t len, kf_input *in,
+                    kf_fatal *fatal, enum kf_read_as as);
+/* Release what the reader holds (not *in). */
+void kf_reader_end(kf_reader *r);
+/* Open a parser over buf[base..base+n), which starts at line line_base
+ * (0-based) of buf; its marks are read as offsets into buf. */
+int kf_reader_open(kf_reader *r, uint32_t base, size_t n, int line_base);
+/* Close the open parser. rc is the reading's result so far: when 0 and
+ * the parser stopped at an error, that error is recorded and -1 returned. */
+int kf_reader_close(kf_reader *r, int rc);
+/* Read one event of the open parser. 0, or -1 with the failure recorded. */
+int kf_reader_event(kf_reader *r, struct fy_event *e);
+/* Why buf cannot be read at all (too large, not UTF-8...), with the 1-based
+ * line and column, or NULL. */
+const char *kf_read_precheck(const char *buf, size_t len, int *line, int *col);
+/* The input is JSON (its first non-blank byte is '{'). */
+bool kf_read_is_json(const char *buf, size_t len);
+/* Read buf on this thread, from its first byte to its last. checked: the
+ * caller has run kf_read_precheck(). */
+int kf_read_serial(const char *buf, size_t len, kf_input *in, kf_fatal *fatal,
+                   enum kf_read_as as, bool checked);
+
+/* read_split.c: read the input on one thread or two, as opts allows;
+ * the result is the serial read's, byte for byte. */
+int kf_read_input(const char *buf, size_t len, const kf_read_opts *opts,
+                  kf_input *in, kf_fatal *fatal);
 
 /* Record a fatal error (the first one wins). Returns -1. */
 int kf_reader_fail(kf_reader *r, int line, int col, const char *fmt, const char *arg);

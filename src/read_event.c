@@ -21,12 +21,6 @@ uint32_t kf_event_start(const kf_ends *en, struct fy_event *e)
     return kf_mark_pos(en, fy_event_start_mark(e));
 }
 
-void kf_ends_note(kf_ends *en, uint32_t end)
-{
-    if (end > en->last)
-        en->last = end;
-}
-
 /* The marks and style of scalar e: kept ones when e is the scalar being
  * read, else asked of libfyaml. */
 static kf_smarks scalar_marks(const kf_ends *en, struct fy_event *e)
@@ -104,6 +98,8 @@ void kf_ends_scalar(kf_ends *en, struct fy_event *e)
     kf_ends_note(en, end);
     if (en->cur_marks.has_start)
         return;
+    if (en->last_unknown)
+        en->unsure = true;
     uint32_t colon = empty_key_colon(en);
     if (colon < en->len && en->buf[colon] == ':')
         kf_ends_note(en, colon + 1);

@@ -36,6 +36,12 @@ typedef struct kf_ends {
      * and kf_mark_line(), so positions are always offsets into buf. */
     uint32_t base;
     int line_base;
+    /* A slice's reader does not know where the content before the slice
+     * ends: until its first note, last is a guess; a reading that needs
+     * it there (an empty key without a mark) makes the slice unsure, and
+     * read_split.c reads the input again on one thread. */
+    bool last_unknown;
+    bool unsure;
     uint32_t last;        /* end of the latest scalar / flow collection */
     uint32_t scalar;      /* end of the latest scalar's text, quotes included */
     /* The scalar event being read and its marks, taken once by
@@ -64,7 +70,13 @@ int kf_event_col(struct fy_event *e);
 uint32_t kf_event_start(const kf_ends *en, struct fy_event *e);
 
 /* Content read so far ends at least at end. */
-void kf_ends_note(kf_ends *en, uint32_t end);
+static inline void kf_ends_note(kf_ends *en, uint32_t end)
+{
+    if (end > en->last) {
+        en->last = end;
+        en->last_unknown = false;
+    }
+}
 /* A scalar (of any event of the walk, skipped ones included) ends its
  * node: note it, and where it has no mark, find its end. Its marks are
  * kept until kf_ends_event_done(). */

@@ -186,6 +186,18 @@ int kf_strict_event(kf_strict *s, const kf_ends *en, struct fy_event *e,
     }
 }
 
+int kf_strict_begin_slice(kf_strict *s)
+{
+    if (kf_array_grow((void **)&s->levels, &s->cap, 2, sizeof *s->levels) < 0)
+        return KF_STRICT_OOM;
+    /* The root mapping, reading the value of its items key (the key's
+     * line is never looked at again: the value has started). */
+    s->levels[0] = (kf_strict_level){.block_map = 1};
+    s->levels[1] = (kf_strict_level){.block_map = 0, .want_key = 1};
+    s->depth = 2;
+    return 0;
+}
+
 void kf_strict_free(kf_strict *s)
 {
     free(s->levels);

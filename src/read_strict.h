@@ -63,6 +63,11 @@ enum kf_strict_rc {
 int kf_strict_event(kf_strict *s, const kf_ends *en, struct fy_event *e,
                     uint32_t node_end, int *line, int *col, const char **why);
 
+/* Start where a slice of ResourceList.items begins (read_split.c): inside
+ * a block sequence that is the value of a key of the root block mapping,
+ * as the serial read is there. 0, or KF_STRICT_OOM. */
+int kf_strict_begin_slice(kf_strict *s);
+
 void kf_strict_free(kf_strict *s);
 
 #endif

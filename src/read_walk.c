@@ -140,7 +140,7 @@ static int begin_item(kf_reader *r, struct fy_event *e, kf_frame *seq)
         uint32_t dash;
         if (p > 0 && buf[p - 1] == '-')
             dash = p - 1;
-        else if (in->nitems == 0)
+        else if (in->nitems == 0 && !r->in_slice)
             dash = in->items_pair.value_start;
         else if (r->prev_item_me < r->ends.len && buf[r->prev_item_me] == '-')
             dash = r->prev_item_me;

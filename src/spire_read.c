@@ -203,7 +203,7 @@ static int read_configmap(kf_spire_reader *r, const kf_view *v, const kf_ref *re
         kf_input *in = &st->embedded[st->nembedded++];
         memset(in, 0, sizeof *in);
         kf_fatal fatal;
-        if (kf_read(text, len, in, &fatal) < 0) {
+        if (kf_read(text, len, NULL, in, &fatal) < 0) {
             st->config_unreadable |= strstr(text, "kind: " SCM_KIND) != NULL;
             if (strstr(text, "kind: " SCM_KIND) &&
                 UNREADABLE(r, ref, NULL,

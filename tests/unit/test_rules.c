@@ -368,7 +368,7 @@ static void test_read_lists(void **state)
         "],\"kind\":\"List\"}\n";
     kf_input in;
     kf_fatal fatal;
-    assert_int_equal(kf_read(text, sizeof text - 1, &in, &fatal), 0);
+    assert_int_equal(kf_read(text, sizeof text - 1, NULL, &in, &fatal), 0);
     assert_int_equal(in.ntop, 1);
     assert_int_equal(in.nitems, 4);
     assert_null(kf_item_entry(&in, 0));
