@@ -15,6 +15,11 @@ KF_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Iinclude 
 # libfyaml parses 1.25x slower (position-independent code, calls through
 # exported symbols); docs/design.md, Performance.
 LIBFYAML := -l:libfyaml.a
+# make KF_READ_ONE_THREAD=1: a build without the two-thread read
+# (docs/design.md, read_split*.c), for debugging.
+ifeq ($(KF_READ_ONE_THREAD),1)
+KF_CFLAGS += -DKF_READ_ONE_THREAD
+endif
 LDLIBS  += $(LIBFYAML) -lnettle -lpcre2-8 -pthread
 BUILD   ?= build
 

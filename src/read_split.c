@@ -40,6 +40,13 @@
 #include "read.h"
 #include "read_split.h"
 
+/* make KF_READ_ONE_THREAD=1 builds without the two-thread read. */
+#ifdef KF_READ_ONE_THREAD
+#define ONE_THREAD_BUILD true
+#else
+#define ONE_THREAD_BUILD false
+#endif
+
 /* Below this size a second thread costs more than it saves. */
 #define SPLIT_MIN_BYTES ((size_t)1 << 20)
 
@@ -312,10 +319,9 @@ int kf_read_input(const char *buf, size_t len, const kf_read_opts *opts,
         return -1;
     }
     kf_split_plan plan;
-#ifdef KF_READ_ONE_THREAD
-    why = "built with KF_READ_ONE_THREAD";
-#else
-    if (opts->mode == KF_READ_SERIAL)
+    if (ONE_THREAD_BUILD)
+        why = "built with KF_READ_ONE_THREAD";
+    else if (opts->mode == KF_READ_SERIAL)
         why = "asked for";
     else if (opts->mode == KF_READ_AUTO && len < SPLIT_MIN_BYTES)
         why = "the input is under 1 MiB";
@@ -324,7 +330,6 @@ int kf_read_input(const char *buf, size_t len, const kf_read_opts *opts,
     else
         why = kf_split_plan_make(buf, len, opts->mode == KF_READ_SPLIT ? opts->split_at : 0,
                                  &plan);
-#endif
     if (!why) {
         char lost[sizeof fatal->msg + 64];
         if (read_two(buf, len, &plan, in, fatal, lost, sizeof lost) == 0) {
