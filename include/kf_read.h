@@ -43,7 +43,8 @@ int kf_read_config(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
  * whatever a file name or the message holds. */
 void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err);
 /* Read items[item], a List, on its own: its entries as items, appended
- * to in (read_list.c). Called by kf_read() for every List. */
-int kf_read_list(kf_input *in, size_t item, kf_fatal *fatal);
+ * to in (read_list.c). Called by kf_read() for every List; opts as for
+ * kf_read() (a large List at column 0 may be read on two threads). */
+int kf_read_list(kf_input *in, size_t item, const kf_read_opts *opts, kf_fatal *fatal);
 
 #endif

@@ -438,13 +438,13 @@ int kf_read_serial(const char *buf, size_t len, kf_input *in, kf_fatal *fatal,
 int kf_read(const char *buf, size_t len, const kf_read_opts *opts, kf_input *in,
             kf_fatal *fatal)
 {
-    if (kf_read_input(buf, len, opts, in, fatal) < 0)
+    if (kf_read_input(buf, len, opts, KF_AS_INPUT, in, fatal) < 0)
         return -1;
     /* The entries of Lists, nested ones included: appended as they are
      * read, so this loop reaches them too. */
     in->ntop = in->nitems;
     for (size_t i = 0; i < in->nitems; i++)
-        if (kf_read_list(in, i, fatal) < 0)
+        if (kf_read_list(in, i, opts, fatal) < 0)
             return -1;
     return 0;
 }
@@ -454,9 +454,10 @@ int kf_read_config(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
     return kf_read_serial(buf, len, in, fatal, KF_AS_CONFIG, false);
 }
 
-int kf_read_list_text(const char *buf, size_t len, kf_input *in, kf_fatal *fatal)
+int kf_read_list_text(const char *buf, size_t len, const kf_read_opts *opts,
+                      kf_input *in, kf_fatal *fatal)
 {
-    return kf_read_serial(buf, len, in, fatal, KF_AS_LIST, false);
+    return kf_read_input(buf, len, opts, KF_AS_LIST, in, fatal);
 }
 
 void kf_print_fatal(const kf_fatal *fatal, const char *where, FILE *err)

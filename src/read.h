@@ -127,10 +127,10 @@ bool kf_read_is_json(const char *buf, size_t len);
 int kf_read_serial(const char *buf, size_t len, kf_input *in, kf_fatal *fatal,
                    enum kf_read_as as, bool checked);
 
-/* read_split.c: read the input on one thread or two, as opts allows;
- * the result is the serial read's, byte for byte. */
+/* read_split.c: read buf (as the input, or as a List) on one thread or
+ * two, as opts allows; the result is the serial read's, byte for byte. */
 int kf_read_input(const char *buf, size_t len, const kf_read_opts *opts,
-                  kf_input *in, kf_fatal *fatal);
+                  enum kf_read_as as, kf_input *in, kf_fatal *fatal);
 
 /* Record a fatal error (the first one wins). Returns -1. */
 int kf_reader_fail(kf_reader *r, int line, int col, const char *fmt, const char *arg);
@@ -138,7 +138,8 @@ int kf_reader_oom(kf_reader *r);
 
 /* Read buf as one List document: its items are the items of in
  * (read_list.c uses it). */
-int kf_read_list_text(const char *buf, size_t len, kf_input *in, kf_fatal *fatal);
+int kf_read_list_text(const char *buf, size_t len, const kf_read_opts *opts,
+                      kf_input *in, kf_fatal *fatal);
 
 /* read_capture.c: sinks and captures */
 /* A sink starts a new item, which may be any of classes. */

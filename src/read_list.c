@@ -76,7 +76,7 @@ static int append_entries(kf_input *in, size_t list, const kf_input *sub, uint32
     return 0;
 }
 
-int kf_read_list(kf_input *in, size_t item, kf_fatal *fatal)
+int kf_read_list(kf_input *in, size_t item, const kf_read_opts *opts, kf_fatal *fatal)
 {
     /* most items are no List: their fields say so without a view */
     const kf_item *first = &in->items[item];
@@ -107,17 +107,21 @@ int kf_read_list(kf_input *in, size_t item, kf_fatal *fatal)
         return -1;
     }
     /* The List's bytes from the start of its first line, what precedes it
-     * on that line ("  - ") blanked, so offsets stay the input's. */
+     * on that line ("  - ") blanked in a copy, so columns stay the input's.
+     * A List at column 0 (kubectl get -o yaml) is read where it is. */
     uint32_t base = kf_line_start(in->buf, it->start);
     size_t n = it->end - base;
-    char *text = malloc(n + 1);
-    if (!text)
-        goto oom;
-    memcpy(text, in->buf + base, n);
-    memset(text, ' ', it->start - base);
-    text[n] = 0;
+    char *text = NULL;
+    if (it->start > base) {
+        text = malloc(n + 1);
+        if (!text)
+            goto oom;
+        memcpy(text, in->buf + base, n);
+        memset(text, ' ', it->start - base);
+        text[n] = 0;
+    }
     kf_input sub;
-    int rc = kf_read_list_text(text, n, &sub, fatal);
+    int rc = kf_read_list_text(text ? text : in->buf + base, n, opts, &sub, fatal);
     if (rc < 0) {
         if (fatal->line > 0)
             fatal->line += line_of(in->buf, base);

@@ -81,6 +81,7 @@ typedef struct slice_job {
     const char *buf;
     size_t len;
     const kf_split_plan *plan;
+    enum kf_read_as as;    /* the input, or a List */
     atomic_bool *stop;     /* set when the head failed: give up early */
     kf_input in;           /* what the slice read (this thread's until joined) */
     kf_fatal fatal;
@@ -150,7 +151,7 @@ static void *slice_main(void *arg)
     const kf_split_plan *p = job->plan;
     kf_reader r;
     job->why = "out of memory";
-    if (kf_reader_begin(&r, job->buf, job->len, &job->in, &job->fatal, KF_AS_INPUT) == 0 &&
+    if (kf_reader_begin(&r, job->buf, job->len, &job->in, &job->fatal, job->as) == 0 &&
         slice_position(&r, p) == 0 &&
         kf_reader_open(&r, p->split, p->tail - p->split, p->split_line) == 0) {
         job->why = read_slice(&r, p, job->stop);
@@ -225,11 +226,12 @@ static const char *read_tail(kf_reader *r, const kf_split_plan *p)
 /* The two-thread read. 0, or -1 with why it was given up in lost (*in and
  * *fatal then hold nothing of use). */
 static int read_two(const char *buf, size_t len, const kf_split_plan *p,
-                    kf_input *in, kf_fatal *fatal, char *lost, size_t lost_size)
+                    enum kf_read_as as, kf_input *in, kf_fatal *fatal, char *lost,
+                    size_t lost_size)
 {
     atomic_bool stop;
     atomic_init(&stop, false);
-    slice_job job = {.buf = buf, .len = len, .plan = p, .stop = &stop};
+    slice_job job = {.buf = buf, .len = len, .plan = p, .as = as, .stop = &stop};
     pthread_t tid;
     if (pthread_create(&tid, NULL, slice_main, &job) != 0) {
         snprintf(lost, lost_size, "no second thread");
@@ -238,7 +240,7 @@ static int read_two(const char *buf, size_t len, const kf_split_plan *p,
     kf_reader r;
     struct fy_event *held = NULL;
     const char *why = NULL;
-    if (kf_reader_begin(&r, buf, len, in, fatal, KF_AS_INPUT) < 0 ||
+    if (kf_reader_begin(&r, buf, len, in, fatal, as) < 0 ||
         kf_reader_open(&r, 0, p->split, 0) < 0)
         why = fatal->msg;
     if (!why)
@@ -292,15 +294,15 @@ static int cpus(void)
     return CPU_COUNT(&set);
 }
 
-static void trace_plan(FILE *t, const kf_split_plan *p, size_t len)
+static void trace_plan(FILE *t, const kf_split_plan *p, size_t len, enum kf_read_as as)
 {
-    fprintf(t, "kleym-fn: read: two threads: cut at byte %u (line %d) of %zu, "
+    fprintf(t, "kleym-fn: read: %stwo threads: cut at byte %u (line %d) of %zu, "
                "items end at byte %u\n",
-            p->split, p->split_line + 1, len, p->tail);
+            as == KF_AS_LIST ? "a List: " : "", p->split, p->split_line + 1, len, p->tail);
 }
 
 int kf_read_input(const char *buf, size_t len, const kf_read_opts *opts,
-                  kf_input *in, kf_fatal *fatal)
+                  enum kf_read_as as, kf_input *in, kf_fatal *fatal)
 {
     kf_read_opts serial = {.mode = KF_READ_SERIAL};
     if (!opts)
@@ -329,20 +331,20 @@ int kf_read_input(const char *buf, size_t len, const kf_read_opts *opts,
         why = "one processor";
     else
         why = kf_split_plan_make(buf, len, opts->mode == KF_READ_SPLIT ? opts->split_at : 0,
-                                 &plan);
+                                 as == KF_AS_LIST, &plan);
     if (!why) {
         char lost[sizeof fatal->msg + 64];
-        if (read_two(buf, len, &plan, in, fatal, lost, sizeof lost) == 0) {
+        if (read_two(buf, len, &plan, as, in, fatal, lost, sizeof lost) == 0) {
             if (t)
-                trace_plan(t, &plan, len);
+                trace_plan(t, &plan, len, as);
             return 0;
         }
         kf_input_free(in);
         if (t)
-            fprintf(t, "kleym-fn: read: two threads gave up (%s); read again on one\n",
-                    lost);
-    } else if (t) {
+            fprintf(t, "kleym-fn: read: %stwo threads gave up (%s); read again on one\n",
+                    as == KF_AS_LIST ? "a List: " : "", lost);
+    } else if (t && as != KF_AS_LIST) { /* not a line for every small List */
         fprintf(t, "kleym-fn: read: one thread: %s\n", why);
     }
-    return kf_read_serial(buf, len, in, fatal, KF_AS_INPUT, true);
+    return kf_read_serial(buf, len, in, fatal, as, true);
 }

@@ -3,6 +3,7 @@
 #ifndef KF_SRC_READ_SPLIT_H
 #define KF_SRC_READ_SPLIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kf_input.h"
@@ -18,9 +19,11 @@ typedef struct kf_split_plan {
 } kf_split_plan;
 
 /* read_split_plan.c: scan the line starts of buf for a cut at the first
- * item at or after byte at (0: the item nearest the middle). NULL with
- * *p filled, or why the input is not cut. */
-const char *kf_split_plan_make(const char *buf, size_t len, size_t at, kf_split_plan *p);
+ * item at or after byte at (0: the item nearest the middle). buf is a
+ * ResourceList, or with list a List. NULL with *p filled, or why the input
+ * is not cut. */
+const char *kf_split_plan_make(const char *buf, size_t len, size_t at, bool list,
+                               kf_split_plan *p);
 
 /* read_split_merge.c: append what the slice read (part) to what the head
  * read (in): items, fields, layouts, texts. 0, or -1: out of memory. */

@@ -41,6 +41,28 @@ static bool is_marker(const char *buf, size_t i, size_t next)
            blank_follows(buf, i + 3, next);
 }
 
+/* `kind:` at i: *rlist says whether its value is ResourceList (plain or
+ * quoted, nothing but a comment after it). */
+static bool is_kind_key(const char *buf, size_t i, size_t next, bool *rlist)
+{
+    if (next - i < 5 || memcmp(buf + i, "kind:", 5) != 0 || !blank_follows(buf, i + 5, next))
+        return false;
+    size_t j = i + 5;
+    while (j < next && (buf[j] == ' ' || buf[j] == '\t'))
+        j++;
+    char q = j < next && (buf[j] == '"' || buf[j] == '\'') ? buf[j++] : 0;
+    *rlist = next - j >= 12 && memcmp(buf + j, "ResourceList", 12) == 0;
+    j += 12;
+    if (*rlist && q)
+        *rlist = j < next && buf[j++] == q;
+    if (*rlist) {
+        while (j < next && (buf[j] == ' ' || buf[j] == '\t'))
+            j++;
+        *rlist = at_eol(buf, j, next) || buf[j] == '#';
+    }
+    return true;
+}
+
 /* `items:` at i, with nothing but a comment after it on its line. */
 static bool is_items_key(const char *buf, size_t i, size_t next, bool *other_value)
 {
@@ -56,8 +78,10 @@ static bool is_items_key(const char *buf, size_t i, size_t next, bool *other_val
     return true;
 }
 
-const char *kf_split_plan_make(const char *buf, size_t len, size_t at, kf_split_plan *p)
+const char *kf_split_plan_make(const char *buf, size_t len, size_t at, bool list,
+                               kf_split_plan *p)
 {
+    bool kind_seen = false, rlist = false;
     memset(p, 0, sizeof *p);
     size_t target = at ? at : len / 2;
     enum scan_state state = ROOT;
@@ -104,7 +128,11 @@ const char *kf_split_plan_make(const char *buf, size_t len, size_t at, kf_split_
                                 buf[i] == '\t'))
                 return "the root is not a block mapping at column 0";
             content_seen = true;
-            bool other_value;
+            bool other_value, is_rlist;
+            if (indent == 0 && is_kind_key(buf, i, next, &is_rlist)) {
+                kind_seen = true;
+                rlist = is_rlist;
+            }
             if (indent == 0 && is_items_key(buf, i, next, &other_value)) {
                 if (other_value)
                     return "items is not a block sequence on the lines after its key";
@@ -143,14 +171,24 @@ const char *kf_split_plan_make(const char *buf, size_t len, size_t at, kf_split_
             p->tail_line = line;
             state = TAIL;
             break;
-        case TAIL:
+        case TAIL: {
+            bool is_rlist;
+            if (indent == 0 && !blank && is_kind_key(buf, i, next, &is_rlist)) {
+                kind_seen = true;
+                rlist = is_rlist;
+            }
             break;
+        }
         }
         pos = next;
         line++;
     }
     if (state == ROOT || state == ITEMS_FIRST)
         return "no block sequence under an items key at column 0";
+    /* A stream's List is read again on its own (read_list.c), and cut
+     * then: cutting it as the input would be work thrown away. */
+    if (!list && (!kind_seen || !rlist))
+        return "not a ResourceList with kind: at column 0";
     if (state == ITEMS) {
         p->tail = (uint32_t)len;
         p->tail_line = line;
