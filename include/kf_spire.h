@@ -91,6 +91,11 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
 int kf_spire_findings(kf_spire *sp, kf_results *rs);
 void kf_spire_free(kf_spire *sp);
 
+/* Why SCM will not issue rendered binding i's identity: the first of
+ * ClassNotReconciled, NamespaceIgnored and TrustDomainMismatch that
+ * applies, or KF_R_COUNT when it will (or nothing was checked). */
+enum kf_reason kf_spire_refusal(const kf_spire *sp, size_t i);
+
 /* The foreign identities template tpl receives: [*first, *first + n). */
 size_t kf_spire_grants_of(const kf_spire *sp, uint32_t tpl, size_t *first);
 

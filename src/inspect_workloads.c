@@ -4,7 +4,7 @@
  * pod template) of the input, sorted by namespace, name and kind, and per
  * container every identity its pods will receive: the rendered bindings'
  * (section 11), with a note when SPIRE Controller Manager will not issue
- * one (a SpireCheck finding on its binding), and the foreign
+ * one (the SpireCheck finding that says why), and the foreign
  * ClusterSPIFFEIDs that select the template (section 15), a fallback one
  * noted as replaced where a non-fallback identity reaches the pods. Also
  * the SPIRE findings that a pull-request comment shows first.
@@ -110,20 +110,6 @@ static void hits_of(const wview *v, uint32_t t, size_t *lo, size_t *hi)
     *hi = *lo + n;
 }
 
-/* Why SCM will not issue binding i's identity: its first SpireCheck
- * finding of the first three kinds, or NULL. */
-static const char *not_issued(const kf_inspection *x, size_t i)
-{
-    const kf_bview *bv = &x->bindings[i];
-    for (size_t r = bv->first; r < bv->first + bv->n; r++) {
-        enum kf_reason re = x->results[r]->reason;
-        if (re == KF_R_CLASS_NOT_RECONCILED || re == KF_R_NAMESPACE_IGNORED ||
-            re == KF_R_TRUST_DOMAIN_MISMATCH)
-            return kf_reason_name(re);
-    }
-    return NULL;
-}
-
 /* One identity of a container, for every format. */
 typedef struct ident {
     const char *spiffe_id, *csid, *source; /* source: "kleym-fn" or "foreign" */
@@ -141,7 +127,8 @@ static size_t identities(const wview *v, uint32_t t, uint16_t c, ident *out, siz
         if (v->hits[h].container != KF_ALL_CONTAINERS && v->hits[h].container != c)
             continue;
         const kf_binding *b = &plan->bindings[v->hits[h].binding];
-        const char *why = not_issued(v->x, v->hits[h].binding);
+        enum kf_reason refusal = kf_spire_refusal(v->sp, v->hits[h].binding);
+        const char *why = refusal == KF_R_COUNT ? NULL : kf_reason_name(refusal);
         out[n++] = (ident){b->spiffe_id, b->csid_name, "kleym-fn", why, !why};
     }
     size_t g0, ng = v->sp->checked ? kf_spire_grants_of(v->sp, t, &g0) : 0;

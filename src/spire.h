@@ -46,6 +46,14 @@ typedef struct kf_req {
     uint8_t op;                    /* enum kf_op */
 } kf_req;
 
+/* Whether SCM issues a rendered binding's identity. */
+typedef struct kf_verdict {
+    int32_t ignored_by;         /* the ignoreNamespaces entry its namespace
+                                 * matches, or -1 */
+    uint8_t refusal;            /* enum kf_reason: the first finding that
+                                 * stops it, or KF_R_COUNT: issued */
+} kf_verdict;
+
 /* A Namespace of the input and its labels (sorted by key). */
 typedef struct kf_ns {
     const char *name;
@@ -67,8 +75,10 @@ typedef struct kf_spire_state {
     size_t nnss, nss_cap;
     kf_label *ns_labels;
     size_t nns_labels, ns_labels_cap;
-    const char *last_ns;        /* the namespace asked about last */
-    int last_pattern;           /* the ignoreNamespaces entry it matched, -1 */
+    /* With a configuration in force: what SCM decides, once (spire_check.c) */
+    bool class_refused;         /* it does not reconcile the rendered className */
+    bool td_differs;            /* its trust domain is not the configured one */
+    kf_verdict *verdicts;       /* per binding of the plan (rendered ones) */
 } kf_spire_state;
 
 /* The label Kubernetes sets on every Namespace: its name. */
@@ -106,15 +116,20 @@ void kf_spire_state_free(kf_spire_state *st);
 /* The Namespace named name, or NULL. */
 const kf_ns *kf_spire_ns(const kf_spire_state *st, const char *name);
 
+/* ---- spire_check.c ------------------------------------------------------- */
+
+/* The ignoreNamespaces entry of the configuration in force (st->scm) that
+ * matches namespace ns, or -1 (none, or no configuration). */
+int kf_spire_ignoring(const kf_spire_state *st, const char *ns);
+
 /* ---- spire_match.c ------------------------------------------------------- */
 
 /* Which templates of w each reconciled, readable foreign ClusterSPIFFEID
  * selects: sp->grants, by SCM's order (non-fallback first; a fallback one
  * only where no non-fallback one, and no binding of kleym_tpl, reaches).
- * kleym_tpl[t]: template t receives a rendered binding's identity. Ignored
- * namespaces (ignored_ns, or NULL) receive none. 0, or -1: out of memory. */
-int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl,
-                   bool (*ignored_ns)(kf_spire *, const char *));
+ * kleym_tpl[t]: template t receives a rendered binding's identity. The
+ * namespaces SCM ignores receive none. 0, or -1: out of memory. */
+int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl);
 /* Whether a selector's requirements match the labels (sorted by key). */
 bool kf_selector_matches(const kf_spire_state *st, const kf_req *reqs, size_t n,
                          const kf_label *labels, size_t nlabels);

@@ -9,7 +9,10 @@
  * templates that receive it (section 11) and what else SCM gives their
  * pods: a second SVID from a non-fallback ClusterSPIFFEID (ExtraIdentity),
  * or a fallback identity this one replaces (FallbackReplaced, info).
- * Severity follows workloadCheck; under `off` nothing is checked.
+ * Whether SCM issues a binding's identity is decided once per binding
+ * (kf_spire_refusal()): the fallback masking, the findings and inspect's
+ * workload view all read that verdict. Severity follows workloadCheck;
+ * under `off` nothing is checked.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,26 +28,19 @@ static bool reconciles_class(const kf_scm *c, const char *class_name)
     return (!class_name[0] && c->watch_classless) || strcmp(class_name, c->class_name) == 0;
 }
 
-/* The ignoreNamespaces pattern that matches ns, or -1. Namespaces come in
- * runs (templates, bindings): the last answer is kept. */
-static int ignoring_pattern(kf_spire_state *st, const char *ns)
+int kf_spire_ignoring(const kf_spire_state *st, const char *ns)
 {
     const kf_scm *c = st->scm;
-    if (!c)
-        return -1;
-    if (st->last_ns && strcmp(st->last_ns, ns) == 0)
-        return st->last_pattern;
-    st->last_ns = ns;
-    st->last_pattern = -1;
-    for (size_t i = 0; i < c->nignore && st->last_pattern < 0; i++)
+    for (size_t i = 0; c && i < c->nignore; i++)
         if (kf_regex_search(c->re[i], ns) == 1)
-            st->last_pattern = (int)i;
-    return st->last_pattern;
+            return (int)i;
+    return -1;
 }
 
-static bool ignored_ns(kf_spire *sp, const char *ns)
+enum kf_reason kf_spire_refusal(const kf_spire *sp, size_t i)
 {
-    return ignoring_pattern(sp->st, ns) >= 0;
+    return sp->st && sp->st->verdicts ? (enum kf_reason)sp->st->verdicts[i].refusal
+                                      : KF_R_COUNT;
 }
 
 /* ---- messages, made when written --------------------------------------- */
@@ -260,25 +256,49 @@ static int other_identities(kf_spire *sp, kf_results *rs, size_t i, enum kf_seve
 
 /* ---- the check ------------------------------------------------------------ */
 
-/* Whether SCM issues binding i's identity; its findings when not (rs not
- * NULL). */
-static int issued(kf_spire *sp, kf_results *rs, size_t i, enum kf_severity sev, bool *yes)
+/* SCM's verdict on every rendered binding, decided once: the className
+ * and trust domain are the same for all, the ignoreNamespaces entry is
+ * looked up once per namespace (bindings come sorted by namespace). */
+static int decide(kf_spire *sp)
 {
-    const kf_scm *c = sp->st->scm;
-    const kf_binding *b = &sp->plan->bindings[i];
-    *yes = true;
+    kf_spire_state *st = sp->st;
+    const kf_scm *c = st->scm;
+    const kf_plan *plan = sp->plan;
     if (!c)
         return 0;
-    int p = ignoring_pattern(sp->st, b->ref.namespace);
-    bool cls = !reconciles_class(c, sp->cfg->class_name);
-    bool td = strcmp(sp->cfg->trust_domain, c->trust_domain) != 0;
-    *yes = !cls && p < 0 && !td;
-    if (!rs)
-        return 0;
-    if ((cls && note(sp, rs, i, KF_R_CLASS_NOT_RECONCILED, sev, NULL, 0, 0) < 0) ||
+    st->class_refused = !reconciles_class(c, sp->cfg->class_name);
+    st->td_differs = strcmp(sp->cfg->trust_domain, c->trust_domain) != 0;
+    st->verdicts = malloc((plan->nbindings ? plan->nbindings : 1) * sizeof *st->verdicts);
+    if (!st->verdicts)
+        return -1;
+    const char *ns = NULL;
+    int pattern = -1;
+    for (size_t i = 0; i < plan->nbindings; i++) {
+        const kf_binding *b = &plan->bindings[i];
+        if (!b->ok) {
+            st->verdicts[i] = (kf_verdict){-1, KF_R_COUNT};
+            continue;
+        }
+        if (!ns || strcmp(ns, b->ref.namespace) != 0)
+            pattern = kf_spire_ignoring(st, ns = b->ref.namespace);
+        enum kf_reason why = st->class_refused ? KF_R_CLASS_NOT_RECONCILED
+                             : pattern >= 0    ? KF_R_NAMESPACE_IGNORED
+                             : st->td_differs  ? KF_R_TRUST_DOMAIN_MISMATCH
+                                               : KF_R_COUNT;
+        st->verdicts[i] = (kf_verdict){pattern, (uint8_t)why};
+    }
+    return 0;
+}
+
+/* Binding i's findings of SCM's configuration: why it is not issued. */
+static int refusals(kf_spire *sp, kf_results *rs, size_t i, enum kf_severity sev)
+{
+    const kf_spire_state *st = sp->st;
+    int p = st->verdicts ? st->verdicts[i].ignored_by : -1;
+    if ((st->class_refused && note(sp, rs, i, KF_R_CLASS_NOT_RECONCILED, sev, NULL, 0, 0) < 0) ||
         (p >= 0 && note(sp, rs, i, KF_R_NAMESPACE_IGNORED, sev, "metadata.namespace",
                         (uint32_t)p, 0) < 0) ||
-        (td && note(sp, rs, i, KF_R_TRUST_DOMAIN_MISMATCH, sev, NULL, 0, 0) < 0))
+        (st->td_differs && note(sp, rs, i, KF_R_TRUST_DOMAIN_MISMATCH, sev, NULL, 0, 0) < 0))
         return -1;
     return 0;
 }
@@ -299,19 +319,20 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
     const kf_scm *c = sp->st->scm;
     for (size_t i = 0; i < sp->nforeign; i++)
         sp->foreign[i].reconciled = !c || reconciles_class(c, sp->foreign[i].class_name);
+    if (decide(sp) < 0)
+        return -1;
     bool *kleym_tpl = calloc(w->ntpls ? w->ntpls : 1, sizeof *kleym_tpl);
     int rc = -1;
     if (!kleym_tpl)
         goto out;
     /* the templates an issued identity reaches mask the fallback ones */
     for (size_t i = 0; sp->nforeign && i < plan->nbindings; i++) {
-        bool yes;
-        if (!plan->bindings[i].ok || issued(sp, NULL, i, KF_SEV_INFO, &yes) < 0 || !yes)
+        if (!plan->bindings[i].ok || kf_spire_refusal(sp, i) != KF_R_COUNT)
             continue;
         for (uint32_t r = 0; r < w->recv_count[i]; r++)
             kleym_tpl[w->recv[w->recv_first[i] + r].tpl] = true;
     }
-    if (sp->nforeign && kf_spire_match(sp, w, kleym_tpl, ignored_ns) < 0)
+    if (sp->nforeign && kf_spire_match(sp, w, kleym_tpl) < 0)
         goto out;
     rc = 0;
 out:
@@ -326,11 +347,11 @@ int kf_spire_findings(kf_spire *sp, kf_results *rs)
     enum kf_severity sev =
         sp->cfg->workload_check == KF_CHECK_ERROR ? KF_SEV_ERROR : KF_SEV_WARNING;
     for (size_t i = 0; i < sp->plan->nbindings; i++) {
-        bool yes;
         if (!sp->plan->bindings[i].ok)
             continue;
-        if (issued(sp, rs, i, sev, &yes) < 0 ||
-            (yes && sp->ngrants && other_identities(sp, rs, i, sev) < 0))
+        bool issued = kf_spire_refusal(sp, i) == KF_R_COUNT;
+        if (refusals(sp, rs, i, sev) < 0 ||
+            (issued && sp->ngrants && other_identities(sp, rs, i, sev) < 0))
             return -1;
     }
     return 0;

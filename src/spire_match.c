@@ -253,8 +253,7 @@ static int candidates(const anchors *a, const kf_workloads *w, const kf_template
     return 0;
 }
 
-int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl,
-                   bool (*ignored_ns)(kf_spire *, const char *))
+int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl)
 {
     anchors a;
     memset(&a, 0, sizeof a);
@@ -265,7 +264,7 @@ int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl,
         goto out;
     for (size_t t = 0; t < w->ntpls; t++) {
         const kf_template *tp = &w->tpls[t];
-        if (!tp->readable || !tp->ns[0] || (ignored_ns && ignored_ns(sp, tp->ns)))
+        if (!tp->readable || !tp->ns[0] || kf_spire_ignoring(sp->st, tp->ns) >= 0)
             continue;
         if (candidates(&a, w, tp, &cand, &ncand, &cand_cap) < 0)
             goto out;

@@ -397,5 +397,6 @@ void kf_spire_state_free(kf_spire_state *st)
     free((void *)st->values);
     free(st->nss);
     free(st->ns_labels);
+    free(st->verdicts);
     free(st);
 }
