@@ -97,6 +97,12 @@ typedef struct kf_spire_reader {
     kf_results_add((r)->rs, (ref), KF_SEV_WARNING, KF_R_UNREADABLE_SPIRE_CONFIG,     \
                    (field), __VA_ARGS__)
 
+/* Where an SCM configuration is, for messages: "ConfigMap
+ * spire-server/spire-controller-manager key controller-manager-config.yaml
+ * (file:index)", or "ControllerManagerConfig ns/name (file:index)" (key
+ * NULL). Appended to out; -1 when memory runs out. */
+int kf_scm_where(const kf_ref *ref, const char *key, kf_buf *out);
+
 /* Why field id of v is not a usable string (NULL: it is; absent and
  * !required: it is, as ""). */
 const char *kf_spire_string_problem(const kf_view *v, enum kf_fid id, bool required,

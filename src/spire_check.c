@@ -45,17 +45,6 @@ enum kf_reason kf_spire_refusal(const kf_spire *sp, size_t i)
 
 /* ---- messages, made when written --------------------------------------- */
 
-/* "ConfigMap spire-server/spire-controller-manager key
- * controller-manager-config.yaml (file:index)" */
-static int scm_where(const kf_scm *c, kf_buf *out)
-{
-    char where[600];
-    kf_ref_where(&c->ref, where, sizeof where);
-    return kf_buf_printf(out, "%s %s%s%s%s%s (%s)", c->ref.kind, c->ref.namespace,
-                         c->ref.namespace[0] ? "/" : "", c->ref.name,
-                         c->key ? " key " : "", c->key ? c->key : "", where);
-}
-
 /* "; its workloads get no SVID from it: Deployment llm-d/a (container c)" */
 static int receivers_clause(const kf_spire *sp, size_t i, kf_buf *out)
 {
@@ -75,7 +64,8 @@ static int class_not_reconciled(const kf_spire *sp, const kf_note *n, kf_buf *ou
                       b->spiffe_id) < 0 ||
         (mine[0] ? kf_buf_printf(out, "has className \"%s\"", mine)
                  : kf_buf_puts(out, "has no className")) < 0 ||
-        kf_buf_puts(out, ", and SPIRE Controller Manager (") < 0 || scm_where(c, out) < 0 ||
+        kf_buf_puts(out, ", and SPIRE Controller Manager (") < 0 ||
+        kf_scm_where(&c->ref, c->key, out) < 0 ||
         kf_buf_puts(out, ") reconciles only ") < 0 ||
         (!c->class_name[0]
              ? kf_buf_puts(out, "classless ClusterSPIFFEIDs (it sets no className)")
@@ -102,7 +92,7 @@ static int namespace_ignored(const kf_spire *sp, const kf_note *n, kf_buf *out)
     const char *pat = c->ignore[n->which], *ns = b->ref.namespace;
     if (kf_buf_printf(out, "namespace %s matches ignoreNamespaces entry \"%s\" of SPIRE "
                            "Controller Manager (", ns, pat) < 0 ||
-        scm_where(c, out) < 0 ||
+        kf_scm_where(&c->ref, c->key, out) < 0 ||
         kf_buf_printf(out,
                       ")%s; the entries are regular expressions matched anywhere in the "
                       "name, and SCM creates no entry in a namespace they match, so "
@@ -127,7 +117,7 @@ static int trust_domain_mismatch(const kf_spire *sp, const kf_note *n, kf_buf *o
     const kf_binding *b = &sp->plan->bindings[n->binding];
     if (kf_buf_printf(out, "trustDomain %s is not SPIRE Controller Manager's trustDomain "
                            "%s (", sp->cfg->trust_domain, c->trust_domain) < 0 ||
-        scm_where(c, out) < 0 ||
+        kf_scm_where(&c->ref, c->key, out) < 0 ||
         kf_buf_printf(out, "): SCM renders no entry for ClusterSPIFFEID %s (spiffeIDTemplate "
                            "%s)", b->csid_name, b->spiffe_id) < 0 ||
         receivers_clause(sp, n->binding, out) < 0)

@@ -41,6 +41,15 @@ static const char *const default_ignore[] = {"kube-system", "kube-public", "spir
 
 /* ---- SCM's configuration -------------------------------------------------- */
 
+int kf_scm_where(const kf_ref *ref, const char *key, kf_buf *out)
+{
+    char where[600];
+    kf_ref_where(ref, where, sizeof where);
+    return kf_buf_printf(out, "%s %s%s%s%s%s (%s)", ref->kind, ref->namespace,
+                         ref->namespace[0] ? "/" : "", ref->name, key ? " key " : "",
+                         key ? key : "", where);
+}
+
 const char *kf_spire_string_problem(const kf_view *v, enum kf_fid id, bool required,
                                   char *buf, size_t cap)
 {
@@ -165,16 +174,17 @@ static int read_scm(kf_spire_reader *r, const kf_view *v, const kf_ref *ref, con
     }
     scm_free(c);
     st->config_unreadable = true; /* one is there, though it cannot be used */
-    char where[600];
-    kf_ref_where(ref, where, sizeof where);
-    return UNREADABLE(r, ref, key ? NULL : field,
-                      "SPIRE Controller Manager's configuration %s %s%s%s%s%s (%s): "
-                      "%s%s%s%s %s%s, and SPIRE Controller Manager would refuse to start "
-                      "with it; fix it. " NOT_CHECKED,
-                      ref->kind, ref->namespace, ref->namespace[0] ? "/" : "", ref->name,
-                      key ? " key " : "", key ? key : "", where, field,
-                      bad[0] ? " entry \"" : "", bad, bad[0] ? "\"" : "",
-                      bad[0] ? "is " : "", why);
+    kf_buf at = {0};
+    int rc = kf_scm_where(ref, key, &at) < 0
+                 ? -1
+                 : UNREADABLE(r, ref, key ? NULL : field,
+                              "SPIRE Controller Manager's configuration %s: %s%s%s%s %s%s, "
+                              "and SPIRE Controller Manager would refuse to start with it; "
+                              "fix it. " NOT_CHECKED,
+                              at.data, field, bad[0] ? " entry \"" : "", bad,
+                              bad[0] ? "\"" : "", bad[0] ? "is " : "", why);
+    kf_buf_free(&at);
+    return rc;
 }
 
 /* The ConfigMap data values of item v that are an SCM configuration. */
@@ -273,20 +283,24 @@ static int choose_scm(kf_spire_reader *r)
         st->scm = st->nconfigs && !st->config_unreadable ? &st->configs[0] : NULL;
         return 0;
     }
-    for (size_t i = 0; i < st->nconfigs; i++) {
+    kf_buf other = {0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < st->nconfigs; i++) {
         const kf_scm *c = &st->configs[i];
         const kf_scm *o = &st->configs[i ? 0 : 1];
-        char where[600];
-        kf_ref_where(&o->ref, where, sizeof where);
-        if (UNREADABLE(r, &c->ref, NULL,
-                       "%zu different SPIRE Controller Manager configurations are in the "
-                       "input (this one%s%s, and %s %s%s%s%s%s at %s, for one): which one "
-                       "runs cannot be told; keep one. " NOT_CHECKED,
-                       st->nconfigs, c->key ? " in key " : "", c->key ? c->key : "",
-                       o->ref.kind, o->ref.namespace, o->ref.namespace[0] ? "/" : "",
-                       o->ref.name, o->key ? " key " : "", o->key ? o->key : "", where) < 0)
-            return -1;
+        kf_buf_clear(&other);
+        rc = kf_scm_where(&o->ref, o->key, &other) < 0
+                 ? -1
+                 : UNREADABLE(r, &c->ref, NULL,
+                              "%zu different SPIRE Controller Manager configurations are in "
+                              "the input, this one%s%s and %s among them: which one runs "
+                              "cannot be told; keep one. " NOT_CHECKED,
+                              st->nconfigs, c->key ? " in key " : "", c->key ? c->key : "",
+                              other.data);
     }
+    kf_buf_free(&other);
+    if (rc < 0)
+        return -1;
     st->scm = NULL;
     return 0;
 }
