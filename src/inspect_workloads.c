@@ -177,23 +177,17 @@ static void text(const wview *v, const char *source, FILE *out, kf_buf *b)
             kf_inspect_field(out, "containers", "none");
         for (uint16_t c = 0; c < t->ncontainers; c++) {
             size_t n = identities(v, v->order[k], c, ids, MAX_IDENTS);
-            kf_buf_clear(b);
-            for (size_t i = 0; i < n; i++)
-                kf_buf_printf(b, "%s%s (%s ClusterSPIFFEID %s%s%s)", i ? "\n" : "", ids[i].spiffe_id,
-                              ids[i].source, ids[i].csid, ids[i].note ? "; " : "",
-                              ids[i].note ? ids[i].note : "");
             char label[96];
             snprintf(label, sizeof label, "%s%s", container_name(w, t, c),
                      c >= t->ncontainers - t->ninit ? " (init)" : "");
-            if (!n) {
+            if (!n)
                 kf_inspect_field(out, label, "no identity");
-                continue;
-            }
-            for (char *s = b->data, *nl; s; s = nl ? nl + 1 : NULL) {
-                nl = strchr(s, '\n');
-                if (nl)
-                    *nl = '\0';
-                kf_inspect_field(out, s == b->data ? label : "", s);
+            for (size_t i = 0; i < n; i++) {
+                kf_buf_clear(b);
+                kf_buf_printf(b, "%s (%s ClusterSPIFFEID %s%s%s)", ids[i].spiffe_id,
+                              ids[i].source, ids[i].csid, ids[i].note ? "; " : "",
+                              ids[i].note ? ids[i].note : "");
+                kf_inspect_field(out, i ? "" : label, b->data);
             }
         }
     }
