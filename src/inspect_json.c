@@ -46,17 +46,16 @@ static void file(kf_emit *e, const kf_ref *ref)
     kf_emit_map_end(e);
 }
 
-static void result(kf_emit *e, const kf_result *r, bool resource)
+/* scratch: the caller's buffer, for a message made when written */
+static void result(kf_emit *e, const kf_result *r, bool resource, kf_buf *scratch)
 {
     kf_emit_map_begin(e);
     kf_emit_kv(e, "severity", kf_severity_name(r->severity));
     kf_emit_kv(e, "condition", kf_reason_condition(r->reason));
     kf_emit_kv(e, "reason", kf_reason_name(r->reason));
-    kf_buf scratch = {0}; /* a message made when written */
-    const char *msg = kf_result_message(r, &scratch);
+    const char *msg = kf_result_message(r, scratch);
     e->failed |= !msg;
     kf_emit_kv(e, "message", msg ? msg : "");
-    kf_buf_free(&scratch);
     if (r->field)
         kf_emit_kv(e, "field", r->field);
     if (resource) {
@@ -99,7 +98,7 @@ static void receivers(kf_emit *e, const kf_workloads *w, size_t i)
     kf_emit_seq_end(e);
 }
 
-static void binding(kf_emit *e, const kf_inspection *x, const kf_bview *bv)
+static void binding(kf_emit *e, const kf_inspection *x, const kf_bview *bv, kf_buf *scratch)
 {
     const kf_pipeline *p = x->p;
     const kf_binding *b = bv->b;
@@ -138,7 +137,7 @@ static void binding(kf_emit *e, const kf_inspection *x, const kf_bview *bv)
     kf_emit_str(e, "findings");
     kf_emit_seq_begin(e);
     for (size_t r = bv->first; r < bv->first + bv->n; r++)
-        result(e, x->results[r], false);
+        result(e, x->results[r], false, scratch);
     kf_emit_seq_end(e);
     kf_emit_map_end(e);
 }
@@ -148,7 +147,7 @@ int kf_inspect_json(const kf_inspect_view *v, FILE *out)
     const kf_inspection *x = v->x;
     const kf_config *cfg = &x->p->cfg;
     kf_emit e;
-    kf_buf text = {0};
+    kf_buf text = {0}, scratch = {0};
     if (kf_emit_open(&e, true) < 0)
         return -1;
     kf_emit_map_begin(&e);
@@ -190,18 +189,19 @@ int kf_inspect_json(const kf_inspect_view *v, FILE *out)
     kf_emit_seq_begin(&e);
     for (size_t i = 0; i < x->nbindings; i++)
         if (!v->only || v->only == &x->bindings[i])
-            binding(&e, x, &x->bindings[i]);
+            binding(&e, x, &x->bindings[i], &scratch);
     kf_emit_seq_end(&e);
     kf_emit_str(&e, "otherFindings");
     kf_emit_seq_begin(&e);
     for (size_t r = x->first_other; r < x->nresults; r++)
         if (kf_other_shown(x, v->only, r))
-            result(&e, x->results[r], true);
+            result(&e, x->results[r], true, &scratch);
     kf_emit_seq_end(&e);
     kf_emit_map_end(&e);
     int rc = kf_emit_close(&e, &text);
     if (rc == 0 && (fwrite(text.data, 1, text.len, out) != text.len || fputc('\n', out) == EOF))
         rc = -1;
     kf_buf_free(&text);
+    kf_buf_free(&scratch);
     return rc;
 }

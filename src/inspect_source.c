@@ -106,7 +106,8 @@ static char *join(const char *dir, const char *name)
 typedef struct package {
     const char *dir;
     char *root;
-    bool kpt; /* it holds a Kptfile: a kpt package, read as kpt reads it */
+    char *kptfile; /* its Kptfile (owned), when it holds one: a kpt package,
+                    * read as kpt reads it; else NULL */
 } package;
 
 /* Append one file to the stream; pkg: the directory named it is read
@@ -212,30 +213,25 @@ static int config_path(kf_inspect_input *ii, const package *pkg, const char *kpt
     return -1;
 }
 
-/* dir/Kptfile, if there is one and a function of its pipeline runs
- * kleym-fn: its configuration (configMap or configPath) becomes the run's. */
+/* The package's Kptfile, when it has one: if a function of its pipeline
+ * runs kleym-fn, its configuration (configMap or configPath) becomes the
+ * run's. */
 static int kptfile_config(kf_inspect_input *ii, const package *pkg, kf_buf *why)
 {
-    char *path = join(pkg->dir, "Kptfile");
     kf_buf text = {0};
     kf_input in;
     kf_fatal fatal;
     int rc = -1;
     memset(&in, 0, sizeof in);
-    if (!path)
-        return -1;
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-        rc = 0;
-        goto out;
-    }
+    if (!pkg->kptfile)
+        return 0;
     enum kf_open status;
-    if (read_file(path, pkg->root, &text, &status) < 0) {
-        cannot_read(why, path, pkg->dir, status);
+    if (read_file(pkg->kptfile, pkg->root, &text, &status) < 0) {
+        cannot_read(why, pkg->kptfile, pkg->dir, status);
         goto out;
     }
     if (kf_read(text.data ? text.data : "", text.len, NULL, &in, &fatal) < 0) {
-        kf_buf_printf(why, "%s:%d:%d: %s", path, fatal.line, fatal.col, fatal.msg);
+        kf_buf_printf(why, "%s:%d:%d: %s", pkg->kptfile, fatal.line, fatal.col, fatal.msg);
         goto out;
     }
     rc = 0;
@@ -243,17 +239,15 @@ static int kptfile_config(kf_inspect_input *ii, const package *pkg, kf_buf *why)
     if (kf_kpt_find_fn(&in, in.fields, in.nfields, &fn)) {
         ii->has_config = true;
         if (fn.config_path) {
-            rc = config_path(ii, pkg, path, fn.config_path, why);
+            rc = config_path(ii, pkg, pkg->kptfile, fn.config_path, why);
         } else {
-            ii->config_origin = path;
-            path = NULL;
-            rc = kf_kpt_config_map(&in, &fn, &ii->config);
+            ii->config_origin = strdup(pkg->kptfile); /* the configuration's file */
+            rc = ii->config_origin ? kf_kpt_config_map(&in, &fn, &ii->config) : -1;
         }
     }
 out:
     kf_input_free(&in);
     kf_buf_free(&text);
-    free(path);
     return rc;
 }
 
@@ -296,7 +290,7 @@ static int add_entry(kf_inspect_input *ii, const char *dir, const package *pkg,
         return -1;
     struct stat st;
     int rc = 0;
-    if (!pkg->kpt && is_kustomization(name)) {
+    if (!pkg->kptfile && is_kustomization(name)) {
         kustomize_dir(why, path, dir);
         rc = -1;
     } else if (stat(path, &st) != 0) {
@@ -345,20 +339,26 @@ static int add_dir(kf_inspect_input *ii, const char *dir, const package *pkg, in
  * of it. */
 static int add_package(kf_inspect_input *ii, const char *dir, kf_buf *why)
 {
-    package pkg = {dir, kf_real_dir(dir), false};
+    package pkg = {dir, kf_real_dir(dir), NULL};
     if (!pkg.root) {
         if (errno != ENOMEM)
             kf_buf_printf(why, "cannot read %s: %s", dir, strerror(errno));
         return -1;
     }
-    char *kptfile = join(dir, "Kptfile");
+    int rc = -1;
     struct stat st;
-    pkg.kpt = kptfile && stat(kptfile, &st) == 0 && S_ISREG(st.st_mode);
-    free(kptfile);
-    int rc = (!ii->has_config && kptfile_config(ii, &pkg, why) < 0) ||
-                     add_dir(ii, dir, &pkg, 0, why) < 0
-                 ? -1
-                 : 0;
+    if (!(pkg.kptfile = join(dir, "Kptfile")))
+        goto out;
+    if (stat(pkg.kptfile, &st) != 0 || !S_ISREG(st.st_mode)) {
+        free(pkg.kptfile);
+        pkg.kptfile = NULL;
+    }
+    rc = (!ii->has_config && kptfile_config(ii, &pkg, why) < 0) ||
+                 add_dir(ii, dir, &pkg, 0, why) < 0
+             ? -1
+             : 0;
+out:
+    free(pkg.kptfile);
     free(pkg.root);
     return rc;
 }
