@@ -75,6 +75,11 @@ typedef struct kf_dialect {
     enum kf_fid chosen_by;       /* a field whose presence chooses this row
                                   * whatever else is set, or KF_F_NONE */
     const char *chosen_path;     /* that field's path */
+    const char *marker_path;     /* the field that names its bindings' own
+                                  * marker on their pods (SPEC section 11:
+                                  * the variant, the container), which
+                                  * messages tell people to set or keep;
+                                  * NULL: none */
     enum kf_match match;
     unsigned checks;             /* enum kf_field_check, or-ed */
     int pool_apis;               /* how many InferencePool apiVersions it

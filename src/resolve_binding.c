@@ -127,10 +127,14 @@ static bool check_mode(kf_check *c)
         const char *path;
     } legacy[] = {{KF_F_MODE, "spec.mode"}, {KF_F_OBJREF, "spec.objectiveRef"},
                   {KF_F_CONTAINER, "spec.containerName"}};
+    const kf_dialect *marked = NULL; /* the first row a field of its own chooses */
     unsigned chosen = KF_MODE_COUNT;
     for (unsigned m = 0; m < KF_MODE_COUNT && chosen == KF_MODE_COUNT; m++) {
         const kf_dialect *d = kf_dialect_get(m);
-        if (d->chosen_by != KF_F_NONE && v->f[d->chosen_by])
+        if (d->chosen_by == KF_F_NONE)
+            continue;
+        marked = marked ? marked : d;
+        if (v->f[d->chosen_by])
             chosen = m;
     }
     if (chosen < KF_MODE_COUNT) {
@@ -143,11 +147,13 @@ static bool check_mode(kf_check *c)
                                       n ? ", " : "", legacy[i].path);
         if (n == 0)
             return true;
-        kf_check_fail(c, KF_R_UNSUPPORTED_MODE, kf_dialect_of(b)->chosen_path,
-                      "spec.identityBoundary (Kleym 0.12) cannot be combined with "
-                      "%s (Kleym 0.7): a binding speaks one dialect; keep "
-                      "spec.identityBoundary.variant and remove %s, or remove "
-                      "spec.identityBoundary", list, list);
+        const kf_dialect *d = kf_dialect_of(b);
+        kf_check_fail(c, KF_R_UNSUPPORTED_MODE, d->chosen_path,
+                      "%s (%s) cannot be combined with %s (%s): a binding speaks one "
+                      "dialect; keep %s and remove %s, or remove %s",
+                      d->chosen_path, d->name, list,
+                      kf_dialect_get(kf_dialect_default())->name, d->marker_path, list,
+                      d->chosen_path);
         return false;
     }
     b->mode = (uint8_t)kf_dialect_default();
@@ -158,11 +164,13 @@ static bool check_mode(kf_check *c)
     if (m >= 0) {
         b->mode = (uint8_t)m;
     } else if (mode) {
-        char modes[96];
+        char modes[96], other[128] = "";
         kf_dialect_modes_text(modes, sizeof modes);
+        if (marked)
+            snprintf(other, sizeof other, " (%s bindings set %s instead)", marked->name,
+                     marked->marker_path);
         kf_check_fail(c, KF_R_UNSUPPORTED_MODE, "spec.mode",
-                      "spec.mode must be %s, not \"%.100s\" (Kleym 0.12 bindings "
-                      "set spec.identityBoundary.variant instead)", modes, mode);
+                      "spec.mode must be %s, not \"%.100s\"%s", modes, mode, other);
     }
     return c->errors == before;
 }

@@ -20,6 +20,9 @@ static void test_dialect_rows(void **state)
         /* chosen by a spec.mode value, or by a field, not both */
         assert_true((d->mode != NULL) != (d->chosen_by != KF_F_NONE));
         assert_true((d->chosen_by != KF_F_NONE) == (d->chosen_path != NULL));
+        /* a marker on the pods (container, variant) has the field naming it;
+         * check_mode() tells people to keep a field-chosen row's */
+        assert_true((d->match != KF_MATCH_POOL) == (d->marker_path != NULL));
         defaults += d->is_default;
         chosen += d->chosen_by != KF_F_NONE;
         assert_false(d->is_default && !d->mode);
