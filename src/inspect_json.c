@@ -119,9 +119,11 @@ static void binding(kf_emit *e, const kf_inspection *x, const kf_bview *bv, kf_b
         kf_emit_kv(e, "clusterSPIFFEID", b->csid_name);
         kf_emit_kv(e, "pool", b->pool_name);
         kf_emit_kv(e, "serviceAccount", b->sa);
-        if (kf_dialect_of(b)->checks & KF_FC_OBJECTIVE)
+        /* whatever the dialect requires: a PoolOnly binding's objectiveRef
+         * is resolved and checked too */
+        if (b->objective_name)
             kf_emit_kv(e, "objective", b->objective_name);
-        if (kf_dialect_of(b)->checks & KF_FC_CONTAINER)
+        if (b->container)
             kf_emit_kv(e, "container", b->container);
         kf_buf sels = {0};
         kf_binding_selectors(b, &p->plan.pools[b->pool], &sels);

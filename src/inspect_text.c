@@ -162,6 +162,8 @@ static void text_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out
     if (bn->ok) {
         kf_inspect_field(out, "SPIFFE ID", bn->spiffe_id);
         kf_inspect_field(out, "ClusterSPIFFEID", bn->csid_name);
+        if (bn->objective_name) /* a PoolOnly binding's too: it was checked */
+            kf_inspect_field(out, "objective", bn->objective_name);
         kf_buf_clear(b);
         kf_binding_selectors(bn, &p->plan.pools[bn->pool], b);
         for (char *s = b->len ? b->data : NULL, *nl; s && (nl = strchr(s, '\n')); s = nl + 1) {
@@ -269,6 +271,8 @@ static void md_binding(const kf_inspect_view *v, const kf_bview *bv, FILE *out,
     fputs(" | ", out);
     kf_buf_clear(b);
     kf_buf_printf(b, "%s, %s", kf_binding_dialect(bn), kf_bview_mode(bv, mode, sizeof mode));
+    if (bn->ok && bn->objective_name)
+        kf_buf_printf(b, ", objective %s", bn->objective_name);
     kf_md(out, b->data);
     fputs(" | ", out);
     kf_md(out, kf_bview_status(bv, buf, sizeof buf));
