@@ -40,6 +40,11 @@ typedef struct kf_foreign {
     bool readable;              /* its selectors parse as SCM parses them */
     bool reconciled;            /* SCM (as configured) reconciles it */
     uint32_t first_req, npod, nns; /* its requirements (spire_match.c) */
+    uint32_t unseen_tpl, nunseen; /* the templates receiving a Kleym identity
+                                 * that its podSelector selects, but its
+                                 * namespaceSelector only with labels of a
+                                 * Namespace the input does not hold: the
+                                 * first, and how many (spire_match.c) */
 } kf_foreign;
 
 /* A template that a foreign ClusterSPIFFEID selects: its pods receive

@@ -133,9 +133,11 @@ int kf_spire_ignoring(const kf_spire_state *st, const char *ns);
 /* Which templates of w each reconciled, readable foreign ClusterSPIFFEID
  * selects: sp->grants, by SCM's order (non-fallback first; a fallback one
  * only where no non-fallback one, and no binding of kleym_tpl, reaches).
- * kleym_tpl[t]: template t receives a rendered binding's identity. The
- * namespaces SCM ignores receive none. 0, or -1: out of memory. */
-int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl);
+ * kleym_tpl[t]: 1 + the first binding whose issued identity template t
+ * receives, or 0. The namespaces SCM ignores receive none. Also each
+ * foreign one's unseen templates (kf_foreign.unseen_tpl). 0, or -1: out of
+ * memory. */
+int kf_spire_match(kf_spire *sp, const kf_workloads *w, const uint32_t *kleym_tpl);
 /* Whether a selector's requirements match the labels (sorted by key). */
 bool kf_selector_matches(const kf_spire_state *st, const kf_req *reqs, size_t n,
                          const kf_label *labels, size_t nlabels);

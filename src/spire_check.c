@@ -12,7 +12,9 @@
  * Whether SCM issues a binding's identity is decided once per binding
  * (kf_spire_refusal()): the fallback masking, the findings and inspect's
  * workload view all read that verdict. Severity follows workloadCheck;
- * under `off` nothing is checked.
+ * under `off` nothing is checked. A foreign ClusterSPIFFEID that could not
+ * be checked against a template receiving a Kleym identity, for want of a
+ * Namespace item, gets one UnreadableSpireConfig warning saying so.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +246,57 @@ static int other_identities(kf_spire *sp, kf_results *rs, size_t i, enum kf_seve
     return 0;
 }
 
+/* A foreign ClusterSPIFFEID whose namespaceSelector needs labels of a
+ * Namespace the input does not hold, where its podSelector selects a
+ * template that receives a Kleym identity: said once, on it, that the
+ * check was not made (SPEC 15: "the message says so"). A warning, like the
+ * other things of SPIRE's side kleym-fn cannot read. */
+static int unseen(kf_spire *sp, kf_results *rs, const kf_foreign *f,
+                  const uint32_t *kleym_tpl)
+{
+    const kf_spire_state *st = sp->st;
+    const kf_template *t = &sp->w->tpls[f->unseen_tpl];
+    const kf_binding *b = &sp->plan->bindings[kleym_tpl[f->unseen_tpl] - 1];
+    const kf_req *reqs = st->reqs + f->first_req + f->npod;
+    kf_buf keys = {0}, m = {0};
+    size_t nkeys = 0;
+    int rc = -1;
+    /* the labels it reads besides the name, each once */
+    for (uint32_t i = 0; i < f->nns; i++) {
+        bool seen = strcmp(reqs[i].key, NS_NAME_LABEL) == 0;
+        for (uint32_t j = 0; j < i && !seen; j++)
+            seen = strcmp(reqs[j].key, reqs[i].key) == 0;
+        if (!seen && kf_buf_printf(&keys, "%s%s", nkeys++ ? ", " : "", reqs[i].key) < 0)
+            goto out;
+    }
+    if (kf_buf_printf(&m, "ClusterSPIFFEID %s: spec.namespaceSelector reads label%s %s of "
+                          "namespace %s, and the input holds no Namespace %s: evaluated on "
+                          NS_NAME_LABEL " alone it does not select %s, so whether it also "
+                          "selects ",
+                      f->ref.name, nkeys == 1 ? "" : "s", keys.data, t->ns, t->ns,
+                      t->ns) < 0 ||
+        kf_template_where(t, &m) < 0 ||
+        kf_buf_printf(&m, ", which receives %s (ClusterSPIFFEID %s), was not checked",
+                      b->spiffe_id, b->csid_name) < 0 ||
+        (f->nunseen > 1 &&
+         kf_buf_printf(&m, "; nor %u more such %s", (unsigned)(f->nunseen - 1),
+                       f->nunseen == 2 ? "template" : "templates") < 0) ||
+        kf_buf_printf(&m, ". If %s %s, %s. Add the Namespace items, with their "
+                          "labels, to the input for an exact answer",
+                      f->nunseen > 1 ? "their namespaces carry" : "the namespace carries",
+                      nkeys == 1 ? "that label" : "those labels",
+                      f->fallback ? "Kleym's identity replaces this fallback one on "
+                                    "those pods (FallbackReplaced)"
+                                  : "those pods get two SVIDs (ExtraIdentity)") < 0)
+        goto out;
+    rc = kf_results_add(rs, &f->ref, KF_SEV_WARNING, KF_R_UNREADABLE_SPIRE_CONFIG,
+                        "spec.namespaceSelector", "%s", m.data);
+out:
+    kf_buf_free(&keys);
+    kf_buf_free(&m);
+    return rc;
+}
+
 /* ---- the check ------------------------------------------------------------ */
 
 /* SCM's verdict on every rendered binding, decided once: the className
@@ -311,7 +364,7 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
         sp->foreign[i].reconciled = !c || reconciles_class(c, sp->foreign[i].class_name);
     if (decide(sp) < 0)
         return -1;
-    bool *kleym_tpl = calloc(w->ntpls ? w->ntpls : 1, sizeof *kleym_tpl);
+    uint32_t *kleym_tpl = calloc(w->ntpls ? w->ntpls : 1, sizeof *kleym_tpl);
     int rc = -1;
     if (!kleym_tpl)
         goto out;
@@ -319,11 +372,16 @@ int kf_check_spire(const kf_input *in, const kf_config *cfg, const kf_plan *plan
     for (size_t i = 0; sp->nforeign && i < plan->nbindings; i++) {
         if (!plan->bindings[i].ok || kf_spire_refusal(sp, i) != KF_R_COUNT)
             continue;
-        for (uint32_t r = 0; r < w->recv_count[i]; r++)
-            kleym_tpl[w->recv[w->recv_first[i] + r].tpl] = true;
+        for (uint32_t r = 0; r < w->recv_count[i]; r++) {
+            uint32_t *k = &kleym_tpl[w->recv[w->recv_first[i] + r].tpl];
+            *k = *k ? *k : (uint32_t)i + 1;
+        }
     }
     if (sp->nforeign && kf_spire_match(sp, w, kleym_tpl) < 0)
         goto out;
+    for (size_t i = 0; i < sp->nforeign; i++)
+        if (sp->foreign[i].nunseen && unseen(sp, rs, &sp->foreign[i], kleym_tpl) < 0)
+            goto out;
     rc = 0;
 out:
     free(kleym_tpl);

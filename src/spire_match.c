@@ -107,6 +107,23 @@ static bool selects_namespace(const kf_spire *sp, const kf_foreign *f, const cha
     return kf_selector_matches(st, reqs, f->nns, &only, 1);
 }
 
+/* Whether foreign f's namespaceSelector, which does not select namespace
+ * ns, might with the labels of its Namespace: the input holds none, the
+ * requirements on the name hold, so one on another label fails. */
+static bool unseen_namespace(const kf_spire *sp, const kf_foreign *f, const char *ns)
+{
+    const kf_spire_state *st = sp->st;
+    const kf_req *reqs = ns_reqs(st, f);
+    if (kf_spire_ns(st, ns))
+        return false;
+    kf_label only = {NS_NAME_LABEL, ns};
+    for (uint32_t i = 0; i < f->nns; i++)
+        if (strcmp(reqs[i].key, NS_NAME_LABEL) == 0 &&
+            !kf_selector_matches(st, &reqs[i], 1, &only, 1))
+            return false;
+    return true;
+}
+
 /* ---- the anchors ------------------------------------------------------------ */
 
 /* One anchor: a label (key, value), a label key (value NULL), or a
@@ -253,7 +270,7 @@ static int candidates(const anchors *a, const kf_workloads *w, const kf_template
     return 0;
 }
 
-int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl)
+int kf_spire_match(kf_spire *sp, const kf_workloads *w, const uint32_t *kleym_tpl)
 {
     anchors a;
     memset(&a, 0, sizeof a);
@@ -271,12 +288,18 @@ int kf_spire_match(kf_spire *sp, const kf_workloads *w, const bool *kleym_tpl)
         size_t first = sp->ngrants;
         bool reached = kleym_tpl && kleym_tpl[t];
         for (size_t k = 0; k < ncand; k++) {
-            const kf_foreign *f = &sp->foreign[cand[k]];
+            kf_foreign *f = &sp->foreign[cand[k]];
             bool assumed;
             if (!kf_selector_matches(sp->st, pod_reqs(sp->st, f), f->npod,
-                                     tpl_labels(w, tp), tp->nlabels) ||
-                !selects_namespace(sp, f, tp->ns, &assumed))
+                                     tpl_labels(w, tp), tp->nlabels))
                 continue;
+            if (!selects_namespace(sp, f, tp->ns, &assumed)) {
+                /* not checked for want of a Namespace: said once (spire_check.c) */
+                if (kleym_tpl && kleym_tpl[t] && unseen_namespace(sp, f, tp->ns) &&
+                    !f->nunseen++)
+                    f->unseen_tpl = (uint32_t)t;
+                continue;
+            }
             reached |= !f->fallback;
             if (add_grant(sp, (kf_grant){(uint32_t)t, cand[k], false, assumed}) < 0)
                 goto out;
