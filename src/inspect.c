@@ -168,6 +168,17 @@ static void rendered_output_note(const kf_pipeline *p, const kf_inspection *x, F
                 made, made == 1 ? "" : "s");
 }
 
+/* Nothing read: a report of "bindings none, 0 errors" would read as a
+ * check. The report is still printed, and the exit status is its own. */
+static void empty_input_note(const kf_pipeline *p, const char *source, FILE *err)
+{
+    if (p->in.rlist || p->in.nitems)
+        return;
+    fputs("kleym-fn inspect: note: ", err);
+    kf_puts_escaped(source, err);
+    fputs(" holds no resource, so nothing was checked\n", err);
+}
+
 int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
                     FILE *out, FILE *err)
 {
@@ -239,6 +250,7 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
     }
     char source[512];
     describe(&o, source, sizeof source);
+    empty_input_note(&p, source, err);
     kf_inspect_view view = {&x, only, source};
     int wrc = o.by_workload                    ? kf_inspect_workloads(&view, o.format, out)
               : o.format == KF_FORMAT_JSON     ? kf_inspect_json(&view, out)

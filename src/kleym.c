@@ -32,6 +32,22 @@ static int render_result(void *ctx, size_t i, kf_buf *out)
     return res ? kf_result_render(res, r->results_json, out) : -1;
 }
 
+/* An input without a resource (no document, or only empty ones) is a
+ * valid empty stream, as kpt reads it too (`kpt fn eval -` of nothing
+ * writes an empty list). But kpt and kustomize always send a
+ * ResourceList: empty stdin means the command feeding the pipe produced
+ * nothing, which a render must not pass off as "no problem". Said on
+ * stderr; the exit status stays 0. */
+static void empty_input_note(const kf_input *in, size_t len, FILE *err)
+{
+    if (in->rlist || in->nitems)
+        return;
+    fprintf(err, "kleym-fn: note: stdin holds no resource (%zu bytes read), so "
+            "nothing was checked or rendered; kpt and kustomize always send a "
+            "ResourceList, so the command that feeds kleym-fn most likely produced "
+            "nothing\n", len);
+}
+
 int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
            FILE *err)
 {
@@ -58,6 +74,7 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
     }
     if (kf_report_print(&p.report, !p.in.rlist, err) < 0)
         goto oom;
+    empty_input_note(&p.in, len, err);
     rc = kf_results_has_error(&p.rs) ? KF_EXIT_ERRORS : KF_EXIT_OK;
     goto done;
 oom:
