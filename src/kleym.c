@@ -7,6 +7,7 @@
 
 #include "kf_pipeline.h"
 #include "kf_render.h"
+#include "kf_notes.h"
 #include "kf_write.h"
 
 /* What the writer's callbacks need. */
@@ -58,6 +59,8 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
     }
     if (kf_report_print(&p.report, !p.in.rlist, err) < 0)
         goto oom;
+    kf_note_removed(&p.plan, "kleym-fn", err);
+    kf_note_unbound(&p.plan, err);
     rc = kf_results_has_error(&p.rs) ? KF_EXIT_ERRORS : KF_EXIT_OK;
     goto done;
 oom:
