@@ -64,6 +64,14 @@ typedef struct kf_binding {
     bool ok;
 } kf_binding;
 
+/* A ClusterSPIFFEID kleym-fn rendered before, dropped from the output: it
+ * is made again if its binding still renders under its name, else it is
+ * gone and kf_note_removed() says so (notes.c). */
+typedef struct kf_removed {
+    kf_ref ref;                      /* the ClusterSPIFFEID */
+    const char *binding_ns, *binding_name; /* its labels, "" when absent */
+} kf_removed;
+
 typedef struct kf_plan {
     kf_binding *bindings;            /* sorted by (namespace, name) */
     size_t nbindings;
@@ -75,12 +83,15 @@ typedef struct kf_plan {
                                       * like objectives: named in messages */
     size_t nmodels;
     bool *drop;        /* per input item: an owned ClusterSPIFFEID */
+    kf_removed *removed; /* the dropped ones, with the binding they name */
+    size_t nremoved;
     bool *mark_local;  /* per input item: add the local-config annotation */
 } kf_plan;
 
 int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
                kf_results *rs);
 void kf_plan_free(kf_plan *plan);
+
 
 /* The binding's row of the dialect table (kf_dialect.h). */
 static inline const kf_dialect *kf_dialect_of(const kf_binding *b)

@@ -81,6 +81,8 @@ enum kf_fid {
     KF_F_ANN_LOCAL,       /* config.kubernetes.io/local-config */
     KF_F_LABELS,
     KF_F_LBL_MANAGED,     /* kleym.sonda.red/managed-by */
+    KF_F_LBL_BINDING_NAME, /* kleym.sonda.red/binding-name */
+    KF_F_LBL_BINDING_NS,  /* kleym.sonda.red/binding-namespace */
     KF_F_SPEC,
     KF_F_POOLREF,
     KF_F_POOLREF_NAME,

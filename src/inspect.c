@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kf_identity.h"
+#include "kf_notes.h"
 #include "kleym.h"
 
 static const char usage[] =
@@ -156,16 +157,18 @@ static void describe(const options *o, char *buf, size_t cap)
  * output (kustomize build ran kleym-fn, which drops local-config
  * bindings). Its bindings were checked when it was rendered, not here:
  * say so rather than let "bindings none" read as a check. */
-static void rendered_output_note(const kf_pipeline *p, const kf_inspection *x, FILE *err)
+static bool rendered_output_note(const kf_pipeline *p, const kf_inspection *x, FILE *err)
 {
     size_t made = 0;
     for (size_t i = 0; p->plan.drop && i < p->in.nitems; i++)
         made += p->plan.drop[i];
-    if (made && x->nbindings == 0)
-        fprintf(err, "kleym-fn inspect: note: %zu ClusterSPIFFEID%s made by kleym-fn "
-                "and no binding: this is rendered output, whose bindings are not in "
-                "it and are not checked here; inspect the package's sources\n",
-                made, made == 1 ? "" : "s");
+    if (!made || x->nbindings > 0)
+        return false;
+    fprintf(err, "kleym-fn inspect: note: %zu ClusterSPIFFEID%s made by kleym-fn "
+            "and no binding: this is rendered output, whose bindings are not in "
+            "it and are not checked here; inspect the package's sources\n",
+            made, made == 1 ? "" : "s");
+    return true;
 }
 
 /* Nothing read: a report of "bindings none, 0 errors" would read as a
@@ -241,7 +244,8 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
         goto done;
     }
     built = true;
-    rendered_output_note(&p, &x, err);
+    if (!rendered_output_note(&p, &x, err))
+        kf_note_removed(&p.plan, "kleym-fn inspect", err);
     const kf_bview *only = NULL;
     if (o.binding && !(only = find_binding(&x, o.binding))) {
         fprintf(err, "kleym-fn inspect: binding %s is not in the input\n", o.binding);

@@ -7,6 +7,7 @@
 
 #include "kf_pipeline.h"
 #include "kf_render.h"
+#include "kf_notes.h"
 #include "kf_write.h"
 
 /* What the writer's callbacks need. */
@@ -30,22 +31,6 @@ static int render_result(void *ctx, size_t i, kf_buf *out)
     kf_result tmp;
     const kf_result *res = kf_report_get(&r->p->report, i, &tmp);
     return res ? kf_result_render(res, r->results_json, out) : -1;
-}
-
-/* An input without a resource (no document, or only empty ones) is a
- * valid empty stream, as kpt reads it too (`kpt fn eval -` of nothing
- * writes an empty list). But kpt and kustomize always send a
- * ResourceList: empty stdin means the command feeding the pipe produced
- * nothing, which a render must not pass off as "no problem". Said on
- * stderr; the exit status stays 0. */
-static void empty_input_note(const kf_input *in, size_t len, FILE *err)
-{
-    if (in->rlist || in->nitems)
-        return;
-    fprintf(err, "kleym-fn: note: stdin holds no resource (%zu bytes read), so "
-            "nothing was checked or rendered; kpt and kustomize always send a "
-            "ResourceList, so the command that feeds kleym-fn most likely produced "
-            "nothing\n", len);
 }
 
 int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
@@ -74,7 +59,9 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
     }
     if (kf_report_print(&p.report, !p.in.rlist, err) < 0)
         goto oom;
-    empty_input_note(&p.in, len, err);
+    kf_note_empty(&p.in, len, err);
+    kf_note_removed(&p.plan, "kleym-fn", err);
+    kf_note_unbound(&p.plan, err);
     rc = kf_results_has_error(&p.rs) ? KF_EXIT_ERRORS : KF_EXIT_OK;
     goto done;
 oom:

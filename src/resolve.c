@@ -202,7 +202,7 @@ static int collect(kf_resolver *r, kf_kmask *cls)
 {
     const kf_input *in = r->in;
     kf_plan *plan = r->plan;
-    size_t nb = 0, np = 0, no = 0;
+    size_t nb = 0, np = 0, no = 0, nc = 0;
     for (size_t i = 0; i < in->nitems; i++) {
         kf_view v;
         kf_view_item(&v, in, i);
@@ -211,12 +211,15 @@ static int collect(kf_resolver *r, kf_kmask *cls)
         nb += cls[i] == KF_KC_BINDING;
         np += cls[i] == KF_KC_POOL;
         no += cls[i] == KF_KC_OBJECTIVE || cls[i] == KF_KC_MODEL;
+        nc += cls[i] == KF_KC_CSID;
     }
     plan->bindings = calloc(nb ? nb : 1, sizeof *plan->bindings);
     plan->pools = calloc(np ? np : 1, sizeof *plan->pools);
     plan->objectives = calloc(no ? no : 1, sizeof *plan->objectives);
     plan->models = calloc(no ? no : 1, sizeof *plan->models);
-    if (!plan->bindings || !plan->pools || !plan->objectives || !plan->models)
+    plan->removed = calloc(nc ? nc : 1, sizeof *plan->removed);
+    if (!plan->bindings || !plan->pools || !plan->objectives || !plan->models ||
+        !plan->removed)
         return -1;
     for (size_t i = 0; i < in->nitems; i++) {
         if (cls[i] != KF_KC_POOL && cls[i] != KF_KC_OBJECTIVE && cls[i] != KF_KC_MODEL)
@@ -343,6 +346,11 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
             /* dropped and made again; one in a List (an earlier rendering
              * from the cluster) is never dropped, and ignored */
             plan->drop[i] = i < in->ntop;
+            if (plan->drop[i])
+                plan->removed[plan->nremoved++] = (kf_removed){
+                    .ref = kf_view_ref(&v, i),
+                    .binding_ns = kf_view_str(&v, KF_F_LBL_BINDING_NS),
+                    .binding_name = kf_view_str(&v, KF_F_LBL_BINDING_NAME)};
         } else {
             foreign[nforeign++] = (idkey){.name = kf_view_str(&v, KF_F_NAME), .item = i};
         }
@@ -388,6 +396,7 @@ void kf_plan_free(kf_plan *plan)
     free(plan->objectives);
     free(plan->models);
     free(plan->drop);
+    free(plan->removed);
     free(plan->mark_local);
     memset(plan, 0, sizeof *plan);
 }

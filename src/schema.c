@@ -171,6 +171,9 @@ static const row rows[] = {
     /* ClusterSPIFFEID: owned (this label) or foreign. */
     CAP(KF_KC_CSID, "metadata.labels", KF_F_LABELS),
     CAP(KF_KC_CSID, "metadata.labels[kleym.sonda.red/managed-by]", KF_F_LBL_MANAGED),
+    /* An owned one removed for good is reported with its binding. */
+    CAP(KF_KC_CSID, "metadata.labels[kleym.sonda.red/binding-name]", KF_F_LBL_BINDING_NAME),
+    CAP(KF_KC_CSID, "metadata.labels[kleym.sonda.red/binding-namespace]", KF_F_LBL_BINDING_NS),
 
     /* A foreign ClusterSPIFFEID (SPEC section 15): will SPIRE Controller
      * Manager reconcile it, and which pods does it select? */

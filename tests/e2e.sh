@@ -178,8 +178,21 @@ if [ -x "$kustomize" ]; then
     cp -r "$ko" "$tmp/ko-trap"
     sed -i 's#^  namespace: llm-d#&\n  annotations:\n    config.kubernetes.io/local-config: "true"#' "$tmp/ko-trap/base/binding.yaml"
     check kustomize-overlay-trap-marked grep -q local-config "$tmp/ko-trap/base/binding.yaml"
-    check kustomize-overlay-trap-builds kbuild "$tmp/ko-trap/overlays/prod" "$tmp/ko-trap.yaml"
+    kbuild_err() { # dir out err
+        PATH="$toolbin:$PATH" "$kustomize" build --enable-alpha-plugins --enable-exec "$1" > "$2" 2> "$3"
+    }
+    check kustomize-overlay-trap-builds kbuild_err "$tmp/ko-trap/overlays/prod" "$tmp/ko-trap.yaml" "$tmp/ko-trap.err"
     check kustomize-overlay-trap-renders-nothing no_csid "$tmp/ko-trap.yaml"
+    # ... but never in silence: kleym-fn's stderr reaches the terminal.
+    check kustomize-overlay-trap-noted grep -q "no InferenceIdentityBinding.*Bases and overlays" "$tmp/ko-trap.err"
+    # The other trap: kleym-fn in the base and again in an overlay, which
+    # sees the base's ClusterSPIFFEIDs without their bindings and removes
+    # them; it says so for each.
+    cp -r "$ko" "$tmp/ko-twice"
+    cp "$ko/overlays/prod/kleym-generator.yaml" "$tmp/ko-twice/base/"
+    printf 'transformers:\n- kleym-generator.yaml\n' >> "$tmp/ko-twice/base/kustomization.yaml"
+    check kustomize-overlay-twice-builds kbuild_err "$tmp/ko-twice/overlays/prod" "$tmp/ko-twice.yaml" "$tmp/ko-twice.err"
+    check kustomize-overlay-twice-noted grep -q "rendered earlier for binding llm-d/.*is removed: that binding is not in the input" "$tmp/ko-twice.err"
 fi
 
 # --- kpt pkg get: an example fetched elsewhere renders there ------------------
