@@ -155,11 +155,18 @@ bool kf_plain_is_nonstring(const char *s, size_t n)
     return false;
 }
 
-/* The bytes a plain scalar may hold here: letters, digits and "._/:-". */
+/* The bytes a plain scalar may hold here: letters, digits and "._/:-",
+ * marked 'x' by ASCII code (one load a byte: every key and value written
+ * goes through it). */
+static const char plain_safe[128] =
+    "................................" /* 0x00-0x1f */
+    ".............xxxxxxxxxxxxxx....." /* 0x20-0x3f: - . / 0-9 : */
+    ".xxxxxxxxxxxxxxxxxxxxxxxxxx....." /* 0x40-0x5f: A-Z */
+    ".xxxxxxxxxxxxxxxxxxxxxxxxxx....."; /* 0x60-0x7f: a-z */
+
 static bool plain_safe_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '-' && c <= ':'); /* - . / 0-9 : */
+    return c < 128 && plain_safe[c] == 'x';
 }
 
 bool kf_plain_is_safe(const char *s, size_t n)
@@ -175,7 +182,8 @@ bool kf_plain_is_safe(const char *s, size_t n)
         return false;
     if (s[n - 1] == ':')
         return false;
-    return !kf_plain_is_nonstring(s, n);
+    /* Starting with a letter or '/', only the null and bool words type. */
+    return n > TYPED_WORD_MAX || !kf_plain_is_nonstring(s, n);
 }
 
 bool kf_is_bool_word(const char *s, size_t n, bool *value)
