@@ -199,13 +199,21 @@ done:
 int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
                  size_t nlabels, const char *container, kf_buf *out)
 {
-    /* Each selector NUL-terminated in text, then sorted by pointer. */
+    /* Each selector NUL-terminated in text, sized first so the text is
+     * one allocation; then sorted by pointer and written in one append
+     * each. Made for every binding rendered and checked. */
     size_t n = 2 + nlabels + (container ? 1 : 0);
+    size_t need = strlen("k8s:ns:") + strlen(ns) + 1 + strlen("k8s:sa:") + strlen(sa) + 1;
+    for (size_t i = 0; i < nlabels; i++)
+        need += strlen("k8s:pod-label:") + strlen(labels[i].key) + 1 +
+                strlen(labels[i].value) + 1;
+    if (container)
+        need += strlen("k8s:container-name:") + strlen(container) + 1;
     size_t *offs = malloc(n * sizeof *offs);
     const char **sel = malloc(n * sizeof *sel);
     kf_buf text = {0};
     int rc = -1;
-    if (!offs || !sel)
+    if (!offs || !sel || kf_buf_reserve(&text, need) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         offs[i] = text.len;
@@ -226,9 +234,15 @@ int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
     for (size_t i = 0; i < n; i++)
         sel[i] = text.data + offs[i];
     kf_strs_sort_unique(sel, &n);
-    for (size_t i = 0; i < n; i++)
-        if (kf_buf_cat(out, sel[i], "\n", NULL) < 0)
-            goto out;
+    if (kf_buf_reserve(out, need) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(sel[i]);
+        memcpy(out->data + out->len, sel[i], len);
+        out->len += len;
+        out->data[out->len++] = '\n';
+    }
+    out->data[out->len] = '\0';
     rc = 0;
 out:
     free(offs);
