@@ -54,11 +54,12 @@ static void span_of(const kf_ends *en, const kf_smarks *m, uint32_t *start,
     }
 }
 
-void kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
+bool kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
                     uint32_t *end)
 {
     kf_smarks m = scalar_marks(en, e);
     span_of(en, &m, start, end);
+    return m.has_start;
 }
 
 /* An empty key has no mark: it is where its ':' is, the first thing after
