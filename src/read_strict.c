@@ -210,14 +210,28 @@ const char *kf_strict_encoding(const char *buf, size_t len, int *line, int *col)
     const unsigned char *s = (const unsigned char *)buf;
     size_t i = 0;
     const char *what = NULL;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const uint64_t crs = 0x0d0d0d0d0d0d0d0du;
     while (i < len) {
-        /* Eight ASCII bytes without a NUL or a CR at a time: the common
-         * case (a zero byte in w, or in w ^ CRs, sets its high bit). */
+        /* Sixteen, then eight ASCII bytes without a NUL or a CR at a time:
+         * the common case (a zero byte in w, or in w ^ CRs, sets its high
+         * bit). */
+        while (i + 16 <= len) {
+            uint64_t w, v;
+            memcpy(&w, s + i, 8);
+            memcpy(&v, s + i + 8, 8);
+            uint64_t x = w ^ crs, y = v ^ crs;
+            if (((w | v | ((w - ones) & ~w) | ((v - ones) & ~v) | ((x - ones) & ~x) |
+                  ((y - ones) & ~y)) & highs) != 0)
+                break;
+            i += 16;
+        }
+        if (i == len)
+            break;
         if (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-            const uint64_t crs = 0x0d0d0d0d0d0d0d0du, x = w ^ crs;
+            const uint64_t x = w ^ crs;
             if (((w | ((w - ones) & ~w) | ((x - ones) & ~x)) & highs) == 0) {
                 i += 8;
                 continue;
