@@ -67,15 +67,17 @@ def peak_rss_kib(argv, path, read=None):
 
 
 def read_trace(argv, path):
-    """The line kleym-fn's default read writes under KLEYM_FN_READ_TRACE=1:
-    which read ran, and why."""
+    """What kleym-fn's default read writes under KLEYM_FN_READ_TRACE=1
+    (lines 'kleym-fn: read: ...'): which read ran, and why; its lines
+    joined by '; '."""
     env = environ(None)
     env["KLEYM_FN_READ_TRACE"] = "1"
     with open(path, "rb") as fin:
         r = subprocess.run(argv, stdin=fin, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, env=env)
-    lines = [l for l in r.stderr.decode(errors="replace").splitlines() if ": read: " in l]
-    return lines[0].split(": read: ", 1)[1] if lines else "(no trace line)"
+    lines = [l.split(": read: ", 1)[1] for l in r.stderr.decode(errors="replace").splitlines()
+             if l.startswith("kleym-fn: read: ")]
+    return "; ".join(lines) if lines else "(no trace line)"
 
 
 def measure(argv, path, runs, read=None):
