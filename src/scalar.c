@@ -24,9 +24,22 @@ static const char *const bool_words[] = {
  * neither, without a look at the lists (most scalars written are). */
 #define TYPED_WORD_MAX 5
 
+/* Whether a null or bool word can start with c: every plain scalar the
+ * reader captures is typed, and most start with none of these. */
+static bool word_start(char c)
+{
+    switch (c) {
+    case '~': case 'n': case 'N': case 'y': case 'Y': case 't': case 'T':
+    case 'f': case 'F': case 'o': case 'O':
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool kf_plain_is_null(const char *s, size_t n)
 {
-    return n == 0 || (n <= TYPED_WORD_MAX && in_list(s, n, null_words));
+    return n == 0 || (n <= TYPED_WORD_MAX && word_start(s[0]) && in_list(s, n, null_words));
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -116,9 +129,10 @@ static bool is_timestamp(const char *s, size_t n)
 
 bool kf_plain_is_nonstring(const char *s, size_t n)
 {
-    if (kf_plain_is_null(s, n) || (n <= TYPED_WORD_MAX && in_list(s, n, bool_words)))
+    if (kf_plain_is_null(s, n) ||
+        (n <= TYPED_WORD_MAX && word_start(s[0]) && in_list(s, n, bool_words)))
         return true;
-    if (!strchr("+-.0123456789", s[0]) || s[0] == '\0')
+    if (s[0] != '+' && s[0] != '-' && s[0] != '.' && !is_digit(s[0]))
         return false;
     if (is_timestamp(s, n))
         return true;
