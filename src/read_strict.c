@@ -72,20 +72,21 @@ static void on_node(kf_strict_level *lv, const kf_ends *en, struct fy_event *e,
                     uint32_t node_end, int *line, int *col, int *rc,
                     const char **why)
 {
+    if (!lv->block_map) /* nothing to check in a flow collection or a sequence */
+        return;
     const char *buf = en->buf;
     size_t len = en->len;
     const struct fy_mark *m = fy_event_start_mark(e);
     uint32_t mline = (uint32_t)kf_mark_line(en, m);
-    if (!lv->block_map)
-        return;
     if (lv->want_key) {
         lv->want_key = 0;
         /* An implicit key is followed by ':' on its line. libfyaml takes
          * one without at the end of a document as a key with no value;
          * once anything is appended after it, no reader takes it. */
+        bool implicit = m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
+                        colon_follows(buf, len, node_end);
         const char *keyless = NULL;
-        if (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
-            !colon_follows(buf, len, node_end) &&
+        if (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) && !implicit &&
             (keyless = keyless_problem(buf, key_start(en, e)))) {
             *line = (int)mline + 1;
             *col = m->column + 1;
@@ -95,9 +96,7 @@ static void on_node(kf_strict_level *lv, const kf_ends *en, struct fy_event *e,
         }
         /* An empty key has no mark; its ':' sits at the mapping's column,
          * so a value at or left of that column is on a later line. */
-        lv->check = (!m && e->type == FYET_SCALAR) ||
-                    (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
-                     colon_follows(buf, len, node_end));
+        lv->check = (!m && e->type == FYET_SCALAR) || implicit;
         lv->key_line = mline;
         return;
     }
