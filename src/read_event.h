@@ -23,6 +23,7 @@
 typedef struct kf_smarks {
     uint32_t start, end;  /* 0 when absent */
     bool has_start, has_end;
+    bool one_line;        /* both marks, on one line: no line break between */
     enum fy_scalar_style style;
 } kf_smarks;
 
