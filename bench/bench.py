@@ -5,11 +5,15 @@ For each input size it measures, on the same file:
   cat         reading and writing the bytes (the I/O floor)
   parse_only  libfyaml's event parser over the input, nothing else
   libyaml     libyaml's event parser over the input, nothing else
-  kleym-fn    the function, output to /dev/null
+  kleym-fn    the function as users run it (KLEYM_FN_READ unset: auto, a
+              two-thread read for a large block-style list), output to
+              /dev/null
+  kf serial   the same with KLEYM_FN_READ=serial (the read on one thread)
 and prints the median wall time of several runs, the peak RSS, the ratio of
-kleym-fn to each baseline and the time per item, then SPEC section 10's
-ratios for the largest list (wall time against the libyaml parse, peak RSS
-against the input). Then special cases: a
+each to each baseline and the time per item, then for the largest list
+the serial/parallel split (which read auto chose, its time against the
+serial one) and SPEC section 10's ratios both ways (wall time against the
+libyaml parse, peak RSS against the input). Then special cases: a
 10-item list end to end, the conflict and workload checks at their worst
 (20 000 bindings), and how the inputs that once made a step quadratic scale
 (gen-collisions.py writes them all).
@@ -28,47 +32,77 @@ import sys
 import time
 
 
-def run_once(argv, path):
+# KLEYM_FN_READ for each way of reading: None is the default (auto).
+READ_ENV = "KLEYM_FN_READ"
+
+
+def environ(read):
+    """This process's environment with KLEYM_FN_READ set to read, or unset
+    (the default, auto) when read is None."""
+    env = dict(os.environ)
+    env.pop(READ_ENV, None)
+    if read is not None:
+        env[READ_ENV] = read
+    return env
+
+
+def run_once(argv, path, read=None):
     """Wall seconds and exit status of one run with stdin from path."""
+    env = environ(read)
     with open(path, "rb") as fin, open(os.devnull, "wb") as fout:
         t0 = time.perf_counter()
         code = subprocess.call(argv, stdin=fin, stdout=fout,
-                               stderr=subprocess.DEVNULL)
+                               stderr=subprocess.DEVNULL, env=env)
         return time.perf_counter() - t0, code
 
 
-def peak_rss_kib(argv, path):
+def peak_rss_kib(argv, path, read=None):
     """Peak RSS of one run, from GNU time: a child forked from this Python
     process would report Python's own size, which Linux carries across
     exec into ru_maxrss."""
     with open(path, "rb") as fin, open(os.devnull, "wb") as fout:
         r = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, stdin=fin,
-                           stdout=fout, stderr=subprocess.PIPE)
+                           stdout=fout, stderr=subprocess.PIPE, env=environ(read))
     return int(r.stderr.decode().strip().splitlines()[-1])
 
 
-def measure(argv, path, runs):
+def read_trace(argv, path):
+    """What kleym-fn's default read writes under KLEYM_FN_READ_TRACE=1
+    (lines 'kleym-fn: read: ...'): which read ran, and why; its lines
+    joined by '; '."""
+    env = environ(None)
+    env["KLEYM_FN_READ_TRACE"] = "1"
+    with open(path, "rb") as fin:
+        r = subprocess.run(argv, stdin=fin, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, env=env)
+    lines = [l.split(": read: ", 1)[1] for l in r.stderr.decode(errors="replace").splitlines()
+             if l.startswith("kleym-fn: read: ")]
+    return "; ".join(lines) if lines else "(no trace line)"
+
+
+def measure(argv, path, runs, read=None):
     """Median wall time, peak RSS (KiB) and the set of exit statuses."""
     walls, codes = [], set()
     for _ in range(runs):
-        w, c = run_once(argv, path)
+        w, c = run_once(argv, path, read)
         walls.append(w)
         codes.add(c)
-    return statistics.median(walls), peak_rss_kib(argv, path), codes
+    return statistics.median(walls), peak_rss_kib(argv, path, read), codes
 
 
 def measure_interleaved(tools, path, runs):
-    """measure() of each tool, their runs taken in turn so that a change in
-    the machine's load falls on all of them alike."""
-    walls = {name: [] for name, _ in tools}
-    codes = {name: set() for name, _ in tools}
+    """measure() of each tool (name, argv, KLEYM_FN_READ), their runs taken
+    in turn so that a change in the machine's load falls on all of them
+    alike."""
+    walls = {name: [] for name, _, _ in tools}
+    codes = {name: set() for name, _, _ in tools}
     for _ in range(runs):
-        for name, argv in tools:
-            w, c = run_once(argv, path)
+        for name, argv, read in tools:
+            w, c = run_once(argv, path, read)
             walls[name].append(w)
             codes[name].add(c)
-    return {name: (statistics.median(walls[name]), peak_rss_kib(argv, path), codes[name])
-            for name, argv in tools}
+    return {name: (statistics.median(walls[name]), peak_rss_kib(argv, path, read), codes[name])
+            for name, argv, read in tools}
 
 
 def x_input(rss_kib, path):
@@ -107,8 +141,9 @@ def main():
     py = sys.executable
     here = os.path.dirname(os.path.abspath(__file__))
     fn = [a.fn, "--trust-domain", "example.org"]
-    tools = [("cat", ["cat"]), ("parse_only", [a.parse_only]),
-             ("libyaml", [a.parse_only_libyaml]), ("kleym-fn", fn)]
+    tools = [("cat", ["cat"], None), ("parse_only", [a.parse_only], None),
+             ("libyaml", [a.parse_only_libyaml], None), ("kleym-fn", fn, None),
+             ("kf serial", fn, "serial")]
 
     print(f"{'items':>8} {'MB':>6} {'tool':<11} {'median ms':>9} {'peak RSS MB':>11}"
           f" {'RSS/input':>9} {'x cat':>7} {'x parse':>7} {'x libyaml':>9} {'us/item':>8}")
@@ -119,7 +154,7 @@ def main():
         items = count_items(path)
         runs = a.runs if n < 100000 else max(3, a.runs // 2)
         got = measure_interleaved(tools, path, runs)
-        for name, _ in tools:
+        for name, _, _ in tools:
             wall, rss, codes = got[name]
             ratio_cat = wall / got["cat"][0]
             ratio_parse = wall / got["parse_only"][0]
@@ -131,12 +166,19 @@ def main():
                   f" {wall * 1e6 / items:>8.2f}{note}")
         spec = (n, got, size)
     n, got, size = spec
-    wall, rss, _ = got["kleym-fn"]
-    print(f"SPEC 10, {n} items, same run: kleym-fn {wall / got['libyaml'][0]:.2f} x the"
-          f" libyaml parse (target <= 1.30 reading on one thread, <= 1.00 with a"
-          f" two-thread read, which kleym-fn does not have), {wall / got['parse_only'][0]:.2f}"
-          f" x the libfyaml parse; peak RSS {rss * 1024 / size:.2f} x the input"
-          f" (target <= 1.50); the read is serial: no serial/parallel split to show")
+    auto, _, _ = got["kleym-fn"]
+    serial, _, _ = got["kf serial"]
+    print(f"serial/parallel split, {n} items, same run: serial {ms(serial).strip()} ms,"
+          f" auto {ms(auto).strip()} ms ({auto / serial:.2f} x the serial time); auto's read:"
+          f" {read_trace(fn, os.path.join(a.work, f'rl-{n}.yaml'))}")
+    for name, how, target in (("kleym-fn", "auto", "1.00"), ("kf serial", "serial", "1.30")):
+        wall, rss, _ = got[name]
+        print(f"SPEC 10, {n} items, same run, read {how}: kleym-fn {wall / got['libyaml'][0]:.2f}"
+              f" x the libyaml parse (target <= {target}), {wall / got['parse_only'][0]:.2f}"
+              f" x the libfyaml parse; peak RSS {rss * 1024 / size:.2f} x the input"
+              f" (target <= 1.50)")
+    with open("/proc/loadavg") as f:
+        print(f"load average (1, 5, 15 min) after the table: {' '.join(f.read().split()[:3])}")
 
     # SPIRE's side (SPEC section 15): the largest list with the chart's
     # controller-manager ConfigMap, its default ClusterSPIFFEID and 2000
@@ -148,13 +190,16 @@ def main():
             subprocess.run([py, os.path.join(here, "gen-spire.py"), "--foreign", "2000"],
                            stdin=fin, stdout=fout, check=True)
     size = os.path.getsize(spire)
-    wall, rss, codes = measure(fn, spire, max(3, a.runs // 2))
-    pwall, _, _ = measure([a.parse_only], spire, max(3, a.runs // 2))
-    print(f"{n} items + SPIRE's side (chart ConfigMap, default ClusterSPIFFEID, 2000 foreign"
-          f" with matchExpressions), {size / 1e6:.1f} MB: {ms(wall).strip()} ms median,"
-          f" {wall / pwall:.2f} x parse, peak RSS {rss / 1024:.1f} MB"
-          f" ({rss * 1024 / size:.2f} x input), exit {sorted(codes)}"
-          f" (targets <= 2.00 x parse, <= 1.50 x input)")
+    got = measure_interleaved([("parse_only", [a.parse_only], None), ("kleym-fn", fn, None),
+                               ("kf serial", fn, "serial")], spire, max(3, a.runs // 2))
+    pwall = got["parse_only"][0]
+    for name, how in (("kleym-fn", "auto"), ("kf serial", "serial")):
+        wall, rss, codes = got[name]
+        print(f"{n} items + SPIRE's side (chart ConfigMap, default ClusterSPIFFEID, 2000 foreign"
+              f" with matchExpressions), {size / 1e6:.1f} MB, read {how}: {ms(wall).strip()} ms"
+              f" median, {wall / pwall:.2f} x parse, peak RSS {rss / 1024:.1f} MB"
+              f" ({rss * 1024 / size:.2f} x input), exit {sorted(codes)}"
+              f" (targets <= 2.00 x parse, <= 1.50 x input)")
 
     small = gen(a.gen, 10, os.path.join(a.work, "rl-10.yaml"), py)
     wall, rss, _ = measure(fn, small, 21)

@@ -25,7 +25,9 @@ typedef struct kf_emit_level {
 } kf_emit_level;
 
 typedef struct kf_emit {
-    kf_buf text;
+    kf_buf own;      /* the text, opened with kf_emit_open() */
+    kf_buf *text;    /* where the text goes: &own, or kf_emit_open_into()'s */
+    size_t start;    /* text->len when opened */
     kf_emit_level levels[KF_EMIT_MAX_DEPTH];
     size_t depth;
     bool json;
@@ -33,6 +35,9 @@ typedef struct kf_emit {
 } kf_emit;
 
 int kf_emit_open(kf_emit *e, bool json);
+/* The same, the text written straight at the end of out (no copy): give
+ * kf_emit_close() that out, which it leaves as it was if anything failed. */
+int kf_emit_open_into(kf_emit *e, bool json, kf_buf *out);
 void kf_emit_map_begin(kf_emit *e);
 void kf_emit_map_end(kf_emit *e);
 void kf_emit_seq_begin(kf_emit *e);

@@ -83,12 +83,23 @@ int kf_buf_spaces(kf_buf *b, size_t n)
     return 0;
 }
 
+/* Formatted once into the room the buffer has (a new buffer is given a
+ * little), and only formatted again, measured, when the text did not fit:
+ * vsnprintf is most of what a message costs. */
 int kf_buf_printf(kf_buf *b, const char *fmt, ...)
 {
+    if (b->cap == 0 && kf_buf_reserve(b, 128) < 0)
+        return -1;
+    size_t room = b->cap - b->len;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(b->data + b->len, room, fmt, ap);
     va_end(ap);
+    if (n >= 0 && (size_t)n < room) {
+        b->len += (size_t)n;
+        return 0;
+    }
+    b->data[b->len] = '\0'; /* as it was */
     if (n < 0) {
         b->failed = true;
         return -1;

@@ -18,9 +18,18 @@
 
 enum { LV_MAP, LV_SEQ };
 
+/* Append s[0..n): in place while the buffer has room (nearly always: it
+ * is the caller's, reused item after item), else through kf_buf_append. */
 static void put(kf_emit *e, const char *s, size_t n)
 {
-    if (!e->failed && kf_buf_append(&e->text, s, n) < 0)
+    kf_buf *t = e->text;
+    if (t->cap - t->len > n) {
+        memcpy(t->data + t->len, s, n);
+        t->len += n;
+        t->data[t->len] = '\0';
+        return;
+    }
+    if (!e->failed && kf_buf_append(t, s, n) < 0)
         e->failed = true;
 }
 
@@ -32,11 +41,23 @@ static void puts_(kf_emit *e, const char *s)
 /* A new line at the current level's indentation (none before the first). */
 static void newline(kf_emit *e, size_t indent)
 {
-    if (e->text.len == 0)
+    static const char line[] = "\n                                ";
+    if (e->text->len == e->start)
         return;
+    if (indent < sizeof line - 1) {
+        put(e, line, indent + 1);
+        return;
+    }
     put(e, "\n", 1);
-    if (!e->failed && kf_buf_spaces(&e->text, indent) < 0)
+    if (!e->failed && kf_buf_spaces(e->text, indent) < 0)
         e->failed = true;
+}
+
+/* A byte a double-quoted scalar holds as it is: printable ASCII but the
+ * quote and the backslash. */
+static bool quoted_as_is(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
 /* Escape one string for a double-quoted scalar that YAML 1.1, YAML 1.2 and
@@ -50,6 +71,10 @@ static void quoted(kf_emit *e, const char *s, size_t n)
     size_t run = 0; /* start of bytes copied as they are */
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        if (quoted_as_is(c)) {
+            i++;
+            continue;
+        }
         const char *esc = NULL;
         unsigned cp = 0;
         size_t len = 1;
@@ -195,6 +220,15 @@ int kf_emit_open(kf_emit *e, bool json)
 {
     memset(e, 0, sizeof *e);
     e->json = json;
+    e->text = &e->own;
+    return 0;
+}
+
+int kf_emit_open_into(kf_emit *e, bool json, kf_buf *out)
+{
+    kf_emit_open(e, json);
+    e->text = out;
+    e->start = out->len;
     return 0;
 }
 
@@ -252,8 +286,17 @@ void kf_emit_kv(kf_emit *e, const char *key, const char *value)
 int kf_emit_close(kf_emit *e, kf_buf *out)
 {
     int rc = -1;
-    if (!e->failed && e->depth == 0)
-        rc = kf_buf_append(out, e->text.data ? e->text.data : "", e->text.len);
-    kf_buf_free(&e->text);
+    bool whole = !e->failed && e->depth == 0;
+    if (e->text != &e->own) { /* written in out already */
+        rc = whole ? 0 : -1;
+        if (!whole) { /* out as it was */
+            out->len = e->start;
+            if (out->data)
+                out->data[out->len] = '\0';
+        }
+    } else if (whole) {
+        rc = kf_buf_append(out, e->own.data ? e->own.data : "", e->own.len);
+    }
+    kf_buf_free(&e->own);
     return rc;
 }

@@ -124,23 +124,31 @@ bool kf_is_spiffe_id(const char *s, size_t n)
 
 void kf_sanitize(const char *in, size_t n, kf_buf *out)
 {
-    size_t mark = out->len;
+    /* The result is never longer than in, or "kleym": room for it first,
+     * then written byte by byte in place. */
+    if (kf_buf_reserve(out, n > 5 ? n : 5) < 0)
+        return;
+    size_t mark = out->len, len = mark;
     bool pending_dash = false;
     for (size_t i = 0; i < n; i++) {
         char c = in[i];
         if (c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
         if (lower_alnum(c)) {
-            if (pending_dash && out->len > mark)
-                kf_buf_putc(out, '-');
+            if (pending_dash && len > mark)
+                out->data[len++] = '-';
             pending_dash = false;
-            kf_buf_putc(out, c);
+            out->data[len++] = c;
         } else {
             pending_dash = true;
         }
     }
-    if (out->len == mark)
-        kf_buf_puts(out, "kleym");
+    if (len == mark) {
+        memcpy(out->data + len, "kleym", 5);
+        len += 5;
+    }
+    out->len = len;
+    out->data[len] = '\0';
 }
 
 int kf_identity_name(const char *ns, const char *binding, const char *mode,
@@ -148,7 +156,7 @@ int kf_identity_name(const char *ns, const char *binding, const char *mode,
 {
     kf_buf raw = {0}, base = {0};
     int rc = -1;
-    if (kf_buf_printf(&raw, "kleym-%s-%s", ns, binding) < 0)
+    if (kf_buf_cat(&raw, "kleym-", ns, "-", binding, NULL) < 0)
         goto done;
     kf_sanitize(raw.data, raw.len, &base);
     if (!base.data)
@@ -172,7 +180,15 @@ int kf_identity_name(const char *ns, const char *binding, const char *mode,
         h[2 * i + 1] = hex[digest[i] & 15];
     }
     h[8] = '\0';
-    snprintf(out, KF_NAME_MAX + 1, "%.*s-%s-%s", (int)len, base.data, mode, h);
+    /* "<base>-<mode>-<hash>", at most KF_NAME_MAX bytes */
+    const char *parts[] = {base.data, "-", mode, "-", h};
+    size_t lens[] = {len, 1, strlen(mode), 1, 8}, at = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        size_t k = lens[i] < KF_NAME_MAX - at ? lens[i] : KF_NAME_MAX - at;
+        memcpy(out + at, parts[i], k);
+        at += k;
+    }
+    out[at] = '\0';
     rc = 0;
 done:
     kf_buf_free(&raw);
@@ -183,13 +199,21 @@ done:
 int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
                  size_t nlabels, const char *container, kf_buf *out)
 {
-    /* Each selector NUL-terminated in text, then sorted by pointer. */
+    /* Each selector NUL-terminated in text, sized first so the text is
+     * one allocation; then sorted by pointer and written in one append
+     * each. Made for every binding rendered and checked. */
     size_t n = 2 + nlabels + (container ? 1 : 0);
+    size_t need = strlen("k8s:ns:") + strlen(ns) + 1 + strlen("k8s:sa:") + strlen(sa) + 1;
+    for (size_t i = 0; i < nlabels; i++)
+        need += strlen("k8s:pod-label:") + strlen(labels[i].key) + 1 +
+                strlen(labels[i].value) + 1;
+    if (container)
+        need += strlen("k8s:container-name:") + strlen(container) + 1;
     size_t *offs = malloc(n * sizeof *offs);
     const char **sel = malloc(n * sizeof *sel);
     kf_buf text = {0};
     int rc = -1;
-    if (!offs || !sel)
+    if (!offs || !sel || kf_buf_reserve(&text, need) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         offs[i] = text.len;
@@ -210,9 +234,15 @@ int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
     for (size_t i = 0; i < n; i++)
         sel[i] = text.data + offs[i];
     kf_strs_sort_unique(sel, &n);
-    for (size_t i = 0; i < n; i++)
-        if (kf_buf_cat(out, sel[i], "\n", NULL) < 0)
-            goto out;
+    if (kf_buf_reserve(out, need) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(sel[i]);
+        memcpy(out->data + out->len, sel[i], len);
+        out->len += len;
+        out->data[out->len++] = '\n';
+    }
+    out->data[out->len] = '\0';
     rc = 0;
 out:
     free(offs);

@@ -30,6 +30,7 @@ static kf_smarks scalar_marks(const kf_ends *en, struct fy_event *e)
     const struct fy_mark *m0 = fy_event_start_mark(e), *m1 = fy_event_end_mark(e);
     return (kf_smarks){.start = kf_mark_pos(en, m0), .end = kf_mark_pos(en, m1),
                        .has_start = m0 != NULL, .has_end = m1 != NULL,
+                       .one_line = m0 && m1 && m0->line == m1->line,
                        .style = fy_token_scalar_style(e->scalar.value)};
 }
 
@@ -54,11 +55,12 @@ static void span_of(const kf_ends *en, const kf_smarks *m, uint32_t *start,
     }
 }
 
-void kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
+bool kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
                     uint32_t *end)
 {
     kf_smarks m = scalar_marks(en, e);
     span_of(en, &m, start, end);
+    return m.has_start;
 }
 
 /* An empty key has no mark: it is where its ':' is, the first thing after
@@ -154,7 +156,9 @@ const char *kf_scalar_text(const kf_ends *en, struct fy_event *e, size_t *n)
         char esc = st == FYSS_SINGLE_QUOTED ? '\'' : st == FYSS_DOUBLE_QUOTED ? '\\' : '\n';
         bool direct = st == FYSS_PLAIN || st == FYSS_SINGLE_QUOTED ||
                       st == FYSS_DOUBLE_QUOTED;
-        direct = direct && !memchr(t, '\n', len) && !memchr(t, '\r', len) &&
+        /* Marks on one line hold no line break between them (and a CR
+         * comes only before a LF: kf_strict_encoding). */
+        direct = direct && (m.one_line || (!memchr(t, '\n', len) && !memchr(t, '\r', len))) &&
                  (esc == '\n' || !memchr(t, esc, len));
         if (direct) {
             *n = len;

@@ -23,6 +23,7 @@
 typedef struct kf_smarks {
     uint32_t start, end;  /* 0 when absent */
     bool has_start, has_end;
+    bool one_line;        /* both marks, on one line: no line break between */
     enum fy_scalar_style style;
 } kf_smarks;
 
@@ -83,8 +84,9 @@ static inline void kf_ends_note(kf_ends *en, uint32_t end)
 void kf_ends_scalar(kf_ends *en, struct fy_event *e);
 /* The event is over: forget its marks. */
 void kf_ends_event_done(kf_ends *en);
-/* Byte span of a scalar event, quotes included. */
-void kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
+/* Byte span of a scalar event, quotes included. Returns whether the
+ * scalar has a start mark (an empty one has none). */
+bool kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
                     uint32_t *end);
 /* Just past the ':' that follows a key ending at pos on the same line, or
  * pos itself when there is none (`{a, b}`, an explicit `? key`). */

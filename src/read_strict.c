@@ -72,20 +72,21 @@ static void on_node(kf_strict_level *lv, const kf_ends *en, struct fy_event *e,
                     uint32_t node_end, int *line, int *col, int *rc,
                     const char **why)
 {
+    if (!lv->block_map) /* nothing to check in a flow collection or a sequence */
+        return;
     const char *buf = en->buf;
     size_t len = en->len;
     const struct fy_mark *m = fy_event_start_mark(e);
     uint32_t mline = (uint32_t)kf_mark_line(en, m);
-    if (!lv->block_map)
-        return;
     if (lv->want_key) {
         lv->want_key = 0;
         /* An implicit key is followed by ':' on its line. libfyaml takes
          * one without at the end of a document as a key with no value;
          * once anything is appended after it, no reader takes it. */
+        bool implicit = m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
+                        colon_follows(buf, len, node_end);
         const char *keyless = NULL;
-        if (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
-            !colon_follows(buf, len, node_end) &&
+        if (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) && !implicit &&
             (keyless = keyless_problem(buf, key_start(en, e)))) {
             *line = (int)mline + 1;
             *col = m->column + 1;
@@ -95,9 +96,7 @@ static void on_node(kf_strict_level *lv, const kf_ends *en, struct fy_event *e,
         }
         /* An empty key has no mark; its ':' sits at the mapping's column,
          * so a value at or left of that column is on a later line. */
-        lv->check = (!m && e->type == FYET_SCALAR) ||
-                    (m && (e->type == FYET_SCALAR || e->type == FYET_ALIAS) &&
-                     colon_follows(buf, len, node_end));
+        lv->check = (!m && e->type == FYET_SCALAR) || implicit;
         lv->key_line = mline;
         return;
     }
@@ -210,14 +209,28 @@ const char *kf_strict_encoding(const char *buf, size_t len, int *line, int *col)
     const unsigned char *s = (const unsigned char *)buf;
     size_t i = 0;
     const char *what = NULL;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const uint64_t crs = 0x0d0d0d0d0d0d0d0du;
     while (i < len) {
-        /* Eight ASCII bytes without a NUL or a CR at a time: the common
-         * case (a zero byte in w, or in w ^ CRs, sets its high bit). */
+        /* Sixteen, then eight ASCII bytes without a NUL or a CR at a time:
+         * the common case (a zero byte in w, or in w ^ CRs, sets its high
+         * bit). */
+        while (i + 16 <= len) {
+            uint64_t w, v;
+            memcpy(&w, s + i, 8);
+            memcpy(&v, s + i + 8, 8);
+            uint64_t x = w ^ crs, y = v ^ crs;
+            if (((w | v | ((w - ones) & ~w) | ((v - ones) & ~v) | ((x - ones) & ~x) |
+                  ((y - ones) & ~y)) & highs) != 0)
+                break;
+            i += 16;
+        }
+        if (i == len)
+            break;
         if (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-            const uint64_t crs = 0x0d0d0d0d0d0d0d0du, x = w ^ crs;
+            const uint64_t x = w ^ crs;
             if (((w | ((w - ones) & ~w) | ((x - ones) & ~x)) & highs) == 0) {
                 i += 8;
                 continue;

@@ -62,8 +62,11 @@ int kf_textpool_add(kf_textpool *tp, const char *s, size_t n, bool share,
     if (pool->len + n >= UINT32_MAX)
         return KF_POOL_FULL;
     *out = (uint32_t)pool->len;
-    if (kf_buf_append(pool, s, n) < 0 || kf_buf_append(pool, "", 1) < 0)
+    if (kf_buf_reserve(pool, n + 1) < 0) /* the text and its NUL */
         return KF_POOL_OOM;
+    memcpy(pool->data + pool->len, s, n);
+    pool->len += n + 1;
+    pool->data[pool->len - 1] = pool->data[pool->len] = '\0';
     if (slot < KF_INTERN_SLOTS)
         tp->intern[slot] = (kf_pooled){*out, (uint32_t)n};
     return KF_POOL_OK;

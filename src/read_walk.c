@@ -300,8 +300,7 @@ static int on_key(kf_reader *r, kf_frame *f, struct fy_event *e)
     size_t n = 0;
     const char *k = kf_scalar_text(&r->ends, e, &n);
     uint32_t s, en;
-    kf_scalar_span(&r->ends, e, &s, &en);
-    if (!fy_event_start_mark(e))
+    if (!kf_scalar_span(&r->ends, e, &s, &en))
         s = en = r->ends.last; /* kf_ends_scalar() put it past the ':' */
     f->key_start = s;
     f->key_end = en;

@@ -47,7 +47,8 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     size_t npod = pod ? kf_binding_pod_labels(b, p, pod) : 0;
     if (!pod || kf_render_path(b, &path) < 0 ||
         kf_buf_cat(&hint, b->ref.namespace, "/", b->ref.name, NULL) < 0 ||
-        kf_binding_selectors_of(b, pod, npod, &sels) < 0 || kf_emit_open(&e, json) < 0)
+        kf_binding_selectors_of(b, pod, npod, &sels) < 0 ||
+        kf_emit_open_into(&e, json, out) < 0)
         goto out;
     /* podSelector: with namespaceSelector, the pod labels (a variant
      * binding's variant label too, so SPIRE Controller Manager only makes

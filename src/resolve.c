@@ -108,16 +108,21 @@ typedef struct idkey {
     size_t item;
 } idkey;
 
+/* The name first: it sets nearly every two items apart at its first
+ * bytes, where most items share their apiVersion and kind. (Results are
+ * sorted by namespace and name when written, ties kept in the order they
+ * were added: within one namespace and name that is still by apiVersion,
+ * kind and item.) */
 static int cmp_idkey(const void *pa, const void *pb)
 {
     const idkey *a = pa, *b = pb;
-    int c = strcmp(a->api, b->api);
-    if (!c)
-        c = strcmp(a->kind, b->kind);
+    int c = strcmp(a->name, b->name);
     if (!c)
         c = strcmp(a->ns, b->ns);
     if (!c)
-        c = strcmp(a->name, b->name);
+        c = strcmp(a->api, b->api);
+    if (!c)
+        c = strcmp(a->kind, b->kind);
     if (!c)
         c = a->item < b->item ? -1 : a->item > b->item;
     return c;

@@ -149,7 +149,7 @@ const char *kf_severity_name(enum kf_severity s)
 int kf_result_render(const kf_result *r, bool json, kf_buf *out)
 {
     kf_emit e;
-    if (kf_emit_open(&e, json) < 0)
+    if (kf_emit_open_into(&e, json, out) < 0)
         return -1;
     kf_emit_map_begin(&e);
     kf_emit_kv(&e, "message", r->message);

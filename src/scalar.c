@@ -24,9 +24,22 @@ static const char *const bool_words[] = {
  * neither, without a look at the lists (most scalars written are). */
 #define TYPED_WORD_MAX 5
 
+/* Whether a null or bool word can start with c: every plain scalar the
+ * reader captures is typed, and most start with none of these. */
+static bool word_start(char c)
+{
+    switch (c) {
+    case '~': case 'n': case 'N': case 'y': case 'Y': case 't': case 'T':
+    case 'f': case 'F': case 'o': case 'O':
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool kf_plain_is_null(const char *s, size_t n)
 {
-    return n == 0 || (n <= TYPED_WORD_MAX && in_list(s, n, null_words));
+    return n == 0 || (n <= TYPED_WORD_MAX && word_start(s[0]) && in_list(s, n, null_words));
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -116,9 +129,10 @@ static bool is_timestamp(const char *s, size_t n)
 
 bool kf_plain_is_nonstring(const char *s, size_t n)
 {
-    if (kf_plain_is_null(s, n) || (n <= TYPED_WORD_MAX && in_list(s, n, bool_words)))
+    if (kf_plain_is_null(s, n) ||
+        (n <= TYPED_WORD_MAX && word_start(s[0]) && in_list(s, n, bool_words)))
         return true;
-    if (!strchr("+-.0123456789", s[0]) || s[0] == '\0')
+    if (s[0] != '+' && s[0] != '-' && s[0] != '.' && !is_digit(s[0]))
         return false;
     if (is_timestamp(s, n))
         return true;
@@ -155,11 +169,18 @@ bool kf_plain_is_nonstring(const char *s, size_t n)
     return false;
 }
 
-/* The bytes a plain scalar may hold here: letters, digits and "._/:-". */
+/* The bytes a plain scalar may hold here: letters, digits and "._/:-",
+ * marked 'x' by ASCII code (one load a byte: every key and value written
+ * goes through it). */
+static const char plain_safe[128] =
+    "................................" /* 0x00-0x1f */
+    ".............xxxxxxxxxxxxxx....." /* 0x20-0x3f: - . / 0-9 : */
+    ".xxxxxxxxxxxxxxxxxxxxxxxxxx....." /* 0x40-0x5f: A-Z */
+    ".xxxxxxxxxxxxxxxxxxxxxxxxxx....."; /* 0x60-0x7f: a-z */
+
 static bool plain_safe_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '-' && c <= ':'); /* - . / 0-9 : */
+    return c < 128 && plain_safe[c] == 'x';
 }
 
 bool kf_plain_is_safe(const char *s, size_t n)
@@ -175,7 +196,8 @@ bool kf_plain_is_safe(const char *s, size_t n)
         return false;
     if (s[n - 1] == ':')
         return false;
-    return !kf_plain_is_nonstring(s, n);
+    /* Starting with a letter or '/', only the null and bool words type. */
+    return n > TYPED_WORD_MAX || !kf_plain_is_nonstring(s, n);
 }
 
 bool kf_is_bool_word(const char *s, size_t n, bool *value)

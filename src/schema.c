@@ -264,8 +264,10 @@ static const row rows[] = {
 
 const kf_kind *kf_kind_named(const char *kind)
 {
+    /* Asked for every item by the reader and by each step that walks the
+     * items: the first byte first, which sets most names apart. */
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-        if (strcmp(kinds[i].kind, kind) == 0)
+        if (kinds[i].kind[0] == kind[0] && strcmp(kinds[i].kind, kind) == 0)
             return &kinds[i];
     size_t n = strlen(kind);
     if (n > 4 && strcmp(kind + n - 4, "List") == 0)

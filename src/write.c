@@ -373,20 +373,36 @@ static int lay_out(writer *w, const edit *e, size_t i)
         if (kf_buf_append(b, "---\n", 4) < 0 || kf_buf_append(b, s, n) < 0)
             return -1;
         return kf_buf_putc(b, '\n');
-    default:
-        /* "- " before the first line, every other line indented to match */
-        if (kf_buf_spaces(b, e->col) < 0 || kf_buf_append(b, "- ", 2) < 0)
+    default: {
+        /* "- " before the first line, every other line indented to match:
+         * room for the widest such text first (a line a byte), then written
+         * in place, a line at a time. */
+        size_t lines = 1;
+        for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
+            lines++;
+        if (kf_buf_reserve(b, e->col + 2 + n + 1 + (lines - 1) * (e->col + 2)) < 0)
             return -1;
+        char *o = b->data + b->len;
+        memset(o, ' ', e->col);
+        o += e->col;
+        *o++ = '-';
+        *o++ = ' ';
         for (size_t at = 0; at < n;) {
             const char *nl = memchr(s + at, '\n', n - at);
             size_t end = nl ? (size_t)(nl - s) : n;
-            if (kf_buf_append(b, s + at, end - at) < 0 || kf_buf_putc(b, '\n') < 0)
-                return -1;
+            memcpy(o, s + at, end - at);
+            o += end - at;
+            *o++ = '\n';
             at = end + 1;
-            if (at < n && kf_buf_spaces(b, e->col + 2) < 0)
-                return -1;
+            if (at < n) {
+                memset(o, ' ', e->col + 2);
+                o += e->col + 2;
+            }
         }
+        b->len = (size_t)(o - b->data);
+        b->data[b->len] = '\0';
         return 0;
+    }
     }
 }
 
