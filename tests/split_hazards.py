@@ -21,6 +21,7 @@ Usage: tests/split_hazards.py BINARY [--jobs 2] [--only NAME,...]
 --write DIR writes every generated input there instead of running it.
 """
 import argparse
+import collections
 import os
 import sys
 import time
@@ -567,16 +568,24 @@ def main():
         return 0
     runner = read_split.Runner(a.binary, 0)
     outcomes = read_split.run_subjects(runner, subjects, a.jobs, plan=lambda s: cuts[id(s)])
-    # what each hazard came to, for people: the reads its cuts took
+    # what each hazard came to, for people: the reads its runs took
+    by_name = {}
     for o in outcomes:
-        k = o.kinds
-        where = ""
-        if o.subj.family == "auto" and o.cuts[0] is not None:
-            where = ", cut at the mark" if o.cuts[0] == o.subj.mark else \
-                f", cut at byte {o.cuts[0]}, the mark at {o.subj.mark}"
-        print(f"hazards: {o.subj.family}: {o.subj.name}: {o.runs} runs, {k['two']} on two "
-              f"threads, {k['gave-up']} gave up, {k['one']} on one, serial "
-              + ("not read" if k["serial-not-read"] else "read") + where)
+        by_name.setdefault(o.subj.name.split(" (")[0], []).append(o)
+    for name, mine in by_name.items():
+        k = sum((o.kinds for o in mine if o.subj.family == "cut"), collections.Counter())
+        auto = []
+        for o in mine:
+            if o.subj.family != "auto":
+                continue
+            kind = next((x for x in ("two", "gave-up", "one", "not-read") if o.kinds[x]), "?")
+            if kind == "two":
+                kind = "two at the mark" if o.cuts[0] == o.subj.mark else \
+                    f"two at byte {o.cuts[0]}, the mark at {o.subj.mark}"
+            auto.append(kind)
+        print(f"hazards: {name}: {sum(o.runs for o in mine)} runs; cut: {k['two']} two "
+              f"threads, {k['gave-up']} gave up, {k['one']} one, {k['not-read']} not read; "
+              f"auto (columns 0, 2): {', '.join(auto)}")
     failed = read_split.report("hazards", outcomes, ["cut", "auto"], time.time() - start)
     return 1 if failed else 0
 
