@@ -165,8 +165,22 @@ class Outcome:
         self.walked = False
 
 
+# what a sanitizer build writes when it finds something (make test-asan,
+# make test-tsan): a run that says it fails, whatever the serial run did
+SANITIZER = (b"WARNING: ThreadSanitizer", b"ERROR: AddressSanitizer",
+             b"ERROR: LeakSanitizer", b"runtime error:")
+
+
+def sanitizer_report(result):
+    return next((s.decode() for s in SANITIZER if s in result.err), None)
+
+
 def differences(serial, split):
     what = []
+    for r, which in ((serial, "serial"), (split, "split")):
+        found = sanitizer_report(r)
+        if found:
+            what.append(f"{found} in the {which} run's stderr")
     if split.rc != serial.rc:
         what.append(f"exit {split.rc}, serial {serial.rc}")
     if split.out != serial.out:
@@ -295,9 +309,11 @@ def report(suite, outcomes, families, seconds, extra_fail=0, out=sys.stdout):
               file=out)
         for why, n in gave.most_common(6):
             print(f"    gave up {n}x: {why}", file=out)
-        for o in sampled:
-            print(f"    {o.subj.name}: sampled: cut at {o.runs - 1} of its "
-                  f"{o.runs - 1 + o.sampled} line starts (more than --max-cuts)", file=out)
+        if sampled:
+            cut = sum(o.runs - 1 for o in sampled)
+            print(f"    sampled (more line starts than --max-cuts): {len(sampled)} inputs "
+                  f"cut at {cut} of their {cut + sum(o.sampled for o in sampled)} line starts",
+                  file=out)
         if kinds["two"] == 0:
             failed += 1
             print(f"FAIL {suite}/{fam}: no run took two threads (the test is vacuous)",

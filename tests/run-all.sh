@@ -8,7 +8,7 @@
 #        install docs; default all)
 # HOSTILE_ARGS (optional) is passed to tests/hostile.py, e.g. --no-rss;
 # SPLIT_ARGS to tests/read_split.py and HAZARDS_ARGS to
-# tests/split_hazards.py, e.g. --max-cuts 60 (both) or --big-bytes 0.
+# tests/split_hazards.py, e.g. --max-cuts 60 and --window 3 --no-walk.
 # RUNNER (optional) prefixes every run of the binaries, e.g. valgrind.
 set -u
 build=$1

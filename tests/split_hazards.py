@@ -7,16 +7,18 @@ Every hazard is a named case: a list of tenants (an InferencePool, a
 Deployment and a binding that renders, per tenant) with the hazard among
 its items, written with the items at column 0 and at column 2. Where the
 hazard stands is marked; the list is cut (KLEYM_FN_READ=split@B) at every
-line start from 12 lines before the mark to 12 after, at the mark's byte
-and the bytes beside it, and then at every cut the read makes, walked from
-the first item to the last (split@1, then one past each cut). Each hazard
-is also written ~2 MB long, balanced so that the item nearest the middle,
-where KLEYM_FN_READ=auto cuts, is the one at the mark, and run under auto
+line start from 12 lines before the mark to 12 after (--window), at the
+mark's byte and the bytes beside it, and then at every cut the read
+makes, walked from the first item to the last (split@1, then one past
+each cut; --no-walk leaves that out). Each hazard is also written ~2 MB
+long, balanced so that the item nearest the middle, where
+KLEYM_FN_READ=auto cuts, is the one at the mark, and run under auto
 against the serial read.
 
 Closes with "hazards: N passed, N failed" (a pass: one input whose every
 run agrees; and the check that two threads ran at all).
 Usage: tests/split_hazards.py BINARY [--jobs 2] [--only NAME,...]
+                              [--window 12] [--no-walk]
                               [--big-bytes 2000000] [--write DIR]
 --write DIR writes every generated input there instead of running it.
 """
@@ -30,7 +32,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import read_split  # noqa: E402  (the comparison machinery)
 
 MARK = "\u27eaCUT\u27eb"
-WINDOW = 12  # lines each side of the mark
 
 
 # ---- the filler: tenants that render --------------------------------------
@@ -108,10 +109,11 @@ class Fill:
 
 
 def filler(which, col):
-    """The tenants before (first 0) or after (first 100) the hazard."""
+    """The tenants before the hazard (numbered from 10000) or after it
+    (from 50000): no name of them is a hazard's own (below 10000)."""
     if which == "before":
-        return tenants(0, Fill.before, col)
-    return tenants(100, Fill.after, col)
+        return tenants(10000, Fill.before, col)
+    return tenants(50000, Fill.after, col)
 
 
 FC = """functionConfig:
@@ -522,10 +524,12 @@ def big(name, col, size):
     return text[:first] + pad + text[first:], mark + len(pad)
 
 
-def window(text, mark):
+def window(text, mark, lines):
+    """The line starts from lines before the mark to lines after, and the
+    mark's byte and the bytes beside it."""
     starts = read_split.line_starts(text)
     k = next((i for i, s in enumerate(starts) if s >= mark), len(starts) - 1)
-    cuts = set(starts[max(0, k - WINDOW):k + WINDOW + 1])
+    cuts = set(starts[max(0, k - lines):k + lines + 1])
     cuts |= {m for m in (mark - 1, mark, mark + 1) if 0 < m < len(text)}
     return sorted(cuts)
 
@@ -536,8 +540,10 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", default="")
     ap.add_argument("--big-bytes", type=int, default=2_000_000)
-    ap.add_argument("--max-cuts", type=int, default=0,
-                    help="at most this many cuts of each small input (0: all)")
+    ap.add_argument("--window", type=int, default=12,
+                    help="cut at the line starts this many lines each side of the mark")
+    ap.add_argument("--no-walk", action="store_true",
+                    help="do not also cut at every item (for slow builds: sanitizers)")
     ap.add_argument("--write", default="")
     a = ap.parse_args()
     names = [n for n in a.only.split(",") if n] or list(HAZARDS)
@@ -549,7 +555,7 @@ def main():
             s = read_split.Subject("cut", f"{name} (items at column {col})",
                                    ["--trust-domain", "fallback.example"], stdin=text, text=text)
             subjects.append(s)
-            cuts[id(s)] = (read_split.sample(window(text, mark), a.max_cuts)[0], True)
+            cuts[id(s)] = (window(text, mark, a.window), not a.no_walk)
             if a.big_bytes:
                 btext, bmark = big(name, col, a.big_bytes)
                 b = read_split.Subject("auto", f"{name} (items at column {col}, "
