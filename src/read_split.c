@@ -26,8 +26,9 @@
  *     throws the two-thread read away and reads the input again on one
  *     thread, so errors, their lines and the first of them are always the
  *     serial read's own.
- * tests/read_split.sh runs every golden input split at every item boundary
- * against the serial read; the fuzz target compares the two on every input.
+ * tests/read_split.py runs every input of the suite cut at every line start
+ * against the serial read, tests/split_hazards.py each unsafe construct at
+ * the cut; the fuzz target compares the two on every input.
  */
 #define _GNU_SOURCE /* sched_getaffinity() */
 #include <pthread.h>
