@@ -376,6 +376,38 @@ def binding_edit(variant):
     return make
 
 
+def managed(i):
+    """A ClusterSPIFFEID the function owns and no binding renders: the
+    output drops it, cutting its text out of the list."""
+    return f"""apiVersion: spire.spiffe.io/v1alpha1
+kind: ClusterSPIFFEID
+metadata:
+  name: kleym-ns-{i}-gone-pool-0123abcd
+  labels:
+    kleym.sonda.red/managed-by: kleym
+    kleym.sonda.red/binding-name: gone
+    kleym.sonda.red/binding-namespace: ns-{i}
+spec:
+  spiffeIDTemplate: spiffe://example.org/ns/ns-{i}/pool/gone
+  podSelector:
+    matchLabels: {{app: gone}}"""
+
+
+def owned_item(where):
+    """An owned item the output drops, with comments around it, right
+    before the cut, at it, or last (the output's new items follow it)."""
+    def make(col):
+        around = "# before, column 0\n" + H(col) + "# before, the items' column\n\n"
+        after = H(col) + "# after\n\n"
+        gone = around + items(col, [managed(1050)]) + after
+        if where == "before-cut":
+            return rlist(col, gone + MARK + tenants(300, 1, col))
+        if where == "at-cut":
+            return rlist(col, MARK + items(col, [managed(1051)]) + after + tenants(300, 1, col))
+        return rlist(col, MARK + gone, after=False)
+    return make
+
+
 def utf8_error_in_slice(col):
     b = binding(1010).replace("spec:\n", "spec:\n  note: \"h\u00e9llo \u2603\" bad: [\n", 1)
     return rlist(col, MARK + items(col, [b]))
@@ -482,6 +514,9 @@ HAZARDS = {
     "binding-flow-metadata-at-cut": binding_edit("flow-metadata-at-cut"),
     "binding-empty-annotations-at-cut": binding_edit("empty-annotations-at-cut"),
     "binding-annotations-at-cut": binding_edit("annotations-at-cut"),
+    "owned-item-dropped-before-cut": owned_item("before-cut"),
+    "owned-item-dropped-at-cut": owned_item("at-cut"),
+    "owned-item-dropped-last": owned_item("last"),
     "utf8-error-in-slice": utf8_error_in_slice,
     "cut-item-last-no-line-end": cut_item_last,
     "flow-item-at-cut": flow_item_at_cut,
