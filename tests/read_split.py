@@ -374,44 +374,39 @@ def kpt_source(directory, fn_config=None):
     return p.stdout
 
 
-def example_subjects(problems):
+def kpt_subjects(family, top, runs, problems, fn_config=None):
+    """`kpt fn source` of every directory under top (with its fn_config
+    file as functionConfig, when named), run as each (label, argv) of runs."""
     out = []
-    ex = os.path.join(ROOT, "examples")
-    for name in sorted(os.listdir(ex)):
-        d = os.path.join(ex, name)
+    for name in sorted(os.listdir(top)):
+        d = os.path.join(top, name)
         if not os.path.isdir(d):
             continue
         try:
-            text = kpt_source(d)
+            text = kpt_source(d, os.path.join(d, fn_config) if fn_config else None)
         except (OSError, RuntimeError) as e:
-            problems.append(f"examples/{name}: {e}")
+            problems.append(f"{family}/{name}: {e}")
             continue
-        out.append(Subject("examples", name + " (function)",
-                           ["--trust-domain", "kleym.sonda.red", "--class-name", "kleym"],
-                           stdin=text, text=text))
-        out.append(Subject("examples", name + " (inspect)", ["inspect"], stdin=text,
-                           text=text))
+        out += [Subject(family, f"{name} ({label})", argv, stdin=text, text=text)
+                for label, argv in runs]
     return out
+
+
+def example_subjects(problems):
+    """The function as `make demo` runs it, and inspect (the Kptfile item
+    configures it)."""
+    return kpt_subjects("examples", os.path.join(ROOT, "examples"), [
+        ("function", ["--trust-domain", "kleym.sonda.red", "--class-name", "kleym"]),
+        ("inspect", ["inspect"])], problems)
 
 
 def package_subjects(problems):
-    out = []
-    pk = os.path.join(HERE, "packages")
-    for name in sorted(os.listdir(pk)):
-        d = os.path.join(pk, name)
-        if not os.path.isdir(d):
-            continue
-        try:
-            text = kpt_source(d, os.path.join(d, "kleym-fn.yaml"))
-        except (OSError, RuntimeError) as e:
-            problems.append(f"packages/{name}: {e}")
-            continue
-        out.append(Subject("packages", name + " (inspect)", ["inspect"], stdin=text,
-                           text=text))
-        out.append(Subject("packages", name + " (inspect by workload, JSON)",
-                           ["inspect", "--by", "workload", "-o", "json"], stdin=text,
-                           text=text))
-    return out
+    """inspect by binding and by workload (the function's run of the same
+    list is the golden pkg-<name> case)."""
+    return kpt_subjects("packages", os.path.join(HERE, "packages"), [
+        ("inspect", ["inspect"]),
+        ("inspect by workload, JSON", ["inspect", "--by", "workload", "-o", "json"])],
+        problems, fn_config="kleym-fn.yaml")
 
 
 def inspect_subjects(work):
