@@ -54,21 +54,27 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TRACE = b"kleym-fn: read: "
+LIST_TRACE = b"kleym-fn: read: a List: "  # a List item read on two threads
 CUT_RE = re.compile(rb"two threads: cut at byte (\d+) \(line \d+\) of (\d+),")
-# what a run that did not read its input (usage, --help) traces: nothing
 TIMEOUT = 120
 
 
 class Result:
-    """One run: exit status, stdout, stderr without the trace line, and
-    the trace lines."""
+    """One run: exit status, stdout, stderr without the trace lines, the
+    input's trace line (a run that does not read, usage or --help, has
+    none) and those of the Lists among its items read on two threads."""
 
     def __init__(self, rc, out, err):
         self.rc = rc
         self.out = out
-        kept, self.trace = [], []
+        kept, self.trace, self.lists = [], [], []
         for line in err.splitlines(keepends=True):
-            (self.trace if line.startswith(TRACE) else kept).append(line)
+            if line.startswith(LIST_TRACE):
+                self.lists.append(line)
+            elif line.startswith(TRACE):
+                self.trace.append(line)
+            else:
+                kept.append(line)
         self.err = b"".join(kept)
 
     def cut(self):
@@ -76,6 +82,12 @@ class Result:
         if len(self.trace) != 1:
             return None
         m = CUT_RE.search(self.trace[0])
+        return int(m.group(1)) if m else None
+
+    def list_cut(self):
+        """The byte the first List read on two threads cut at (of the
+        List's text), or None."""
+        m = next((CUT_RE.search(t) for t in self.lists if CUT_RE.search(t)), None)
         return int(m.group(1)) if m else None
 
     def kind(self):
@@ -226,9 +238,9 @@ def compare(runner, subj, cuts=None, walk=None):
     o.kinds["serial-" + serial.kind()] += 1
     if serial.trace and serial.kind() not in ("one", "not-read"):
         o.problems.append(f"serial run traced {serial.trace[0]!r}")
-    if len(serial.trace) > 1:
-        o.problems.append(f"{len(serial.trace)} trace lines in one run")
-    o.cuts = []  # where the runs cut, in order
+    if len(serial.trace) > 1 or serial.lists:
+        o.problems.append(f"{len(serial.trace) + len(serial.lists)} trace lines in a serial run")
+    o.cuts, o.list_cuts = [], []  # where the runs cut, in order
 
     def one(at):
         mode = at if isinstance(at, str) else f"split@{at}"
@@ -236,7 +248,10 @@ def compare(runner, subj, cuts=None, walk=None):
         o.runs += 1
         kind = split.kind()
         o.kinds[kind] += 1
+        o.kinds["list-two"] += sum(1 for t in split.lists if CUT_RE.search(t))
+        o.kinds["list-gave-up"] += sum(1 for t in split.lists if b"gave up" in t)
         o.cuts.append(split.cut())
+        o.list_cuts.append(split.list_cut())
         if kind == "gave-up":
             why = split.trace[0].decode(errors="replace")
             why = why[why.find("(") + 1:why.rfind(")")]
@@ -305,6 +320,9 @@ def report(suite, outcomes, families, seconds, extra_fail=0, out=sys.stdout):
               f"{kinds['two']} on two threads, {kinds['gave-up']} tried two and read "
               f"again on one, {kinds['one']} on one, {kinds['not-read']} not read, "
               f"{kinds['none'] + kinds['serial-none']} without a read (usage)"
+              + (f"; Lists among the items: {kinds['list-two']} read on two threads, "
+                 f"{kinds['list-gave-up']} given up" if kinds['list-two'] + kinds['list-gave-up']
+                 else "")
               + (f"; {walked} inputs cut where the read cuts (walked)" if walked else ""),
               file=out)
         for why, n in gave.most_common(6):
@@ -314,7 +332,7 @@ def report(suite, outcomes, families, seconds, extra_fail=0, out=sys.stdout):
             print(f"    sampled (more line starts than --max-cuts): {len(sampled)} inputs "
                   f"cut at {cut} of their {cut + sum(o.sampled for o in sampled)} line starts",
                   file=out)
-        if kinds["two"] == 0:
+        if kinds["two"] + kinds["list-two"] == 0:
             failed += 1
             print(f"FAIL {suite}/{fam}: no run took two threads (the test is vacuous)",
                   file=out)

@@ -529,22 +529,26 @@ HAZARDS = {
 }
 
 
-def generate(name, col):
-    """(text as bytes, byte of the mark)."""
+def generate(name, col, root="ResourceList"):
+    """(text as bytes, byte of the mark). root List: the list as kubectl
+    get -o yaml writes it, kind: List, its functionConfig made metadata."""
     text = HAZARDS[name](col).replace("{col}", H(col))
+    if root == "List":
+        text = text.replace("kind: ResourceList", "kind: List", 1).replace(
+            "\nfunctionConfig:\n", "\nmetadata:\n", 1)
     if text.count(MARK) != 1:
         raise ValueError(f"{name}: {text.count(MARK)} marks")
     mark = len(text[:text.index(MARK)].encode())
     return text.replace(MARK, "").encode(), mark
 
 
-def big(name, col, size):
+def big(name, col, size, root="ResourceList"):
     """The hazard ~size bytes long, the mark where auto cuts: as many
     tenants before it as after, and a comment line (after the first line,
     or at the end) that puts the middle of the input on the mark."""
     Fill.before = Fill.after = max(1, size // 2 // len(tenant(0, col)))
     try:
-        text, mark = generate(name, col)
+        text, mark = generate(name, col, root)
     finally:
         Fill.before = Fill.after = 4
     gap = 2 * mark - len(text)  # the comment's length
@@ -557,6 +561,12 @@ def big(name, col, size):
         return text + pad, mark
     first = text.index(b"\n") + 1
     return text[:first] + pad + text[first:], mark + len(pad)
+
+
+# The List variants: fewer cuts, and ~2 MB only for these.
+LIST_WINDOW = 4
+LIST_AUTO = {"crlf", "anchor-and-alias-in-slice", "binding-annotations-at-cut", "list-item-at-cut",
+             "invalid-in-slice", "between-dash-and-keys-in-head", "owned-item-dropped-at-cut"}
 
 
 def window(text, mark, lines):
@@ -584,18 +594,26 @@ def main():
     names = [n for n in a.only.split(",") if n] or list(HAZARDS)
     start = time.time()
     subjects, cuts = [], {}
+    argv = ["--trust-domain", "fallback.example"]
     for name in names:
         for col in (0, 2):
             text, mark = generate(name, col)
-            s = read_split.Subject("cut", f"{name} (items at column {col})",
-                                   ["--trust-domain", "fallback.example"], stdin=text, text=text)
+            s = read_split.Subject("cut", f"{name} (items at column {col})", argv,
+                                   stdin=text, text=text)
             subjects.append(s)
             cuts[id(s)] = (window(text, mark, a.window), not a.no_walk)
-            if a.big_bytes:
-                btext, bmark = big(name, col, a.big_bytes)
-                b = read_split.Subject("auto", f"{name} (items at column {col}, "
-                                       f"{len(btext) // 1000} kB)",
-                                       ["--trust-domain", "fallback.example"], stdin=btext,
+            # the same as a List (read as an item's List, two threads too)
+            ltext, lmark = generate(name, col, "List")
+            s = read_split.Subject("list", f"{name} (a List, items at column {col})", argv,
+                                   stdin=ltext, text=None)
+            subjects.append(s)
+            cuts[id(s)] = (window(ltext, lmark, min(a.window, LIST_WINDOW)), False)
+            for root, family in (("ResourceList", "auto"), ("List", "list-auto")):
+                if not a.big_bytes or (root == "List" and name not in LIST_AUTO):
+                    continue
+                btext, bmark = big(name, col, a.big_bytes, root)
+                b = read_split.Subject(family, f"{name} (items at column {col}, "
+                                       f"{len(btext) // 1000} kB)", argv, stdin=btext,
                                        text=btext)
                 b.mark = bmark
                 subjects.append(b)
@@ -615,19 +633,26 @@ def main():
         by_name.setdefault(o.subj.name.split(" (")[0], []).append(o)
     for name, mine in by_name.items():
         k = sum((o.kinds for o in mine if o.subj.family == "cut"), collections.Counter())
+        lk = sum((o.kinds for o in mine if o.subj.family == "list"), collections.Counter())
         auto = []
         for o in mine:
-            if o.subj.family != "auto":
+            if o.subj.family not in ("auto", "list-auto"):
                 continue
-            kind = next((x for x in ("two", "gave-up", "one", "not-read") if o.kinds[x]), "?")
-            if kind == "two":
-                kind = "two at the mark" if o.cuts[0] == o.subj.mark else \
-                    f"two at byte {o.cuts[0]}, the mark at {o.subj.mark}"
+            lists = o.subj.family == "list-auto"
+            kinds = ("list-two", "list-gave-up") if lists else ("two", "gave-up", "one")
+            kind = next((x for x in kinds + ("not-read",) if o.kinds[x]), "one")
+            cut = (o.list_cuts if lists else o.cuts)[0]
+            if kind.endswith("two"):
+                kind = f"{kind} at the mark" if cut == o.subj.mark else \
+                    f"{kind} at byte {cut}, the mark at {o.subj.mark}"
             auto.append(kind)
         print(f"hazards: {name}: {sum(o.runs for o in mine)} runs; cut: {k['two']} two "
               f"threads, {k['gave-up']} gave up, {k['one']} one, {k['not-read']} not read; "
-              f"auto (columns 0, 2): {', '.join(auto)}")
-    failed = read_split.report("hazards", outcomes, ["cut", "auto"], time.time() - start)
+              f"as a List: {lk['list-two']} two threads, {lk['list-gave-up']} gave up; "
+              f"auto (columns 0, 2{', and as Lists' if len(auto) > 2 else ''}): "
+              f"{', '.join(auto)}")
+    failed = read_split.report("hazards", outcomes, ["cut", "auto", "list", "list-auto"],
+                               time.time() - start)
     return 1 if failed else 0
 
 
