@@ -19,7 +19,8 @@ Closes with "hazards: N passed, N failed" (a pass: one input whose every
 run agrees; and the check that two threads ran at all).
 Usage: tests/split_hazards.py BINARY [--jobs 2] [--only NAME,...]
                               [--window 12] [--no-walk]
-                              [--big-bytes 2000000] [--write DIR]
+                              [--big-bytes 2000000] [--big-for NAME,...]
+                              [--write DIR]
 --write DIR writes every generated input there instead of running it.
 """
 import argparse
@@ -585,6 +586,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", default="")
     ap.add_argument("--big-bytes", type=int, default=2_000_000)
+    ap.add_argument("--big-for", default="",
+                    help="write ~2 MB lists of these hazards only (default: every one)")
     ap.add_argument("--window", type=int, default=12,
                     help="cut at the line starts this many lines each side of the mark")
     ap.add_argument("--no-walk", action="store_true",
@@ -609,7 +612,8 @@ def main():
             subjects.append(s)
             cuts[id(s)] = (window(ltext, lmark, min(a.window, LIST_WINDOW)), False)
             for root, family in (("ResourceList", "auto"), ("List", "list-auto")):
-                if not a.big_bytes or (root == "List" and name not in LIST_AUTO):
+                if not a.big_bytes or (root == "List" and name not in LIST_AUTO) or \
+                        (a.big_for and name not in a.big_for.split(",")):
                     continue
                 btext, bmark = big(name, col, a.big_bytes, root)
                 b = read_split.Subject(family, f"{name} (items at column {col}, "
