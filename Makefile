@@ -40,7 +40,7 @@ LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard include/*.h src/*.h)
 
 .PHONY: all deps demo test unit golden clean fuzz bench static image render-examples \
-        install uninstall
+        install uninstall test-asan test-tsan test-valgrind
 
 all: $(BUILD)/kleym-fn
 
@@ -156,13 +156,46 @@ test-image: static
 golden: $(BUILD)/kleym-fn
 	tests/golden.sh $(BUILD)/kleym-fn
 
-# The suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The hazards (tests/split_hazards.py) a sanitizer build also reads as
+# ~1 MB lists: one of each way a read ends (two threads, given up, a List).
+SANITIZER_BIG := crlf list-item-at-cut between-dash-and-keys-in-head owned-item-dropped-at-cut \
+                 binding-annotations-at-cut
+comma := ,
+commas = $(subst $(eval) ,$(comma),$(strip $(1)))
+
+# The suite again under AddressSanitizer + UndefinedBehaviorSanitizer. The
+# split and hazards parts cut fewer places (a sample of 12 line starts of
+# each input; a line each side of each hazard, ~1.1 MB lists of a few).
 test-asan:
 	$(MAKE) BUILD=build-asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/kleym-fn build-asan/test_units
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	    HOSTILE_ARGS=--no-rss tests/run-all.sh build-asan unit golden schema hostile inspect
+	    HOSTILE_ARGS=--no-rss SPLIT_ARGS="--max-cuts 12" \
+	    HAZARDS_ARGS="--window 1 --no-walk --big-bytes 1100000 --big-for $(call commas,$(SANITIZER_BIG))" \
+	    tests/run-all.sh build-asan unit golden split hazards schema hostile inspect
+
+# The two-thread read under ThreadSanitizer: kleym-fn and the unit tests
+# built with -fsanitize=thread, running the unit tests, the golden part,
+# the split part (golden inputs and examples, a sample of 6 cuts each:
+# every process pays TSan's start) and hazards of each kind of read (two
+# threads, given up, one) at their mark and as ~2 MB lists under auto.
+# libfyaml is linked from Debian's static archive and is not instrumented:
+# TSan sees our code's accesses, not libfyaml's (each thread has its own
+# parser, diag and input range; nothing of libfyaml's is shared). The
+# first report ends the run with status 66, which every part counts as
+# a failure.
+TSAN_HAZARDS := crlf anchor-and-alias-in-slice binding-annotations-at-cut list-item-at-cut \
+                invalid-in-slice between-dash-and-keys-in-head dq-continuation-item-at-items-col \
+                directive-tag
+test-tsan:
+	$(MAKE) BUILD=build-tsan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=thread" build-tsan/kleym-fn build-tsan/test_units
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+	    SPLIT_ARGS="--max-cuts 6 --family golden,examples" \
+	    HAZARDS_ARGS="--window 2 --no-walk --only $(call commas,$(TSAN_HAZARDS))" \
+	    tests/run-all.sh build-tsan unit golden split hazards
 
 # Unit and golden tests under valgrind memcheck: any error or leak fails.
 test-valgrind: $(BUILD)/kleym-fn $(BUILD)/test_units

@@ -26,8 +26,9 @@
  *     throws the two-thread read away and reads the input again on one
  *     thread, so errors, their lines and the first of them are always the
  *     serial read's own.
- * tests/read_split.sh runs every golden input split at every item boundary
- * against the serial read; the fuzz target compares the two on every input.
+ * tests/read_split.py runs every input of the suite cut at every line start
+ * against the serial read, tests/split_hazards.py each unsafe construct at
+ * the cut; the fuzz target compares the two on every input.
  */
 #define _GNU_SOURCE /* sched_getaffinity() */
 #include <pthread.h>
@@ -194,6 +195,28 @@ static const char *read_head(kf_reader *r, struct fy_event **held)
     return "the head's item sequence did not end at the cut";
 }
 
+/* The head's parse after its item sequence: the root mapping's, the
+ * document's and the stream's ends, and no error. A line indented between
+ * the items' '-' and their keys ends the sequence early, before the cut,
+ * and libfyaml reports it only after that sequence end: unread, the lines
+ * from there to the cut would be dropped and the error never seen. */
+static const char *head_ends_at_cut(kf_reader *r)
+{
+    static const enum fy_event_type ends[] = {FYET_MAPPING_END, FYET_DOCUMENT_END,
+                                              FYET_STREAM_END};
+    size_t n = 0;
+    bool other = false;
+    struct fy_event *e;
+    while ((e = fy_parser_parse(r->parser)) != NULL) {
+        other |= n >= sizeof ends / sizeof ends[0] || e->type != ends[n];
+        n++;
+        fy_parser_event_free(r->parser, e);
+    }
+    if (other || n != sizeof ends / sizeof ends[0] || fy_parser_get_stream_error(r->parser))
+        return "the head's item sequence ended before the cut";
+    return NULL;
+}
+
 /* What follows `items:`: a parser of its own from the tail's first byte,
  * whose root mapping is the ResourceList's, already open. */
 static const char *read_tail(kf_reader *r, const kf_split_plan *p)
@@ -266,8 +289,10 @@ static int read_two(const char *buf, size_t len, const kf_split_plan *p,
     if (held)
         fy_parser_event_free(r.parser, held);
     if (!why && p->tail < len) {
+        why = head_ends_at_cut(&r);
         kf_reader_close(&r, -1); /* the head's own ends are not the input's */
-        why = read_tail(&r, p);
+        if (!why)
+            why = read_tail(&r, p);
     } else if (!why) {
         struct fy_event *e;
         while (!why && (e = fy_parser_parse(r.parser)) != NULL) {

@@ -4,14 +4,16 @@
 # passed, N failed" (cmocka's own summary for the unit part); this script
 # adds them up and closes with one "N passed, N failed" line.
 # Usage: tests/run-all.sh BUILD_DIR [parts...]
-#        (parts: unit golden schema hostile inspect e2e container install docs;
-#        default all)
-# HOSTILE_ARGS (optional) is passed to tests/hostile.py, e.g. --no-rss.
+#        (parts: unit golden split hazards schema hostile inspect e2e container
+#        install docs; default all)
+# HOSTILE_ARGS (optional) is passed to tests/hostile.py, e.g. --no-rss;
+# SPLIT_ARGS to tests/read_split.py and HAZARDS_ARGS to
+# tests/split_hazards.py, e.g. --max-cuts 60 and --window 3 --no-walk.
 # RUNNER (optional) prefixes every run of the binaries, e.g. valgrind.
 set -u
 build=$1
 shift
-parts=${*:-unit golden schema hostile inspect e2e container install docs}
+parts=${*:-unit golden split hazards schema hostile inspect e2e container install docs}
 here=$(cd "$(dirname "$0")" && pwd)
 runner=${RUNNER:-}
 total_pass=0 total_fail=0
@@ -49,6 +51,12 @@ for part in $parts; do
     golden)
         "$here/golden.sh" "$runner $build/kleym-fn" > "$log" 2>&1
         cat "$log"; tally golden ;;
+    split)
+        ${PYTHON:-python3} "$here/read_split.py" "$build/kleym-fn" ${SPLIT_ARGS:-} > "$log" 2>&1
+        cat "$log"; tally split ;;
+    hazards)
+        ${PYTHON:-python3} "$here/split_hazards.py" "$build/kleym-fn" ${HAZARDS_ARGS:-} > "$log" 2>&1
+        cat "$log"; tally hazards ;;
     schema)
         ${PYTHON:-python3} "$here/validate_output.py" > "$log" 2>&1
         cat "$log"; tally schema ;;

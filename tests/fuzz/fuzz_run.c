@@ -20,6 +20,10 @@
  * fine, a crash or a hang is not.
  * The trust domain comes from the lowest-precedence source (the environment
  * setting), so a functionConfig in the input still overrides it.
+ * And every input is run again with the two-thread read forced
+ * (KF_READ_SPLIT, cut at the first item at or after a byte the input
+ * chooses, split_at_of()): its output, stderr and exit status must be the
+ * serial read's, byte for byte (read_split.c).
  *
  * Build and run: make fuzz FUZZ_SECONDS=600
  */
@@ -32,20 +36,24 @@
 #include "kleym.h"
 
 typedef struct captured {
-    char *out;
-    size_t out_len;
+    char *out, *err;
+    size_t out_len, err_len;
     int rc;
 } captured;
 
-static void run_once(const char *buf, size_t len, captured *c)
+/* kf_run() over buf with the read asked for (NULL: serial). */
+static void run_read(const char *buf, size_t len, const kf_read_opts *read, captured *c)
 {
     kf_settings st;
     memset(&st, 0, sizeof st);
     st.env_trust_domain = "fuzz.example.org";
-    c->out = NULL;
-    c->out_len = 0;
+    st.read.mode = KF_READ_SERIAL;
+    if (read)
+        st.read = *read;
+    c->out = c->err = NULL;
+    c->out_len = c->err_len = 0;
     FILE *out = open_memstream(&c->out, &c->out_len);
-    FILE *err = fopen("/dev/null", "w");
+    FILE *err = open_memstream(&c->err, &c->err_len);
     if (!out || !err)
         abort();
     c->rc = kf_run(buf, len, &st, out, err);
@@ -53,15 +61,75 @@ static void run_once(const char *buf, size_t len, captured *c)
     fclose(err);
 }
 
+static void run_once(const char *buf, size_t len, captured *c)
+{
+    run_read(buf, len, NULL, c);
+}
+
+static void captured_free(captured *c)
+{
+    free(c->out);
+    free(c->err);
+}
+
+/* The byte the two-thread read is asked to cut at: the input chooses it
+ * (its first and last bytes), so the fuzzer can move the cut; 0 is the
+ * item nearest the middle. */
+static size_t split_at_of(const uint8_t *data, size_t size)
+{
+    if (size == 0)
+        return 0;
+    unsigned pick = (unsigned)data[0] * 31u + data[size - 1];
+    return (size_t)((unsigned long long)size * (pick % 257u) / 256u);
+}
+
+/* The first byte where a[0..na) and b[0..nb) differ, and its line. */
+static size_t first_difference(const char *a, size_t na, const char *b, size_t nb,
+                               size_t *line)
+{
+    size_t n = na < nb ? na : nb, i = 0;
+    while (i < n && a[i] == b[i])
+        i++;
+    *line = 1;
+    for (size_t j = 0; j < i; j++)
+        *line += a[j] == '\n';
+    return i;
+}
+
+/* The two-thread read must be invisible: output, stderr and exit status
+ * the serial run's (serial). */
+static void check_split(const uint8_t *data, size_t size, const captured *serial)
+{
+    kf_read_opts split = {.mode = KF_READ_SPLIT, .split_at = split_at_of(data, size)};
+    captured two;
+    run_read((const char *)data, size, &split, &two);
+    const char *what = NULL;
+    size_t at = 0, line = 0;
+    if (two.rc != serial->rc)
+        what = "exit status";
+    else if (two.out_len != serial->out_len || memcmp(two.out, serial->out, two.out_len) != 0) {
+        what = "stdout";
+        at = first_difference(serial->out, serial->out_len, two.out, two.out_len, &line);
+    } else if (two.err_len != serial->err_len ||
+               memcmp(two.err, serial->err, two.err_len) != 0) {
+        what = "stderr";
+        at = first_difference(serial->err, serial->err_len, two.err, two.err_len, &line);
+    }
+    if (what) {
+        fprintf(stderr, "fuzz: the two-thread read (split at byte %zu) differs from the "
+                        "serial read: %s; rc %d then %d; first difference at byte %zu "
+                        "(line %zu)\n",
+                split.split_at, what, serial->rc, two.rc, at, line);
+        abort();
+    }
+    captured_free(&two);
+}
+
 /* The first line where a and b differ, for the crash report. */
 static void report_difference(const captured *a, const captured *b)
 {
-    size_t n = a->out_len < b->out_len ? a->out_len : b->out_len, i = 0;
-    while (i < n && a->out[i] == b->out[i])
-        i++;
-    size_t line = 1;
-    for (size_t j = 0; j < i; j++)
-        line += a->out[j] == '\n';
+    size_t line;
+    size_t i = first_difference(a->out, a->out_len, b->out, b->out_len, &line);
     fprintf(stderr, "fuzz: not idempotent: first output differs from the "
                     "second at byte %zu (line %zu); rc %d then %d\n",
             i, line, a->rc, b->rc);
@@ -131,6 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     captured first, second;
     run_once((const char *)data, size, &first);
+    check_split(data, size, &first);
     int irc = inspect_once(data, size);
     /* On stdin, inspect also takes the configuration of a Kptfile among
      * the items (kpt fn source DIR | kleym-fn inspect); the function never
@@ -143,7 +212,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     if (first.out_len == 0) {
-        free(first.out);
+        captured_free(&first);
         return 0;
     }
     if (first.rc != KF_EXIT_OK && first.rc != KF_EXIT_ERRORS)
@@ -165,7 +234,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         report_difference(&first, &second);
         abort();
     }
-    free(first.out);
-    free(second.out);
+    captured_free(&first);
+    captured_free(&second);
     return 0;
 }
