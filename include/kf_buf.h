@@ -55,5 +55,7 @@ size_t kf_u32_run(const void *v, size_t n, size_t size, uint32_t key, size_t *fi
  * the parts "a","bc" and "ab","c" hash apart; start from KF_HASH_BASIS. */
 #define KF_HASH_BASIS 0xcbf29ce484222325u
 uint64_t kf_hash_str(uint64_t h, const char *s);
+/* The same over p[0..n) (which may hold any byte). */
+uint64_t kf_hash_mem(uint64_t h, const void *p, size_t n);
 
 #endif

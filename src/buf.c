@@ -171,7 +171,13 @@ size_t kf_u32_run(const void *v, size_t n, size_t size, uint32_t key, size_t *fi
 
 uint64_t kf_hash_str(uint64_t h, const char *s)
 {
-    for (; s && *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    return kf_hash_mem(h, s, s ? strlen(s) : 0);
+}
+
+uint64_t kf_hash_mem(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3u;
     return (h ^ 0xff) * 0x100000001b3u;
 }

@@ -148,11 +148,113 @@ static void on_node(kf_strict_level *lv, const kf_ends *en, struct fy_event *e,
     }
 }
 
+/* ---- anchors -------------------------------------------------------------- */
+
+/* The slot of name t[0..n) with hash h: its own, or the free one it would
+ * take. */
+static kf_anchor *anchor_slot(const kf_strict *s, uint64_t h, const char *t, size_t n)
+{
+    size_t mask = s->anchors_cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        kf_anchor *a = &s->anchors[i];
+        if (!a->hash || (a->hash == h && a->len == n &&
+                         memcmp(s->names.data + a->off, t, n) == 0))
+            return a;
+    }
+}
+
+/* Slots for twice the anchors there will be, at least 16. */
+static int anchors_grow(kf_strict *s)
+{
+    if (2 * (s->nanchors + 1) <= s->anchors_cap)
+        return 0;
+    size_t cap = s->anchors_cap ? 2 * s->anchors_cap : 16;
+    kf_anchor *old = s->anchors;
+    size_t oldcap = s->anchors_cap;
+    s->anchors = calloc(cap, sizeof *s->anchors);
+    if (!s->anchors) {
+        s->anchors = old;
+        return -1;
+    }
+    s->anchors_cap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].hash)
+            *anchor_slot(s, old[i].hash, s->names.data + old[i].off, old[i].len) = old[i];
+    free(old);
+    return 0;
+}
+
+static uint64_t anchor_hash(const char *t, size_t n)
+{
+    uint64_t h = kf_hash_mem(KF_HASH_BASIS, t, n);
+    return h ? h : 1; /* 0 marks a free slot */
+}
+
+/* Remember the anchor a node defines (a later one of the same name
+ * replaces it: the same slot). */
+static int define_anchor(kf_strict *s, struct fy_token *anchor)
+{
+    size_t n = 0;
+    const char *t = fy_token_get_text(anchor, &n);
+    if (!t || n >= UINT32_MAX || anchors_grow(s) < 0)
+        return KF_STRICT_OOM;
+    uint64_t h = anchor_hash(t, n);
+    kf_anchor *a = anchor_slot(s, h, t, n);
+    if (a->hash)
+        return 0;
+    *a = (kf_anchor){h, (uint32_t)s->names.len, (uint32_t)n};
+    if (kf_buf_append(&s->names, t, n) < 0)
+        return KF_STRICT_OOM;
+    s->nanchors++;
+    return 0;
+}
+
+static bool anchor_defined(const kf_strict *s, struct fy_token *anchor)
+{
+    size_t n = 0;
+    const char *t = fy_token_get_text(anchor, &n);
+    return t && s->anchors_cap && anchor_slot(s, anchor_hash(t, n), t, n)->hash;
+}
+
+static struct fy_token *defined_anchor(struct fy_event *e)
+{
+    switch (e->type) {
+    case FYET_SCALAR:
+        return e->scalar.anchor;
+    case FYET_MAPPING_START:
+        return e->mapping_start.anchor;
+    case FYET_SEQUENCE_START:
+        return e->sequence_start.anchor;
+    default:
+        return NULL;
+    }
+}
+
+/* ---- events ----------------------------------------------------------------- */
+
 int kf_strict_event(kf_strict *s, const kf_ends *en, struct fy_event *e,
                     uint32_t node_end, int *line, int *col, const char **why)
 {
     int rc = 0;
+    struct fy_token *anchor = defined_anchor(e);
+    if (anchor && define_anchor(s, anchor) < 0)
+        return KF_STRICT_OOM;
+    if (e->type == FYET_ALIAS && !anchor_defined(s, e->alias.anchor)) {
+        const struct fy_mark *m = fy_event_start_mark(e);
+        *line = m ? kf_mark_line(en, m) + 1 : 0;
+        *col = m ? m->column + 1 : 0;
+        *why = "invalid YAML: an alias names no anchor defined before it in its "
+               "document";
+        return KF_STRICT_REFUSED;
+    }
     switch (e->type) {
+    case FYET_DOCUMENT_START: /* anchors are a document's own */
+        if (s->nanchors) {
+            memset(s->anchors, 0, s->anchors_cap * sizeof *s->anchors);
+            s->nanchors = 0;
+            s->names.len = 0;
+        }
+        return 0;
     case FYET_SCALAR:
     case FYET_ALIAS:
     case FYET_MAPPING_START:
@@ -200,8 +302,11 @@ int kf_strict_begin_slice(kf_strict *s)
 void kf_strict_free(kf_strict *s)
 {
     free(s->levels);
+    free(s->anchors);
+    kf_buf_free(&s->names);
     s->levels = NULL;
-    s->depth = s->cap = 0;
+    s->anchors = NULL;
+    s->depth = s->cap = s->nanchors = s->anchors_cap = 0;
 }
 
 const char *kf_strict_encoding(const char *buf, size_t len, int *line, int *col)

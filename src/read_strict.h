@@ -8,8 +8,8 @@
  * kleym-fn edits its input as text and hands it to tools that parse it with
  * other YAML readers (go-yaml in kpt and kustomize). Input that only
  * libfyaml accepts could become invalid once something is appended after it,
- * so the reader refuses it up front. Known cases (libfyaml 0.7.12), both
- * at the end of a document:
+ * so the reader refuses it up front. Known cases (libfyaml 0.7.12), the
+ * first two at the end of a document:
  *
  *   - a block mapping value that starts on a later line than its key, at
  *     the key's column or left of it:
@@ -22,6 +22,8 @@
  *         kind: ResourceList
  *         trailing         <- a key, for libfyaml only
  *
+ *   - an alias that names no anchor defined before it in its document.
+ *
  * The checker follows every event of the stream, skipped subtrees included,
  * with one small entry per open collection.
  */
@@ -33,6 +35,7 @@
 
 #include <libfyaml.h>
 
+#include "kf_buf.h"
 #include "read_event.h"
 
 typedef struct kf_strict_level {
@@ -43,9 +46,21 @@ typedef struct kf_strict_level {
     uint8_t check;              /* the current key is an implicit scalar key */
 } kf_strict_level;
 
+/* An anchor defined in the current document (its name in kf_strict.names). */
+typedef struct kf_anchor {
+    uint64_t hash;              /* 0: a free slot */
+    uint32_t off, len;
+} kf_anchor;
+
 typedef struct kf_strict {
     kf_strict_level *levels;
     size_t depth, cap;
+    /* The anchors of the current document, by name: an alias must name
+     * one defined before it (YAML 1.2, 7.1); libfyaml's event parser does
+     * not check, and a tool after kleym-fn would refuse the output. */
+    kf_anchor *anchors;         /* open addressing, a power of two slots */
+    size_t nanchors, anchors_cap;
+    kf_buf names;
 } kf_strict;
 
 /* NULL when buf[0..len) may be parsed; else why not, with the 1-based line
