@@ -90,6 +90,13 @@ typedef struct kf_plan {
 
 int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
                kf_results *rs);
+/* Give back the captured fields of the items plan holds all it needs of
+ * (bindings, pools, objectives, models): on a conflict-heavy input they
+ * are most of the reader's memory, and the checks after resolve read
+ * other items' fields only (templates, SPIRE's side). Those items then
+ * have no fields, as after kf_input_drop_fields(). Out of memory, nothing
+ * is given back. */
+void kf_plan_drop_fields(kf_plan *plan, kf_input *in);
 void kf_plan_free(kf_plan *plan);
 
 

@@ -122,8 +122,10 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
         return rc;
     if (p->cfg.namespace[0])
         p->in.default_ns = p->cfg.namespace;
-    if (kf_resolve(&p->in, &p->cfg, &p->plan, &p->rs) < 0 ||
-        kf_check_conflicts(&p->plan, &p->rs) < 0)
+    if (kf_resolve(&p->in, &p->cfg, &p->plan, &p->rs) < 0)
+        return KF_PIPELINE_OOM;
+    kf_plan_drop_fields(&p->plan, &p->in);
+    if (kf_check_conflicts(&p->plan, &p->rs) < 0)
         return KF_PIPELINE_OOM;
     withhold_bindings(&p->cfg, &p->plan);
     if (kf_check_shared_selectors(&p->plan, &p->rs) < 0)

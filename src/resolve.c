@@ -389,6 +389,46 @@ out:
     return rc;
 }
 
+void kf_plan_drop_fields(kf_plan *plan, kf_input *in)
+{
+    bool *gone = calloc(in->nitems ? in->nitems : 1, sizeof *gone);
+    if (!gone)
+        return;
+    for (size_t i = 0; i < plan->nbindings; i++)
+        gone[plan->bindings[i].item] = true;
+    for (size_t i = 0; i < plan->npools; i++)
+        gone[plan->pools[i].item] = true;
+    for (size_t i = 0; i < plan->nobjectives; i++)
+        gone[plan->objectives[i].item] = true;
+    for (size_t i = 0; i < plan->nmodels; i++)
+        gone[plan->models[i].item] = true;
+    size_t kept = 0;
+    for (size_t i = 0; i < in->nitems; i++)
+        kept += gone[i] ? 0 : in->items[i].nfields;
+    kf_field *fields = kept < in->nfields ? malloc((kept ? kept : 1) * sizeof *fields)
+                                          : NULL;
+    if (fields) {
+        size_t n = 0;
+        for (size_t i = 0; i < in->nitems; i++) {
+            kf_item *it = &in->items[i];
+            if (!gone[i] && it->nfields)
+                memcpy(fields + n, in->fields + it->first_field,
+                       it->nfields * sizeof *fields);
+            it->first_field = gone[i] ? 0 : (uint32_t)n;
+            it->nfields = gone[i] ? 0 : it->nfields;
+            n += it->nfields;
+        }
+        free(in->fields);
+        in->fields = fields;
+        in->nfields = in->fields_cap = n;
+        for (size_t i = 0; i < plan->nobjectives; i++)
+            plan->objectives[i].first_field = plan->objectives[i].nfields = 0;
+        for (size_t i = 0; i < plan->nmodels; i++)
+            plan->models[i].first_field = plan->models[i].nfields = 0;
+    }
+    free(gone);
+}
+
 void kf_plan_free(kf_plan *plan)
 {
     for (size_t i = 0; i < plan->nbindings; i++)
