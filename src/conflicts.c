@@ -7,6 +7,7 @@
  * Kleym 0.12 bindings.
  */
 #include "kf_conflicts.h"
+#include "kf_sort.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,12 +59,16 @@ static int same_variant(const entry *a, const entry *b)
     return c;
 }
 
-/* Entries by key, then by binding, for messages in a stable order. */
+/* Entries by key, then by binding, for messages in a stable order: by
+ * namespace and name, then where the binding is in the plan (two bindings
+ * may share both), so no two entries compare equal. */
 static int by_binding(const entry *a, const entry *b)
 {
     int c = strcmp(a->b->ref.namespace, b->b->ref.namespace);
     if (!c)
         c = strcmp(a->b->ref.name, b->b->ref.name);
+    if (!c)
+        c = a->b < b->b ? -1 : a->b > b->b;
     return c;
 }
 
@@ -175,7 +180,7 @@ static int find(const conflict *k, entry **pv, size_t n, kf_results *rs)
         /* only what is kept: the array was sized for every binding */
         entry *fit = realloc(v, n * sizeof *v);
         v = fit ? fit : v;
-        qsort(v, n, sizeof *v, k->cmp);
+        kf_sort(v, n, sizeof *v, k->cmp);
     }
     size_t failed = 0;
     int rc = 0;

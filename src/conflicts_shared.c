@@ -23,6 +23,7 @@
  */
 #include "kf_conflicts.h"
 #include "kf_dialect.h"
+#include "kf_sort.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -299,7 +300,7 @@ int kf_check_shared_selectors(const kf_plan *plan, kf_results *rs)
         if (plan->bindings[i].ok && add_binding(&st, plan, &plan->bindings[i]) < 0)
             goto out;
     if (st.nentries > 1)
-        qsort(st.entries, st.nentries, sizeof *st.entries, cmp_entry);
+        kf_sort(st.entries, st.nentries, sizeof *st.entries, cmp_entry);
     for (size_t i = 0; i < st.nentries;) {
         size_t j = i + 1;
         while (j < st.nentries && st.entries[j].key == st.entries[i].key)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kf_sort.h"
 #include "resolve.h"
 
 void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
@@ -161,7 +162,7 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
                             kf_view_str(&v, KF_F_KIND),
                             kf_view_namespace(&v), name, i};
     }
-    qsort(keys, n, sizeof *keys, cmp_idkey);
+    kf_sort(keys, n, sizeof *keys, cmp_idkey);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && strcmp(keys[j].api, keys[i].api) == 0 &&

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kf_emit.h"
+#include "kf_sort.h"
 
 _Static_assert(KF_R_COUNT <= UINT8_MAX + 1, "kf_result.reason is 8 bits");
 
@@ -138,7 +139,7 @@ static int cmp_result(const void *a, const void *b)
 void kf_results_sort(kf_results *rs)
 {
     if (rs->n > 1)
-        qsort(rs->v, rs->n, sizeof *rs->v, cmp_result);
+        kf_sort(rs->v, rs->n, sizeof *rs->v, cmp_result);
 }
 
 const char *kf_severity_name(enum kf_severity s)

@@ -1,11 +1,12 @@
 /* test_results.c - unit tests for the results (results.c): their
- * reporting order, and a message made when written from memory the
- * results keep. */
+ * reporting order, a message made when written from memory the results
+ * keep, and the in-place sort that orders them (sort.c). */
 #include "unit.h"
 
 #include <stdlib.h>
 
 #include "kf_results.h"
+#include "kf_sort.h"
 
 static void test_results_sorted(void **state)
 {
@@ -52,7 +53,53 @@ static void test_results_made_when_written(void **state)
     kf_results_free(&rs);
 }
 
+/* An element of the sort test: few distinct keys, made total by place. */
+typedef struct sorted {
+    unsigned key, place;
+    char pad[32];
+} sorted;
+
+static int cmp_sorted(const void *pa, const void *pb)
+{
+    const sorted *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->place < b->place ? -1 : a->place > b->place;
+}
+
+/* kf_sort() gives qsort()'s order for a comparison with no ties, on
+ * random, ascending, descending and equal-keyed arrays of every length up
+ * to past its insertion-sort runs, and on a large one. */
+static void test_sort_in_place(void **state)
+{
+    (void)state;
+    enum { MOST = 5000 };
+    sorted *a = malloc(MOST * sizeof *a), *b = malloc(MOST * sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    unsigned seed = 7;
+    for (size_t n = 0; n <= MOST; n = n < 70 ? n + 1 : n * 3 / 2 + 1) {
+        for (int shape = 0; shape < 4; shape++) {
+            size_t m = n > MOST ? MOST : n;
+            for (size_t i = 0; i < m; i++) {
+                seed = seed * 1103515245u + 12345u;
+                unsigned k = shape == 0 ? (seed >> 8) % 13 : shape == 1 ? (unsigned)i
+                             : shape == 2 ? (unsigned)(m - i) : 1;
+                a[i] = (sorted){.key = k, .place = (unsigned)((seed >> 4) % 100000)};
+                a[i].place = a[i].place * MOST + (unsigned)i; /* distinct */
+            }
+            memcpy(b, a, m * sizeof *a);
+            qsort(a, m, sizeof *a, cmp_sorted);
+            kf_sort(b, m, sizeof *b, cmp_sorted);
+            assert_memory_equal(a, b, m * sizeof *a);
+        }
+    }
+    free(a);
+    free(b);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_sort_in_place),
     cmocka_unit_test(test_results_sorted),
     cmocka_unit_test(test_results_made_when_written),
 };
