@@ -308,6 +308,11 @@ int kf_check_shared_selectors(const kf_plan *plan, kf_results *rs)
         walk_run(&st, &st.entries[i], j - i);
         i = j;
     }
+    /* the peers are found: what found them goes before the results grow */
+    free(st.entries);
+    free(st.elems);
+    st.entries = NULL;
+    st.elems = NULL;
     bool warned = false, failed = false;
     for (size_t i = 0; i < st.nnodes && !failed; i++) {
         if (!st.nodes[i].npeers)
