@@ -39,17 +39,19 @@ typedef struct kf_result {
     const kf_ref *ref;              /* the results' copy (kf_results_add), or
                                      * borrowed (kf_results_add_text) */
     const char *field;              /* static field path, or NULL */
-    char *message;                  /* owned by the results, or borrowed
-                                     * for one made by a report; NULL when
-                                     * text makes it (kf_result_message) */
-    kf_result_text_fn text;         /* with message NULL: the message of */
-    const void *arg;                /* arg, memory the results keep
+    kf_result_text_fn text;         /* NULL: message is the text; else the
+                                     * message of arg (kf_result_message) */
+    union {
+        char *message;              /* owned by the results, or borrowed
+                                     * for one made by a report */
+        const void *arg;            /* memory the results keep
                                      * (kf_results_keep) or that outlives them */
+    };
     uint32_t order;                 /* insertion order, for a stable sort */
     uint8_t severity;               /* enum kf_severity */
     uint8_t reason;                 /* enum kf_reason, and with it the
                                      * condition */
-} kf_result;                        /* 48 bytes: one or two a binding */
+} kf_result;                        /* 40 bytes: one or two a binding */
 
 typedef struct kf_results {
     kf_result *v;

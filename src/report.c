@@ -56,9 +56,10 @@ const kf_result *kf_report_get(kf_report *rep, size_t i, kf_result *tmp)
     uint32_t o = rep->order[i];
     if (o < rep->rs->n) {
         const kf_result *r = &rep->rs->v[o];
-        if (r->message)
+        if (!r->text)
             return r;
         *tmp = *r; /* its message made when written */
+        tmp->text = NULL;
         tmp->message = kf_result_message(r, &rep->msg);
         return tmp->message ? tmp : NULL;
     }

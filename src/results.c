@@ -9,6 +9,7 @@
 #include "kf_sort.h"
 
 _Static_assert(KF_R_COUNT <= UINT8_MAX + 1, "kf_result.reason is 8 bits");
+_Static_assert(sizeof(kf_result) <= 40, "a result is 40 bytes: one or two a binding");
 
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
 {
@@ -100,7 +101,7 @@ int kf_results_keep(kf_results *rs, void *p)
 
 char *kf_result_message(const kf_result *r, kf_buf *scratch)
 {
-    if (r->message)
+    if (!r->text)
         return r->message;
     kf_buf_clear(scratch);
     /* "" appended: data is a C string even for an empty message */
@@ -231,7 +232,7 @@ void kf_result_print(const kf_result *r, FILE *err)
 void kf_results_free(kf_results *rs)
 {
     for (size_t i = 0; i < rs->n; i++)
-        if (rs->v[i].message)
+        if (!rs->v[i].text)
             free(added_of(rs->v[i].message));
     free(rs->v);
     for (size_t i = 0; i < rs->nkept; i++)

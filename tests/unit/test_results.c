@@ -46,7 +46,7 @@ static void test_results_made_when_written(void **state)
                                          kept_text, kept), 0);
     assert_int_equal(kf_results_keep(&rs, kept), 0); /* freed with rs */
     assert_int_equal(kf_results_add(&rs, &a, KF_SEV_ERROR, KF_R_DUPLICATE_OBJECT, NULL, "m"), 0);
-    assert_null(rs.v[0].message);
+    assert_non_null(rs.v[0].text);
     assert_string_equal(kf_result_message(&rs.v[0], &scratch), "peer ns/b and more");
     assert_string_equal(kf_result_message(&rs.v[1], &scratch), "m");
     kf_buf_free(&scratch);
