@@ -9,6 +9,7 @@
  */
 #include "kf_resolve.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -136,11 +137,45 @@ static bool is_owned_csid(const kf_view *v)
     return strcmp(kf_view_str(v, KF_F_LBL_MANAGED), KF_MANAGED_BY) == 0;
 }
 
+/* A copy of a duplicate object, in an array the results keep: its
+ * message is made when written, from its ref and another copy's. */
+typedef struct dupobj {
+    kf_ref ref;
+    int32_t other;   /* where the other copy named is, from this one: the
+                      * run's first, or for the first the second */
+    uint32_t copies; /* how many there are */
+} dupobj;
+
+/* The message of a dupobj (kf_result_text_fn). */
+static int duplicate_text(const void *arg, kf_buf *out)
+{
+    const dupobj *d = arg;
+    const kf_ref *ref = &d->ref;
+    char where[512];
+    kf_ref_where(&d[d->other].ref, where, sizeof where);
+    return kf_buf_printf(out, "%s %s%s%s is defined %" PRIu32 " times (also at %s); "
+                         "keep exactly one", ref->kind, ref->namespace,
+                         ref->namespace[0] ? "/" : "", ref->name, d->copies, where);
+}
+
+/* The end of the run of keys[i..n) with the same object. */
+static size_t same_object(const idkey *keys, size_t i, size_t n)
+{
+    size_t j = i + 1;
+    while (j < n && strcmp(keys[j].api, keys[i].api) == 0 &&
+           strcmp(keys[j].kind, keys[i].kind) == 0 &&
+           strcmp(keys[j].ns, keys[i].ns) == 0 &&
+           strcmp(keys[j].name, keys[i].name) == 0)
+        j++;
+    return j;
+}
+
 /* Mark in dup[] every item whose (apiVersion, kind, namespace, name) is
  * shared with another item of a kind the function reads, and report it.
  * Owned ClusterSPIFFEIDs are left out: every copy is dropped anyway, so a
  * stale second copy is cleaned up rather than reported (and the output,
- * run again, gives the same result). */
+ * run again, gives the same result). The keys are freed before the
+ * results grow: an input of many copies peaks here. */
 static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
 {
     const kf_input *in = r->in;
@@ -163,34 +198,35 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
                             kf_view_namespace(&v), name, i};
     }
     kf_sort(keys, n, sizeof *keys, cmp_idkey);
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && strcmp(keys[j].api, keys[i].api) == 0 &&
-               strcmp(keys[j].kind, keys[i].kind) == 0 &&
-               strcmp(keys[j].ns, keys[i].ns) == 0 &&
-               strcmp(keys[j].name, keys[i].name) == 0)
-            j++;
-        for (size_t k = i; j - i > 1 && k < j; k++) {
-            kf_view v, ov;
+    size_t ndups = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        j = same_object(keys, i, n);
+        ndups += j - i > 1 ? j - i : 0;
+    }
+    dupobj *dups = ndups ? malloc(ndups * sizeof *dups) : NULL;
+    if (ndups && !dups) {
+        free(keys);
+        return -1;
+    }
+    size_t d = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        j = same_object(keys, i, n);
+        for (size_t k = i; j - i > 1 && k < j; k++, d++) {
+            kf_view v;
             kf_view_item(&v, in, keys[k].item);
-            kf_ref ref = kf_view_ref(&v, keys[k].item);
-            size_t other = keys[k == i ? i + 1 : i].item;
-            kf_view_item(&ov, in, other);
-            kf_ref oref = kf_view_ref(&ov, other);
-            char where[512];
-            kf_ref_where(&oref, where, sizeof where);
+            dups[d] = (dupobj){kf_view_ref(&v, keys[k].item), k == i ? 1 : -(int32_t)(k - i),
+                               (uint32_t)(j - i)};
             dup[keys[k].item] = true;
-            if (kf_results_add(r->rs, &ref, KF_SEV_ERROR, KF_R_DUPLICATE_OBJECT,
-                               "metadata.name",
-                               "%s %s%s%s is defined %zu times (also at %s); "
-                               "keep exactly one", ref.kind, ref.namespace,
-                               ref.namespace[0] ? "/" : "", ref.name, j - i,
-                               where) < 0)
-                r->failed = true;
         }
-        i = j;
     }
     free(keys);
+    for (d = 0; d < ndups; d++)
+        if (kf_results_add_text(r->rs, &dups[d].ref, KF_SEV_ERROR, KF_R_DUPLICATE_OBJECT,
+                                "metadata.name", duplicate_text, &dups[d]) < 0)
+            r->failed = true;
+    /* the results' messages read dups from now on */
+    if (ndups && kf_results_keep(r->rs, dups) < 0)
+        r->failed = true;
     return 0;
 }
 
