@@ -29,17 +29,19 @@
  * kleym-fn owns (SPEC section 7); any other ClusterSPIFFEID is foreign. */
 #define KF_MANAGED_BY "kleym"
 
+/* One per pool (as many as bindings in a large repository): 64 bytes. */
 typedef struct kf_pool {
-    size_t item;
     const char *ns, *name, *api_version;
-    int group;              /* rank of its apiVersion (kf_kind_api_rank) */
-    kf_label *labels;       /* owned array, sorted by key; strings borrowed */
-    size_t nlabels;
+    kf_label *labels;       /* in the plan's labels, sorted by key; strings
+                             * borrowed */
     const char *error;      /* why the selector is refused (static), or NULL */
     const char *error_detail; /* the selector key at fault (in the input), or NULL */
+    uint32_t item;
+    uint32_t nlabels;
+    uint32_t selector_class; /* the first pool of its namespace with the same
+                              * labels: equal classes select the same pods */
+    int8_t group;           /* rank of its apiVersion (kf_kind_api_rank) */
     bool duplicate;         /* the same pool is defined twice */
-    size_t selector_class;  /* the first pool of its namespace with the same
-                             * labels: equal classes select the same pods */
 } kf_pool;
 
 typedef struct kf_objective {
@@ -77,6 +79,7 @@ typedef struct kf_plan {
     size_t nbindings;
     kf_pool *pools;
     size_t npools;
+    kf_label *labels;                /* every pool's labels, in one array */
     kf_objective *objectives;
     size_t nobjectives;
     kf_objective *models;            /* InferenceModels (GAIE <= 0.5), sorted

@@ -19,6 +19,8 @@
 #include "kf_sort.h"
 #include "resolve.h"
 
+_Static_assert(sizeof(kf_pool) <= 64, "a pool is 64 bytes");
+
 void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
                    const char *fmt, ...)
 {
@@ -244,7 +246,7 @@ static int collect(kf_resolver *r, kf_kmask *cls)
 {
     const kf_input *in = r->in;
     kf_plan *plan = r->plan;
-    size_t nb = 0, np = 0, no = 0, nc = 0;
+    size_t nb = 0, np = 0, no = 0, nc = 0, nlabels = 0;
     for (size_t i = 0; i < in->nitems; i++) {
         kf_view v;
         kf_view_item(&v, in, i);
@@ -254,15 +256,19 @@ static int collect(kf_resolver *r, kf_kmask *cls)
         np += cls[i] == KF_KC_POOL;
         no += cls[i] == KF_KC_OBJECTIVE || cls[i] == KF_KC_MODEL;
         nc += cls[i] == KF_KC_CSID;
+        nlabels += cls[i] == KF_KC_POOL ? kf_pool_selector_room(&v) : 0;
     }
     plan->bindings = calloc(nb ? nb : 1, sizeof *plan->bindings);
     plan->pools = calloc(np ? np : 1, sizeof *plan->pools);
     plan->objectives = calloc(no ? no : 1, sizeof *plan->objectives);
     plan->models = calloc(no ? no : 1, sizeof *plan->models);
     plan->removed = calloc(nc ? nc : 1, sizeof *plan->removed);
+    /* every pool's labels in one array: sized first, so never moved */
+    plan->labels = malloc((nlabels ? nlabels : 1) * sizeof *plan->labels);
     if (!plan->bindings || !plan->pools || !plan->objectives || !plan->models ||
-        !plan->removed)
+        !plan->removed || !plan->labels)
         return -1;
+    kf_label *next = plan->labels;
     for (size_t i = 0; i < in->nitems; i++) {
         if (cls[i] != KF_KC_POOL && cls[i] != KF_KC_OBJECTIVE && cls[i] != KF_KC_MODEL)
             continue;
@@ -272,13 +278,12 @@ static int collect(kf_resolver *r, kf_kmask *cls)
         item_class(&v, &rank);
         if (cls[i] == KF_KC_POOL) {
             kf_pool *p = &plan->pools[plan->npools++];
-            p->item = i;
+            p->item = (uint32_t)i;
             p->ns = kf_view_namespace(&v);
             p->name = kf_view_str(&v, KF_F_NAME);
             p->api_version = kf_view_str(&v, KF_F_APIVERSION);
-            p->group = rank;
-            if (kf_pool_read_selector(&v, p) < 0)
-                return -1;
+            p->group = (int8_t)rank;
+            kf_pool_read_selector(&v, p, &next);
         } else {
             kf_objective *o = cls[i] == KF_KC_MODEL ? &plan->models[plan->nmodels++]
                                                     : &plan->objectives[plan->nobjectives++];
@@ -470,9 +475,7 @@ void kf_plan_free(kf_plan *plan)
 {
     for (size_t i = 0; i < plan->nbindings; i++)
         free(plan->bindings[i].spiffe_id);
-    for (size_t i = 0; i < plan->npools; i++) {
-        free(plan->pools[i].labels);
-    }
+    free(plan->labels);
     free(plan->bindings);
     free(plan->pools);
     free(plan->objectives);

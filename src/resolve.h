@@ -41,9 +41,12 @@ void kf_resolve_objective(kf_check *c);
 int kf_build_identity(kf_check *c);
 
 /* resolve_pools.c */
-/* Normalise the pool's selector into sorted matchLabels, or record why it
- * is refused. 0, or -1: out of memory. */
-int kf_pool_read_selector(const kf_view *v, kf_pool *p);
+/* How many labels the pool's selector may give at most: what
+ * kf_pool_read_selector() takes from the plan's labels. */
+size_t kf_pool_selector_room(const kf_view *v);
+/* Normalise the pool's selector into sorted matchLabels taken from *next
+ * (which moves past them), or record why it is refused. */
+void kf_pool_read_selector(const kf_view *v, kf_pool *p, kf_label **next);
 /* Give the pools of a namespace with equal label sets one selector
  * class. 0, or -1: out of memory. */
 int kf_pools_classify(kf_plan *plan);

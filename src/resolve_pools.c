@@ -17,23 +17,31 @@ static void pool_error(kf_pool *p, const char *why, const char *detail)
     p->error_detail = detail;
 }
 
-int kf_pool_read_selector(const kf_view *v, kf_pool *p)
+size_t kf_pool_selector_room(const kf_view *v)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->nfields; i++)
+        n += v->fields[i].id == KF_F_SEL_ENTRY || v->fields[i].id == KF_F_ML_ENTRY;
+    return n;
+}
+
+void kf_pool_read_selector(const kf_view *v, kf_pool *p, kf_label **next)
 {
     const kf_input *in = v->in;
     enum kf_vtype sel = kf_view_type(v, KF_F_SELECTOR);
     bool v1 = p->group == 0;
     if (kf_view_type(v, KF_F_SPEC) != KF_V_MAP || sel == KF_V_ABSENT) {
         pool_error(p, "spec.selector is missing", NULL);
-        return 0;
+        return;
     }
     if (sel != KF_V_MAP || v->dup[KF_F_SELECTOR] || v->dup[KF_F_SPEC]) {
         pool_error(p, "spec.selector must be a mapping given once", NULL);
-        return 0;
+        return;
     }
     if (kf_view_type(v, KF_F_MATCHEXPR) != KF_V_ABSENT) {
         pool_error(p, "spec.selector.matchExpressions is not supported: a "
                       "ClusterSPIFFEID needs an exact label match", NULL);
-        return 0;
+        return;
     }
     enum kf_vtype ml = kf_view_type(v, KF_F_MATCHLABELS);
     size_t nflat = 0, nml = 0;
@@ -43,15 +51,15 @@ int kf_pool_read_selector(const kf_view *v, kf_pool *p)
     }
     if (ml != KF_V_ABSENT && (ml != KF_V_MAP || v->dup[KF_F_MATCHLABELS])) {
         pool_error(p, "spec.selector.matchLabels must be a mapping given once", NULL);
-        return 0;
+        return;
     }
     if (ml != KF_V_ABSENT && nflat) {
         pool_error(p, "spec.selector mixes matchLabels with other keys", NULL);
-        return 0;
+        return;
     }
     if (ml == KF_V_ABSENT && v1) {
         pool_error(p, "spec.selector.matchLabels is missing", NULL);
-        return 0;
+        return;
     }
     enum kf_fid id = ml != KF_V_ABSENT ? KF_F_ML_ENTRY : KF_F_SEL_ENTRY;
     size_t n = ml != KF_V_ABSENT ? nml : nflat;
@@ -59,11 +67,10 @@ int kf_pool_read_selector(const kf_view *v, kf_pool *p)
         pool_error(p, ml != KF_V_ABSENT ? "spec.selector.matchLabels is empty"
                                          : "spec.selector is empty",
                    NULL);
-        return 0;
+        return;
     }
-    p->labels = malloc(n * sizeof *p->labels);
-    if (!p->labels)
-        return -1;
+    p->labels = *next;
+    *next += n;
     for (size_t i = 0; i < v->nfields; i++) {
         const kf_field *f = &v->fields[i];
         if (f->id != id)
@@ -87,7 +94,6 @@ int kf_pool_read_selector(const kf_view *v, kf_pool *p)
     for (size_t i = 1; i < p->nlabels; i++)
         if (strcmp(p->labels[i].key, p->labels[i - 1].key) == 0)
             pool_error(p, "a selector key is given twice", p->labels[i].key);
-    return 0;
 }
 
 /* Pools and objectives are looked up by namespace, name, then the rank of
@@ -147,13 +153,14 @@ int kf_pools_classify(kf_plan *plan)
         return -1;
     size_t n = 0;
     for (size_t i = 0; i < plan->npools; i++) {
-        plan->pools[i].selector_class = i;
+        plan->pools[i].selector_class = (uint32_t)i;
         if (!plan->pools[i].error && plan->pools[i].nlabels)
             v[n++] = &plan->pools[i];
     }
     qsort(v, n, sizeof *v, cmp_selector);
     for (size_t i = 0; i < n;) {
-        size_t j = i + 1, cls = (size_t)(v[i] - plan->pools);
+        size_t j = i + 1;
+        uint32_t cls = (uint32_t)(v[i] - plan->pools);
         while (j < n && cmp_label_set(v[j], v[i]) == 0)
             j++;
         for (size_t k = i; k < j; k++)
