@@ -56,8 +56,10 @@ typedef struct kf_objective {
 typedef struct kf_binding {
     kf_ref ref;                      /* its namespace and name included */
     const char *pool_name, *objective_name, *sa, *container, *variant;
-    char *spiffe_id;                 /* owned, with csid_name after its NUL */
-    const char *csid_name;           /* the ClusterSPIFFEID name, or "" */
+    const char *spiffe_id;           /* in the plan's texts, shared by the
+                                      * bindings with the same ID; or NULL */
+    const char *csid_name;           /* the ClusterSPIFFEID name (the plan's
+                                      * texts), or "" */
     uint32_t item;                   /* input item */
     uint32_t pool;                   /* into plan pools, when resolved */
     int8_t pool_group, objective_group; /* ranks; -1: any, in lookup order */
@@ -74,6 +76,9 @@ typedef struct kf_removed {
     const char *binding_ns, *binding_name; /* its labels, "" when absent */
 } kf_removed;
 
+/* Blocks of text that never move (resolve_refs.c). */
+typedef struct kf_texts kf_texts;
+
 typedef struct kf_plan {
     kf_binding *bindings;            /* sorted by (namespace, name) */
     size_t nbindings;
@@ -85,6 +90,8 @@ typedef struct kf_plan {
     kf_objective *models;            /* InferenceModels (GAIE <= 0.5), sorted
                                       * like objectives: named in messages */
     size_t nmodels;
+    kf_texts *texts;   /* owned: the bindings' SPIFFE IDs (each once) and
+                        * ClusterSPIFFEID names */
     bool *drop;        /* per input item: an owned ClusterSPIFFEID */
     kf_removed *removed; /* the dropped ones, with the binding they name */
     size_t nremoved;

@@ -361,7 +361,7 @@ static int cmp_binding(const void *pa, const void *pb)
 int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
                kf_results *rs)
 {
-    kf_resolver r = {in, cfg, plan, rs, false};
+    kf_resolver r = {in, cfg, plan, rs, false, NULL, 0};
     memset(plan, 0, sizeof *plan);
     size_t n = in->nitems ? in->nitems : 1;
     kf_kmask *cls = calloc(n, sizeof *cls);
@@ -414,6 +414,10 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
     if (kf_pools_classify(plan) < 0)
         goto out;
     qsort(plan->bindings, plan->nbindings, sizeof *plan->bindings, cmp_binding);
+    for (r.nid_slots = 2; r.nid_slots <= 2 * plan->nbindings; r.nid_slots *= 2)
+        ;
+    if (!(r.ids = calloc(r.nid_slots, sizeof *r.ids)))
+        goto out;
     for (size_t i = 0; i < plan->nbindings; i++) {
         kf_binding *b = &plan->bindings[i];
         if (dup[b->item]) {
@@ -428,6 +432,7 @@ out:
     free(cls);
     free(dup);
     free(foreign);
+    free(r.ids);
     return rc;
 }
 
@@ -473,8 +478,7 @@ void kf_plan_drop_fields(kf_plan *plan, kf_input *in)
 
 void kf_plan_free(kf_plan *plan)
 {
-    for (size_t i = 0; i < plan->nbindings; i++)
-        free(plan->bindings[i].spiffe_id);
+    kf_texts_free(plan->texts);
     free(plan->labels);
     free(plan->bindings);
     free(plan->pools);

@@ -17,6 +17,11 @@ typedef struct kf_resolver {
     kf_plan *plan;
     kf_results *rs;
     bool failed;         /* out of memory adding a result (sticky) */
+    /* The SPIFFE IDs stored in plan->texts so far, by hash (open
+     * addressing; more slots than bindings, so never full): bindings
+     * with the same ID share it, as conflicting bindings do. */
+    const char **ids;
+    size_t nid_slots;    /* a power of two */
 } kf_resolver;
 
 /* One binding being checked. */
@@ -39,6 +44,8 @@ void kf_resolve_pool(kf_check *c);
 void kf_resolve_objective(kf_check *c);
 /* The SPIFFE ID and ClusterSPIFFEID name. 0, or -1: out of memory. */
 int kf_build_identity(kf_check *c);
+/* The blocks of plan texts freed. */
+void kf_texts_free(kf_texts *t);
 
 /* resolve_pools.c */
 /* How many labels the pool's selector may give at most: what

@@ -12,6 +12,55 @@
 
 #include "resolve.h"
 
+/* A block of plan texts: strings that never move, one after another. */
+struct kf_texts {
+    kf_texts *next;
+    size_t used, cap;
+    char data[];
+};
+
+/* Blocks of about 64 KiB (a longer string gets a block of its own). */
+#define TEXTS_BLOCK (64 * 1024 - 64)
+
+/* A copy of s[0..n) and a NUL in plan's texts; NULL: out of memory. */
+static char *texts_add(kf_plan *plan, const char *s, size_t n)
+{
+    kf_texts *t = plan->texts;
+    if (!t || t->cap - t->used < n + 1) {
+        size_t cap = n + 1 > TEXTS_BLOCK ? n + 1 : TEXTS_BLOCK;
+        if (!(t = malloc(sizeof *t + cap)))
+            return NULL;
+        *t = (kf_texts){plan->texts, 0, cap};
+        plan->texts = t;
+    }
+    char *out = t->data + t->used;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    t->used += n + 1;
+    return out;
+}
+
+void kf_texts_free(kf_texts *t)
+{
+    while (t) {
+        kf_texts *next = t->next;
+        free(t);
+        t = next;
+    }
+}
+
+/* SPIFFE ID id[0..n) in the plan's texts, once for all its bindings. */
+static const char *shared_id(kf_resolver *r, const char *id, size_t n)
+{
+    size_t mask = r->nid_slots - 1;
+    for (size_t h = (size_t)kf_hash_str(KF_HASH_BASIS, id) & mask;; h = (h + 1) & mask) {
+        if (!r->ids[h])
+            return r->ids[h] = texts_add(r->plan, id, n);
+        if (strcmp(r->ids[h], id) == 0)
+            return r->ids[h];
+    }
+}
+
 static kf_pool *find_pool(kf_plan *plan, const char *ns, const char *name, int group)
 {
     kf_pool key = {.ns = ns, .name = name, .group = group};
@@ -299,21 +348,17 @@ int kf_build_identity(kf_check *c)
         kf_buf_free(&id);
         return 0;
     }
-    /* The ID and the name in one allocation of their exact size. */
+    /* The ID shared, the name the binding's own, both in the plan's
+     * texts (no allocation of their own). */
     char name[KF_NAME_MAX + 1];
-    if (kf_identity_name(b->ref.namespace, b->ref.name, d->name_mode, id.data, name) < 0) {
-        kf_buf_free(&id);
-        return -1;
-    }
-    size_t n = strlen(name);
-    b->spiffe_id = malloc(id.len + 1 + n + 1);
-    if (!b->spiffe_id) {
-        kf_buf_free(&id);
-        return -1;
-    }
-    memcpy(b->spiffe_id, id.data, id.len + 1);
-    memcpy(b->spiffe_id + id.len + 1, name, n + 1);
-    b->csid_name = b->spiffe_id + id.len + 1;
+    const char *sid = NULL, *csid = NULL;
+    if (kf_identity_name(b->ref.namespace, b->ref.name, d->name_mode, id.data, name) == 0 &&
+        (sid = shared_id(c->r, id.data, id.len)))
+        csid = texts_add(c->r->plan, name, strlen(name));
     kf_buf_free(&id);
+    if (!csid)
+        return -1;
+    b->spiffe_id = sid;
+    b->csid_name = csid;
     return 0;
 }
