@@ -120,8 +120,9 @@ bool kf_results_has_error(const kf_results *rs)
 
 int kf_result_cmp(const kf_result *a, const kf_result *b)
 {
-    int c = strcmp(a->ref->namespace, b->ref->namespace);
-    if (!c)
+    /* results about one binding share its ref */
+    int c = a->ref == b->ref ? 0 : strcmp(a->ref->namespace, b->ref->namespace);
+    if (!c && a->ref != b->ref)
         c = strcmp(a->ref->name, b->ref->name);
     if (!c)
         c = (int)a->severity - (int)b->severity;

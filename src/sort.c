@@ -1,6 +1,7 @@
 /* sort.c - an introsort in place (kf_sort.h). */
 #include "kf_sort.h"
 
+#include <stdint.h>
 #include <string.h>
 
 typedef int (*cmp_fn)(const void *, const void *);
@@ -55,12 +56,31 @@ static void heap_sort(char *base, size_t n, size_t size, cmp_fn cmp)
     }
 }
 
-/* Partitions base[0..n) (n > 2) around the median of its first, middle
- * and last elements; returns where that pivot ends: what is before it
- * compares <= it, what is after it >= it. */
-static size_t partition(char *base, size_t n, size_t size, cmp_fn cmp)
+/* The next of a fixed sequence of pseudo-random numbers (xorshift). */
+static uint64_t next_random(uint64_t *state)
 {
-    char *lo = base, *mid = base + (n / 2) * size, *hi = base + (n - 1) * size;
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}
+
+/* Partitions base[0..n) (n > 2) around the median of three elements
+ * taken at pseudo-random places (first, middle and last would go badly on
+ * two sorted runs one after the other, which is how results are added);
+ * returns where that pivot ends: what is before it compares <= it, what
+ * is after it >= it. The order it gives does not depend on the choice. */
+static size_t partition(char *base, size_t n, size_t size, cmp_fn cmp, uint64_t *state)
+{
+    char *lo = base + (next_random(state) % n) * size,
+         *mid = base + (next_random(state) % n) * size,
+         *hi = base + (next_random(state) % n) * size;
+    if (lo == mid || mid == hi || lo == hi) {
+        lo = base;
+        mid = base + (n / 2) * size;
+        hi = base + (n - 1) * size;
+    }
     if (cmp(mid, lo) < 0)
         swap(mid, lo, size);
     if (cmp(hi, mid) < 0) {
@@ -68,7 +88,7 @@ static size_t partition(char *base, size_t n, size_t size, cmp_fn cmp)
         if (cmp(mid, lo) < 0)
             swap(mid, lo, size);
     }
-    swap(lo, mid, size); /* the pivot at base[0], left where it is */
+    swap(base, mid, size); /* the pivot at base[0], left where it is */
     size_t i = 1, j = n - 1;
     for (;;) {
         while (i < n && cmp(base + i * size, base) < 0)
@@ -86,22 +106,23 @@ static size_t partition(char *base, size_t n, size_t size, cmp_fn cmp)
 }
 
 /* depth: how many more partitions before heapsort takes over. */
-static void sort_range(char *b, size_t n, size_t size, cmp_fn cmp, int depth)
+static void sort_range(char *b, size_t n, size_t size, cmp_fn cmp, int depth,
+                       uint64_t *state)
 {
     while (n > INSERTION_MAX) {
         if (depth-- == 0) {
             heap_sort(b, n, size, cmp);
             return;
         }
-        size_t p = partition(b, n, size, cmp);
+        size_t p = partition(b, n, size, cmp, state);
         /* the shorter side sorted by recursion, the longer by the loop:
          * the stack stays within log2(n) frames */
         if (p < n - p - 1) {
-            sort_range(b, p, size, cmp, depth);
+            sort_range(b, p, size, cmp, depth, state);
             b += (p + 1) * size;
             n -= p + 1;
         } else {
-            sort_range(b + (p + 1) * size, n - p - 1, size, cmp, depth);
+            sort_range(b + (p + 1) * size, n - p - 1, size, cmp, depth, state);
             n = p;
         }
     }
@@ -113,5 +134,6 @@ void kf_sort(void *base, size_t n, size_t size, cmp_fn cmp)
     int depth = 0;
     for (size_t m = n; m > 1; m >>= 1)
         depth += 2;
-    sort_range(base, n, size, cmp, depth);
+    uint64_t state = 0x9e3779b97f4a7c15u;
+    sort_range(base, n, size, cmp, depth, &state);
 }
