@@ -13,17 +13,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A binding in one kind of conflict's sorted array. Once it fails, the
- * array is kept by the results and its message is made when written from
- * where its peers are (indexes into the array). */
+/* A binding in one kind of conflict's sorted array, v[1..n]; v[0] is the
+ * array's head (b NULL, self n). Once a binding fails, the array is kept
+ * by the results and its message is made when written: its run and the
+ * part of it that is not its peer are found again then, by binary search
+ * (16 bytes a binding, not 32 with the bounds held). */
 typedef struct entry {
     kf_binding *b;
+    uint32_t self;           /* its own index (in v[0]: n) */
     uint32_t selector_class; /* of its pool (kf_pool): a pool index, below
                               * the item count (input offsets are 32-bit) */
-    uint32_t self;         /* its own index */
-    uint32_t start, end;   /* its run: [start, end) */
-    uint32_t own_start, own_end; /* what is not its peer within the run */
 } entry;
+
+_Static_assert(sizeof(entry) <= 16, "a conflict entry is 16 bytes");
+
+/* Texts compared, the same pointer first: a SPIFFE ID is stored once for
+ * all its bindings (resolve_refs.c) and the reader shares repeated short
+ * strings, so equal texts are often one, and the searches that find a
+ * message's peers compare many (conflict-heavy inputs). */
+static int text_cmp(const char *a, const char *b)
+{
+    return a == b ? 0 : strcmp(a, b);
+}
 
 /* Two PerObjective bindings select the same workloads when their selector
  * sets are equal: k8s:ns, k8s:sa, k8s:container-name and the pool's
@@ -32,30 +43,30 @@ typedef struct entry {
  * container and pool label set (selector class). */
 static int same_workloads(const entry *a, const entry *b)
 {
-    int c = strcmp(a->b->ref.namespace, b->b->ref.namespace);
+    int c = text_cmp(a->b->ref.namespace, b->b->ref.namespace);
     if (!c)
         c = a->selector_class < b->selector_class ? -1
             : a->selector_class > b->selector_class;
     if (!c)
-        c = strcmp(a->b->sa, b->b->sa);
+        c = text_cmp(a->b->sa, b->b->sa);
     if (!c)
-        c = strcmp(a->b->container, b->b->container);
+        c = text_cmp(a->b->container, b->b->container);
     return c;
 }
 
 static int same_spiffe_id(const entry *a, const entry *b)
 {
-    return strcmp(a->b->spiffe_id, b->b->spiffe_id);
+    return text_cmp(a->b->spiffe_id, b->b->spiffe_id);
 }
 
 /* Kleym 0.12 bindings whose pods the variant label cannot tell apart. */
 static int same_variant(const entry *a, const entry *b)
 {
-    int c = strcmp(a->b->ref.namespace, b->b->ref.namespace);
+    int c = text_cmp(a->b->ref.namespace, b->b->ref.namespace);
     if (!c)
-        c = strcmp(a->b->sa, b->b->sa);
+        c = text_cmp(a->b->sa, b->b->sa);
     if (!c)
-        c = strcmp(a->b->variant, b->b->variant);
+        c = text_cmp(a->b->variant, b->b->variant);
     return c;
 }
 
@@ -64,9 +75,9 @@ static int same_variant(const entry *a, const entry *b)
  * may share both), so no two entries compare equal. */
 static int by_binding(const entry *a, const entry *b)
 {
-    int c = strcmp(a->b->ref.namespace, b->b->ref.namespace);
+    int c = text_cmp(a->b->ref.namespace, b->b->ref.namespace);
     if (!c)
-        c = strcmp(a->b->ref.name, b->b->ref.name);
+        c = text_cmp(a->b->ref.name, b->b->ref.name);
     if (!c)
         c = a->b < b->b ? -1 : a->b > b->b;
     return c;
@@ -92,15 +103,57 @@ static int cmp_variant(const void *pa, const void *pb)
     return c ? c : by_binding(pa, pb);
 }
 
-/* The peers of failed entry e, as "ns/a (spiffe://...), ns/b (variant
- * decode, spiffe://...) and 3 more". */
-static int peers(const entry *e, kf_buf *out)
+/* How one kind of conflict is found and told. */
+typedef struct conflict {
+    enum kf_reason reason;
+    int (*cmp)(const void *, const void *);   /* sorts the entries */
+    int (*run)(const entry *, const entry *); /* equal within a run */
+    /* equal within a run but not conflicting (NULL: every other binding of
+     * the run is a peer) */
+    int (*harmless)(const entry *, const entry *);
+    kf_result_text_fn message; /* of a failed entry */
+} conflict;
+
+/* Where e's run (own false) or the part of it that is not its peer (own)
+ * compares with v: the leading keys of the sort order. */
+static int key_cmp(const conflict *k, const entry *v, const entry *e, bool own)
+{
+    int c = k->run(v, e);
+    if (!c && own)
+        c = k->harmless ? k->harmless(v, e) : v < e ? -1 : v > e;
+    return c;
+}
+
+/* The first index of v[lo..hi) (sorted) whose key compares above e's
+ * (above: true) or not below it. */
+static size_t bound(const conflict *k, const entry *v, size_t lo, size_t hi,
+                    const entry *e, bool own, bool above)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = key_cmp(k, &v[mid], e, own);
+        if (above ? c <= 0 : c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The peers of failed entry e of kind k, as "ns/a (spiffe://...), ns/b
+ * (variant decode, spiffe://...) and 3 more". */
+static int peers(const conflict *k, const entry *e, kf_buf *out)
 {
     const entry *v = e - e->self;
-    size_t named = 0, total = (e->end - e->start) - (e->own_end - e->own_start);
+    size_t n = v[0].self + 1, self = e->self;
+    size_t start = bound(k, v, 1, self, e, false, false),
+           end = bound(k, v, self + 1, n, e, false, true),
+           own_start = bound(k, v, start, self, e, true, false),
+           own_end = bound(k, v, self + 1, end, e, true, true);
+    size_t named = 0, total = (end - start) - (own_end - own_start);
     /* before its own run, then after it: never walk the run itself, which
      * may be most of the group */
-    const size_t parts[2][2] = {{e->start, e->own_start}, {e->own_end, e->end}};
+    const size_t parts[2][2] = {{start, own_start}, {own_end, end}};
     for (int part = 0; part < 2; part++) {
         for (size_t k = parts[part][0]; k < parts[part][1] &&
                                         named < KF_CONFLICT_PEERS_NAMED; k++) {
@@ -119,13 +172,15 @@ static int peers(const entry *e, kf_buf *out)
     return 0;
 }
 
+static const conflict collision, duplicate, variant;
+
 /* The messages, made when written (kf_result_text_fn) from a failed entry. */
 static int collision_text(const void *arg, kf_buf *out)
 {
     const entry *e = arg;
     return kf_buf_puts(out, "selects exactly the same workloads (namespace, pool "
                        "selector, service account and container) as ") < 0 ||
-           peers(e, out) < 0 ||
+           peers(&collision, e, out) < 0 ||
            kf_buf_printf(out, ", so SPIRE would give those pods two identities; %s "
                          "is not rendered: give each objective its own service "
                          "account or container", e->b->spiffe_id) < 0
@@ -135,7 +190,8 @@ static int collision_text(const void *arg, kf_buf *out)
 static int duplicate_text(const void *arg, kf_buf *out)
 {
     const entry *e = arg;
-    return kf_buf_puts(out, "renders the same SPIFFE ID as ") < 0 || peers(e, out) < 0 ||
+    return kf_buf_puts(out, "renders the same SPIFFE ID as ") < 0 ||
+           peers(&duplicate, e, out) < 0 ||
            kf_buf_printf(out, "; %s is not rendered: each SPIFFE ID must come from "
                          "one binding", e->b->spiffe_id) < 0
                ? -1 : 0;
@@ -147,7 +203,7 @@ static int variant_text(const void *arg, kf_buf *out)
     const kf_binding *b = e->b;
     return kf_buf_printf(out, "shares variant %s and service account %s in namespace "
                          "%s with ", b->variant, b->sa, b->ref.namespace) < 0 ||
-           peers(e, out) < 0 ||
+           peers(&variant, e, out) < 0 ||
            kf_buf_printf(out, ", bound to other pools: the Pod label "
                          KF_VARIANT_LABEL ": %s no longer tells their pods apart, so "
                          "SPIRE would give those pods two identities; %s is not "
@@ -156,37 +212,36 @@ static int variant_text(const void *arg, kf_buf *out)
                ? -1 : 0;
 }
 
-/* How one kind of conflict is found and told. */
-typedef struct conflict {
-    enum kf_reason reason;
-    int (*cmp)(const void *, const void *);   /* sorts the entries */
-    int (*run)(const entry *, const entry *); /* equal within a run */
-    /* equal within a run but not conflicting (NULL: every other binding of
-     * the run is a peer) */
-    int (*harmless)(const entry *, const entry *);
-    kf_result_text_fn message; /* of a failed entry */
-} conflict;
+static const conflict collision = {KF_R_IDENTITY_COLLISION, cmp_workloads,
+                                   same_workloads, NULL, collision_text};
+static const conflict duplicate = {KF_R_DUPLICATE_SPIFFE_ID, cmp_spiffe_id,
+                                   same_spiffe_id, NULL, duplicate_text};
+/* A pair with the same SPIFFE ID is a DuplicateSPIFFEID only: the variant
+ * check treats equal IDs as harmless. */
+static const conflict variant = {KF_R_VARIANT_CONFLICT, cmp_variant, same_variant,
+                                 same_spiffe_id, variant_text};
 
 /* Sort v, then fail every binding of a run that has a peer. The entries
  * were all taken before the first check, so a binding failed by one kind
- * of conflict still counts as a peer in the next. v[0..n) is given to the
- * results when a binding fails (its message reads it), else freed: *pv is
- * NULL after, either way. */
+ * of conflict still counts as a peer in the next. v[0..n] (its head and
+ * n entries) is given to the results when a binding fails (its message
+ * reads it), else freed: *pv is NULL after, either way. */
 static int find(const conflict *k, entry **pv, size_t n, kf_results *rs)
 {
     entry *v = *pv;
     *pv = NULL;
-    if (n) {
-        /* only what is kept: the array was sized for every binding */
-        entry *fit = realloc(v, n * sizeof *v);
-        v = fit ? fit : v;
-        kf_sort(v, n, sizeof *v, k->cmp);
-    }
+    /* only what is kept: the array was sized for every binding */
+    entry *fit = realloc(v, (n + 1) * sizeof *v);
+    v = fit ? fit : v;
+    kf_sort(v + 1, n, sizeof *v, k->cmp);
+    v[0] = (entry){.b = NULL, .self = (uint32_t)n};
+    for (size_t m = 1; m <= n; m++)
+        v[m].self = (uint32_t)m;
     size_t failed = 0;
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0;) {
+    for (size_t i = 1; i <= n && rc == 0;) {
         size_t j = i + 1;
-        while (j < n && k->run(&v[j], &v[i]) == 0)
+        while (j <= n && k->run(&v[j], &v[i]) == 0)
             j++;
         for (size_t s = i; s < j && rc == 0;) {
             /* v[s..t): the binding itself, or those it may share with */
@@ -195,12 +250,6 @@ static int find(const conflict *k, entry **pv, size_t n, kf_results *rs)
                 t++;
             for (size_t m = s; m < t && (j - i) > (t - s); m++) {
                 v[m].b->ok = false;
-                size_t own_start = k->harmless ? s : m, own_end = k->harmless ? t : m + 1;
-                v[m].self = (uint32_t)m;
-                v[m].start = (uint32_t)i;
-                v[m].end = (uint32_t)j;
-                v[m].own_start = (uint32_t)own_start;
-                v[m].own_end = (uint32_t)own_end;
                 failed++;
                 if (kf_results_add_text(rs, &v[m].b->ref, KF_SEV_ERROR, k->reason, NULL,
                                         k->message, &v[m]) < 0) {
@@ -222,13 +271,7 @@ static int find(const conflict *k, entry **pv, size_t n, kf_results *rs)
 
 int kf_check_conflicts(kf_plan *plan, kf_results *rs)
 {
-    static const conflict collision = {KF_R_IDENTITY_COLLISION, cmp_workloads,
-                                       same_workloads, NULL, collision_text};
-    static const conflict duplicate = {KF_R_DUPLICATE_SPIFFE_ID, cmp_spiffe_id,
-                                       same_spiffe_id, NULL, duplicate_text};
-    static const conflict variant = {KF_R_VARIANT_CONFLICT, cmp_variant, same_variant,
-                                     same_spiffe_id, variant_text};
-    size_t n = plan->nbindings ? plan->nbindings : 1;
+    size_t n = plan->nbindings + 1; /* a head, then the entries */
     entry *coll = malloc(n * sizeof *coll), *ids = malloc(n * sizeof *ids),
           *vars = malloc(n * sizeof *vars);
     int rc = -1;
@@ -239,21 +282,19 @@ int kf_check_conflicts(kf_plan *plan, kf_results *rs)
         kf_binding *b = &plan->bindings[i];
         if (!b->ok)
             continue;
-        ids[ni++] = (entry){.b = b};
+        ids[1 + ni++] = (entry){.b = b};
         /* what else must not be shared follows from the match key */
         switch (kf_dialect_of(b)->match) {
         case KF_MATCH_POOL:
             break; /* the SPIFFE ID names the pool: a duplicate at most */
         case KF_MATCH_CONTAINER:
-            coll[nc++] = (entry){.b = b, .selector_class = (uint32_t)plan->pools[b->pool].selector_class};
+            coll[1 + nc++] = (entry){.b = b, .selector_class = plan->pools[b->pool].selector_class};
             break;
         case KF_MATCH_VARIANT:
-            vars[nv++] = (entry){.b = b};
+            vars[1 + nv++] = (entry){.b = b};
             break;
         }
     }
-    /* A pair with the same SPIFFE ID is a DuplicateSPIFFEID only: the
-     * variant check treats equal IDs as harmless. */
     if (find(&collision, &coll, nc, rs) < 0 || find(&duplicate, &ids, ni, rs) < 0 ||
         find(&variant, &vars, nv, rs) < 0)
         goto out;
