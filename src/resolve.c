@@ -414,7 +414,9 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
     if (kf_pools_classify(plan) < 0)
         goto out;
     qsort(plan->bindings, plan->nbindings, sizeof *plan->bindings, cmp_binding);
-    for (r.nid_slots = 2; r.nid_slots <= 2 * plan->nbindings; r.nid_slots *= 2)
+    /* at least 1.5 slots a binding: short probes, 6 bytes a binding */
+    for (r.nid_slots = 2; r.nid_slots < plan->nbindings + plan->nbindings / 2 + 1;
+         r.nid_slots *= 2)
         ;
     if (!(r.ids = calloc(r.nid_slots, sizeof *r.ids)))
         goto out;
@@ -449,23 +451,37 @@ void kf_plan_drop_fields(kf_plan *plan, kf_input *in)
         gone[plan->objectives[i].item] = true;
     for (size_t i = 0; i < plan->nmodels; i++)
         gone[plan->models[i].item] = true;
-    size_t kept = 0;
-    for (size_t i = 0; i < in->nitems; i++)
-        kept += gone[i] ? 0 : in->items[i].nfields;
-    kf_field *fields = kept < in->nfields ? malloc((kept ? kept : 1) * sizeof *fields)
-                                          : NULL;
+    /* The kept fields move down in place when the items' fields follow
+     * one another in item order (as the reader lays them out), else into
+     * a new array: either way the array then shrinks to them. */
+    size_t kept = 0, end = 0;
+    bool in_order = true;
+    for (size_t i = 0; i < in->nitems; i++) {
+        const kf_item *it = &in->items[i];
+        kept += gone[i] ? 0 : it->nfields;
+        in_order &= !it->nfields || it->first_field >= end;
+        end = it->nfields ? it->first_field + it->nfields : end;
+    }
+    kf_field *fields = kept == in->nfields ? NULL
+                       : in_order          ? in->fields
+                                           : malloc((kept ? kept : 1) * sizeof *fields);
     if (fields) {
         size_t n = 0;
         for (size_t i = 0; i < in->nitems; i++) {
             kf_item *it = &in->items[i];
             if (!gone[i] && it->nfields)
-                memcpy(fields + n, in->fields + it->first_field,
-                       it->nfields * sizeof *fields);
+                memmove(fields + n, in->fields + it->first_field,
+                        it->nfields * sizeof *fields);
             it->first_field = gone[i] ? 0 : (uint32_t)n;
             it->nfields = gone[i] ? 0 : it->nfields;
             n += it->nfields;
         }
-        free(in->fields);
+        if (fields != in->fields) {
+            free(in->fields);
+        } else {
+            kf_field *fit = realloc(fields, (n ? n : 1) * sizeof *fields);
+            fields = fit ? fit : fields;
+        }
         in->fields = fields;
         in->nfields = in->fields_cap = n;
         for (size_t i = 0; i < plan->nobjectives; i++)

@@ -18,9 +18,10 @@ typedef struct kf_resolver {
     kf_results *rs;
     bool failed;         /* out of memory adding a result (sticky) */
     /* The SPIFFE IDs stored in plan->texts so far, by hash (open
-     * addressing; more slots than bindings, so never full): bindings
-     * with the same ID share it, as conflicting bindings do. */
-    const char **ids;
+     * addressing; more slots than bindings, so never full): 1 + the
+     * index of a binding holding it. Bindings with the same ID share it,
+     * as conflicting bindings do. */
+    uint32_t *ids;
     size_t nid_slots;    /* a power of two */
 } kf_resolver;
 

@@ -50,14 +50,18 @@ void kf_texts_free(kf_texts *t)
 }
 
 /* SPIFFE ID id[0..n) in the plan's texts, once for all its bindings. */
-static const char *shared_id(kf_resolver *r, const char *id, size_t n)
+static const char *shared_id(kf_resolver *r, const kf_binding *b, const char *id,
+                             size_t n)
 {
     size_t mask = r->nid_slots - 1;
+    const kf_binding *all = r->plan->bindings;
     for (size_t h = (size_t)kf_hash_str(KF_HASH_BASIS, id) & mask;; h = (h + 1) & mask) {
-        if (!r->ids[h])
-            return r->ids[h] = texts_add(r->plan, id, n);
-        if (strcmp(r->ids[h], id) == 0)
-            return r->ids[h];
+        if (!r->ids[h]) {
+            r->ids[h] = (uint32_t)(b - all) + 1;
+            return texts_add(r->plan, id, n);
+        }
+        if (strcmp(all[r->ids[h] - 1].spiffe_id, id) == 0)
+            return all[r->ids[h] - 1].spiffe_id;
     }
 }
 
@@ -353,9 +357,10 @@ int kf_build_identity(kf_check *c)
     char name[KF_NAME_MAX + 1];
     const char *sid = NULL, *csid = NULL;
     if (kf_identity_name(b->ref.namespace, b->ref.name, d->name_mode, id.data, name) == 0 &&
-        (sid = shared_id(c->r, id.data, id.len)))
+        (sid = shared_id(c->r, b, id.data, id.len)))
         csid = texts_add(c->r->plan, name, strlen(name));
     kf_buf_free(&id);
+    b->spiffe_id = sid; /* the slot just taken names it */
     if (!csid)
         return -1;
     b->spiffe_id = sid;
