@@ -24,12 +24,13 @@ enum kf_severity { KF_SEV_ERROR, KF_SEV_WARNING, KF_SEV_INFO };
 typedef struct kf_ref {
     const char *api_version, *kind, *name, *namespace;
     const char *path, *index; /* file annotations; empty when absent */
-    size_t position;          /* the item's position in the input */
     const char *entry;        /* an entry of a List: where in it
                                * ("items[2]"); NULL or "" otherwise */
-    size_t top;               /* an entry of a List: 1 + the position of
+    uint32_t position;        /* the item's position in the input (items
+                               * are counted in 32 bits) */
+    uint32_t top;             /* an entry of a List: 1 + the position of
                                * the top-level List; 0 otherwise */
-} kf_ref;
+} kf_ref;                     /* 64 bytes: in every binding */
 
 /* Appends a result's message made when it is written, from arg; 0 or -1
  * (out of memory). */

@@ -1,6 +1,7 @@
 /* results.c - collecting, sorting and writing results (kf_results.h). */
 #include "kf_results.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
         snprintf(buf, cap, "%s:%s%s%s", ref->path, ref->index[0] ? ref->index : "0",
                  entry ? " " : "", entry ? entry : "");
     else
-        snprintf(buf, cap, "<stdin>:%zu%s%s", ref->top ? ref->top - 1 : ref->position,
+        snprintf(buf, cap, "<stdin>:%" PRIu32 "%s%s", ref->top ? ref->top - 1 : ref->position,
                  entry ? " " : "", entry ? entry : "");
 }
 

@@ -12,8 +12,8 @@ static void test_results_sorted(void **state)
 {
     (void)state;
     kf_results rs = {0};
-    kf_ref a = {"v", "K", "b", "ns", "", "", 0, NULL, 0}, b = {"v", "K", "a", "ns", "", "", 1, NULL, 0},
-           c = {"v", "K", "a", "", "", "", 2, NULL, 0};
+    kf_ref a = {"v", "K", "b", "ns", "", "", NULL, 0, 0}, b = {"v", "K", "a", "ns", "", "", NULL, 1, 0},
+           c = {"v", "K", "a", "", "", "", NULL, 2, 0};
     assert_int_equal(kf_results_add(&rs, &a, KF_SEV_ERROR, KF_R_VARIANT_CONFLICT, NULL, "m1"), 0);
     assert_int_equal(kf_results_add(&rs, &b, KF_SEV_INFO, KF_R_DUPLICATE_OBJECT, NULL, "m2"), 0);
     assert_int_equal(kf_results_add(&rs, &b, KF_SEV_ERROR, KF_R_INVALID_VALUE, NULL, "m3"), 0);
