@@ -361,7 +361,7 @@ static int cmp_binding(const void *pa, const void *pb)
 int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
                kf_results *rs)
 {
-    kf_resolver r = {in, cfg, plan, rs, false, NULL, 0};
+    kf_resolver r = {in, cfg, plan, rs, false, NULL};
     memset(plan, 0, sizeof *plan);
     size_t n = in->nitems ? in->nitems : 1;
     kf_kmask *cls = calloc(n, sizeof *cls);
@@ -403,6 +403,10 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
         }
     }
     qsort(foreign, nforeign, sizeof *foreign, cmp_csid);
+    /* the classes are all read: gone before the bindings' identities are
+     * made, where an input of many bindings peaks */
+    free(cls);
+    cls = NULL;
     for (size_t i = 0; i < plan->npools; i++)
         plan->pools[i].duplicate = dup[plan->pools[i].item];
     for (size_t i = 0; i < plan->nobjectives; i++)
@@ -414,11 +418,7 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
     if (kf_pools_classify(plan) < 0)
         goto out;
     qsort(plan->bindings, plan->nbindings, sizeof *plan->bindings, cmp_binding);
-    /* at least 1.5 slots a binding: short probes, 6 bytes a binding */
-    for (r.nid_slots = 2; r.nid_slots < plan->nbindings + plan->nbindings / 2 + 1;
-         r.nid_slots *= 2)
-        ;
-    if (!(r.ids = calloc(r.nid_slots, sizeof *r.ids)))
+    if (!(r.ids = calloc(KF_ID_SLOTS, sizeof *r.ids)))
         goto out;
     for (size_t i = 0; i < plan->nbindings; i++) {
         kf_binding *b = &plan->bindings[i];

@@ -11,18 +11,20 @@
 #include "kf_resolve.h"
 #include "kf_view.h"
 
+/* Slots of the SPIFFE IDs stored (kf_resolver.ids). */
+#define KF_ID_SLOTS 4096
+
 typedef struct kf_resolver {
     const kf_input *in;
     const kf_config *cfg;
     kf_plan *plan;
     kf_results *rs;
     bool failed;         /* out of memory adding a result (sticky) */
-    /* The SPIFFE IDs stored in plan->texts so far, by hash (open
-     * addressing; more slots than bindings, so never full): 1 + the
-     * index of a binding holding it. Bindings with the same ID share it,
-     * as conflicting bindings do. */
+    /* SPIFFE IDs stored in plan->texts, by hash: per slot, 1 + the index
+     * of the binding that stored the latest one of that hash (0: none).
+     * Bindings with the same ID share it, as conflicting bindings do;
+     * a slot another ID took since only costs a copy. */
     uint32_t *ids;
-    size_t nid_slots;    /* a power of two */
 } kf_resolver;
 
 /* One binding being checked. */

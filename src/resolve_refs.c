@@ -49,20 +49,17 @@ void kf_texts_free(kf_texts *t)
     }
 }
 
-/* SPIFFE ID id[0..n) in the plan's texts, once for all its bindings. */
+/* SPIFFE ID id[0..n) of binding b in the plan's texts: the copy stored
+ * already when its slot holds it, else a new one that takes the slot. */
 static const char *shared_id(kf_resolver *r, const kf_binding *b, const char *id,
                              size_t n)
 {
-    size_t mask = r->nid_slots - 1;
     const kf_binding *all = r->plan->bindings;
-    for (size_t h = (size_t)kf_hash_str(KF_HASH_BASIS, id) & mask;; h = (h + 1) & mask) {
-        if (!r->ids[h]) {
-            r->ids[h] = (uint32_t)(b - all) + 1;
-            return texts_add(r->plan, id, n);
-        }
-        if (strcmp(all[r->ids[h] - 1].spiffe_id, id) == 0)
-            return all[r->ids[h] - 1].spiffe_id;
-    }
+    uint32_t *slot = &r->ids[kf_hash_str(KF_HASH_BASIS, id) % KF_ID_SLOTS];
+    if (*slot && strcmp(all[*slot - 1].spiffe_id, id) == 0)
+        return all[*slot - 1].spiffe_id;
+    *slot = (uint32_t)(b - all) + 1;
+    return texts_add(r->plan, id, n);
 }
 
 static kf_pool *find_pool(kf_plan *plan, const char *ns, const char *name, int group)
