@@ -347,6 +347,15 @@ static int check_binding(kf_resolver *r, kf_binding *b, const idkey *foreign,
     return 0;
 }
 
+/* Pools as kf_cmp_pool() orders them, copies of one pool by their place
+ * in the input (as they were collected). */
+static int cmp_pool_place(const void *pa, const void *pb)
+{
+    const kf_pool *a = pa, *b = pb;
+    int c = kf_cmp_pool(a, b);
+    return c ? c : a->item < b->item ? -1 : a->item > b->item;
+}
+
 static int cmp_binding(const void *pa, const void *pb)
 {
     const kf_binding *a = pa, *b = pb;
@@ -411,7 +420,8 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
         plan->pools[i].duplicate = dup[plan->pools[i].item];
     for (size_t i = 0; i < plan->nobjectives; i++)
         plan->objectives[i].duplicate = dup[plan->objectives[i].item];
-    qsort(plan->pools, plan->npools, sizeof *plan->pools, kf_cmp_pool);
+    /* in place: a package of many pools sorts them at its peak */
+    kf_sort(plan->pools, plan->npools, sizeof *plan->pools, cmp_pool_place);
     qsort(plan->objectives, plan->nobjectives, sizeof *plan->objectives,
           kf_cmp_objective);
     qsort(plan->models, plan->nmodels, sizeof *plan->models, kf_cmp_objective);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kf_sort.h"
 #include "resolve.h"
 
 static void pool_error(kf_pool *p, const char *why, const char *detail)
@@ -157,7 +158,7 @@ int kf_pools_classify(kf_plan *plan)
         if (!plan->pools[i].error && plan->pools[i].nlabels)
             v[n++] = &plan->pools[i];
     }
-    qsort(v, n, sizeof *v, cmp_selector);
+    kf_sort(v, n, sizeof *v, cmp_selector);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         uint32_t cls = (uint32_t)(v[i] - plan->pools);
