@@ -199,7 +199,7 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
                             kf_view_str(&v, KF_F_KIND),
                             kf_view_namespace(&v), name, i};
     }
-    kf_sort(keys, n, sizeof *keys, cmp_idkey);
+    qsort(keys, n, sizeof *keys, cmp_idkey);
     size_t ndups = 0;
     for (size_t i = 0, j; i < n; i = j) {
         j = same_object(keys, i, n);
