@@ -13,19 +13,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A binding in one kind of conflict's sorted array, v[1..n]; v[0] is the
- * array's head (b NULL, self n). Once a binding fails, the array is kept
- * by the results and its message is made when written: its run and the
- * part of it that is not its peer are found again then, by binary search
- * (16 bytes a binding, not 32 with the bounds held). */
+/* A binding in one kind of conflict's sorted array, v[HEAD..HEAD+n);
+ * v[0..HEAD) is the array's head: how many entries there are, and the
+ * bounds last found (below). Once a binding fails, the array is kept by
+ * the results and its message is made when written: its run and the part
+ * of it that is not its peer are found again then, by binary search (16
+ * bytes a binding, not 32 with the bounds held), or taken from the head
+ * when the message made before was about the same run, as it mostly is
+ * (messages are written in binding order, each twice: output and
+ * stderr). */
 typedef struct entry {
     kf_binding *b;
-    uint32_t self;           /* its own index (in v[0]: n) */
+    uint32_t self;           /* its own index */
     uint32_t selector_class; /* of its pool (kf_pool): a pool index, below
                               * the item count (input offsets are 32-bit) */
 } entry;
 
 _Static_assert(sizeof(entry) <= 16, "a conflict entry is 16 bytes");
+
+/* The head's entries: v[0].self is n; v[0].selector_class and v[1].self
+ * the run last found, v[1].selector_class and v[2].self its own part (0
+ * when none was). */
+#define HEAD 3
 
 /* Texts compared, the same pointer first: a SPIFFE ID is stored once for
  * all its bindings (resolve_refs.c) and the reader shares repeated short
@@ -114,13 +123,14 @@ typedef struct conflict {
     kf_result_text_fn message; /* of a failed entry */
 } conflict;
 
-/* Where e's run (own false) or the part of it that is not its peer (own)
- * compares with v: the leading keys of the sort order. */
+/* Where e's run (own false) or the part of it that is not its peer (own,
+ * a kind with harmless peers) compares with v: the leading keys of the
+ * sort order. */
 static int key_cmp(const conflict *k, const entry *v, const entry *e, bool own)
 {
     int c = k->run(v, e);
     if (!c && own)
-        c = k->harmless ? k->harmless(v, e) : v < e ? -1 : v > e;
+        c = k->harmless(v, e);
     return c;
 }
 
@@ -144,12 +154,28 @@ static size_t bound(const conflict *k, const entry *v, size_t lo, size_t hi,
  * (variant decode, spiffe://...) and 3 more". */
 static int peers(const conflict *k, const entry *e, kf_buf *out)
 {
-    const entry *v = e - e->self;
-    size_t n = v[0].self + 1, self = e->self;
-    size_t start = bound(k, v, 1, self, e, false, false),
-           end = bound(k, v, self + 1, n, e, false, true),
-           own_start = bound(k, v, start, self, e, true, false),
-           own_end = bound(k, v, self + 1, end, e, true, true);
+    /* the array is the results' (kf_results_keep()), not const: its head
+     * remembers the bounds found last */
+    entry *v = (entry *)(e - e->self);
+    size_t n = HEAD + v[0].self, self = e->self;
+    size_t start = v[0].selector_class, end = v[1].self;
+    if (!(start <= self && self < end)) {
+        start = bound(k, v, HEAD, self, e, false, false);
+        end = bound(k, v, self + 1, n, e, false, true);
+        v[0].selector_class = (uint32_t)start;
+        v[1].self = (uint32_t)end;
+    }
+    size_t own_start = self, own_end = self + 1; /* without harmless peers */
+    if (k->harmless) {
+        own_start = v[1].selector_class;
+        own_end = v[2].self;
+        if (!(own_start <= self && self < own_end)) {
+            own_start = bound(k, v, start, self, e, true, false);
+            own_end = bound(k, v, self + 1, end, e, true, true);
+            v[1].selector_class = (uint32_t)own_start;
+            v[2].self = (uint32_t)own_end;
+        }
+    }
     size_t named = 0, total = (end - start) - (own_end - own_start);
     /* before its own run, then after it: never walk the run itself, which
      * may be most of the group */
@@ -223,25 +249,27 @@ static const conflict variant = {KF_R_VARIANT_CONFLICT, cmp_variant, same_varian
 
 /* Sort v, then fail every binding of a run that has a peer. The entries
  * were all taken before the first check, so a binding failed by one kind
- * of conflict still counts as a peer in the next. v[0..n] (its head and
- * n entries) is given to the results when a binding fails (its message
+ * of conflict still counts as a peer in the next. v (its head and n
+ * entries) is given to the results when a binding fails (its message
  * reads it), else freed: *pv is NULL after, either way. */
 static int find(const conflict *k, entry **pv, size_t n, kf_results *rs)
 {
     entry *v = *pv;
     *pv = NULL;
     /* only what is kept: the array was sized for every binding */
-    entry *fit = realloc(v, (n + 1) * sizeof *v);
+    entry *fit = realloc(v, (HEAD + n) * sizeof *v);
     v = fit ? fit : v;
-    kf_sort(v + 1, n, sizeof *v, k->cmp);
-    v[0] = (entry){.b = NULL, .self = (uint32_t)n};
-    for (size_t m = 1; m <= n; m++)
+    kf_sort(v + HEAD, n, sizeof *v, k->cmp);
+    for (size_t h = 0; h < HEAD; h++)
+        v[h] = (entry){.b = NULL};
+    v[0].self = (uint32_t)n;
+    for (size_t m = HEAD; m < HEAD + n; m++)
         v[m].self = (uint32_t)m;
     size_t failed = 0;
     int rc = 0;
-    for (size_t i = 1; i <= n && rc == 0;) {
+    for (size_t i = HEAD; i < HEAD + n && rc == 0;) {
         size_t j = i + 1;
-        while (j <= n && k->run(&v[j], &v[i]) == 0)
+        while (j < HEAD + n && k->run(&v[j], &v[i]) == 0)
             j++;
         for (size_t s = i; s < j && rc == 0;) {
             /* v[s..t): the binding itself, or those it may share with */
@@ -271,7 +299,7 @@ static int find(const conflict *k, entry **pv, size_t n, kf_results *rs)
 
 int kf_check_conflicts(kf_plan *plan, kf_results *rs)
 {
-    size_t n = plan->nbindings + 1; /* a head, then the entries */
+    size_t n = HEAD + plan->nbindings; /* a head, then the entries */
     entry *coll = malloc(n * sizeof *coll), *ids = malloc(n * sizeof *ids),
           *vars = malloc(n * sizeof *vars);
     int rc = -1;
@@ -282,16 +310,16 @@ int kf_check_conflicts(kf_plan *plan, kf_results *rs)
         kf_binding *b = &plan->bindings[i];
         if (!b->ok)
             continue;
-        ids[1 + ni++] = (entry){.b = b};
+        ids[HEAD + ni++] = (entry){.b = b};
         /* what else must not be shared follows from the match key */
         switch (kf_dialect_of(b)->match) {
         case KF_MATCH_POOL:
             break; /* the SPIFFE ID names the pool: a duplicate at most */
         case KF_MATCH_CONTAINER:
-            coll[1 + nc++] = (entry){.b = b, .selector_class = plan->pools[b->pool].selector_class};
+            coll[HEAD + nc++] = (entry){.b = b, .selector_class = plan->pools[b->pool].selector_class};
             break;
         case KF_MATCH_VARIANT:
-            vars[1 + nv++] = (entry){.b = b};
+            vars[HEAD + nv++] = (entry){.b = b};
             break;
         }
     }
