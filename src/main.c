@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kf_config.h"
@@ -89,6 +91,25 @@ static char *read_all(FILE *in, size_t *len)
     return buf;
 }
 
+/* Standard input that is a whole regular file (`kleym-fn < list.yaml`)
+ * mapped instead of copied: no copy of the input and no page of the heap
+ * zeroed for it (about 5% of a run on the 100k list). Anything else (a pipe,
+ * as kpt and kustomize send, an empty file, a file read from an offset)
+ * is read with read_all(). NULL when it cannot be mapped. */
+static char *map_stdin(size_t *len)
+{
+    struct stat sb;
+    if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+        (unsigned long long)sb.st_size >= KF_MAX_INPUT ||
+        lseek(STDIN_FILENO, 0, SEEK_CUR) != 0)
+        return NULL;
+    void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, STDIN_FILENO, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    *len = (size_t)sb.st_size;
+    return m;
+}
+
 /* Close stdout and say when the output could not be written. */
 static int close_stdout(int rc)
 {
@@ -168,13 +189,17 @@ int main(int argc, char **argv)
     }
 
     size_t len = 0;
-    char *buf = read_all(stdin, &len);
+    char *mapped = map_stdin(&len);
+    char *buf = mapped ? mapped : read_all(stdin, &len);
     if (!buf) {
         fprintf(stderr, "kleym-fn: fatal: reading stdin: %s\n",
                 errno == EFBIG ? "input larger than 1 GiB" : strerror(errno));
         return KF_EXIT_ERRORS;
     }
     int rc = kf_run(buf, len, &st, stdout, stderr);
-    free(buf);
+    if (mapped)
+        munmap(mapped, len);
+    else
+        free(buf);
     return close_stdout(rc);
 }
