@@ -351,19 +351,24 @@ int kf_reader_close(kf_reader *r, int rc)
     return rc;
 }
 
-/* Run the parser over the whole input, every event through
- * kf_reader_event(). */
-static int parse(kf_reader *r)
+int kf_reader_drain(kf_reader *r)
 {
-    if (kf_reader_open(r, 0, r->ends.len, 0) < 0)
-        return -1;
     struct fy_event *e;
     int rc = 0;
     while (rc == 0 && (e = fy_parser_parse(r->parser)) != NULL) {
         rc = kf_reader_event(r, e);
         fy_parser_event_free(r->parser, e);
     }
-    return kf_reader_close(r, rc);
+    return rc;
+}
+
+/* Run the parser over the whole input, every event through
+ * kf_reader_event(). */
+static int parse(kf_reader *r)
+{
+    if (kf_reader_open(r, 0, r->ends.len, 0) < 0)
+        return -1;
+    return kf_reader_close(r, kf_reader_drain(r));
 }
 
 int kf_reader_begin(kf_reader *r, const char *buf, size_t len, kf_input *in,

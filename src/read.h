@@ -117,6 +117,9 @@ int kf_reader_open(kf_reader *r, uint32_t base, size_t n, int line_base);
 int kf_reader_close(kf_reader *r, int rc);
 /* Read one event of the open parser. 0, or -1 with the failure recorded. */
 int kf_reader_event(kf_reader *r, struct fy_event *e);
+/* Read the open parser's remaining events, up to the first failure. 0, or
+ * -1 with the failure recorded. */
+int kf_reader_drain(kf_reader *r);
 /* Why buf cannot be read at all (too large, not UTF-8...), with the 1-based
  * line and column, or NULL. */
 const char *kf_read_precheck(const char *buf, size_t len, int *line, int *col);

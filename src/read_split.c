@@ -110,6 +110,14 @@ static int slice_position(kf_reader *r, const kf_split_plan *p)
     return 0;
 }
 
+/* e ends the item sequence: the serial read's root mapping and its items
+ * frame are the stack, and no skipped subtree is open. */
+static bool closes_items(const kf_reader *r, const struct fy_event *e)
+{
+    return e->type == FYET_SEQUENCE_END && r->skip_depth == 0 && r->depth == 2 &&
+           r->stack[1].role == R_ITEMS && r->doc_index == 0;
+}
+
 /* The slice's events: its own stream, document and sequence starts are
  * the serial read's item sequence, already open; it ends with that
  * sequence's end, after which only the document's and stream's ends may
@@ -134,7 +142,7 @@ static const char *read_slice(kf_reader *r, const kf_split_plan *p, atomic_bool 
             } else if (e->type != FYET_STREAM_START && e->type != FYET_DOCUMENT_START) {
                 why = "the slice is not a sequence";
             }
-        } else if (e->type == FYET_SEQUENCE_END && r->skip_depth == 0 && r->depth == 2) {
+        } else if (closes_items(r, e)) {
             closed = true;
         } else if (kf_reader_event(r, e) < 0) {
             why = r->fatal->msg;
@@ -182,8 +190,7 @@ static const char *read_head(kf_reader *r, struct fy_event **held)
     struct fy_event *e;
     *held = NULL;
     while ((e = fy_parser_parse(r->parser)) != NULL) {
-        if (e->type == FYET_SEQUENCE_END && r->skip_depth == 0 && r->depth == 2 &&
-            r->stack[1].role == R_ITEMS && r->doc_index == 0) {
+        if (closes_items(r, e)) {
             *held = e;
             return NULL;
         }
@@ -293,13 +300,8 @@ static int read_two(const char *buf, size_t len, const kf_split_plan *p,
         kf_reader_close(&r, -1); /* the head's own ends are not the input's */
         if (!why)
             why = read_tail(&r, p);
-    } else if (!why) {
-        struct fy_event *e;
-        while (!why && (e = fy_parser_parse(r.parser)) != NULL) {
-            if (kf_reader_event(&r, e) < 0)
-                why = fatal->msg;
-            fy_parser_event_free(r.parser, e);
-        }
+    } else if (!why && kf_reader_drain(&r) < 0) {
+        why = fatal->msg;
     }
     if (kf_reader_close(&r, why ? -1 : 0) < 0 && !why)
         why = fatal->msg;
