@@ -23,26 +23,19 @@
 #include "kf_notes.h"
 #include "kf_results.h"
 
-/* The binding named ns/name, or NULL (bindings are sorted by namespace,
- * then name). */
+/* Bindings by namespace, then name (the order the plan keeps them in). */
+static int cmp_binding_name(const void *pa, const void *pb)
+{
+    const kf_binding *a = pa, *b = pb;
+    int c = strcmp(a->ref.namespace, b->ref.namespace);
+    return c ? c : strcmp(a->ref.name, b->ref.name);
+}
+
+/* The binding named ns/name, or NULL. */
 static const kf_binding *find_binding(const kf_plan *plan, const char *ns, const char *name)
 {
-    size_t lo = 0, hi = plan->nbindings;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const kf_binding *b = &plan->bindings[mid];
-        int c = strcmp(b->ref.namespace, ns);
-        if (!c)
-            c = strcmp(b->ref.name, name);
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < plan->nbindings && strcmp(plan->bindings[lo].ref.namespace, ns) == 0 &&
-        strcmp(plan->bindings[lo].ref.name, name) == 0)
-        return &plan->bindings[lo];
-    return NULL;
+    kf_binding key = {.ref = {.namespace = ns, .name = name}};
+    return bsearch(&key, plan->bindings, plan->nbindings, sizeof key, cmp_binding_name);
 }
 
 static int cmp_str(const void *a, const void *b)
