@@ -25,7 +25,7 @@ BUILD   ?= build
 
 LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/read_walk.c \
             src/read_capture.c src/read_event.c src/read_layout.c src/read_textpool.c \
-            src/read_strict.c src/read_list.c src/read_split.c src/read_split_plan.c \
+            src/read_strict.c src/read_list.c src/read_split.c src/cpus.c src/read_split_plan.c \
             src/read_split_merge.c src/view.c src/config.c src/config_svid.c src/svid.c \
             src/identity.c src/resolve.c src/resolve_pools.c src/resolve_binding.c \
             src/resolve_refs.c src/notes.c src/conflicts.c src/conflicts_shared.c src/workload_templates.c src/workloads.c src/workload_multiple.c \
@@ -137,7 +137,7 @@ export KUSTOMIZE
 UNIT_SRCS := tests/unit/main.c tests/unit/test_rules.c tests/unit/test_results.c \
              tests/unit/test_config.c tests/unit/test_dialect.c \
              tests/unit/test_resolve.c tests/unit/test_conflicts.c \
-             tests/unit/test_workloads.c tests/unit/test_spire.c
+             tests/unit/test_workloads.c tests/unit/test_spire.c tests/unit/test_read.c
 
 $(BUILD)/test_units: $(UNIT_SRCS) tests/unit/unit.h $(BUILD)/libkleym.a
 	$(CC) $(KF_CFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRCS) \

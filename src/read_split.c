@@ -30,14 +30,13 @@
  * against the serial read, tests/split_hazards.py each unsafe construct at
  * the cut; the fuzz target compares the two on every input.
  */
-#define _GNU_SOURCE /* sched_getaffinity() */
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpus.h"
 #include "read.h"
 #include "read_split.h"
 
@@ -312,15 +311,6 @@ static int read_two(const char *buf, size_t len, const kf_split_plan *p,
     return why ? -1 : 0;
 }
 
-/* Processors this process may run on. */
-static int cpus(void)
-{
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) != 0)
-        return 1;
-    return CPU_COUNT(&set);
-}
-
 static void trace_plan(FILE *t, const kf_split_plan *p, size_t len, enum kf_read_as as)
 {
     fprintf(t, "kleym-fn: read: %stwo threads: cut at byte %u (line %d) of %zu, "
@@ -348,14 +338,21 @@ int kf_read_input(const char *buf, size_t len, const kf_read_opts *opts,
         return -1;
     }
     kf_split_plan plan;
+    char busy[64];
+    double quota;
     if (ONE_THREAD_BUILD)
         why = "built with KF_READ_ONE_THREAD";
     else if (opts->mode == KF_READ_SERIAL)
         why = "asked for";
     else if (opts->mode == KF_READ_AUTO && len < SPLIT_MIN_BYTES)
         why = "the input is under 1 MiB";
-    else if (opts->mode == KF_READ_AUTO && cpus() < 2)
-        why = "one processor";
+    else if (opts->mode == KF_READ_AUTO && kf_cpus_usable(&quota) < 2) {
+        if (quota > 0)
+            snprintf(busy, sizeof busy, "a CPU quota of %.2f processors", quota);
+        else
+            snprintf(busy, sizeof busy, "one processor");
+        why = busy;
+    }
     else
         why = kf_split_plan_make(buf, len, opts->mode == KF_READ_SPLIT ? opts->split_at : 0,
                                  as == KF_AS_LIST, &plan);

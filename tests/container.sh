@@ -126,6 +126,30 @@ echo "exit $?" >> "$tmp/got-err.out"
 check run-errors-same-stdout-and-status diff "$tmp/want-err.out" "$tmp/got-err.out"
 check run-errors-same-stderr diff "$tmp/want-err.err" "$tmp/got-err.err"
 
+# A CPU limit (docker/podman --cpus, a Kubernetes limits.cpu) is a cgroup
+# quota: under one processor's worth `auto` reads on one thread (cpus.c),
+# with the same output. The input is over the 1 MiB auto needs to cut.
+"$python" - "$tmp/basic.yaml" > "$tmp/big.yaml" <<'EOF'
+import sys
+text = open(sys.argv[1]).read()
+head, sep, rest = text.partition("items:\n")
+pad = "".join(f"- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: pad-{i:05d}\n    namespace: llm-d\n"
+              for i in range(16000))
+sys.stdout.write(head + sep + pad + rest)
+EOF
+"$bin" "${args[@]}" < "$tmp/big.yaml" > "$tmp/big-want.yaml"
+read_trace() { # run options... : the read's trace line, output compared
+    run -e KLEYM_FN_READ_TRACE=1 "$@" "$image" "${args[@]}" < "$tmp/big.yaml" \
+        > "$tmp/big-got.yaml" 2> "$tmp/big.err" && cmp "$tmp/big-want.yaml" "$tmp/big-got.yaml" &&
+        grep 'kleym-fn: read:' "$tmp/big.err"
+}
+quota_one() { read_trace --cpus 1 | grep -q 'one thread: a CPU quota of 1.00 processors'; }
+quota_two() { read_trace --cpus 2 | grep -q 'two threads: cut'; }
+check cpu-quota-one-thread quota_one
+if [ "$(nproc)" -ge 2 ]; then
+    check cpu-quota-two-threads quota_two
+fi
+
 # --- kpt fn render with image: in the Kptfile -------------------------------
 # kpt runs the image as --user nobody with --network none; Never keeps it
 # from looking for the image anywhere but the local store.

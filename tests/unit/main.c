@@ -98,7 +98,7 @@ int main(void)
 {
     const unit_group *groups[] = {&unit_rules, &unit_results, &unit_config,
                                   &unit_dialect, &unit_resolve, &unit_conflicts,
-                                  &unit_workloads, &unit_spire};
+                                  &unit_workloads, &unit_spire, &unit_read};
     size_t n = 0;
     for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
         n += groups[g]->n;

@@ -15,6 +15,7 @@
  *   test_spire.c      SPIRE's side: ignoreNamespaces patterns as Go reads
  *                     them, the class filter, ignored namespaces, foreign
  *                     selectors and the fallback order
+ *   test_read.c       the read's choices: a cgroup CPU quota
  */
 #ifndef UNIT_H
 #define UNIT_H
@@ -37,7 +38,7 @@ typedef struct unit_group {
 } unit_group;
 
 extern const unit_group unit_rules, unit_results, unit_config, unit_dialect,
-    unit_resolve, unit_conflicts, unit_workloads, unit_spire;
+    unit_resolve, unit_conflicts, unit_workloads, unit_spire, unit_read;
 
 /* Items of a ResourceList, one per macro, in namespace ns. */
 #define POOL(name, labels)                                                    \
