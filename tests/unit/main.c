@@ -78,7 +78,10 @@ size_t unit_nreceivers(const unit_run *u, const char *name)
     return w->recv_count ? w->recv_count[unit_binding_index(u, name)] : 0;
 }
 
-bool unit_says(const unit_run *u, const char *name, enum kf_reason r, const char *text)
+/* Does the result of reason r on binding name say text (want) or not
+ * (!want)? Says on stderr why not when the answer is not the one wanted. */
+static bool message_has(const unit_run *u, const char *name, enum kf_reason r,
+                        const char *text, bool want)
 {
     const kf_result *res = unit_result(u, name, r);
     if (!res) {
@@ -87,11 +90,22 @@ bool unit_says(const unit_run *u, const char *name, enum kf_reason r, const char
     }
     kf_buf scratch = {0};
     const char *msg = kf_result_message(res, &scratch);
-    bool says = msg && strstr(msg, text);
-    if (!says)
-        print_error("%s: \"%s\" does not say \"%s\"\n", name, msg ? msg : "", text);
+    bool has = msg && strstr(msg, text);
+    if (has != want)
+        print_error("%s: \"%s\" %s \"%s\"\n", name, msg ? msg : "",
+                    want ? "does not say" : "says", text);
     kf_buf_free(&scratch);
-    return says;
+    return has == want;
+}
+
+bool unit_says(const unit_run *u, const char *name, enum kf_reason r, const char *text)
+{
+    return message_has(u, name, r, text, true);
+}
+
+bool unit_says_not(const unit_run *u, const char *name, enum kf_reason r, const char *text)
+{
+    return message_has(u, name, r, text, false);
 }
 
 int main(void)

@@ -105,5 +105,7 @@ size_t unit_nresults(const unit_run *u, const char *name);
 size_t unit_nreceivers(const unit_run *u, const char *name);
 /* Whether the message of name's result with reason holds text. */
 bool unit_says(const unit_run *u, const char *name, enum kf_reason r, const char *text);
+/* The result exists and its message does not say text. */
+bool unit_says_not(const unit_run *u, const char *name, enum kf_reason r, const char *text);
 
 #endif
