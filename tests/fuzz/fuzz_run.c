@@ -22,8 +22,9 @@
  * setting), so a functionConfig in the input still overrides it.
  * And every input is run again with the two-thread read forced
  * (KF_READ_SPLIT, cut at the first item at or after a byte the input
- * chooses, split_at_of()): its output, stderr and exit status must be the
- * serial read's, byte for byte (read_split.c).
+ * chooses, split_at_of()), by the function and by inspect on stdin: the
+ * output, stderr and exit status must be the serial read's, byte for byte
+ * (read_split.c).
  *
  * Build and run: make fuzz FUZZ_SECONDS=600
  */
@@ -96,32 +97,40 @@ static size_t first_difference(const char *a, size_t na, const char *b, size_t n
     return i;
 }
 
-/* The two-thread read must be invisible: output, stderr and exit status
- * the serial run's (serial). */
+/* What the two-thread read (split) gave, two, must be what the serial
+ * read gave: output, stderr and exit status, byte for byte. */
+static void check_same(const char *who, const kf_read_opts *split, const captured *serial,
+                       const captured *two)
+{
+    const char *what = NULL;
+    size_t at = 0, line = 0;
+    if (two->rc != serial->rc)
+        what = "exit status";
+    else if (two->out_len != serial->out_len ||
+             memcmp(two->out, serial->out, two->out_len) != 0) {
+        what = "stdout";
+        at = first_difference(serial->out, serial->out_len, two->out, two->out_len, &line);
+    } else if (two->err_len != serial->err_len ||
+               memcmp(two->err, serial->err, two->err_len) != 0) {
+        what = "stderr";
+        at = first_difference(serial->err, serial->err_len, two->err, two->err_len, &line);
+    }
+    if (what) {
+        fprintf(stderr, "fuzz: %s: the two-thread read (split at byte %zu) differs from the "
+                        "serial read: %s; rc %d then %d; first difference at byte %zu "
+                        "(line %zu)\n",
+                who, split->split_at, what, serial->rc, two->rc, at, line);
+        abort();
+    }
+}
+
+/* The two-thread read must be invisible to the function. */
 static void check_split(const uint8_t *data, size_t size, const captured *serial)
 {
     kf_read_opts split = {.mode = KF_READ_SPLIT, .split_at = split_at_of(data, size)};
     captured two;
     run_read((const char *)data, size, &split, &two);
-    const char *what = NULL;
-    size_t at = 0, line = 0;
-    if (two.rc != serial->rc)
-        what = "exit status";
-    else if (two.out_len != serial->out_len || memcmp(two.out, serial->out, two.out_len) != 0) {
-        what = "stdout";
-        at = first_difference(serial->out, serial->out_len, two.out, two.out_len, &line);
-    } else if (two.err_len != serial->err_len ||
-               memcmp(two.err, serial->err, two.err_len) != 0) {
-        what = "stderr";
-        at = first_difference(serial->err, serial->err_len, two.err, two.err_len, &line);
-    }
-    if (what) {
-        fprintf(stderr, "fuzz: the two-thread read (split at byte %zu) differs from the "
-                        "serial read: %s; rc %d then %d; first difference at byte %zu "
-                        "(line %zu)\n",
-                split.split_at, what, serial->rc, two.rc, at, line);
-        abort();
-    }
+    check_same("the function", &split, serial, &two);
     captured_free(&two);
 }
 
@@ -135,22 +144,34 @@ static void report_difference(const captured *a, const captured *b)
             i, line, a->rc, b->rc);
 }
 
-/* kleym-fn inspect ARGV with stdin in (closed here), its output dropped;
- * its exit status. */
-static int run_inspect(int argc, char **argv, const kf_settings *st, FILE *in)
+/* kleym-fn inspect ARGV with stdin in (closed here); its output and
+ * stderr in c when c is given (else dropped); its exit status. */
+static int run_inspect(int argc, char **argv, const kf_settings *st, FILE *in, captured *c)
 {
-    FILE *out = fopen("/dev/null", "w"), *err = fopen("/dev/null", "w");
+    FILE *out, *err;
+    if (c) {
+        c->out = c->err = NULL;
+        c->out_len = c->err_len = 0;
+        out = open_memstream(&c->out, &c->out_len);
+        err = open_memstream(&c->err, &c->err_len);
+    } else {
+        out = fopen("/dev/null", "w");
+        err = fopen("/dev/null", "w");
+    }
     if (!in || !out || !err)
         abort();
     int rc = kf_inspect_main(argc, argv, st, in, out, err);
     fclose(in);
     fclose(out);
     fclose(err);
+    if (c)
+        c->rc = rc;
     return rc;
 }
 
-/* inspect over the same bytes; its exit status. */
-static int inspect_once(const uint8_t *data, size_t size)
+/* inspect over the same bytes, read as asked (NULL: serial), into c. */
+static void inspect_once(const uint8_t *data, size_t size, const kf_read_opts *read,
+                         captured *c)
 {
     static const char *const formats[] = {"text", "json", "markdown"};
     /* by binding or by workload (the same run, the same exit status) */
@@ -159,8 +180,21 @@ static int inspect_once(const uint8_t *data, size_t size)
     kf_settings st;
     memset(&st, 0, sizeof st);
     st.env_trust_domain = "fuzz.example.org";
-    return run_inspect(4, argv, &st,
-                       size ? fmemopen((void *)data, size, "rb") : fopen("/dev/null", "rb"));
+    st.read.mode = KF_READ_SERIAL;
+    if (read)
+        st.read = *read;
+    run_inspect(4, argv, &st,
+                size ? fmemopen((void *)data, size, "rb") : fopen("/dev/null", "rb"), c);
+}
+
+/* inspect's report read on two threads must be the serial read's. */
+static void check_inspect_split(const uint8_t *data, size_t size, const captured *serial)
+{
+    kf_read_opts split = {.mode = KF_READ_SPLIT, .split_at = split_at_of(data, size)};
+    captured two;
+    inspect_once(data, size, &split, &two);
+    check_same("inspect", &split, serial, &two);
+    captured_free(&two);
 }
 
 static void write_file(const char *path, const uint8_t *data, size_t size)
@@ -184,7 +218,7 @@ static int inspect_package(const uint8_t *data, size_t size)
     char *argv[] = {dir, NULL};
     kf_settings st;
     memset(&st, 0, sizeof st);
-    int rc = run_inspect(1, argv, &st, fopen("/dev/null", "rb"));
+    int rc = run_inspect(1, argv, &st, fopen("/dev/null", "rb"), NULL);
     if (unlink(kptfile) != 0 || unlink(manifest) != 0 || rmdir(dir) != 0)
         abort();
     return rc;
@@ -200,7 +234,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     captured first, second;
     run_once((const char *)data, size, &first);
     check_split(data, size, &first);
-    int irc = inspect_once(data, size);
+    captured report;
+    inspect_once(data, size, NULL, &report);
+    check_inspect_split(data, size, &report);
+    int irc = report.rc;
+    captured_free(&report);
     /* On stdin, inspect also takes the configuration of a Kptfile among
      * the items (kpt fn source DIR | kleym-fn inspect); the function never
      * does (kpt hands it its functionConfig). With one, they may disagree. */
