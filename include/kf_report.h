@@ -27,9 +27,14 @@ typedef struct kf_report {
     const kf_workloads *w;   /* who receives each identity */
     uint32_t *rendered;      /* indexes of the bindings that render, in order */
     size_t nrendered;
-    uint32_t *order;         /* below rs->n: a stored result; else the info
-                              * result of rendered[order - rs->n] */
-    size_t n;                /* rs->n + nrendered */
+    uint32_t *order;         /* per slot: below rs->n, a stored result (a
+                              * run: its members); else the info result of
+                              * rendered[order - rs->n] */
+    size_t nslots;           /* rs->n + nrendered */
+    size_t n;                /* the results: the runs' members counted */
+    size_t at, at_slot;      /* where kf_report_get() was last: result at
+                              * is member at_member of slot at_slot */
+    uint32_t at_member;
     kf_buf msg;              /* the message made last (an info result's,
                               * or a stored one's made when written) */
 } kf_report;
@@ -38,7 +43,7 @@ typedef struct kf_report {
  * memory. kf_report_free() must be called in both cases. */
 int kf_report_build(kf_report *rep, const kf_results *rs, const kf_plan *plan,
                     const kf_workloads *w);
-/* Result i of the report, its message text. An info result, or a stored
+/* Result i of the report, its message text (quickest for i in turn). An info result, or a stored
  * one whose message is made when written, is made in *tmp, its message in
  * the report's buffer: valid until the next call. NULL: out of memory. */
 const kf_result *kf_report_get(kf_report *rep, size_t i, kf_result *tmp);

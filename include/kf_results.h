@@ -36,6 +36,18 @@ typedef struct kf_ref {
  * (out of memory). */
 typedef int (*kf_result_text_fn)(const void *arg, kf_buf *out);
 
+/* Appends the message of member m of a run (kf_results_add_run()) and sets
+ * *field to its field path (a static string, or NULL); 0 or -1 (out of
+ * memory). */
+typedef int (*kf_result_member_fn)(const void *arg, uint32_t m, kf_buf *out,
+                                   const char **field);
+
+/* What the memory of a run's arg starts with. */
+typedef struct kf_result_run {
+    kf_result_member_fn member;
+    uint32_t count;                 /* its members: 1 or more */
+} kf_result_run;
+
 typedef struct kf_result {
     const kf_ref *ref;              /* the results' copy (kf_results_add), or
                                      * borrowed (kf_results_add_text) */
@@ -46,17 +58,24 @@ typedef struct kf_result {
         char *message;              /* owned by the results, or borrowed
                                      * for one made by a report */
         const void *arg;            /* memory the results keep
-                                     * (kf_results_keep) or that outlives them */
+                                     * (kf_results_keep) or that outlives them;
+                                     * a run's starts with a kf_result_run */
     };
-    uint32_t order;                 /* insertion order, for a stable sort */
+    uint32_t order;                 /* insertion order, for a stable sort; a
+                                     * run's members have order .. order +
+                                     * count - 1 */
     uint8_t severity;               /* enum kf_severity */
     uint8_t reason;                 /* enum kf_reason, and with it the
                                      * condition */
+    uint8_t run;                    /* stands for a run of results: arg is
+                                     * a kf_result_run (text NULL) */
 } kf_result;                        /* 40 bytes: one or two a binding */
 
 typedef struct kf_results {
     kf_result *v;
     size_t n, cap;
+    uint32_t norder;                /* the next result's order: n plus the
+                                     * runs' other members */
     void **kept;                    /* owned: what lazy messages read */
     size_t nkept, kept_cap;
 } kf_results;
@@ -77,6 +96,25 @@ int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
 int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                         enum kf_reason reason, const char *field, kf_result_text_fn text,
                         const void *arg);
+/* count results on one resource, of one severity and reason, one after
+ * another in the report (no other result of that resource, severity and
+ * reason may come between them in order), held as one: run, memory the
+ * results own from now on (freed, as by kf_results_keep(), in every case),
+ * makes each member's message and field when it is written (a
+ * functionConfig with 80 000 unknown keys: one record, not 80 000). ref is
+ * borrowed and must outlive the results. The report writes the members
+ * (kf_report_get()); kf_results_expand() turns them into results for a
+ * reader of rs->v. 0, or -1: out of memory. */
+int kf_results_add_run(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
+                       enum kf_reason reason, kf_result_run *run);
+/* Every run of rs (sorted) replaced by its members, each a result whose
+ * message is text, in place: rs stays sorted. 0, or -1: out of memory. */
+int kf_results_expand(kf_results *rs);
+/* The members a result stands for: a run's count, else 1. */
+static inline uint32_t kf_result_count(const kf_result *r)
+{
+    return r->run ? ((const kf_result_run *)r->arg)->count : 1;
+}
 /* The results own p from now on (kf_results_free() frees it), or free it
  * at once and return -1 when memory runs out: then a result made from p
  * must never be written, and the run fails (out of memory) as every -1

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kf_identity.h"
+#include "kf_sort.h"
 
 /* Every key: its name, its paths, and what --help says of it (its
  * default, what it does): the one list of the settings. */
@@ -182,37 +183,116 @@ static void set_namespace(loader *l, kf_config *cfg, const char *v, const char *
            "the namespace is invalid)", where, kf_config_shown(v, val, sizeof val));
 }
 
-/* An entry's key and where it is, to find repeated keys by sorting. */
-typedef struct keyed {
-    const char *key;
-    size_t i;
-} keyed;
-
-static int cmp_keyed(const void *pa, const void *pb)
+static int cmp_key(const void *pa, const void *pb)
 {
-    const keyed *a = pa, *b = pb;
-    int c = strcmp(a->key, b->key);
-    return c ? c : a->i < b->i ? -1 : a->i > b->i;
+    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+    int c = strcmp(a, b);
+    return c ? c : a < b ? -1 : a > b; /* the pool's order: the entries' */
 }
 
-/* repeat[i]: entry field i has the key of an earlier one. -1: out of
- * memory. */
-static int find_repeats(const loader *l, enum kf_fid entry_id, bool *repeat)
+static int cmp_addr(const void *pa, const void *pb)
+{
+    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* The keys of the entries that repeat an earlier entry's key, sorted by
+ * address (their texts in the pool: one a key), found by sorting the keys
+ * (8 bytes an entry while it runs); *n of them. NULL and *n 0: none, or
+ * out of memory when *oom. */
+static const char **find_repeats(const loader *l, enum kf_fid entry_id, size_t *n,
+                                 bool *oom)
 {
     const kf_view *v = &l->view;
-    keyed *k = malloc((v->nfields ? v->nfields : 1) * sizeof *k);
-    if (!k)
-        return -1;
-    size_t n = 0;
+    size_t nkeys = 0;
+    *n = 0;
+    for (size_t i = 0; i < v->nfields; i++)
+        nkeys += v->fields[i].id == entry_id;
+    if (nkeys < 2)
+        return NULL;
+    const char **k = malloc(nkeys * sizeof *k);
+    if (!k) {
+        *oom = true;
+        return NULL;
+    }
+    nkeys = 0;
     for (size_t i = 0; i < v->nfields; i++)
         if (v->fields[i].id == entry_id)
-            k[n++] = (keyed){kf_field_key(l->in, &v->fields[i]), i};
-    if (n > 1)
-        qsort(k, n, sizeof *k, cmp_keyed);
-    for (size_t i = 1; i < n; i++)
-        repeat[k[i].i] = strcmp(k[i].key, k[i - 1].key) == 0;
-    free(k);
-    return 0;
+            k[nkeys++] = kf_field_key(l->in, &v->fields[i]);
+    kf_sort(k, nkeys, sizeof *k, cmp_key);
+    for (size_t i = 1; i < nkeys; i++) /* in place: *n <= i */
+        if (strcmp(k[i], k[i - 1]) == 0)
+            k[(*n)++] = k[i];
+    kf_sort(k, *n, sizeof *k, cmp_addr);
+    if (*n == 0) {
+        free(k);
+        return NULL;
+    }
+    return k;
+}
+
+static bool is_repeat(const char *const *repeats, size_t n, const char *key)
+{
+    return n && bsearch(&key, repeats, n, sizeof *repeats, cmp_addr);
+}
+
+/* A source's unknown or repeated keys, as one run of results: the pool
+ * offsets of their keys, the messages made when written. */
+typedef struct key_run {
+    kf_result_run head;
+    kf_ref ref;             /* the source's (its loader goes first) */
+    const kf_buf *pool;     /* the keys' texts */
+    const char *prefix;     /* "data" or "spec" */
+    int typed;
+    uint32_t cap;
+    uint32_t key[];         /* pool offset of each member's key */
+} key_run;
+
+static int unknown_key_text(const void *arg, uint32_t m, kf_buf *out, const char **field)
+{
+    const key_run *kr = arg;
+    *field = NULL;
+    return kf_buf_cat(out, "unknown functionConfig key ", kr->prefix, ".",
+                      kr->pool->data + kr->key[m], " is ignored", NULL);
+}
+
+static int repeated_key_text(const void *arg, uint32_t m, kf_buf *out, const char **field)
+{
+    const key_run *kr = arg;
+    const char *name = kr->pool->data + kr->key[m];
+    enum key k = key_of(name);
+    *field = k < K_COUNT ? keys[k].path[kr->typed] : kr->typed ? "spec" : "data";
+    /* which of two SVID option values was meant? neither renders */
+    return kf_buf_cat(out, kr->prefix, ".", name, " is given twice",
+                      k >= K_TTL && k <= K_AUTO_DNS ? NO_RENDER : "", NULL);
+}
+
+/* Add key f to run *kr of l (made on first use); false: out of memory. */
+static bool run_add(loader *l, key_run **kr, kf_result_member_fn member, const kf_field *f)
+{
+    key_run *r = *kr;
+    if (!r || r->head.count == r->cap) {
+        if (r && r->cap > UINT32_MAX / 4)
+            return false; /* more keys than a 4 GiB input holds */
+        uint32_t cap = r ? r->cap * 2 : 16;
+        key_run *grown = realloc(r, sizeof *r + (size_t)cap * sizeof *r->key);
+        if (!grown)
+            return false;
+        if (!r)
+            *grown = (key_run){{member, 0}, l->ref, &l->in->pool, l->prefix, l->typed, 0};
+        grown->cap = cap;
+        *kr = r = grown;
+    }
+    r->key[r->head.count++] = f->text;
+    return true;
+}
+
+/* Hand run kr to the results (as its members' results, one after another
+ * in order: a run's members may not have others between them). */
+static void run_report(loader *l, enum kf_severity sev, enum kf_reason reason, key_run *kr)
+{
+    if (kr && kf_results_add_run(l->m->rs, &kr->ref, sev, reason, &kr->head) < 0)
+        l->m->failed = true;
 }
 
 /* Read the functionConfig's entries (data.* or spec.*), except the
@@ -220,10 +300,12 @@ static int find_repeats(const loader *l, enum kf_fid entry_id, bool *repeat)
 static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
 {
     const kf_view *v = &l->view;
-    bool *repeat = calloc(v->nfields ? v->nfields : 1, sizeof *repeat);
-    if (!repeat || find_repeats(l, entry_id, repeat) < 0) {
+    size_t nrepeats;
+    bool oom = false;
+    const char **repeats = find_repeats(l, entry_id, &nrepeats, &oom);
+    key_run *unknown = NULL, *repeated = NULL;
+    if (oom) {
         l->m->failed = true;
-        free(repeat);
         return;
     }
     for (size_t i = 0; i < v->nfields; i++) {
@@ -236,17 +318,14 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
             continue;
         if (k < K_COUNT)
             l->m->given[k] = true;
-        bool dup = repeat[i];
+        bool dup = is_repeat(repeats, nrepeats, name);
         const char *path = kf_config_field_path(l, k);
+        if (dup && !run_add(l, &repeated, repeated_key_text, f))
+            l->m->failed = true;
         if (dup && k >= K_TTL && k <= K_AUTO_DNS) {
-            /* which of the two values was meant? */
-            refuse_option(l, cfg, KF_R_CONFIG_DUPLICATE_KEY, path,
-                          "%s.%s is given twice", l->prefix, name);
+            cfg->options_invalid = true; /* repeated_key_text() says so */
             continue;
         }
-        if (dup)
-            report(l, KF_SEV_ERROR, KF_R_CONFIG_DUPLICATE_KEY, path,
-                   "%s.%s is given twice", l->prefix, name);
         switch (k) {
         case K_TRUST_DOMAIN:
             if (str_value(l, f, k, &l->m->td))
@@ -320,11 +399,15 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
                 cfg->options_invalid = true;
             break;
         default:
-            report(l, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL,
-                   "unknown functionConfig key %s.%s is ignored", l->prefix, name);
+            if (!run_add(l, &unknown, unknown_key_text, f))
+                l->m->failed = true;
         }
     }
-    free(repeat);
+    free(repeats);
+    /* one result each, made when written (80 000 unknown keys cost one
+     * record and 4 bytes each, not 80 000 messages) */
+    run_report(l, KF_SEV_ERROR, KF_R_CONFIG_DUPLICATE_KEY, repeated);
+    run_report(l, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, unknown);
 }
 
 

@@ -239,7 +239,8 @@ int kf_inspect_main(int argc, char **argv, const kf_settings *env, FILE *in,
         kf_print_fatal(&fatal, where, err);
         goto done;
     }
-    if (prc < 0 || kf_inspection_build(&x, &p) < 0) {
+    /* the inspection reads every result from the array: runs expanded */
+    if (prc < 0 || kf_results_expand(&p.rs) < 0 || kf_inspection_build(&x, &p) < 0) {
         fprintf(err, "kleym-fn inspect: out of memory\n");
         goto done;
     }

@@ -40,7 +40,7 @@ static kf_result *result_new(kf_results *rs, const kf_ref *ref,
                              enum kf_severity sev, enum kf_reason reason,
                              const char *field)
 {
-    if (rs->n >= UINT32_MAX ||
+    if (rs->norder >= UINT32_MAX - 1 ||
         kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
         return NULL;
     kf_result *r = &rs->v[rs->n];
@@ -49,7 +49,7 @@ static kf_result *result_new(kf_results *rs, const kf_ref *ref,
     r->severity = (uint8_t)sev;
     r->reason = (uint8_t)reason;
     r->field = field;
-    r->order = (uint32_t)rs->n;
+    r->order = rs->norder;
     return r;
 }
 
@@ -73,6 +73,7 @@ int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
     r->ref = &a->ref;
     r->message = a->message;
     rs->n++;
+    rs->norder++;
     return 0;
 }
 
@@ -86,7 +87,89 @@ int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
     r->text = text;
     r->arg = arg;
     rs->n++;
+    rs->norder++;
     return 0;
+}
+
+int kf_results_add_run(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
+                       enum kf_reason reason, kf_result_run *run)
+{
+    if (kf_results_keep(rs, run) < 0)
+        return -1;
+    kf_result *r = run->count < UINT32_MAX - 1 - rs->norder
+                       ? result_new(rs, ref, sev, reason, NULL)
+                       : NULL;
+    if (!r)
+        return -1; /* run stays kept: freed with the results */
+    r->run = 1;
+    r->arg = run;
+    rs->n++;
+    rs->norder += run->count;
+    return 0;
+}
+
+/* Member m of run r as a result of its own, its message formatted into
+ * memory the result owns (with a copy of its ref, as kf_results_add()). */
+static int member_result(const kf_result *r, uint32_t m, kf_buf *scratch, kf_result *out)
+{
+    const kf_result_run *run = r->arg;
+    const char *field = NULL;
+    kf_buf_clear(scratch);
+    if (run->member(run, m, scratch, &field) < 0 || kf_buf_puts(scratch, "") < 0)
+        return -1;
+    added *a = malloc(sizeof *a + scratch->len + 1);
+    if (!a)
+        return -1;
+    a->ref = *r->ref;
+    memcpy(a->message, scratch->data, scratch->len + 1);
+    *out = *r;
+    out->run = 0;
+    out->ref = &a->ref;
+    out->field = field;
+    out->message = a->message;
+    out->order = r->order + m;
+    return 0;
+}
+
+int kf_results_expand(kf_results *rs)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < rs->n; i++)
+        total += kf_result_count(&rs->v[i]);
+    if (total == rs->n)
+        return 0;
+    kf_result *v = malloc(total * sizeof *v);
+    if (!v)
+        return -1;
+    kf_buf scratch = {0};
+    size_t k = 0;
+    int rc = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        const kf_result *r = &rs->v[i];
+        if (!r->run) {
+            v[k++] = *r;
+            continue;
+        }
+        for (uint32_t m = 0; m < kf_result_count(r); m++) {
+            if (member_result(r, m, &scratch, &v[k]) < 0) {
+                /* what is not yet a member stays a run, to be freed */
+                rc = -1;
+                break;
+            }
+            k++;
+        }
+        if (rc < 0) {
+            for (size_t j = i; j < rs->n; j++)
+                v[k++] = rs->v[j];
+            break;
+        }
+    }
+    kf_buf_free(&scratch);
+    free(rs->v);
+    rs->v = v;
+    rs->n = k;
+    rs->cap = total;
+    return rc;
 }
 
 int kf_results_keep(kf_results *rs, void *p)
@@ -102,6 +185,13 @@ int kf_results_keep(kf_results *rs, void *p)
 
 char *kf_result_message(const kf_result *r, kf_buf *scratch)
 {
+    if (r->run) {
+        const char *field;
+        kf_result_run *run = (kf_result_run *)r->arg;
+        kf_buf_clear(scratch);
+        return run->member(run, 0, scratch, &field) < 0 || kf_buf_puts(scratch, "") < 0
+                   ? NULL : scratch->data;
+    }
     if (!r->text)
         return r->message;
     kf_buf_clear(scratch);
@@ -234,7 +324,7 @@ void kf_result_print(const kf_result *r, FILE *err)
 void kf_results_free(kf_results *rs)
 {
     for (size_t i = 0; i < rs->n; i++)
-        if (!rs->v[i].text)
+        if (!rs->v[i].text && !rs->v[i].run)
             free(added_of(rs->v[i].message));
     free(rs->v);
     for (size_t i = 0; i < rs->nkept; i++)
