@@ -73,12 +73,22 @@ int kf_finding_namespace_unset(const kf_finding_ctx *fc);
  * share a container with another's. 0, or -1: out of memory. */
 int kf_multiple_identities(const kf_workloads *w, const kf_plan *plan,
                            const kf_finding_ctx *fc);
-/* MultipleIdentities on binding b: container of template tpl also
- * receives the identities of `others` (the first of `total`); `more`
- * other containers (of this or other templates) receive more than one
- * identity with b too. */
-int kf_finding_multiple(const kf_finding_ctx *fc, const kf_binding *b, uint32_t tpl,
-                        uint16_t container, const uint32_t *others, size_t nothers,
-                        size_t total, size_t more);
+/* A MultipleIdentities finding on binding `binding`: container of
+ * template tpl also receives the identities of `others` (the first
+ * nothers of `total`); `more` other containers (of this or other
+ * templates) receive more than one identity with it too. Its message is
+ * made from this when written: 56 bytes, not 700 of text. */
+typedef struct kf_multiple {
+    const kf_workloads *w;
+    const kf_plan *plan;
+    uint32_t binding, tpl, total, more;
+    uint16_t container;
+    uint8_t nothers;
+    uint32_t others[KF_WORKLOADS_NAMED];
+} kf_multiple;
+
+/* The finding m on its binding; m must outlive the results (kept by
+ * them). */
+int kf_finding_multiple(const kf_finding_ctx *fc, const kf_multiple *m);
 
 #endif

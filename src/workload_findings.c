@@ -356,37 +356,38 @@ out:
     return rc;
 }
 
-int kf_finding_multiple(const kf_finding_ctx *fc, const kf_binding *b, uint32_t tpl,
-                        uint16_t container, const uint32_t *others, size_t nothers,
-                        size_t total, size_t more)
+static int multiple_text(const void *arg, kf_buf *out)
 {
-    const kf_template *t = &fc->w->tpls[tpl];
-    kf_buf where = {0}, ids = {0};
-    int rc = -1;
-    if (kf_template_where(t, &where) < 0)
-        goto out;
-    for (size_t k = 0; k < nothers; k++) {
-        const kf_binding *o = &fc->plan->bindings[others[k]];
-        bool last = k + 1 == nothers && total == nothers;
-        if (kf_buf_printf(&ids, "%s%s (%s/%s)", last ? " and " : ", ", o->spiffe_id,
+    const kf_multiple *m = arg;
+    const kf_binding *b = &m->plan->bindings[m->binding];
+    const kf_template *t = &m->w->tpls[m->tpl];
+    if (kf_buf_printf(out, "container %s of ", m->w->names[t->first_name + m->container]) < 0 ||
+        kf_template_where(t, out) < 0 ||
+        kf_buf_printf(out, " receives %zu identities: %s (this binding)",
+                      (size_t)m->total + 1, b->spiffe_id) < 0)
+        return -1;
+    for (size_t k = 0; k < m->nothers; k++) {
+        const kf_binding *o = &m->plan->bindings[m->others[k]];
+        bool last = k + 1 == m->nothers && m->total == m->nothers;
+        if (kf_buf_printf(out, "%s%s (%s/%s)", last ? " and " : ", ", o->spiffe_id,
                           o->ref.namespace, o->ref.name) < 0)
-            goto out;
+            return -1;
     }
-    if (total > nothers && kf_buf_printf(&ids, " and %zu more", total - nothers) < 0)
-        goto out;
-    char tail[96] = "";
-    if (more)
-        snprintf(tail, sizeof tail, " (%zu more container%s receive%s this and "
-                 "another identity)", more, more > 1 ? "s" : "", more > 1 ? "" : "s");
-    rc = kf_results_add(fc->rs, &b->ref, fc->sev, KF_R_MULTIPLE_IDENTITIES, NULL,
-                        "container %s of %s receives %zu identities: %s (this "
-                        "binding)%s; SPIRE gives such a container several SVIDs, and "
-                        "a peer may authorize it as any of them: keep one binding "
-                        "for it%s",
-                        fc->w->names[t->first_name + container], where.data,
-                        total + 1, b->spiffe_id, ids.data ? ids.data : "", tail);
-out:
-    kf_buf_free(&where);
-    kf_buf_free(&ids);
-    return rc;
+    if (m->total > m->nothers &&
+        kf_buf_printf(out, " and %zu more", (size_t)(m->total - m->nothers)) < 0)
+        return -1;
+    if (kf_buf_puts(out, "; SPIRE gives such a container several SVIDs, and a peer may "
+                         "authorize it as any of them: keep one binding for it") < 0)
+        return -1;
+    if (m->more && kf_buf_printf(out, " (%zu more container%s receive%s this and "
+                                      "another identity)", (size_t)m->more,
+                                 m->more > 1 ? "s" : "", m->more > 1 ? "" : "s") < 0)
+        return -1;
+    return 0;
+}
+
+int kf_finding_multiple(const kf_finding_ctx *fc, const kf_multiple *m)
+{
+    return kf_results_add_text(fc->rs, &fc->plan->bindings[m->binding].ref, fc->sev,
+                               KF_R_MULTIPLE_IDENTITIES, NULL, multiple_text, m);
 }

@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 
+#include "kf_results.h"
+
 #include "kf_workloads.h"
 #include "workload.h"
 /* A receiver, for the check: all containers (KF_ALL_CONTAINERS sorts
@@ -112,22 +114,33 @@ int kf_multiple_identities(const kf_workloads *w, const kf_plan *plan,
             template_clashes(w, v, i, j, by_binding);
         i = j;
     }
+    /* the findings, kept by the results: their messages are made from
+     * them when written */
+    size_t nfound = 0;
+    for (size_t b = 0; b < plan->nbindings; b++)
+        nfound += by_binding[b].count != 0;
+    kf_multiple *found = nfound ? malloc(nfound * sizeof *found) : NULL;
+    if (nfound && (!found || kf_results_keep(fc->rs, found) < 0))
+        goto out;
+    nfound = 0;
     for (size_t b = 0; b < plan->nbindings; b++) {
         const clash *c = &by_binding[b];
         if (!c->count)
             continue;
         /* its peers: the others of the two runs, the first few named */
-        uint32_t others[KF_WORKLOADS_NAMED];
-        size_t nothers = 0;
+        kf_multiple *m = &found[nfound++];
+        *m = (kf_multiple){.w = w, .plan = plan, .binding = (uint32_t)b, .tpl = c->tpl,
+                           .container = c->container};
         const size_t parts[2][2] = {{c->one_lo, c->one_hi}, {c->all_lo, c->all_hi}};
         for (int part = 0; part < 2; part++)
-            for (size_t k = parts[part][0]; k < parts[part][1] && nothers < KF_WORKLOADS_NAMED;
-                 k++)
+            for (size_t k = parts[part][0];
+                 k < parts[part][1] && m->nothers < KF_WORKLOADS_NAMED; k++)
                 if (v[k].binding != b)
-                    others[nothers++] = v[k].binding;
-        size_t total = (c->one_hi - c->one_lo) + (c->all_hi - c->all_lo) - 1;
-        if (kf_finding_multiple(fc, &plan->bindings[b], c->tpl, c->container, others,
-                                nothers, total, c->count - 1) < 0)
+                    m->others[m->nothers++] = v[k].binding;
+        /* below 2^32: receivers are counted in 32 bits */
+        m->total = (uint32_t)((c->one_hi - c->one_lo) + (c->all_hi - c->all_lo) - 1);
+        m->more = (uint32_t)(c->count - 1);
+        if (kf_finding_multiple(fc, m) < 0)
             goto out;
     }
     rc = 0;
