@@ -133,9 +133,104 @@ def config_keys(n, w):
     return "".join(f"    k-{i:06d}: v\n" for i in range(n))
 
 
+# The smallest inputs that each cost a result or a record: memory per
+# byte of input at its worst (SPEC section 10: on any input, peak RSS at
+# most 3x its size). One line an item, in flow style.
+
+def typed_keys(n, w):
+    """config-keys in the typed form: a ClusterSPIFFEIDGenerator whose spec
+    has N unknown keys."""
+    w(POOL.format(name="shared", labels="{app: shared}"))
+    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    return None, ("functionConfig:\n  apiVersion: fn.kleym.sonda.red/v1alpha1\n"
+                  "  kind: ClusterSPIFFEIDGenerator\n  metadata: {name: kleym}\n"
+                  "  spec:\n    trustDomain: example.org\n"
+                  + "".join(f"    k-{i:06d}: v\n" for i in range(n)))
+
+
+def repeated_keys(n, w):
+    """A functionConfig ConfigMap with one unknown key given N times: a
+    DuplicateKey error and an UnknownKey warning each."""
+    w(POOL.format(name="shared", labels="{app: shared}"))
+    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    return "    k: v\n" * n
+
+
+def duplicate_objects(n, w):
+    """N copies of one small item: DuplicateObject on each."""
+    for _ in range(n):
+        w("- {apiVersion: v1, kind: Secret, metadata: {name: s, namespace: crowd}}\n")
+
+
+def missing_namespace(n, w):
+    """N namespace-less bindings with nothing else: MissingNamespace each."""
+    for i in range(n):
+        w(f"- {{apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding,"
+          f" metadata: {{name: b-{i:06d}}}, spec: {{}}}}\n")
+
+
+def invalid_pool_ref(n, w):
+    """N bindings whose poolRef name is not a Kubernetes name:
+    InvalidPoolRef each."""
+    for i in range(n):
+        w(f"- {{apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding,"
+          f" metadata: {{name: b-{i:06d}, namespace: crowd}},"
+          f" spec: {{poolRef: {{name: X}}, serviceAccountName: s, mode: PoolOnly}}}}\n")
+
+
+def pool_not_found(n, w):
+    """N PoolOnly bindings on pools the input lacks: TargetPoolNotFound each."""
+    for i in range(n):
+        w(f"- {{apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding,"
+          f" metadata: {{name: b-{i:06d}, namespace: crowd}},"
+          f" spec: {{poolRef: {{name: p-{i:06d}}}, serviceAccountName: s, mode: PoolOnly}}}}\n")
+
+
+def unreadable_templates(n, w):
+    """One rendering binding and N Deployments whose template label is a
+    number: UnreadableTemplate on each."""
+    w(POOL.format(name="shared", labels="{app: shared}"))
+    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    for i in range(n):
+        w(f"- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: d-{i:06d},"
+          f" namespace: crowd}}, spec: {{template: {{metadata: {{labels: {{a: 1}}}}}}}}}}\n")
+
+
+def nsless_workloads(n, w):
+    """One rendering binding and N namespace-less Deployments."""
+    w(POOL.format(name="shared", labels="{app: shared}"))
+    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    for i in range(n):
+        w(f"- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: d-{i:06d}}},"
+          f" spec: {{template: {{metadata: {{labels: {{app: shared}}}}}}}}}}\n")
+
+
+def foreign_ids(n, w):
+    """One rendering binding and a Deployment it lands on, and N foreign
+    ClusterSPIFFEIDs selecting that Deployment: ExtraIdentity."""
+    w(POOL.format(name="shared", labels="{app: shared}"))
+    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    w(DEPLOYMENT.format(name="d", labels="{app: shared}", containers="[{name: c}]"))
+    for i in range(n):
+        w(f"- {{apiVersion: spire.spiffe.io/v1alpha1, kind: ClusterSPIFFEID,"
+          f" metadata: {{name: f-{i:06d}}}, spec: {{spiffeIDTemplate: x,"
+          f" podSelector: {{matchLabels: {{app: shared}}}}}}}}\n")
+
+
+def list_entries(n, w):
+    """One v1 List whose N entries are namespace-less bindings
+    (MissingNamespace each, located in the List)."""
+    w("- apiVersion: v1\n  kind: List\n  items:\n")
+    for i in range(n):
+        w(f"  - {{apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding,"
+          f" metadata: {{name: b-{i:06d}}}, spec: {{}}}}\n")
+
+
 KINDS = {f.__name__.replace("_", "-"): f for f in (
     per_objective, variant, workloads, workloads_one_pool,
-    variant_runs, duplicate_pools, shared_selectors, wide_template, config_keys)}
+    variant_runs, duplicate_pools, shared_selectors, wide_template, config_keys,
+    typed_keys, repeated_keys, duplicate_objects, missing_namespace, invalid_pool_ref,
+    pool_not_found, unreadable_templates, nsless_workloads, foreign_ids, list_entries)}
 
 
 def main():
@@ -146,6 +241,9 @@ def main():
     w = sys.stdout.write
     w("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
     extra = KINDS[a.kind](a.bindings, w) or ""
+    if isinstance(extra, tuple):  # a functionConfig of its own
+        w(extra[1])
+        return
     w("functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n"
       "  metadata: {name: kleym}\n  data:\n    trustDomain: example.org\n" + extra)
 

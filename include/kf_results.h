@@ -69,6 +69,8 @@ typedef struct kf_result {
                                      * condition */
     uint8_t run;                    /* stands for a run of results: arg is
                                      * a kf_result_run (text NULL) */
+    uint8_t shared;                 /* message is in the results' text
+                                     * blocks (kf_results_add_shared) */
 } kf_result;                        /* 40 bytes: one or two a binding */
 
 typedef struct kf_results {
@@ -76,6 +78,10 @@ typedef struct kf_results {
     size_t n, cap;
     uint32_t norder;                /* the next result's order: n plus the
                                      * runs' other members */
+    char *block;                    /* the text block being filled (kept) */
+    size_t block_used, block_cap;
+    const char *recent[64];         /* a message stored lately, by hash:
+                                     * equal messages are stored once */
     void **kept;                    /* owned: what lazy messages read */
     size_t nkept, kept_cap;
 } kf_results;
@@ -96,6 +102,12 @@ int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
 int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                         enum kf_reason reason, const char *field, kf_result_text_fn text,
                         const void *arg);
+/* A result whose message is msg, stored in the results' text blocks
+ * (once for equal messages stored close together: each binding's "is
+ * required" errors), with no allocation of its own. ref is borrowed, as
+ * for kf_results_add_text(): a binding's. */
+int kf_results_add_shared(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
+                          enum kf_reason reason, const char *field, const char *msg);
 /* count results on one resource, of one severity and reason, one after
  * another in the report (no other result of that resource, severity and
  * reason may come between them in order), held as one: run, memory the

@@ -29,8 +29,7 @@ void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (kf_results_add(c->r->rs, &c->b->ref, KF_SEV_ERROR, reason, field, "%s",
-                       msg) < 0)
+    if (kf_results_add_shared(c->r->rs, &c->b->ref, KF_SEV_ERROR, reason, field, msg) < 0)
         c->r->failed = true;
     c->b->ok = false;
     c->errors++;

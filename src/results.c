@@ -91,6 +91,48 @@ int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
     return 0;
 }
 
+#define TEXT_BLOCK (64 * 1024)
+
+/* msg stored in the text blocks: an equal message stored lately is
+ * shared; NULL: out of memory. */
+static const char *shared_text(kf_results *rs, const char *msg)
+{
+    size_t len = strlen(msg);
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)msg[i]) * 16777619u;
+    const char **slot = &rs->recent[h % (sizeof rs->recent / sizeof *rs->recent)];
+    if (*slot && strcmp(*slot, msg) == 0)
+        return *slot;
+    if (!rs->block || rs->block_cap - rs->block_used < len + 1) {
+        size_t cap = len + 1 > TEXT_BLOCK ? len + 1 : TEXT_BLOCK;
+        char *block = malloc(cap);
+        if (!block || kf_results_keep(rs, block) < 0)
+            return NULL;
+        rs->block = block;
+        rs->block_used = 0;
+        rs->block_cap = cap;
+    }
+    char *t = rs->block + rs->block_used;
+    memcpy(t, msg, len + 1);
+    rs->block_used += len + 1;
+    return *slot = t;
+}
+
+int kf_results_add_shared(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
+                          enum kf_reason reason, const char *field, const char *msg)
+{
+    kf_result *r = result_new(rs, ref, sev, reason, field);
+    const char *t = r ? shared_text(rs, msg) : NULL;
+    if (!t)
+        return -1;
+    r->shared = 1;
+    r->message = (char *)t; /* never freed through the result */
+    rs->n++;
+    rs->norder++;
+    return 0;
+}
+
 int kf_results_add_run(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                        enum kf_reason reason, kf_result_run *run)
 {
@@ -324,7 +366,7 @@ void kf_result_print(const kf_result *r, FILE *err)
 void kf_results_free(kf_results *rs)
 {
     for (size_t i = 0; i < rs->n; i++)
-        if (!rs->v[i].text && !rs->v[i].run)
+        if (!rs->v[i].text && !rs->v[i].run && !rs->v[i].shared)
             free(added_of(rs->v[i].message));
     free(rs->v);
     for (size_t i = 0; i < rs->nkept; i++)
