@@ -230,14 +230,18 @@ def main():
     # The inputs that once made a step quadratic: the time at 4N over the
     # time at N is about 4 when the step is linear, 16 when it is not.
     print("scaling (x4 input: linear ~4, quadratic ~16; peak RSS target <= 3.00 x input):")
+    # then the smallest inputs that each cost a result (gen-collisions.py):
+    # their memory per byte of input at its worst
     for kind, n in (("variant-runs", 20000), ("duplicate-pools", 20000),
                     ("shared-selectors", 20000), ("wide-template", 2000),
-                    ("config-keys", 20000)):
+                    ("config-keys", 20000), ("repeated-keys", 20000),
+                    ("missing-namespace", 10000), ("list-entries", 10000),
+                    ("unreadable-templates", 5000), ("invalid-pool-ref", 5000)):
         small_wall, _, _ = measure(fn, worst_case(kind, n), 3)
         big = worst_case(kind, 4 * n)
         big_wall, big_rss, _ = measure(fn, big, 3)
         pwall, _, _ = measure([a.parse_only], big, 3)
-        print(f"  {kind:<16} N={n:<6} {ms(small_wall).strip():>8} ms,"
+        print(f"  {kind:<20} N={n:<6} {ms(small_wall).strip():>8} ms,"
               f" 4N {ms(big_wall).strip():>8} ms: x{big_wall / small_wall:.1f};"
               f" 4N is {big_wall / pwall:.2f} x parse, peak RSS {big_rss / 1024:.1f} MB"
               f" ({x_input(big_rss, big)} x input)")

@@ -3,9 +3,12 @@
 
 Each --kind is one function below; its docstring says what it writes. The
 first four are the conflict and workload checks at their largest (all-pairs
-would be N^2/2); the last five are the inputs that once made a step
+would be N^2/2); the next five are the inputs that once made a step
 quadratic (or could: shared-selectors), kept so that `make bench` can show
-each scales linearly (it runs them at N and 4N and prints the ratio).
+each scales linearly (it runs them at N and 4N and prints the ratio); the
+rest are the smallest inputs that each cost a result or a record, memory
+per byte of input at its worst (make bench prints the worst of them on its
+scaling line; docs/design.md, Memory, has the table of all).
 
 Usage: gen-collisions.py --bindings N [--kind KIND] > collide.yaml
 """
