@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kf_sort.h"
+
 #define LOCAL_KEY "config.kubernetes.io/local-config"
 #define LOCAL_JSON "\"" LOCAL_KEY "\": \"true\""
 
@@ -13,7 +15,6 @@ enum list_style {
     LIST_BLOCK, /* "- " entries at a column */
     LIST_JSON,  /* comma-separated flow entries */
     LIST_DOCS,  /* "---" documents */
-    LIST_LOCAL, /* no list: item's local-config annotation (local_mark) */
 };
 
 /* Replace in[pos, end) by text[off, off+len), then, for a list edit, by
@@ -22,7 +23,6 @@ typedef struct edit {
     uint32_t pos, end;
     size_t off, len;
     uint32_t seq;
-    uint32_t item;       /* LIST_LOCAL: the item (index into in->items) */
     const kf_write_list *list;
     uint8_t style;       /* enum list_style */
     uint8_t lead_comma;  /* LIST_JSON: a comma before the first entry */
@@ -33,6 +33,14 @@ typedef struct writer {
     const kf_input *in;
     edit *edits;
     size_t nedits, cap;
+    size_t ndrop;        /* the first edits: the dropped items' */
+    /* The local-config annotations are not edits: apply() makes them
+     * from the plan's marks, in item order, as the input is copied. */
+    const bool *mark_local;
+    size_t next_mark;    /* the next item to look at */
+    bool have_mark;      /* mark_pos, mark_end, local: the next one */
+    uint32_t mark_pos, mark_end;
+    kf_buf local;
     kf_buf text;
     kf_buf item, line;   /* apply(): one rendered mapping, laid out */
     char last;           /* apply(): the last byte written, 0 before any */
@@ -122,9 +130,9 @@ static const char *flow_comma(const kf_input *in, uint32_t pos)
 
 /* Item it's local-config annotation: the bytes it replaces, [*pos, *end),
  * and its text, made in t (cleared first). 1, 0 when the item has nowhere
- * to put it, -1 out of memory. Called when the edits are listed, for where,
- * and again when they are applied, for the text: 20 000 bindings' marks
- * are not held as text. */
+ * to put it, -1 out of memory. Called as the input is copied (apply(),
+ * through next_local()): 20 000 bindings' marks are neither held as text
+ * nor listed as edits. */
 static int local_mark(const kf_input *in, const kf_item *it, uint32_t *pos,
                       uint32_t *end, kf_buf *t)
 {
@@ -177,21 +185,27 @@ static int local_mark(const kf_input *in, const kf_item *it, uint32_t *pos,
     return rc < 0 ? -1 : 1;
 }
 
-/* An edit for item i's local-config annotation, its text made when it is
- * applied. */
-static void mark_local(writer *w, size_t i)
+/* The next local-config annotation at or after item w->next_mark, made
+ * in w->local: w->have_mark false when there is none left. -1: out of
+ * memory. The marked items are the top-level bindings, in input order:
+ * their marks come in the order of their places. */
+static int next_local(writer *w)
 {
-    uint32_t pos = 0, end = 0;
-    int rc = local_mark(w->in, &w->in->items[i], &pos, &end, &w->line);
-    if (rc < 0)
-        w->failed = true;
-    if (rc <= 0)
-        return;
-    edit_begin(w, pos, end);
-    if (w->failed)
-        return;
-    w->edits[w->nedits - 1].style = LIST_LOCAL;
-    w->edits[w->nedits - 1].item = (uint32_t)i;
+    w->have_mark = false;
+    while (w->next_mark < w->in->ntop) {
+        size_t i = w->next_mark++;
+        if (!w->mark_local[i])
+            continue;
+        int rc = local_mark(w->in, &w->in->items[i], &w->mark_pos, &w->mark_end,
+                            &w->local);
+        if (rc < 0)
+            return -1;
+        if (rc > 0) {
+            w->have_mark = true;
+            return 0;
+        }
+    }
+    return 0;
 }
 
 /* ---- dropped items ------------------------------------------------------ */
@@ -437,25 +451,42 @@ static int copy_input(writer *w, FILE *out, size_t from, size_t to)
     return fwrite(buf + from, 1, to - from, out) == to - from ? 0 : -1;
 }
 
-/* Write the local-config annotation of edit e's item, made again. */
-static int apply_local(writer *w, const edit *e, FILE *out, bool *oom)
+/* Does the next local-config annotation go before edit e? At one place,
+ * after the dropped items' edits and before every other. */
+static bool local_first(const writer *w, const edit *e)
 {
-    uint32_t pos, end;
-    if (local_mark(w->in, &w->in->items[e->item], &pos, &end, &w->line) < 0) {
-        *oom = true;
-        return -1;
-    }
-    return emit_text(w, out, w->line.data, w->line.len);
+    return w->have_mark &&
+           (!e || w->mark_pos < e->pos || (w->mark_pos == e->pos && e->seq >= w->ndrop));
 }
 
 static int apply(writer *w, FILE *out, bool *oom)
 {
     const kf_input *in = w->in;
-    if (w->nedits > 1)
-        qsort(w->edits, w->nedits, sizeof *w->edits, cmp_edit);
+    if (w->nedits > 1) /* in place: drops can be many */
+        kf_sort(w->edits, w->nedits, sizeof *w->edits, cmp_edit);
     size_t cur = 0;
-    for (size_t i = 0; i < w->nedits; i++) {
-        const edit *e = &w->edits[i];
+    if (next_local(w) < 0) {
+        *oom = true;
+        return -1;
+    }
+    for (size_t i = 0; i < w->nedits || w->have_mark;) {
+        if (local_first(w, i < w->nedits ? &w->edits[i] : NULL)) {
+            if (w->mark_pos > cur) {
+                if (copy_input(w, out, cur, w->mark_pos) < 0)
+                    return -1;
+                cur = w->mark_pos;
+            }
+            if (emit_text(w, out, w->local.data, w->local.len) < 0)
+                return -1;
+            if (w->mark_end > cur)
+                cur = w->mark_end;
+            if (next_local(w) < 0) {
+                *oom = true;
+                return -1;
+            }
+            continue;
+        }
+        const edit *e = &w->edits[i++];
         if (e->pos > cur) {
             if (copy_input(w, out, cur, e->pos) < 0)
                 return -1;
@@ -464,8 +495,6 @@ static int apply(writer *w, FILE *out, bool *oom)
         if (e->len && emit_text(w, out, w->text.data + e->off, e->len) < 0)
             return -1;
         if (e->list && write_list(w, e, out, oom) < 0)
-            return -1;
-        if (e->style == LIST_LOCAL && apply_local(w, e, out, oom) < 0)
             return -1;
         if (e->end > cur)
             cur = e->end;
@@ -485,9 +514,8 @@ int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
 
     bool any_kept;
     drop_items(&w, plan, &any_kept);
-    for (size_t i = 0; i < in->ntop; i++)
-        if (plan->mark_local[i])
-            mark_local(&w, i);
+    w.ndrop = w.nedits;
+    w.mark_local = plan->mark_local;
     if (in->rlist) {
         append_items(&w, any_kept, gen);
         replace_results(&w, res);
@@ -503,5 +531,6 @@ int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
     kf_buf_free(&w.text);
     kf_buf_free(&w.item);
     kf_buf_free(&w.line);
+    kf_buf_free(&w.local);
     return rc;
 }
