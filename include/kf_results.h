@@ -78,7 +78,8 @@ typedef struct kf_results {
     size_t n, cap;
     uint32_t norder;                /* the next result's order: n plus the
                                      * runs' other members */
-    char *block;                    /* the text block being filled (kept) */
+    char *block;                    /* the block being filled (kept):
+                                     * kf_results_hold() */
     size_t block_used, block_cap;
     const char *recent[64];         /* a message stored lately, by hash:
                                      * equal messages are stored once */
@@ -102,6 +103,13 @@ int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
 int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                         enum kf_reason reason, const char *field, kf_result_text_fn text,
                         const void *arg);
+/* size bytes (aligned to align, a power of two) in the results' blocks,
+ * freed with them: what a message made when written reads, held without
+ * an allocation of its own. NULL: out of memory. */
+void *kf_results_hold(kf_results *rs, size_t size, size_t align);
+/* A copy of s in the results' blocks, or an equal copy made lately (64
+ * slots by hash); NULL: out of memory. */
+const char *kf_results_text(kf_results *rs, const char *s);
 /* A result whose message is msg, stored in the results' text blocks
  * (once for equal messages stored close together: each binding's "is
  * required" errors), with no allocation of its own. ref is borrowed, as

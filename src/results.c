@@ -93,9 +93,23 @@ int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
 
 #define TEXT_BLOCK (64 * 1024)
 
-/* msg stored in the text blocks: an equal message stored lately is
- * shared; NULL: out of memory. */
-static const char *shared_text(kf_results *rs, const char *msg)
+void *kf_results_hold(kf_results *rs, size_t size, size_t align)
+{
+    size_t at = (rs->block_used + align - 1) / align * align;
+    if (!rs->block || at > rs->block_cap || rs->block_cap - at < size) {
+        size_t cap = size > TEXT_BLOCK ? size : TEXT_BLOCK;
+        char *block = malloc(cap);
+        if (!block || kf_results_keep(rs, block) < 0)
+            return NULL;
+        rs->block = block;
+        rs->block_cap = cap;
+        at = 0;
+    }
+    rs->block_used = at + size;
+    return rs->block + at;
+}
+
+const char *kf_results_text(kf_results *rs, const char *msg)
 {
     size_t len = strlen(msg);
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -104,18 +118,10 @@ static const char *shared_text(kf_results *rs, const char *msg)
     const char **slot = &rs->recent[h % (sizeof rs->recent / sizeof *rs->recent)];
     if (*slot && strcmp(*slot, msg) == 0)
         return *slot;
-    if (!rs->block || rs->block_cap - rs->block_used < len + 1) {
-        size_t cap = len + 1 > TEXT_BLOCK ? len + 1 : TEXT_BLOCK;
-        char *block = malloc(cap);
-        if (!block || kf_results_keep(rs, block) < 0)
-            return NULL;
-        rs->block = block;
-        rs->block_used = 0;
-        rs->block_cap = cap;
-    }
-    char *t = rs->block + rs->block_used;
+    char *t = kf_results_hold(rs, len + 1, 1);
+    if (!t)
+        return NULL;
     memcpy(t, msg, len + 1);
-    rs->block_used += len + 1;
     return *slot = t;
 }
 
@@ -123,7 +129,7 @@ int kf_results_add_shared(kf_results *rs, const kf_ref *ref, enum kf_severity se
                           enum kf_reason reason, const char *field, const char *msg)
 {
     kf_result *r = result_new(rs, ref, sev, reason, field);
-    const char *t = r ? shared_text(rs, msg) : NULL;
+    const char *t = r ? kf_results_text(rs, msg) : NULL;
     if (!t)
         return -1;
     r->shared = 1;

@@ -88,18 +88,37 @@ int kf_receivers_text(const kf_workloads *w, size_t i, size_t max, kf_buf *out)
     return out->data || kf_buf_puts(out, "") == 0 ? 0 : -1;
 }
 
+/* An UnreadableTemplate finding, held in the results' blocks (88 bytes
+ * and its texts, shared where equal: not 330 of a message and a ref's
+ * copy each); its message is made when written. */
+typedef struct unreadable {
+    kf_ref ref;
+    const char *who;  /* the template, as kf_template_where() said it when
+                       * it was read */
+    const char *path; /* static */
+    const char *why;
+} unreadable;
+
+static int unreadable_text(const void *arg, kf_buf *out)
+{
+    const unreadable *u = arg;
+    return kf_buf_cat(out, u->who, ": its pod template", u->path[0] ? " at " : "", u->path,
+                      " is left out of the workload check (labels, the service account "
+                      "and container names must be plain strings): ", u->why, NULL);
+}
+
 int kf_finding_unreadable(kf_results *rs, const kf_ref *ref, const kf_template *t,
                           const char *path, const char *why)
 {
     kf_buf who = {0};
     int rc = -1;
-    if (kf_template_where(t, &who) < 0)
+    unreadable *u = kf_results_hold(rs, sizeof *u, _Alignof(unreadable));
+    if (!u || kf_template_where(t, &who) < 0 || kf_buf_puts(&who, "") < 0)
         goto out;
-    rc = kf_results_add(rs, ref, KF_SEV_WARNING, KF_R_UNREADABLE_TEMPLATE,
-                        path[0] ? path : NULL,
-                        "%s: its pod template%s%s is left out of the workload check "
-                        "(labels, the service account and container names must be "
-                        "plain strings): %s", who.data, path[0] ? " at " : "", path, why);
+    *u = (unreadable){*ref, kf_results_text(rs, who.data), path, kf_results_text(rs, why)};
+    if (u->who && u->why)
+        rc = kf_results_add_text(rs, &u->ref, KF_SEV_WARNING, KF_R_UNREADABLE_TEMPLATE,
+                                 path[0] ? path : NULL, unreadable_text, u);
 out:
     kf_buf_free(&who);
     return rc;
