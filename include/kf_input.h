@@ -70,7 +70,9 @@ typedef struct kf_item {
     uint32_t start, end;           /* the item's node: first byte, end of content */
     uint32_t slot_start, slot_end; /* bytes removed when the item is dropped */
     uint32_t first_field, nfields; /* into kf_input.fields */
-    uint32_t layout;               /* 1 + index into kf_input.layouts; 0: none */
+    uint32_t layout;               /* 1 + index into kf_input.layouts (and
+                                    * the writer's marks made of them); 0:
+                                    * none */
 } kf_item;
 
 /* Where an entry of a List is (kf_input.entries). */
@@ -146,6 +148,9 @@ int kf_input_set_origins(kf_input *in, const kf_origin *origins, size_t n);
  * kf_resolve()): the writer needs the items, their layouts and the pool of
  * texts, which resolved strings point into. Items then have no fields. */
 void kf_input_drop_fields(kf_input *in);
+/* Give back the items' layouts, once the writer has made its marks of
+ * them (kf_write_marks()): an item's layout index stays, for them. */
+void kf_input_drop_layouts(kf_input *in);
 /* Everything the input holds (the buffer it was read from is the
  * caller's). */
 void kf_input_free(kf_input *in);

@@ -19,6 +19,7 @@
 #include "kf_results.h"
 #include "kf_spire.h"
 #include "kf_workloads.h"
+#include "kf_write.h"
 
 /* What a run is given besides its input. */
 typedef struct kf_sources {
@@ -47,6 +48,8 @@ typedef struct kf_sources {
 /* Everything one run owns, released in one place. */
 typedef struct kf_pipeline {
     kf_input in;
+    kf_local_marks marks;    /* in's local-config annotations, made from
+                              * its layouts, which go at once */
     kf_input config_in;      /* the config_doc, when read */
     kf_input kpt_in;         /* the Kptfile item's configMap, when read */
     kf_buf kpt_doc;          /* ... as a ConfigMap document */

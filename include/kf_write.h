@@ -9,6 +9,7 @@
 #define KF_WRITE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "kf_buf.h"
@@ -33,12 +34,34 @@ typedef struct kf_write_list {
     void *ctx;
 } kf_write_list;
 
-/* Write the output. gen: the generated items (rendered in the form
+/* Where an item's local-config annotation goes and in which form, made
+ * from the reader's layout of the item (80 bytes) once it is read, so
+ * that the layouts can be given back before the checks: 16 bytes a
+ * binding. */
+typedef struct kf_local_mark {
+    uint32_t pos, end;  /* the bytes it replaces */
+    uint32_t col;       /* the keys' column (block forms) */
+    uint8_t form;       /* write.c's enum local_form; 0: nowhere to put it */
+} kf_local_mark;
+
+/* The marks of every item with a layout, in the layouts' order (an
+ * item's layout - 1 indexes them). */
+typedef struct kf_local_marks {
+    kf_local_mark *v;
+    size_t n;
+} kf_local_marks;
+
+/* m made from in's layouts; 0, or -1: out of memory. */
+int kf_write_marks(const kf_input *in, kf_local_marks *m);
+void kf_write_marks_free(kf_local_marks *m);
+
+/* Write the output. marks: kf_write_marks() of in. gen: the generated items (rendered in the form
  * kf_write_items_json() asks for); res: the results (JSON when the input is
  * JSON), ignored for a plain stream. Returns 0, or -1 when the output could
  * not be written completely; *oom tells whether memory ran out (the output
  * may then stop part-way, like any failed write: the exit status says so). */
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
-             const kf_write_list *gen, const kf_write_list *res, bool *oom);
+             const kf_local_marks *marks, const kf_write_list *gen,
+             const kf_write_list *res, bool *oom);
 
 #endif

@@ -51,6 +51,13 @@ void kf_input_drop_fields(kf_input *in)
     in->fc.first_field = in->fc.nfields = 0;
 }
 
+void kf_input_drop_layouts(kf_input *in)
+{
+    free(in->layouts);
+    in->layouts = NULL;
+    in->nlayouts = in->layouts_cap = 0;
+}
+
 void kf_input_free(kf_input *in)
 {
     free(in->items);

@@ -115,8 +115,12 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
     if (kf_read(buf, len, src->settings ? &src->settings->read : NULL, &p->in,
                 fatal) < 0)
         return KF_PIPELINE_FATAL;
-    if (kf_input_set_origins(&p->in, src->origins, src->norigins) < 0)
+    if (kf_input_set_origins(&p->in, src->origins, src->norigins) < 0 ||
+        kf_write_marks(&p->in, &p->marks) < 0)
         return KF_PIPELINE_OOM;
+    /* the writer reads the marks: the layouts (80 bytes a binding) go
+     * before the checks grow */
+    kf_input_drop_layouts(&p->in);
     int rc = load_config(p, src, fatal);
     if (rc < 0)
         return rc;
@@ -147,6 +151,7 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
 void kf_pipeline_free(kf_pipeline *p)
 {
     kf_report_free(&p->report);
+    kf_write_marks_free(&p->marks);
     kf_spire_free(&p->spire);
     kf_workloads_free(&p->w);
     kf_config_free(&p->cfg);

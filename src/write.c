@@ -37,6 +37,7 @@ typedef struct writer {
     /* The local-config annotations are not edits: apply() makes them
      * from the plan's marks, in item order, as the input is copied. */
     const bool *mark_local;
+    const kf_local_marks *marks;
     size_t next_mark;    /* the next item to look at */
     bool have_mark;      /* mark_pos, mark_end, local: the next one */
     uint32_t mark_pos, mark_end;
@@ -128,61 +129,107 @@ static const char *flow_comma(const kf_input *in, uint32_t pos)
 
 /* ---- the local-config annotation ---------------------------------------- */
 
-/* Item it's local-config annotation: the bytes it replaces, [*pos, *end),
- * and its text, made in t (cleared first). 1, 0 when the item has nowhere
- * to put it, -1 out of memory. Called as the input is copied (apply(),
- * through next_local()): 20 000 bindings' marks are neither held as text
- * nor listed as edits. */
-static int local_mark(const kf_input *in, const kf_item *it, uint32_t *pos,
-                      uint32_t *end, kf_buf *t)
+/* The forms of a local-config annotation (kf_local_mark.form). */
+enum local_form {
+    LF_NONE,             /* nowhere to put it */
+    LF_ANN_FLOW,         /* first entry of a flow annotations mapping */
+    LF_ANN_FLOW_EMPTY,   /* ... of an empty one ({}) */
+    LF_ANN_BLOCK,        /* a line before the first annotation */
+    LF_ANN_NULL,         /* a mapping in place of annotations: null */
+    LF_ANN_NULL_EMPTY,   /* ... after `annotations:` with no value */
+    LF_META_FLOW,        /* annotations added to a flow metadata mapping */
+    LF_META_FLOW_EMPTY,  /* ... to an empty one ({}) */
+    LF_META_BLOCK,       /* annotations lines after the metadata's last */
+};
+
+/* Item it's local-config annotation: where it goes and in which form. */
+static kf_local_mark local_mark(const kf_input *in, const kf_itemlayout *l)
 {
-    const kf_itemlayout *l = kf_item_layout(in, it);
-    if (!l)
-        return 0; /* no metadata mapping: nothing recorded, nothing to edit */
     const kf_maplayout *a = &l->ann, *m = &l->meta;
-    int rc = 0;
-    t->len = 0;
     if (a->present) {
-        if (a->type == KF_V_MAP && a->flow) {
-            *pos = *end = a->start + 1;
-            rc |= kf_buf_puts(t, LOCAL_JSON);
-            if (!a->empty)
-                rc |= kf_buf_puts(t, ", ");
-        } else if (a->type == KF_V_MAP) {
-            *pos = *end = kf_line_start(in->buf, a->first_key);
-            rc |= kf_buf_spaces(t, a->key_col);
-            rc |= kf_buf_puts(t, LOCAL_KEY ": \"true\"\n");
-        } else if (a->type == KF_V_NONSTR) { /* annotations: null */
-            if (a->null_end > a->null_start) {
-                *pos = a->null_start;
-                *end = a->null_end;
-            } else {
-                *pos = *end = a->colon;
-                rc |= kf_buf_puts(t, value_lead(in, a->colon));
-            }
-            rc |= kf_buf_puts(t, "{" LOCAL_JSON "}");
-        } else {
-            return 0;
+        if (a->type == KF_V_MAP && a->flow)
+            return (kf_local_mark){a->start + 1, a->start + 1, 0,
+                                   a->empty ? LF_ANN_FLOW_EMPTY : LF_ANN_FLOW};
+        if (a->type == KF_V_MAP) {
+            uint32_t at = kf_line_start(in->buf, a->first_key);
+            return (kf_local_mark){at, at, a->key_col, LF_ANN_BLOCK};
         }
-        return rc < 0 ? -1 : 1;
+        if (a->type == KF_V_NONSTR) /* annotations: null */
+            return a->null_end > a->null_start
+                       ? (kf_local_mark){a->null_start, a->null_end, 0, LF_ANN_NULL}
+                       : (kf_local_mark){a->colon, a->colon, 0, LF_ANN_NULL_EMPTY};
+        return (kf_local_mark){0};
     }
     if (!m->present || m->type != KF_V_MAP)
-        return 0;
+        return (kf_local_mark){0};
     if (m->flow) {
-        *pos = *end = m->empty ? m->start + 1 : m->content_end;
-        if (!m->empty)
-            rc |= kf_buf_puts(t, flow_comma(in, *pos));
-        rc |= kf_buf_puts(t, "\"annotations\": {" LOCAL_JSON "}");
-    } else {
-        *pos = *end = kf_line_after(in->buf, in->len, m->content_end);
-        if (*pos > 0 && in->buf[*pos - 1] != '\n')
-            rc |= kf_buf_puts(t, "\n");
-        rc |= kf_buf_spaces(t, m->key_col);
-        rc |= kf_buf_puts(t, "annotations:\n");
-        rc |= kf_buf_spaces(t, m->key_col + 2);
-        rc |= kf_buf_puts(t, LOCAL_KEY ": \"true\"\n");
+        uint32_t at = m->empty ? m->start + 1 : m->content_end;
+        return (kf_local_mark){at, at, 0, m->empty ? LF_META_FLOW_EMPTY : LF_META_FLOW};
     }
-    return rc < 0 ? -1 : 1;
+    uint32_t at = kf_line_after(in->buf, in->len, m->content_end);
+    return (kf_local_mark){at, at, m->key_col, LF_META_BLOCK};
+}
+
+int kf_write_marks(const kf_input *in, kf_local_marks *m)
+{
+    m->n = 0;
+    m->v = malloc((in->nlayouts ? in->nlayouts : 1) * sizeof *m->v);
+    if (!m->v)
+        return -1;
+    for (size_t i = 0; i < in->nlayouts; i++)
+        m->v[m->n++] = local_mark(in, &in->layouts[i]);
+    return 0;
+}
+
+void kf_write_marks_free(kf_local_marks *m)
+{
+    free(m->v);
+    m->v = NULL;
+    m->n = 0;
+}
+
+/* The text of mark k, in t (cleared first). -1: out of memory. Made as
+ * the input is copied (apply(), through next_local()): 20 000 bindings'
+ * annotations are neither held as text nor listed as edits. */
+static int local_text(const kf_input *in, const kf_local_mark *k, kf_buf *t)
+{
+    int rc = 0;
+    t->len = 0;
+    switch ((enum local_form)k->form) {
+    case LF_ANN_FLOW:
+    case LF_ANN_FLOW_EMPTY:
+        rc |= kf_buf_puts(t, LOCAL_JSON);
+        if (k->form == LF_ANN_FLOW)
+            rc |= kf_buf_puts(t, ", ");
+        break;
+    case LF_ANN_BLOCK:
+        rc |= kf_buf_spaces(t, k->col);
+        rc |= kf_buf_puts(t, LOCAL_KEY ": \"true\"\n");
+        break;
+    case LF_ANN_NULL_EMPTY:
+        rc |= kf_buf_puts(t, value_lead(in, k->pos));
+        /* fall through */
+    case LF_ANN_NULL:
+        rc |= kf_buf_puts(t, "{" LOCAL_JSON "}");
+        break;
+    case LF_META_FLOW:
+        rc |= kf_buf_puts(t, flow_comma(in, k->pos));
+        /* fall through */
+    case LF_META_FLOW_EMPTY:
+        rc |= kf_buf_puts(t, "\"annotations\": {" LOCAL_JSON "}");
+        break;
+    case LF_META_BLOCK:
+        if (k->pos > 0 && in->buf[k->pos - 1] != '\n')
+            rc |= kf_buf_puts(t, "\n");
+        rc |= kf_buf_spaces(t, k->col);
+        rc |= kf_buf_puts(t, "annotations:\n");
+        rc |= kf_buf_spaces(t, k->col + 2);
+        rc |= kf_buf_puts(t, LOCAL_KEY ": \"true\"\n");
+        break;
+    case LF_NONE:
+        break;
+    }
+    return rc < 0 ? -1 : 0;
 }
 
 /* The next local-config annotation at or after item w->next_mark, made
@@ -194,16 +241,18 @@ static int next_local(writer *w)
     w->have_mark = false;
     while (w->next_mark < w->in->ntop) {
         size_t i = w->next_mark++;
-        if (!w->mark_local[i])
+        uint32_t l = w->in->items[i].layout;
+        if (!w->mark_local[i] || !l || l > w->marks->n)
+            continue; /* no metadata mapping: nothing recorded, nothing to edit */
+        const kf_local_mark *k = &w->marks->v[l - 1];
+        if (k->form == LF_NONE)
             continue;
-        int rc = local_mark(w->in, &w->in->items[i], &w->mark_pos, &w->mark_end,
-                            &w->local);
-        if (rc < 0)
+        if (local_text(w->in, k, &w->local) < 0)
             return -1;
-        if (rc > 0) {
-            w->have_mark = true;
-            return 0;
-        }
+        w->mark_pos = k->pos;
+        w->mark_end = k->end;
+        w->have_mark = true;
+        return 0;
     }
     return 0;
 }
@@ -503,7 +552,8 @@ static int apply(writer *w, FILE *out, bool *oom)
 }
 
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
-             const kf_write_list *gen, const kf_write_list *res, bool *oom)
+             const kf_local_marks *marks, const kf_write_list *gen,
+             const kf_write_list *res, bool *oom)
 {
     *oom = false;
     writer w;
@@ -516,6 +566,7 @@ int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
     drop_items(&w, plan, &any_kept);
     w.ndrop = w.nedits;
     w.mark_local = plan->mark_local;
+    w.marks = marks;
     if (in->rlist) {
         append_items(&w, any_kept, gen);
         replace_results(&w, res);
