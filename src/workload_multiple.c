@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "kf_results.h"
+#include "kf_sort.h"
 
 #include "kf_workloads.h"
 #include "workload.h"
@@ -34,17 +35,19 @@ static int cmp_got(const void *pa, const void *pb)
  * it (runs of the sorted receivers: the ones with all containers, the ones
  * with that container), and how many clashes it has in all. */
 typedef struct clash {
-    size_t all_lo, all_hi, one_lo, one_hi, count;
+    uint32_t all_lo, all_hi, one_lo, one_hi, count; /* receivers and
+                                                     * containers: 32-bit */
     uint32_t tpl;
     uint16_t container;
-} clash;
+} clash; /* 28 bytes a binding */
 
 static void note_clash(clash *c, uint32_t tpl, uint16_t container, size_t all_lo,
                        size_t all_hi, size_t one_lo, size_t one_hi, size_t count)
 {
     if (!c->count)
-        *c = (clash){all_lo, all_hi, one_lo, one_hi, 0, tpl, container};
-    c->count += count;
+        *c = (clash){(uint32_t)all_lo, (uint32_t)all_hi, (uint32_t)one_lo,
+                     (uint32_t)one_hi, 0, tpl, container};
+    c->count += (uint32_t)count;
 }
 
 /* One template's receivers v[i..j): those of all its containers first
@@ -104,8 +107,8 @@ int kf_multiple_identities(const kf_workloads *w, const kf_plan *plan,
             bool all = rv->container == KF_ALL_CONTAINERS;
             v[n++] = (got){rv->tpl, all, all ? 0 : rv->container, (uint32_t)b};
         }
-    if (n > 1)
-        qsort(v, n, sizeof *v, cmp_got);
+    if (n > 1) /* in place */
+        kf_sort(v, n, sizeof *v, cmp_got);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && v[j].tpl == v[i].tpl)
@@ -115,7 +118,7 @@ int kf_multiple_identities(const kf_workloads *w, const kf_plan *plan,
         i = j;
     }
     /* the findings, kept by the results: their messages are made from
-     * them when written */
+     * them when written; the receivers go before the results grow */
     size_t nfound = 0;
     for (size_t b = 0; b < plan->nbindings; b++)
         nfound += by_binding[b].count != 0;
@@ -139,10 +142,15 @@ int kf_multiple_identities(const kf_workloads *w, const kf_plan *plan,
                     m->others[m->nothers++] = v[k].binding;
         /* below 2^32: receivers are counted in 32 bits */
         m->total = (uint32_t)((c->one_hi - c->one_lo) + (c->all_hi - c->all_lo) - 1);
-        m->more = (uint32_t)(c->count - 1);
-        if (kf_finding_multiple(fc, m) < 0)
-            goto out;
+        m->more = c->count - 1;
     }
+    free(v);
+    free(by_binding);
+    v = NULL;
+    by_binding = NULL;
+    for (size_t k = 0; k < nfound; k++)
+        if (kf_finding_multiple(fc, &found[k]) < 0)
+            goto out;
     rc = 0;
 out:
     free(v);
