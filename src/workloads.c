@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "kf_view.h"
+#include "kf_sort.h"
 #include "workload.h"
 
 /* ---- 2. candidates: the templates that carry a pool's labels ------------- */
@@ -465,7 +466,7 @@ static uint32_t *templates_by_ns(const kf_workloads *w, size_t *n)
     for (size_t t = 0; t < w->ntpls; t++)
         if (w->tpls[t].readable && w->tpls[t].ns[0])
             v[(*n)++] = (nskey){w->tpls[t].ns, (uint32_t)t};
-    qsort(v, *n, sizeof *v, cmp_nskey);
+    kf_sort(v, *n, sizeof *v, cmp_nskey); /* in place; templates are unique */
     for (size_t i = 0; i < *n; i++)
         out[i] = v[i].tpl;
     free(v);
@@ -552,8 +553,8 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
                                      (uint32_t)t};
         }
     }
-    if (nidx > 1)
-        qsort(idx, nidx, sizeof *idx, cmp_labelkey);
+    if (nidx > 1) /* in place (qsort() copies it): (key, template) is unique */
+        kf_sort(idx, nidx, sizeof *idx, cmp_labelkey);
     for (size_t i = 0; i < plan->nbindings; i++) {
         const kf_binding *b = &plan->bindings[i];
         if (b->ok)
