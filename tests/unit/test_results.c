@@ -53,6 +53,59 @@ static void test_results_made_when_written(void **state)
     kf_results_free(&rs);
 }
 
+/* A run's member: its name from the run's memory. */
+typedef struct names_run {
+    kf_result_run head;
+    const char *names[3];
+} names_run;
+
+static int names_member(const void *arg, uint32_t m, kf_buf *out, const char **field)
+{
+    const names_run *r = arg;
+    *field = m == 1 ? "data.b" : NULL;
+    return kf_buf_cat(out, "key ", r->names[m], NULL);
+}
+
+/* Three results held as one run sort as three, stay among the others of
+ * their resource in order, and become three when expanded; equal shared
+ * texts are stored once. */
+static void test_results_run_and_shared(void **state)
+{
+    (void)state;
+    kf_results rs = {0};
+    kf_ref a = {.api_version = "v", .kind = "K", .name = "a", .namespace = "",
+                .path = "", .index = ""};
+    kf_ref b = a;
+    b.name = "b";
+    names_run *run = malloc(sizeof *run);
+    assert_non_null(run);
+    *run = (names_run){{names_member, 3}, {"x", "y", "z"}};
+    assert_int_equal(kf_results_add(&rs, &b, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL, "last"), 0);
+    assert_int_equal(kf_results_add(&rs, &a, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL, "first"), 0);
+    /* the results own run from now on */
+    assert_int_equal(kf_results_add_run(&rs, &a, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, &run->head), 0);
+    assert_int_equal(kf_results_add(&rs, &a, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL, "after"), 0);
+    assert_int_equal(kf_results_add_shared(&rs, &a, KF_SEV_ERROR, KF_R_INVALID_VALUE, "f", "same"), 0);
+    assert_int_equal(kf_results_add_shared(&rs, &b, KF_SEV_ERROR, KF_R_INVALID_VALUE, "f", "same"), 0);
+    assert_ptr_equal(rs.v[4].message, rs.v[5].message);
+    assert_int_equal(rs.n, 6);
+    assert_int_equal(rs.norder, 8);
+    assert_int_equal(kf_result_count(&rs.v[2]), 3);
+    double *held = kf_results_hold(&rs, sizeof *held, _Alignof(double));
+    assert_non_null(held);
+    assert_int_equal((uintptr_t)held % _Alignof(double), 0);
+    kf_results_sort(&rs);
+    assert_int_equal(kf_results_expand(&rs), 0);
+    const char *order[] = {"same", "first", "key x", "key y", "key z", "after", "same", "last"};
+    assert_int_equal(rs.n, 8);
+    for (size_t i = 0; i < 8; i++)
+        assert_string_equal(rs.v[i].message, order[i]);
+    assert_string_equal(rs.v[3].field, "data.b");
+    assert_null(rs.v[2].field);
+    assert_false(rs.v[3].run);
+    kf_results_free(&rs);
+}
+
 /* An element of the sort test: few distinct keys, made total by place. */
 typedef struct sorted {
     unsigned key, place;
@@ -102,5 +155,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sort_in_place),
     cmocka_unit_test(test_results_sorted),
     cmocka_unit_test(test_results_made_when_written),
+    cmocka_unit_test(test_results_run_and_shared),
 };
 const unit_group unit_results = {tests, sizeof tests / sizeof *tests};
