@@ -37,6 +37,7 @@ typedef struct kf_report {
     uint32_t at_member;
     kf_buf msg;              /* the message made last (an info result's,
                               * or a stored one's made when written) */
+    kf_ref ref;              /* the ref of the run's member made last */
 } kf_report;
 
 /* Build the report of rs (already sorted) and plan. 0, or -1: out of

@@ -36,11 +36,12 @@ typedef struct kf_ref {
  * (out of memory). */
 typedef int (*kf_result_text_fn)(const void *arg, kf_buf *out);
 
-/* Appends the message of member m of a run (kf_results_add_run()) and sets
- * *field to its field path (a static string, or NULL); 0 or -1 (out of
- * memory). */
+/* Appends the message of member m of a run (kf_results_add_run()); *field
+ * and *ref come in as the run's and may be set to the member's own (a
+ * static string or NULL; the ref's strings must outlive the results). 0 or
+ * -1 (out of memory). */
 typedef int (*kf_result_member_fn)(const void *arg, uint32_t m, kf_buf *out,
-                                   const char **field);
+                                   const char **field, kf_ref *ref);
 
 /* What the memory of a run's arg starts with. */
 typedef struct kf_result_run {
@@ -116,17 +117,18 @@ const char *kf_results_text(kf_results *rs, const char *s);
  * for kf_results_add_text(): a binding's. */
 int kf_results_add_shared(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                           enum kf_reason reason, const char *field, const char *msg);
-/* count results on one resource, of one severity and reason, one after
- * another in the report (no other result of that resource, severity and
- * reason may come between them in order), held as one: run, memory the
- * results own from now on (freed, as by kf_results_keep(), in every case),
- * makes each member's message and field when it is written (a
- * functionConfig with 80 000 unknown keys: one record, not 80 000). ref is
- * borrowed and must outlive the results. The report writes the members
+/* count results of one severity and reason on resources of one namespace
+ * and name (ref's, which sorts them), one after another in the report (no
+ * other result that sorts with them may come between them in order),
+ * held as one: run, memory that outlives the results (the caller's
+ * kf_results_keep(), as a whole or as part of an array), makes each
+ * member's message, field and ref when it is written (a functionConfig
+ * with 80 000 unknown keys: one record, not 80 000). ref is borrowed and
+ * must outlive the results. The report writes the members
  * (kf_report_get()); kf_results_expand() turns them into results for a
  * reader of rs->v. 0, or -1: out of memory. */
 int kf_results_add_run(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
-                       enum kf_reason reason, kf_result_run *run);
+                       enum kf_reason reason, const char *field, kf_result_run *run);
 /* Every run of rs (sorted) replaced by its members, each a result whose
  * message is text, in place: rs stays sorted. 0, or -1: out of memory. */
 int kf_results_expand(kf_results *rs);

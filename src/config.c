@@ -285,16 +285,20 @@ typedef struct key_run {
     uint32_t key[];         /* pool offset of each member's key */
 } key_run;
 
-static int unknown_key_text(const void *arg, uint32_t m, kf_buf *out, const char **field)
+static int unknown_key_text(const void *arg, uint32_t m, kf_buf *out, const char **field,
+                            kf_ref *ref)
 {
     const key_run *kr = arg;
-    *field = NULL;
+    (void)field; /* the run's: none */
+    (void)ref;
     return kf_buf_cat(out, "unknown functionConfig key ", kr->prefix, ".",
                       kr->pool->data + kr->key[m], " is ignored", NULL);
 }
 
-static int repeated_key_text(const void *arg, uint32_t m, kf_buf *out, const char **field)
+static int repeated_key_text(const void *arg, uint32_t m, kf_buf *out, const char **field,
+                             kf_ref *ref)
 {
+    (void)ref;
     const key_run *kr = arg;
     const char *name = kr->pool->data + kr->key[m];
     enum key k = key_of(name);
@@ -328,7 +332,8 @@ static bool run_add(loader *l, key_run **kr, kf_result_member_fn member, const k
  * in order: a run's members may not have others between them). */
 static void run_report(loader *l, enum kf_severity sev, enum kf_reason reason, key_run *kr)
 {
-    if (kr && kf_results_add_run(l->m->rs, &kr->ref, sev, reason, &kr->head) < 0)
+    if (kr && (kf_results_keep(l->m->rs, kr) < 0 ||
+               kf_results_add_run(l->m->rs, &kr->ref, sev, reason, NULL, &kr->head) < 0))
         l->m->failed = true;
 }
 

@@ -88,7 +88,9 @@ const kf_result *kf_report_get(kf_report *rep, size_t i, kf_result *tmp)
             tmp->run = 0;
             tmp->order = r->order + m;
             kf_buf_clear(&rep->msg);
-            if (run->member(run, m, &rep->msg, &tmp->field) < 0 ||
+            rep->ref = *r->ref;
+            tmp->ref = &rep->ref;
+            if (run->member(run, m, &rep->msg, &tmp->field, &rep->ref) < 0 ||
                 kf_buf_puts(&rep->msg, "") < 0)
                 return NULL;
             tmp->message = rep->msg.data;

@@ -138,25 +138,47 @@ static bool is_owned_csid(const kf_view *v)
     return strcmp(kf_view_str(v, KF_F_LBL_MANAGED), KF_MANAGED_BY) == 0;
 }
 
-/* A copy of a duplicate object, in an array the results keep: its
- * message is made when written, from its ref and another copy's. */
-typedef struct dupobj {
-    kf_ref ref;
-    int32_t other;   /* where the other copy named is, from this one: the
-                      * run's first, or for the first the second */
-    uint32_t copies; /* how many there are */
-} dupobj;
+/* Where a copy of a duplicate object is (its ref's place), in an array
+ * the results keep: 32 bytes a copy, its message and ref made when
+ * written (dupgroup). */
+typedef struct dupwhere {
+    const char *path, *index, *entry;
+    uint32_t position, top;
+} dupwhere;
 
-/* The message of a dupobj (kf_result_text_fn). */
-static int duplicate_text(const void *arg, kf_buf *out)
+/* The copies of one object, one run of results (kf_results_add_run()):
+ * the first copy's ref (the object's apiVersion, kind, namespace and
+ * name: every copy's) and where each is. */
+typedef struct dupgroup {
+    kf_result_run head;    /* count: the copies */
+    kf_ref ref;
+    const dupwhere *where;
+} dupgroup;
+
+static void place(kf_ref *ref, const dupwhere *w)
 {
-    const dupobj *d = arg;
-    const kf_ref *ref = &d->ref;
+    ref->path = w->path;
+    ref->index = w->index;
+    ref->entry = w->entry;
+    ref->position = w->position;
+    ref->top = w->top;
+}
+
+/* Copy m's message and ref (kf_result_member_fn): it names the first
+ * copy, the first names the second. */
+static int duplicate_member(const void *arg, uint32_t m, kf_buf *out, const char **field,
+                            kf_ref *ref)
+{
+    const dupgroup *g = arg;
+    (void)field; /* the run's */
+    kf_ref other = g->ref;
+    place(&other, &g->where[m ? 0 : 1]);
+    place(ref, &g->where[m]);
     char where[512];
-    kf_ref_where(&d[d->other].ref, where, sizeof where);
+    kf_ref_where(&other, where, sizeof where);
     return kf_buf_printf(out, "%s %s%s%s is defined %" PRIu32 " times (also at %s); "
                          "keep exactly one", ref->kind, ref->namespace,
-                         ref->namespace[0] ? "/" : "", ref->name, d->copies, where);
+                         ref->namespace[0] ? "/" : "", ref->name, g->head.count, where);
 }
 
 /* The end of the run of keys[i..n) with the same object. */
@@ -199,35 +221,50 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
                             kf_view_namespace(&v), name, i};
     }
     qsort(keys, n, sizeof *keys, cmp_idkey);
-    size_t ndups = 0;
+    size_t ndups = 0, ngroups = 0;
     for (size_t i = 0, j; i < n; i = j) {
         j = same_object(keys, i, n);
         ndups += j - i > 1 ? j - i : 0;
+        ngroups += j - i > 1;
     }
-    dupobj *dups = ndups ? malloc(ndups * sizeof *dups) : NULL;
-    if (ndups && !dups) {
+    dupwhere *dups = ndups ? malloc(ndups * sizeof *dups) : NULL;
+    dupgroup *groups = ngroups ? malloc(ngroups * sizeof *groups) : NULL;
+    if ((ndups && !dups) || (ngroups && !groups)) {
         free(keys);
+        free(dups);
+        free(groups);
         return -1;
     }
-    size_t d = 0;
+    size_t d = 0, g = 0;
     for (size_t i = 0, j; i < n; i = j) {
         j = same_object(keys, i, n);
         for (size_t k = i; j - i > 1 && k < j; k++, d++) {
             kf_view v;
             kf_view_item(&v, in, keys[k].item);
-            dups[d] = (dupobj){kf_view_ref(&v, keys[k].item), k == i ? 1 : -(int32_t)(k - i),
-                               (uint32_t)(j - i)};
+            kf_ref ref = kf_view_ref(&v, keys[k].item);
+            if (k == i)
+                groups[g++] = (dupgroup){{duplicate_member, (uint32_t)(j - i)}, ref, &dups[d]};
+            dups[d] = (dupwhere){ref.path, ref.index, ref.entry, ref.position, ref.top};
             dup[keys[k].item] = true;
         }
     }
     free(keys);
-    for (d = 0; d < ndups; d++)
-        if (kf_results_add_text(r->rs, &dups[d].ref, KF_SEV_ERROR, KF_R_DUPLICATE_OBJECT,
-                                "metadata.name", duplicate_text, &dups[d]) < 0)
-            r->failed = true;
-    /* the results' messages read dups from now on */
-    if (ndups && kf_results_keep(r->rs, dups) < 0)
+    /* the results read dups and groups from now on */
+    if (ndups && kf_results_keep(r->rs, dups) < 0) {
+        free(groups);
         r->failed = true;
+        return 0;
+    }
+    if (ngroups && kf_results_keep(r->rs, groups) < 0) {
+        r->failed = true;
+        return 0;
+    }
+    /* one result a copy, held as one a group: the copies of an object
+     * sort together (their namespace and name), in order */
+    for (g = 0; g < ngroups; g++)
+        if (kf_results_add_run(r->rs, &groups[g].ref, KF_SEV_ERROR, KF_R_DUPLICATE_OBJECT,
+                               "metadata.name", &groups[g].head) < 0)
+            r->failed = true;
     return 0;
 }
 

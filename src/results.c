@@ -140,15 +140,13 @@ int kf_results_add_shared(kf_results *rs, const kf_ref *ref, enum kf_severity se
 }
 
 int kf_results_add_run(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
-                       enum kf_reason reason, kf_result_run *run)
+                       enum kf_reason reason, const char *field, kf_result_run *run)
 {
-    if (kf_results_keep(rs, run) < 0)
-        return -1;
     kf_result *r = run->count < UINT32_MAX - 1 - rs->norder
-                       ? result_new(rs, ref, sev, reason, NULL)
+                       ? result_new(rs, ref, sev, reason, field)
                        : NULL;
     if (!r)
-        return -1; /* run stays kept: freed with the results */
+        return -1;
     r->run = 1;
     r->arg = run;
     rs->n++;
@@ -161,14 +159,15 @@ int kf_results_add_run(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
 static int member_result(const kf_result *r, uint32_t m, kf_buf *scratch, kf_result *out)
 {
     const kf_result_run *run = r->arg;
-    const char *field = NULL;
+    const char *field = r->field;
+    kf_ref ref = *r->ref;
     kf_buf_clear(scratch);
-    if (run->member(run, m, scratch, &field) < 0 || kf_buf_puts(scratch, "") < 0)
+    if (run->member(run, m, scratch, &field, &ref) < 0 || kf_buf_puts(scratch, "") < 0)
         return -1;
     added *a = malloc(sizeof *a + scratch->len + 1);
     if (!a)
         return -1;
-    a->ref = *r->ref;
+    a->ref = ref;
     memcpy(a->message, scratch->data, scratch->len + 1);
     *out = *r;
     out->run = 0;
@@ -233,11 +232,12 @@ int kf_results_keep(kf_results *rs, void *p)
 
 char *kf_result_message(const kf_result *r, kf_buf *scratch)
 {
-    if (r->run) {
-        const char *field;
-        kf_result_run *run = (kf_result_run *)r->arg;
+    if (r->run) { /* its first member's */
+        const char *field = r->field;
+        kf_ref ref = *r->ref;
+        const kf_result_run *run = r->arg;
         kf_buf_clear(scratch);
-        return run->member(run, 0, scratch, &field) < 0 || kf_buf_puts(scratch, "") < 0
+        return run->member(run, 0, scratch, &field, &ref) < 0 || kf_buf_puts(scratch, "") < 0
                    ? NULL : scratch->data;
     }
     if (!r->text)

@@ -59,9 +59,11 @@ typedef struct names_run {
     const char *names[3];
 } names_run;
 
-static int names_member(const void *arg, uint32_t m, kf_buf *out, const char **field)
+static int names_member(const void *arg, uint32_t m, kf_buf *out, const char **field,
+                        kf_ref *ref)
 {
     const names_run *r = arg;
+    (void)ref;
     *field = m == 1 ? "data.b" : NULL;
     return kf_buf_cat(out, "key ", r->names[m], NULL);
 }
@@ -82,8 +84,9 @@ static void test_results_run_and_shared(void **state)
     *run = (names_run){{names_member, 3}, {"x", "y", "z"}};
     assert_int_equal(kf_results_add(&rs, &b, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL, "last"), 0);
     assert_int_equal(kf_results_add(&rs, &a, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL, "first"), 0);
-    /* the results own run from now on */
-    assert_int_equal(kf_results_add_run(&rs, &a, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, &run->head), 0);
+    assert_int_equal(kf_results_keep(&rs, run), 0);
+    assert_int_equal(kf_results_add_run(&rs, &a, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL,
+                                        &run->head), 0);
     assert_int_equal(kf_results_add(&rs, &a, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL, "after"), 0);
     assert_int_equal(kf_results_add_shared(&rs, &a, KF_SEV_ERROR, KF_R_INVALID_VALUE, "f", "same"), 0);
     assert_int_equal(kf_results_add_shared(&rs, &b, KF_SEV_ERROR, KF_R_INVALID_VALUE, "f", "same"), 0);
