@@ -143,8 +143,7 @@ def config_keys(n, w):
 def typed_keys(n, w):
     """config-keys in the typed form: a ClusterSPIFFEIDGenerator whose spec
     has N unknown keys."""
-    w(POOL.format(name="shared", labels="{app: shared}"))
-    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    rendering_binding(w)
     return None, ("functionConfig:\n  apiVersion: fn.kleym.sonda.red/v1alpha1\n"
                   "  kind: ClusterSPIFFEIDGenerator\n  metadata: {name: kleym}\n"
                   "  spec:\n    trustDomain: example.org\n"
@@ -154,8 +153,7 @@ def typed_keys(n, w):
 def repeated_keys(n, w):
     """A functionConfig ConfigMap with one unknown key given N times: a
     DuplicateKey error and an UnknownKey warning each."""
-    w(POOL.format(name="shared", labels="{app: shared}"))
-    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    rendering_binding(w)
     return "    k: v\n" * n
 
 
@@ -165,54 +163,62 @@ def duplicate_objects(n, w):
         w("- {apiVersion: v1, kind: Secret, metadata: {name: s, namespace: crowd}}\n")
 
 
+# One item a line, in flow style: {meta} and {spec} / {labels} are flow
+# mappings.
+FLOW_BINDING = ("- {{apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding,"
+                " metadata: {meta}, spec: {spec}}}\n")
+FLOW_DEPLOYMENT = ("- {{apiVersion: apps/v1, kind: Deployment, metadata: {meta},"
+                   " spec: {{template: {{metadata: {{labels: {labels}}}}}}}}}\n")
+
+
+def rendering_binding(w):
+    """One pool and a PoolOnly binding on it that renders."""
+    w(POOL.format(name="shared", labels="{app: shared}"))
+    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+
+
 def missing_namespace(n, w):
     """N namespace-less bindings with nothing else: MissingNamespace each."""
     for i in range(n):
-        w(f"- {{apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding,"
-          f" metadata: {{name: b-{i:06d}}}, spec: {{}}}}\n")
+        w(FLOW_BINDING.format(meta=f"{{name: b-{i:06d}}}", spec="{}"))
 
 
 def invalid_pool_ref(n, w):
     """N bindings whose poolRef name is not a Kubernetes name:
     InvalidPoolRef each."""
     for i in range(n):
-        w(f"- {{apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding,"
-          f" metadata: {{name: b-{i:06d}, namespace: crowd}},"
-          f" spec: {{poolRef: {{name: X}}, serviceAccountName: s, mode: PoolOnly}}}}\n")
+        w(FLOW_BINDING.format(meta=f"{{name: b-{i:06d}, namespace: crowd}}",
+                              spec="{poolRef: {name: X}, serviceAccountName: s, mode: PoolOnly}"))
 
 
 def pool_not_found(n, w):
     """N PoolOnly bindings on pools the input lacks: TargetPoolNotFound each."""
     for i in range(n):
-        w(f"- {{apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding,"
-          f" metadata: {{name: b-{i:06d}, namespace: crowd}},"
-          f" spec: {{poolRef: {{name: p-{i:06d}}}, serviceAccountName: s, mode: PoolOnly}}}}\n")
+        w(FLOW_BINDING.format(meta=f"{{name: b-{i:06d}, namespace: crowd}}",
+                              spec=f"{{poolRef: {{name: p-{i:06d}}}, serviceAccountName: s,"
+                                   f" mode: PoolOnly}}"))
 
 
 def unreadable_templates(n, w):
     """One rendering binding and N Deployments whose template label is a
     number: UnreadableTemplate on each."""
-    w(POOL.format(name="shared", labels="{app: shared}"))
-    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    rendering_binding(w)
     for i in range(n):
-        w(f"- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: d-{i:06d},"
-          f" namespace: crowd}}, spec: {{template: {{metadata: {{labels: {{a: 1}}}}}}}}}}\n")
+        w(FLOW_DEPLOYMENT.format(meta=f"{{name: d-{i:06d}, namespace: crowd}}",
+                                 labels="{a: 1}"))
 
 
 def nsless_workloads(n, w):
     """One rendering binding and N namespace-less Deployments."""
-    w(POOL.format(name="shared", labels="{app: shared}"))
-    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    rendering_binding(w)
     for i in range(n):
-        w(f"- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: d-{i:06d}}},"
-          f" spec: {{template: {{metadata: {{labels: {{app: shared}}}}}}}}}}\n")
+        w(FLOW_DEPLOYMENT.format(meta=f"{{name: d-{i:06d}}}", labels="{app: shared}"))
 
 
 def foreign_ids(n, w):
     """One rendering binding and a Deployment it lands on, and N foreign
     ClusterSPIFFEIDs selecting that Deployment: ExtraIdentity."""
-    w(POOL.format(name="shared", labels="{app: shared}"))
-    w(BINDING.format(name="b", pool="shared", rest=POOL_ONLY))
+    rendering_binding(w)
     w(DEPLOYMENT.format(name="d", labels="{app: shared}", containers="[{name: c}]"))
     for i in range(n):
         w(f"- {{apiVersion: spire.spiffe.io/v1alpha1, kind: ClusterSPIFFEID,"
@@ -225,8 +231,7 @@ def list_entries(n, w):
     (MissingNamespace each, located in the List)."""
     w("- apiVersion: v1\n  kind: List\n  items:\n")
     for i in range(n):
-        w(f"  - {{apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding,"
-          f" metadata: {{name: b-{i:06d}}}, spec: {{}}}}\n")
+        w("  " + FLOW_BINDING.format(meta=f"{{name: b-{i:06d}}}", spec="{}"))
 
 
 KINDS = {f.__name__.replace("_", "-"): f for f in (
