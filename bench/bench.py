@@ -5,8 +5,10 @@ For each input size it measures, on the same file:
   cat         reading and writing the bytes (the I/O floor)
   parse_only  libfyaml's event parser over the input, nothing else
   libyaml     libyaml's event parser over the input, nothing else
-  kleym-fn    the function as users run it (KLEYM_FN_READ unset: auto, a
-              two-thread read for a large block-style list), output to
+  kleym-fn    the function as it ships (make bench passes the static binary
+              of make static, the image's; the baselines are linked
+              -static too) and as users run it (KLEYM_FN_READ unset: auto,
+              a two-thread read for a large block-style list), output to
               /dev/null
   kf serial   the same with KLEYM_FN_READ=serial (the read on one thread)
 and prints the median wall time of several runs, the peak RSS, the ratio of
@@ -19,7 +21,7 @@ libyaml parse, peak RSS against the input). Then special cases: a
 (gen-collisions.py writes them all).
 Nothing here asserts: the table is the report; targets are printed beside it.
 
-Usage: bench.py --fn build/kleym-fn --parse-only build/parse_only
+Usage: bench.py --fn build-static/kleym-fn --parse-only build/parse_only
                 --parse-only-libyaml build/parse_only_libyaml
                 --gen ../shared/bench/gen-resourcelist.py --work build/bench
                 [--sizes 1000,10000,100000] [--runs 7]
