@@ -212,7 +212,7 @@ static int skip_event(kf_reader *r, struct fy_event *e)
         return 0;
     case FYET_MAPPING_END:
     case FYET_SEQUENCE_END:
-        if (kf_event_is_flow_end(e))
+        if (kf_event_is_flow_end(&r->ends, e))
             kf_ends_note(&r->ends, kf_mark_pos(&r->ends, fy_event_end_mark(e)));
         if (--r->skip_depth == 0 && r->depth > 0)
             kf_walk_value_done(r, &r->stack[r->depth - 1]);
@@ -262,10 +262,12 @@ static int read_event(kf_reader *r, struct fy_event *e)
 
 int kf_reader_event(kf_reader *r, struct fy_event *e)
 {
+    kf_ends_event_begin(&r->ends, e);
     int rc = read_event(r, e);
-    kf_ends_event_done(&r->ends); /* e's memory is libfyaml's next event's */
-    if (rc < 0)
+    if (rc < 0) {
+        kf_ends_event_done(&r->ends); /* e's memory is libfyaml's next event's */
         return -1;
+    }
     /* read_event() has noted every scalar's end (both modes). */
     uint32_t end = 0;
     if (e->type == FYET_SCALAR)
@@ -276,6 +278,7 @@ int kf_reader_event(kf_reader *r, struct fy_event *e)
     const char *why = NULL;
     rc = kf_strict_event(&r->strict, &r->ends, e, end,
                          &line, &col, &why);
+    kf_ends_event_done(&r->ends);
     if (rc == KF_STRICT_OOM)
         return kf_reader_oom(r);
     if (rc < 0)

@@ -13,9 +13,12 @@
 #include "read_layout.h"
 #include "read.h"
 
-static int pool_add(kf_reader *r, const char *s, size_t n, bool share, uint32_t *out)
+/* nonul: s is known to hold no NUL byte */
+static int pool_add(kf_reader *r, const char *s, size_t n, bool share, bool nonul,
+                    uint32_t *out)
 {
-    int rc = kf_textpool_add(&r->pool, s, n, share, out);
+    int rc = nonul ? kf_textpool_add_nonul(&r->pool, s, n, share, out)
+                   : kf_textpool_add(&r->pool, s, n, share, out);
     if (rc == KF_POOL_FULL)
         return kf_reader_fail(r, 0, 0, "input holds too much text to index%s", "");
     return rc < 0 ? kf_reader_oom(r) : 0;
@@ -153,7 +156,7 @@ int kf_capture_value(kf_reader *r, kf_frame *f, uint32_t node, kf_kmask kmask,
         fld.id = cap->id;
         fld.slot = cap->slot;
         fld.dup = f->is_map && !entry && f->dup;
-        if (entry && pool_add(r, r->entry_key.data, r->entry_key.len, false,
+        if (entry && pool_add(r, r->entry_key.data, r->entry_key.len, false, false,
                               &fld.text) < 0)
             return -1;
         struct fy_token *tag = kf_event_tag(e);
@@ -163,7 +166,9 @@ int kf_capture_value(kf_reader *r, kf_frame *f, uint32_t node, kf_kmask kmask,
             const char *t = kf_scalar_text(&r->ends, e, &n);
             fld.type = kf_scalar_type(e, t, n);
             uint32_t off;
-            if (pool_add(r, t, n, !entry, &off) < 0)
+            /* kf_scalar_type() looked for a NUL unless the scalar is tagged */
+            if (pool_add(r, t, n, !entry, fld.type == KF_V_STR || fld.type == KF_V_NONSTR,
+                         &off) < 0)
                 return -1;
             if (!entry)
                 fld.text = off;
@@ -184,7 +189,7 @@ int kf_capture_value(kf_reader *r, kf_frame *f, uint32_t node, kf_kmask kmask,
         if (f->tagged_key || (tag && e->type != FYET_SCALAR))
             fld.type = KF_V_TAGGED;
         uint32_t empty;
-        if (entry && e->type != FYET_SCALAR && pool_add(r, "", 0, false, &empty) < 0)
+        if (entry && e->type != FYET_SCALAR && pool_add(r, "", 0, false, true, &empty) < 0)
             return -1; /* the entry's value text: "" */
         if (add_field(r, f->sink, &fld, cap->mask & kmask) < 0)
             return -1;

@@ -7,7 +7,7 @@
 
 int kf_event_line(const kf_ends *en, struct fy_event *e)
 {
-    return kf_mark_line(en, fy_event_start_mark(e));
+    return kf_mark_line(en, kf_event_start_mark(en, e));
 }
 
 int kf_event_col(struct fy_event *e)
@@ -18,20 +18,33 @@ int kf_event_col(struct fy_event *e)
 
 uint32_t kf_event_start(const kf_ends *en, struct fy_event *e)
 {
-    return kf_mark_pos(en, fy_event_start_mark(e));
+    return kf_mark_pos(en, kf_event_start_mark(en, e));
 }
 
-/* The marks and style of scalar e: kept ones when e is the scalar being
- * read, else asked of libfyaml. */
-static kf_smarks scalar_marks(const kf_ends *en, struct fy_event *e)
+/* Ask libfyaml for the marks and style of scalar e. */
+static void take_marks(const kf_ends *en, struct fy_event *e, kf_smarks *m)
+{
+    /* a scalar event's marks are its value token's (libfyaml 0.7.12,
+     * fy_event_start_mark()): asked of the token, without the switch */
+    const struct fy_mark *m0 = kf_event_start_mark(en, e),
+                         *m1 = fy_token_end_mark(e->scalar.value);
+    m->start = kf_mark_pos(en, m0);
+    m->end = kf_mark_pos(en, m1);
+    m->has_start = m0 != NULL;
+    m->has_end = m1 != NULL;
+    m->one_line = m0 && m1 && m0->line == m1->line;
+    m->style = fy_token_scalar_style(e->scalar.value);
+}
+
+/* The marks and style of scalar e: the kept ones when e is the scalar
+ * being read, else taken into *tmp. */
+static const kf_smarks *scalar_marks(const kf_ends *en, struct fy_event *e,
+                                     kf_smarks *tmp)
 {
     if (en->cur == e)
-        return en->cur_marks;
-    const struct fy_mark *m0 = fy_event_start_mark(e), *m1 = fy_event_end_mark(e);
-    return (kf_smarks){.start = kf_mark_pos(en, m0), .end = kf_mark_pos(en, m1),
-                       .has_start = m0 != NULL, .has_end = m1 != NULL,
-                       .one_line = m0 && m1 && m0->line == m1->line,
-                       .style = fy_token_scalar_style(e->scalar.value)};
+        return &en->cur_marks;
+    take_marks(en, e, tmp);
+    return tmp;
 }
 
 static void span_of(const kf_ends *en, const kf_smarks *m, uint32_t *start,
@@ -58,9 +71,10 @@ static void span_of(const kf_ends *en, const kf_smarks *m, uint32_t *start,
 bool kf_scalar_span(const kf_ends *en, struct fy_event *e, uint32_t *start,
                     uint32_t *end)
 {
-    kf_smarks m = scalar_marks(en, e);
-    span_of(en, &m, start, end);
-    return m.has_start;
+    kf_smarks tmp;
+    const kf_smarks *m = scalar_marks(en, e, &tmp);
+    span_of(en, m, start, end);
+    return m->has_start;
 }
 
 /* An empty key has no mark: it is where its ':' is, the first thing after
@@ -91,8 +105,7 @@ static uint32_t empty_key_colon(const kf_ends *en)
  * line). */
 void kf_ends_scalar(kf_ends *en, struct fy_event *e)
 {
-    en->cur = NULL;
-    en->cur_marks = scalar_marks(en, e);
+    take_marks(en, e, &en->cur_marks);
     en->cur = e;
     uint32_t s, end;
     span_of(en, &en->cur_marks, &s, &end);
@@ -111,9 +124,17 @@ void kf_ends_scalar(kf_ends *en, struct fy_event *e)
             kf_ends_note(en, kf_mark_pos(en, fy_token_end_mark(props[i])));
 }
 
+void kf_ends_event_begin(kf_ends *en, struct fy_event *e)
+{
+    en->ev_start = e->type == FYET_SCALAR ? fy_token_start_mark(e->scalar.value)
+                                          : fy_event_start_mark(e);
+    en->ev = e;
+}
+
 void kf_ends_event_done(kf_ends *en)
 {
     en->cur = NULL;
+    en->ev = NULL;
 }
 
 uint32_t kf_after_colon(const kf_ends *en, uint32_t pos)
@@ -124,9 +145,9 @@ uint32_t kf_after_colon(const kf_ends *en, uint32_t pos)
     return p < en->len && en->buf[p] == ':' ? p + 1 : pos;
 }
 
-bool kf_event_is_flow_end(struct fy_event *e)
+bool kf_event_is_flow_end(const kf_ends *en, struct fy_event *e)
 {
-    const struct fy_mark *s = fy_event_start_mark(e), *t = fy_event_end_mark(e);
+    const struct fy_mark *s = kf_event_start_mark(en, e), *t = fy_event_end_mark(e);
     return s && t && t->input_pos > s->input_pos;
 }
 
@@ -147,18 +168,19 @@ uint8_t kf_scalar_type(struct fy_event *e, const char *text, size_t n)
  * far cheaper than libfyaml building the text. */
 const char *kf_scalar_text(const kf_ends *en, struct fy_event *e, size_t *n)
 {
-    kf_smarks m = scalar_marks(en, e);
-    enum fy_scalar_style st = m.style;
-    if (m.has_start && m.has_end && m.end >= m.start && m.end <= en->len) {
-        const char *t = en->buf + m.start;
-        size_t len = m.end - m.start;
+    kf_smarks tmp;
+    const kf_smarks *m = scalar_marks(en, e, &tmp);
+    enum fy_scalar_style st = m->style;
+    if (m->has_start && m->has_end && m->end >= m->start && m->end <= en->len) {
+        const char *t = en->buf + m->start;
+        size_t len = m->end - m->start;
         /* Line breaks fold; '' and backslash escapes decode. */
         char esc = st == FYSS_SINGLE_QUOTED ? '\'' : st == FYSS_DOUBLE_QUOTED ? '\\' : '\n';
         bool direct = st == FYSS_PLAIN || st == FYSS_SINGLE_QUOTED ||
                       st == FYSS_DOUBLE_QUOTED;
         /* Marks on one line hold no line break between them (and a CR
          * comes only before a LF: kf_strict_encoding). */
-        direct = direct && (m.one_line || (!memchr(t, '\n', len) && !memchr(t, '\r', len))) &&
+        direct = direct && (m->one_line || (!memchr(t, '\n', len) && !memchr(t, '\r', len))) &&
                  (esc == '\n' || !memchr(t, esc, len));
         if (direct) {
             *n = len;

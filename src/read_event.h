@@ -50,6 +50,10 @@ typedef struct kf_ends {
      * (libfyaml reuses an event's memory). */
     const struct fy_event *cur;
     kf_smarks cur_marks;
+    /* The event being read (kf_ends_event_begin()) and its start mark,
+     * taken once for every helper that asks; NULL between events. */
+    const struct fy_event *ev;
+    const struct fy_mark *ev_start;
 } kf_ends;
 
 /* A mark's offset into buf (0 when there is no mark) and 0-based line. */
@@ -61,6 +65,14 @@ static inline uint32_t kf_mark_pos(const kf_ends *en, const struct fy_mark *m)
 static inline int kf_mark_line(const kf_ends *en, const struct fy_mark *m)
 {
     return m ? en->line_base + m->line : 0;
+}
+
+/* The start mark of event e: the one kept when e is the event being read,
+ * else libfyaml's. */
+static inline const struct fy_mark *kf_event_start_mark(const kf_ends *en,
+                                                        struct fy_event *e)
+{
+    return e == en->ev ? en->ev_start : fy_event_start_mark(e);
 }
 
 /* 0-based line and column of an event; 0 when it has no mark. Slices start
@@ -82,6 +94,8 @@ static inline void kf_ends_note(kf_ends *en, uint32_t end)
  * node: note it, and where it has no mark, find its end. Its marks are
  * kept until kf_ends_event_done(). */
 void kf_ends_scalar(kf_ends *en, struct fy_event *e);
+/* Event e is being read: keep its start mark. */
+void kf_ends_event_begin(kf_ends *en, struct fy_event *e);
 /* The event is over: forget its marks. */
 void kf_ends_event_done(kf_ends *en);
 /* Byte span of a scalar event, quotes included. Returns whether the
@@ -94,7 +108,7 @@ uint32_t kf_after_colon(const kf_ends *en, uint32_t pos);
 
 /* A collection end event of a flow collection (whose end mark is its
  * closing bracket). */
-bool kf_event_is_flow_end(struct fy_event *e);
+bool kf_event_is_flow_end(const kf_ends *en, struct fy_event *e);
 /* A scalar's decoded text (from the input bytes when it is them). */
 const char *kf_scalar_text(const kf_ends *en, struct fy_event *e, size_t *n);
 /* enum kf_vtype of a scalar with that text. */

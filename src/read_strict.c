@@ -79,7 +79,7 @@ static void on_node(kf_strict_level *lv, const kf_ends *en, struct fy_event *e,
         return;
     const char *buf = en->buf;
     size_t len = en->len;
-    const struct fy_mark *m = fy_event_start_mark(e);
+    const struct fy_mark *m = kf_event_start_mark(en, e);
     uint32_t mline = (uint32_t)kf_mark_line(en, m);
     if (lv->want_key) {
         lv->want_key = 0;
@@ -243,7 +243,7 @@ int kf_strict_event(kf_strict *s, const kf_ends *en, struct fy_event *e,
     if (anchor && define_anchor(s, anchor) < 0)
         return KF_STRICT_OOM;
     if (e->type == FYET_ALIAS && !anchor_defined(s, e->alias.anchor)) {
-        const struct fy_mark *m = fy_event_start_mark(e);
+        const struct fy_mark *m = kf_event_start_mark(en, e);
         *line = m ? kf_mark_line(en, m) + 1 : 0;
         *col = m ? m->column + 1 : 0;
         *why = "invalid YAML: an alias names no anchor defined before it in its "
@@ -271,7 +271,7 @@ int kf_strict_event(kf_strict *s, const kf_ends *en, struct fy_event *e,
                           sizeof *s->levels) < 0)
             return KF_STRICT_OOM;
         kf_strict_level *lv = &s->levels[s->depth++];
-        const struct fy_mark *m = fy_event_start_mark(e);
+        const struct fy_mark *m = kf_event_start_mark(en, e);
         lv->block_map = e->type == FYET_MAPPING_START &&
                         !(m && en->buf[kf_mark_pos(en, m)] == '{');
         lv->want_key = 1;

@@ -32,24 +32,35 @@ static int add_escaped(kf_textpool *tp, const char *s, size_t n, uint32_t *out)
     return KF_POOL_OK;
 }
 
-/* Which intern slot a short string belongs to (FNV-1a). */
+/* Which intern slot a short string belongs to: a multiplicative hash of
+ * its length and its first and last eight bytes (names that repeat differ
+ * there; a slot is only a guess that memcmp() confirms, so strings that
+ * share those bytes at most share less). */
 static size_t intern_slot(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h % KF_INTERN_SLOTS;
+    uint64_t head = 0, tail = 0;
+    memcpy(&head, s, n < 8 ? n : 8);
+    if (n > 8)
+        memcpy(&tail, s + n - 8, 8);
+    uint64_t h = (head * 0x9E3779B97F4A7C15u) ^ (tail + n) * 0xC2B2AE3D27D4EB4Fu;
+    return (size_t)(h >> 56) % KF_INTERN_SLOTS;
+}
+
+int kf_textpool_add(kf_textpool *tp, const char *s, size_t n, bool share,
+                    uint32_t *out)
+{
+    if (n && memchr(s, '\0', n))
+        return add_escaped(tp, s, n, out);
+    return kf_textpool_add_nonul(tp, s, n, share, out);
 }
 
 /* A slot may point past a pool that was truncated since (an unrelated item
  * gave its strings back), so it is used only when its bytes are still
  * there. */
-int kf_textpool_add(kf_textpool *tp, const char *s, size_t n, bool share,
-                    uint32_t *out)
+int kf_textpool_add_nonul(kf_textpool *tp, const char *s, size_t n, bool share,
+                          uint32_t *out)
 {
     kf_buf *pool = tp->text;
-    if (n && memchr(s, '\0', n))
-        return add_escaped(tp, s, n, out);
     size_t slot = share && n <= KF_INTERN_MAX ? intern_slot(s, n) : KF_INTERN_SLOTS;
     if (slot < KF_INTERN_SLOTS) {
         kf_pooled c = tp->intern[slot];

@@ -43,6 +43,9 @@ int kf_textpool_init(kf_textpool *tp, kf_buf *text);
  * contiguous). */
 int kf_textpool_add(kf_textpool *tp, const char *s, size_t n, bool share,
                     uint32_t *out);
+/* kf_textpool_add() of a text the caller knows holds no NUL byte. */
+int kf_textpool_add_nonul(kf_textpool *tp, const char *s, size_t n, bool share,
+                          uint32_t *out);
 /* Give back everything stored from offset mark on. */
 void kf_textpool_truncate(kf_textpool *tp, uint32_t mark);
 /* The pool's size: a mark for kf_textpool_truncate(). */

@@ -353,7 +353,7 @@ int kf_walk_end(kf_reader *r, struct fy_event *e)
 {
     kf_frame f = r->stack[--r->depth];
     uint32_t content_end = r->ends.last;
-    if (kf_event_is_flow_end(e))
+    if (kf_event_is_flow_end(&r->ends, e))
         kf_ends_note(&r->ends, kf_mark_pos(&r->ends, fy_event_end_mark(e)));
     kf_input *in = r->in;
     kf_maplayout *l = frame_layout(r, &f);

@@ -530,7 +530,9 @@ uint32_t kf_schema_child(const kf_schema *s, uint32_t node, const char *k,
     for (uint32_t c = s->nodes[node].first_child; c != KF_SNONE;
          c = s->nodes[c].next_sibling) {
         const kf_snode *sn = &s->nodes[c];
-        if (sn->keylen == n && memcmp(sn->key, k, n) == 0)
+        /* the first byte before memcmp(): most siblings differ there */
+        if (sn->keylen == n && (n == 0 || sn->key[0] == k[0]) &&
+            memcmp(sn->key, k, n) == 0)
             return sn->mask & kmask ? c : KF_SNONE;
     }
     return KF_SNONE;
