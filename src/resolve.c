@@ -109,6 +109,7 @@ int kf_binding_selectors(const kf_binding *b, const kf_pool *p, kf_buf *out)
 typedef struct idkey {
     const char *api, *kind, *ns, *name;
     size_t item;
+    uint64_t hash;   /* find_duplicates(): of the four texts */
 } idkey;
 
 /* The name first: it sets nearly every two items apart at its first
@@ -181,11 +182,22 @@ static int duplicate_member(const void *arg, uint32_t m, kf_buf *out, const char
                          ref->namespace[0] ? "/" : "", ref->name, g->head.count, where);
 }
 
+/* The hash first: two keys compared rarely reach the texts, which lie
+ * wherever their items' fields are (a cache miss each). Equal objects
+ * sort together, in cmp_idkey()'s order. */
+static int cmp_idkey_hash(const void *pa, const void *pb)
+{
+    const idkey *a = pa, *b = pb;
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    return cmp_idkey(pa, pb);
+}
+
 /* The end of the run of keys[i..n) with the same object. */
 static size_t same_object(const idkey *keys, size_t i, size_t n)
 {
     size_t j = i + 1;
-    while (j < n && strcmp(keys[j].api, keys[i].api) == 0 &&
+    while (j < n && keys[j].hash == keys[i].hash && strcmp(keys[j].api, keys[i].api) == 0 &&
            strcmp(keys[j].kind, keys[i].kind) == 0 &&
            strcmp(keys[j].ns, keys[i].ns) == 0 &&
            strcmp(keys[j].name, keys[i].name) == 0)
@@ -216,17 +228,25 @@ static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
         const char *name = kf_view_str(&v, KF_F_NAME);
         if (!name[0] || (cls[i] == KF_KC_CSID && is_owned_csid(&v)))
             continue;
-        keys[n++] = (idkey){kf_view_str(&v, KF_F_APIVERSION),
-                            kf_view_str(&v, KF_F_KIND),
-                            kf_view_namespace(&v), name, i};
+        idkey *k = &keys[n++];
+        *k = (idkey){kf_view_str(&v, KF_F_APIVERSION), kf_view_str(&v, KF_F_KIND),
+                     kf_view_namespace(&v), name, i, 0};
+        k->hash = kf_hash_str(kf_hash_str(kf_hash_str(kf_hash_str(KF_HASH_BASIS, k->api),
+                                                      k->kind), k->ns), k->name);
     }
-    qsort(keys, n, sizeof *keys, cmp_idkey);
+    /* Sorted by hash, the copies of an object meet; only they are then
+     * sorted by their texts, the order their results are added in. Both
+     * orders are total: sorted in place (kf_sort(), no copy). */
+    kf_sort(keys, n, sizeof *keys, cmp_idkey_hash);
     size_t ndups = 0, ngroups = 0;
     for (size_t i = 0, j; i < n; i = j) {
         j = same_object(keys, i, n);
-        ndups += j - i > 1 ? j - i : 0;
         ngroups += j - i > 1;
+        for (size_t k = i; j - i > 1 && k < j; k++)
+            keys[ndups++] = keys[k];
     }
+    kf_sort(keys, ndups, sizeof *keys, cmp_idkey);
+    n = ndups;
     dupwhere *dups = ndups ? malloc(ndups * sizeof *dups) : NULL;
     dupgroup *groups = ngroups ? malloc(ngroups * sizeof *groups) : NULL;
     if ((ndups && !dups) || (ngroups && !groups)) {
