@@ -73,6 +73,11 @@ typedef struct kf_item {
     uint32_t layout;               /* 1 + index into kf_input.layouts (and
                                     * the writer's marks made of them); 0:
                                     * none */
+    /* The class of the item's kind as the reader saw it (kf_kind_class()
+     * of its first kind; 0: none read, or not a string): a pass looking
+     * for some classes skips the others without a view. Whether its
+     * apiVersion is one read at is the view's to say (kf_view_kind()). */
+    kf_kmask kind_cls;
 } kf_item;
 
 /* Where an entry of a List is (kf_input.entries). */

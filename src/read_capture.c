@@ -59,6 +59,7 @@ void kf_sink_begin(kf_reader *r, uint8_t sink, kf_kmask classes)
 static void sink_narrow(kf_reader *r, uint8_t sink, kf_kmask cls)
 {
     kf_sinkstate *s = &r->sinks[sink];
+    kf_sink_item(r, sink)->kind_cls = cls;
     /* The first document stays a possible ResourceList until it ends. */
     s->kmask = (cls & s->allowed) | (s->allowed & KF_KC_RLIST);
     s->kind_known = true;

@@ -57,6 +57,7 @@ static int append_entries(kf_input *in, size_t list, const kf_input *sub, uint32
             .start = s->start + base, .end = s->end + base,
             .slot_start = s->start + base, .slot_end = s->end + base,
             .first_field = (uint32_t)in->nfields, .nfields = s->nfields,
+            .kind_cls = s->kind_cls,
         };
         in->entries[in->nitems - in->ntop] = (kf_entry){top, (uint32_t)in->pool.len};
         /* where it is: items[2], or items[0].items[2] in a nested List */

@@ -304,6 +304,9 @@ static int collect(kf_resolver *r, kf_kmask *cls)
     kf_plan *plan = r->plan;
     size_t nb = 0, np = 0, no = 0, nc = 0, nlabels = 0;
     for (size_t i = 0; i < in->nitems; i++) {
+        cls[i] = 0;
+        if (!in->items[i].kind_cls)
+            continue; /* a kind not read: no view needed to tell */
         kf_view v;
         kf_view_item(&v, in, i);
         int rank;

@@ -356,7 +356,11 @@ static int read_namespace(kf_spire_state *st, const kf_view *v, const char *name
 int kf_spire_read(kf_spire *sp, const kf_input *in, kf_results *rs)
 {
     kf_spire_reader r = {sp, sp->st, rs, false};
+    /* the classes the switch below reads */
+    const kf_kmask wanted = KF_KC_SCMCONFIG | KF_KC_CONFIGMAP | KF_KC_CSID | KF_KC_NAMESPACE;
     for (size_t i = 0; i < in->nitems; i++) {
+        if (!(in->items[i].kind_cls & wanted))
+            continue; /* no view needed to tell */
         kf_view v;
         kf_view_item(&v, in, i);
         const kf_kind *k = kf_view_kind(&v, NULL);

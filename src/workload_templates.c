@@ -255,6 +255,8 @@ int kf_read_templates(kf_workloads *w, const kf_input *in, kf_results *rs,
     kf_buf why = {0};
     int rc = -1;
     for (size_t i = 0; i < in->nitems; i++) {
+        if (!(in->items[i].kind_cls & KF_KC_WORKLOADS))
+            continue; /* no view needed to tell */
         kf_view all;
         kf_view_item(&all, in, i);
         const kf_kind *k = kf_view_kind(&all, NULL);
