@@ -24,7 +24,23 @@ static void put(kf_emit *e, const char *s, size_t n)
 {
     kf_buf *t = e->text;
     if (t->cap - t->len > n) {
-        memcpy(t->data + t->len, s, n);
+        char *d = t->data + t->len;
+        /* Most pieces are a few bytes (a key, a separator, an
+         * indentation): two fixed-size moves that may overlap, not a call
+         * to memcpy(); reads and writes stay within s[0..n), d[0..n). */
+        if (n >= 8 && n <= 16) {
+            memcpy(d, s, 8);
+            memcpy(d + n - 8, s + n - 8, 8);
+        } else if (n >= 4 && n < 8) {
+            memcpy(d, s, 4);
+            memcpy(d + n - 4, s + n - 4, 4);
+        } else if (n > 0 && n < 4) {
+            d[0] = s[0];
+            d[n / 2] = s[n / 2];
+            d[n - 1] = s[n - 1];
+        } else {
+            memcpy(d, s, n);
+        }
         t->len += n;
         t->data[t->len] = '\0';
         return;

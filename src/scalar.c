@@ -1,6 +1,7 @@
 /* scalar.c - YAML plain scalar typing and quoting decisions (kf_scalar.h). */
 #include "kf_scalar.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static bool in_list(const char *s, size_t n, const char *const *words)
@@ -183,11 +184,32 @@ static bool plain_safe_byte(unsigned char c)
     return c < 128 && plain_safe[c] == 'x';
 }
 
+/* Whether all eight bytes of w are plain-safe: ASCII (no high bit) in
+ * '-' to ':', 'A' to 'Z' or 'a' to 'z'. For a byte x below 0x80, x + (0x80
+ * - lo) sets its high bit exactly when x >= lo and carries into no other
+ * byte; a range is [lo, hi] where lo sets it and hi + 1 does not. */
+static bool plain_safe_word(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+#define GE(lo) (w + (0x80u - (lo)) * ones)
+    uint64_t in = (GE('-') & ~GE(':' + 1)) | (GE('A') & ~GE('Z' + 1)) |
+                  (GE('a') & ~GE('z' + 1));
+#undef GE
+    return (w & highs) == 0 && (in & highs) == highs;
+}
+
 bool kf_plain_is_safe(const char *s, size_t n)
 {
     if (n == 0)
         return false;
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { /* eight bytes a step (every key and value) */
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (!plain_safe_word(w))
+            return false;
+    }
+    for (; i < n; i++)
         if (!plain_safe_byte((unsigned char)s[i]))
             return false;
     char c = s[0];
