@@ -165,7 +165,7 @@ int kf_capture_value(kf_reader *r, kf_frame *f, uint32_t node, kf_kmask kmask,
         case FYET_SCALAR: {
             size_t n = 0;
             const char *t = kf_scalar_text(&r->ends, e, &n);
-            fld.type = kf_scalar_type(e, t, n);
+            fld.type = kf_scalar_type(&r->ends, e, t, n);
             uint32_t off;
             /* kf_scalar_type() looked for a NUL unless the scalar is tagged */
             if (pool_add(r, t, n, !entry, fld.type == KF_V_STR || fld.type == KF_V_NONSTR,

@@ -151,11 +151,14 @@ bool kf_event_is_flow_end(const kf_ends *en, struct fy_event *e)
     return s && t && t->input_pos > s->input_pos;
 }
 
-uint8_t kf_scalar_type(struct fy_event *e, const char *text, size_t n)
+uint8_t kf_scalar_type(const kf_ends *en, struct fy_event *e, const char *text, size_t n)
 {
     if (e->scalar.tag)
         return KF_V_TAGGED;
-    if (n && memchr(text, '\0', n))
+    /* Text taken from the input holds no NUL (kf_strict_encoding() refuses
+     * an input with one before any reader starts); a decoded one may. */
+    bool from_input = text >= en->buf && text < en->buf + en->len;
+    if (n && !from_input && memchr(text, '\0', n))
         return KF_V_NUL;
     if (fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN &&
         kf_plain_is_nonstring(text, n))

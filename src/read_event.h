@@ -112,7 +112,7 @@ bool kf_event_is_flow_end(const kf_ends *en, struct fy_event *e);
 /* A scalar's decoded text (from the input bytes when it is them). */
 const char *kf_scalar_text(const kf_ends *en, struct fy_event *e, size_t *n);
 /* enum kf_vtype of a scalar with that text. */
-uint8_t kf_scalar_type(struct fy_event *e, const char *text, size_t n);
+uint8_t kf_scalar_type(const kf_ends *en, struct fy_event *e, const char *text, size_t n);
 /* A plain, untagged scalar that YAML reads as null: empty, ~, null. */
 bool kf_scalar_is_null(const kf_ends *en, struct fy_event *e);
 /* The tag of a node event, or NULL. */

@@ -40,7 +40,7 @@ void kf_layout_open(kf_maplayout *l, const kf_ends *en, uint32_t key_end,
     } else if (e->type == FYET_SCALAR) {
         size_t n = 0;
         const char *t = kf_scalar_text(en, e, &n);
-        l->type = kf_scalar_type(e, t, n);
+        l->type = kf_scalar_type(en, e, t, n);
         uint32_t s, end;
         kf_scalar_span(en, e, &s, &end);
         if (n > 0) {
@@ -93,7 +93,7 @@ void kf_pair_value(kf_pairlayout *p, const kf_ends *en, struct fy_event *e)
     case FYET_SCALAR: {
         size_t n = 0;
         const char *t = kf_scalar_text(en, e, &n);
-        p->value_type = kf_scalar_type(e, t, n);
+        p->value_type = kf_scalar_type(en, e, t, n);
         if (n == 0)
             p->value_start = 0;
         break;
