@@ -9,6 +9,7 @@
 
 #include "kf_identity.h"
 #include "kf_sort.h"
+#include "offsets.h"
 
 /* Every key: its name, its paths, and what --help says of it (its
  * default, what it does): the one list of the settings. */
@@ -274,15 +275,15 @@ static bool is_repeat(const char *const *repeats, size_t n, const char *key)
 }
 
 /* A source's unknown or repeated keys, as one run of results: the pool
- * offsets of their keys, the messages made when written. */
+ * offsets of their keys (about a byte each: offsets.h), the messages made
+ * when written. */
 typedef struct key_run {
     kf_result_run head;
     kf_ref ref;             /* the source's (its loader goes first) */
     const kf_buf *pool;     /* the keys' texts */
     const char *prefix;     /* "data" or "spec" */
     int typed;
-    uint32_t cap;
-    uint32_t key[];         /* pool offset of each member's key */
+    kf_offsets key;         /* pool offset of each member's key */
 } key_run;
 
 static int unknown_key_text(const void *arg, uint32_t m, kf_buf *out, const char **field,
@@ -292,7 +293,7 @@ static int unknown_key_text(const void *arg, uint32_t m, kf_buf *out, const char
     (void)field; /* the run's: none */
     (void)ref;
     return kf_buf_cat(out, "unknown functionConfig key ", kr->prefix, ".",
-                      kr->pool->data + kr->key[m], " is ignored", NULL);
+                      kr->pool->data + kf_offsets_get(&kr->key, m), " is ignored", NULL);
 }
 
 static int repeated_key_text(const void *arg, uint32_t m, kf_buf *out, const char **field,
@@ -300,7 +301,7 @@ static int repeated_key_text(const void *arg, uint32_t m, kf_buf *out, const cha
 {
     (void)ref;
     const key_run *kr = arg;
-    const char *name = kr->pool->data + kr->key[m];
+    const char *name = kr->pool->data + kf_offsets_get(&kr->key, m);
     enum key k = key_of(name);
     *field = k < K_COUNT ? keys[k].path[kr->typed] : kr->typed ? "spec" : "data";
     /* which of two SVID option values was meant? neither renders */
@@ -311,29 +312,40 @@ static int repeated_key_text(const void *arg, uint32_t m, kf_buf *out, const cha
 /* Add key f to run *kr of l (made on first use); false: out of memory. */
 static bool run_add(loader *l, key_run **kr, kf_result_member_fn member, const kf_field *f)
 {
-    key_run *r = *kr;
-    if (!r || r->head.count == r->cap) {
-        if (r && r->cap > UINT32_MAX / 4)
-            return false; /* more keys than a 4 GiB input holds */
-        uint32_t cap = r ? r->cap * 2 : 16;
-        key_run *grown = realloc(r, sizeof *r + (size_t)cap * sizeof *r->key);
-        if (!grown)
-            return false;
+    if (!*kr) {
+        key_run *r = malloc(sizeof *r);
         if (!r)
-            *grown = (key_run){{member, 0}, l->ref, &l->in->pool, l->prefix, l->typed, 0};
-        grown->cap = cap;
-        *kr = r = grown;
+            return false;
+        *r = (key_run){{member, 0}, l->ref, &l->in->pool, l->prefix, l->typed, {0}};
+        *kr = r;
     }
-    r->key[r->head.count++] = f->text;
+    if (kf_offsets_add(&(*kr)->key, f->text) < 0)
+        return false;
+    (*kr)->head.count = (*kr)->key.count;
     return true;
 }
 
 /* Hand run kr to the results (as its members' results, one after another
- * in order: a run's members may not have others between them). */
+ * in order: a run's members may not have others between them), with what
+ * its members are read from. */
 static void run_report(loader *l, enum kf_severity sev, enum kf_reason reason, key_run *kr)
 {
-    if (kr && (kf_results_keep(l->m->rs, kr) < 0 ||
-               kf_results_add_run(l->m->rs, &kr->ref, sev, reason, NULL, &kr->head) < 0))
+    if (!kr)
+        return;
+    void *delta = kr->key.delta, *mark = kr->key.mark;
+    if (kf_results_keep(l->m->rs, kr) < 0) {
+        free(delta);
+        free(mark);
+        l->m->failed = true;
+        return;
+    }
+    int rc = kf_results_keep(l->m->rs, delta);
+    if (rc < 0)
+        free(mark);
+    else
+        rc = kf_results_keep(l->m->rs, mark);
+    if (rc < 0 || kr->head.count == 0 ||
+        kf_results_add_run(l->m->rs, &kr->ref, sev, reason, NULL, &kr->head) < 0)
         l->m->failed = true;
 }
 

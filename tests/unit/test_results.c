@@ -7,6 +7,7 @@
 
 #include "kf_results.h"
 #include "kf_sort.h"
+#include "offsets.h"
 
 static void test_results_sorted(void **state)
 {
@@ -154,10 +155,37 @@ static void test_sort_in_place(void **state)
     free(b);
 }
 
+/* A run's keys held as byte deltas (offsets.h): every member read back,
+ * whatever the steps between them (up, down, none, the whole 32 bits). */
+static void test_offsets_round_trip(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    uint32_t *want = malloc(N * sizeof *want);
+    assert_non_null(want);
+    kf_offsets o = {0};
+    unsigned seed = 11;
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned step = (seed >> 8) % 7;
+        at = step == 0 ? at + 11 : step == 1 ? at : step == 2 ? at - (seed >> 20)
+             : step == 3 ? UINT32_MAX : step == 4 ? 0 : at + (seed >> 4);
+        want[i] = at;
+        assert_int_equal(kf_offsets_add(&o, at), 0);
+    }
+    assert_int_equal(o.count, N);
+    for (uint32_t i = 0; i < N; i++)
+        assert_int_equal(kf_offsets_get(&o, i), want[i]);
+    kf_offsets_free(&o);
+    free(want);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sort_in_place),
     cmocka_unit_test(test_results_sorted),
     cmocka_unit_test(test_results_made_when_written),
     cmocka_unit_test(test_results_run_and_shared),
+    cmocka_unit_test(test_offsets_round_trip),
 };
 const unit_group unit_results = {tests, sizeof tests / sizeof *tests};

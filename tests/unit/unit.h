@@ -5,7 +5,8 @@
  *   test_rules.c      the leaves: name and SPIFFE rules, scalar typing and
  *                     quoting, emitted text, the capture schema, Lists,
  *                     controller-set labels
- *   test_results.c    results order, messages made when written
+ *   test_results.c    results order, messages made when written, offsets held
+ *                     as deltas
  *   test_config.c     SVID option values, configuration merge
  *   test_dialect.c    the dialect table, and what each row renders
  *   test_resolve.c    the resolver's checks of a binding
