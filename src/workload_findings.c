@@ -12,27 +12,46 @@
 #include "kf_scalar.h"
 #include "kf_view.h"
 
-/* "Deployment llm-d/qwen3", "LeaderWorkerSet llm-d/ds leader". */
-int kf_template_text(const kf_template *t, kf_buf *out)
+/* Which of its workload's templates t is, as said after the workload:
+ * "" (the one), " leader", " workers", " leader and workers". */
+static const char *template_part(const kf_template *t)
 {
     /* without a leaderTemplate the leader pod runs the worker template */
-    return kf_buf_cat(out, t->kind, " ", t->ns, t->ns[0] ? "/" : "", t->name,
-                      !t->two_templates ? ""
-                      : t->slot == 1    ? " leader"
-                      : t->has_leader   ? " workers"
-                                        : " leader and workers",
-                      NULL);
+    return !t->two_templates ? ""
+           : t->slot == 1    ? " leader"
+           : t->has_leader   ? " workers"
+                             : " leader and workers";
+}
+
+/* "Deployment llm-d/qwen3", "LeaderWorkerSet llm-d/ds leader". */
+static int template_text(const char *kind, const char *ns, const char *name,
+                         const char *part, kf_buf *out)
+{
+    return kf_buf_cat(out, kind, " ", ns, ns[0] ? "/" : "", name, part, NULL);
+}
+
+/* The same, then " (<file>:<index>)" from where (its path, index,
+ * position and List place). */
+static int template_where(const char *kind, const char *ns, const char *name,
+                          const char *part, const kf_ref *where, kf_buf *out)
+{
+    char at[512];
+    kf_ref_where(where, at, sizeof at);
+    if (template_text(kind, ns, name, part, out) < 0)
+        return -1;
+    return kf_buf_printf(out, " (%s)", at);
+}
+
+int kf_template_text(const kf_template *t, kf_buf *out)
+{
+    return template_text(t->kind, t->ns, t->name, template_part(t), out);
 }
 
 int kf_template_where(const kf_template *t, kf_buf *out)
 {
     kf_ref ref = {.path = t->path, .index = t->index, .position = t->item,
                   .entry = t->entry, .top = t->top};
-    char where[512];
-    kf_ref_where(&ref, where, sizeof where);
-    if (kf_template_text(t, out) < 0)
-        return -1;
-    return kf_buf_printf(out, " (%s)", where);
+    return template_where(t->kind, t->ns, t->name, template_part(t), &ref, out);
 }
 
 /* A template's container names, the first few: "vllm, proxy (init)". */
@@ -89,12 +108,15 @@ int kf_receivers_text(const kf_workloads *w, size_t i, size_t max, kf_buf *out)
 }
 
 /* An UnreadableTemplate finding, held in the results' blocks (88 bytes
- * and its texts, shared where equal: not 330 of a message and a ref's
- * copy each); its message is made when written. */
+ * and its reason's text, shared where equal: not 330 of a message and a
+ * ref's copy each); its message is made when written. The template is
+ * named from its workload's ref (the same kind, namespace, name and place)
+ * and which of the workload's templates it was when it was read: a
+ * LeaderWorkerSet's worker template learns has_leader only when the
+ * leaderTemplate after it is read. */
 typedef struct unreadable {
     kf_ref ref;
-    const char *who;  /* the template, as kf_template_where() said it when
-                       * it was read */
+    const char *part; /* static: template_part() when read */
     const char *path; /* static */
     const char *why;
 } unreadable;
@@ -102,26 +124,27 @@ typedef struct unreadable {
 static int unreadable_text(const void *arg, kf_buf *out)
 {
     const unreadable *u = arg;
-    return kf_buf_cat(out, u->who, ": its pod template", u->path[0] ? " at " : "", u->path,
+    const kf_ref *r = &u->ref;
+    if (template_where(r->kind, r->namespace, r->name, u->part, r, out) < 0)
+        return -1;
+    return kf_buf_cat(out, ": its pod template", u->path[0] ? " at " : "", u->path,
                       " is left out of the workload check (labels, the service account "
                       "and container names must be plain strings): ", u->why, NULL);
 }
 
+/* t is named from ref: its workload's (t's kind, namespace, name, file,
+ * index, List place and position are ref's). */
 int kf_finding_unreadable(kf_results *rs, const kf_ref *ref, const kf_template *t,
                           const char *path, const char *why)
 {
-    kf_buf who = {0};
-    int rc = -1;
     unreadable *u = kf_results_hold(rs, sizeof *u, _Alignof(unreadable));
-    if (!u || kf_template_where(t, &who) < 0 || kf_buf_puts(&who, "") < 0)
-        goto out;
-    *u = (unreadable){*ref, kf_results_text(rs, who.data), path, kf_results_text(rs, why)};
-    if (u->who && u->why)
-        rc = kf_results_add_text(rs, &u->ref, KF_SEV_WARNING, KF_R_UNREADABLE_TEMPLATE,
-                                 path[0] ? path : NULL, unreadable_text, u);
-out:
-    kf_buf_free(&who);
-    return rc;
+    if (!u)
+        return -1;
+    *u = (unreadable){*ref, template_part(t), path, kf_results_text(rs, why)};
+    if (!u->why)
+        return -1;
+    return kf_results_add_text(rs, &u->ref, KF_SEV_WARNING, KF_R_UNREADABLE_TEMPLATE,
+                               path[0] ? path : NULL, unreadable_text, u);
 }
 
 /* What a ServiceAccountMismatch says of template t besides its service
