@@ -207,9 +207,10 @@ static uint32_t key_hash(const char *s)
 
 /* The keys of the entries that repeat an earlier entry's key, sorted by
  * address (their texts in the pool: one a key); *n of them. Only the keys
- * whose hash is shared are sorted: 16 bits an entry (a key's hash seen,
- * seen twice) and 8 bytes a shared one (about one key in nine when all
- * differ), not 8 bytes an entry. NULL and *n 0: none, or out of memory
+ * whose hash is shared are sorted: 8 bits an entry (a key's hash seen,
+ * seen twice: 4 bits each), the first 4 given back before the shared
+ * ones' pointers are made (8 bytes each, one key in five to eight when
+ * all differ), not 8 bytes an entry. NULL and *n 0: none, or out of memory
  * when *oom. */
 static const char **find_repeats(const loader *l, enum kf_fid entry_id, size_t *n,
                                  bool *oom)
@@ -222,10 +223,12 @@ static const char **find_repeats(const loader *l, enum kf_fid entry_id, size_t *
     if (nkeys < 2)
         return NULL;
     size_t nbits = 64;
-    while (nbits < nkeys * 8)
+    while (nbits < nkeys * 4)
         nbits *= 2;
-    uint8_t *seen = calloc(nbits / 4, 1), *twice = seen + nbits / 8;
-    if (!seen) {
+    uint8_t *seen = calloc(nbits / 8, 1), *twice = calloc(nbits / 8, 1);
+    if (!seen || !twice) {
+        free(seen);
+        free(twice);
         *oom = true;
         return NULL;
     }
@@ -241,10 +244,11 @@ static const char **find_repeats(const loader *l, enum kf_fid entry_id, size_t *
             seen[b / 8] |= bit;
             shared += pass == 1 && (twice[b / 8] & bit);
         }
+    free(seen); /* before the shared keys' pointers are made */
     const char **k = shared ? malloc(shared * sizeof *k) : NULL;
     if (!k) {
         *oom = shared != 0;
-        free(seen);
+        free(twice);
         return NULL;
     }
     nkeys = 0;
@@ -256,7 +260,7 @@ static const char **find_repeats(const loader *l, enum kf_fid entry_id, size_t *
         if (twice[b / 8] & (1u << (b % 8)))
             k[nkeys++] = key;
     }
-    free(seen);
+    free(twice);
     kf_sort(k, nkeys, sizeof *k, cmp_key);
     for (size_t i = 1; i < nkeys; i++) /* in place: *n <= i */
         if (strcmp(k[i], k[i - 1]) == 0)
