@@ -5,7 +5,7 @@
 
 #include "kf_buf.h"
 
-#define MARK_EVERY 64
+#define MARK_EVERY 16
 
 int kf_offsets_add(kf_offsets *o, uint32_t off)
 {
@@ -40,14 +40,17 @@ uint32_t kf_offsets_get(const kf_offsets *o, uint32_t m)
     int64_t off = mark[0];
     size_t at = mark[1];
     for (uint32_t i = 0; i < m % MARK_EVERY; i++) {
-        uint64_t z = 0;
-        unsigned shift = 0;
-        uint8_t byte;
-        do {
-            byte = o->delta[at++];
-            z |= (uint64_t)(byte & 0x7f) << shift;
-            shift += 7;
-        } while (byte & 0x80);
+        uint64_t z = o->delta[at++];
+        if (z & 0x80) { /* more than one byte: rare for keys */
+            z &= 0x7f;
+            unsigned shift = 7;
+            uint8_t byte;
+            do {
+                byte = o->delta[at++];
+                z |= (uint64_t)(byte & 0x7f) << shift;
+                shift += 7;
+            } while (byte & 0x80);
+        }
         off += z & 1 ? -(int64_t)((z + 1) >> 1) : (int64_t)(z >> 1);
     }
     return (uint32_t)off;

@@ -4,8 +4,8 @@
  * next (the keys of a functionConfig, one after another in the text
  * pool): each is stored as its difference from the one before, zigzag and
  * LEB128 coded (one byte when it is within 64), with the offset of every
- * 64th member and where its successor's bytes start, so that any member
- * is found by decoding at most 63 deltas. About 1.1 bytes a member, not 4.
+ * 16th member and where its successor's bytes start, so that any member
+ * is found by decoding at most 15 deltas. About 1.5 bytes a member, not 4.
  */
 #ifndef KF_SRC_OFFSETS_H
 #define KF_SRC_OFFSETS_H
@@ -16,7 +16,7 @@
 typedef struct kf_offsets {
     uint8_t *delta;     /* owned: members 1.. as coded differences */
     size_t len, cap;
-    uint32_t (*mark)[2]; /* owned: of member 64 j, its offset and where the
+    uint32_t (*mark)[2]; /* owned: of member 16 j, its offset and where the
                          * next member's delta starts */
     size_t marks_cap;
     uint32_t count;     /* members */
