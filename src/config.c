@@ -197,12 +197,10 @@ static int cmp_addr(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-static uint32_t key_hash(const char *s)
+/* The bit of key in a bitmap of nbits (a power of two). */
+static size_t key_bit(const char *key, size_t nbits)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    return (size_t)kf_hash_str(KF_HASH_BASIS, key) & (nbits - 1);
 }
 
 /* The keys of the entries that repeat an earlier entry's key, sorted by
@@ -237,7 +235,7 @@ static const char **find_repeats(const loader *l, enum kf_fid entry_id, size_t *
         for (size_t i = 0; i < v->nfields; i++) {
             if (v->fields[i].id != entry_id)
                 continue;
-            uint32_t b = key_hash(kf_field_key(l->in, &v->fields[i])) & (nbits - 1);
+            size_t b = key_bit(kf_field_key(l->in, &v->fields[i]), nbits);
             uint8_t bit = (uint8_t)(1u << (b % 8));
             if (pass == 0 && (seen[b / 8] & bit))
                 twice[b / 8] |= bit;
@@ -256,7 +254,7 @@ static const char **find_repeats(const loader *l, enum kf_fid entry_id, size_t *
         if (v->fields[i].id != entry_id)
             continue;
         const char *key = kf_field_key(l->in, &v->fields[i]);
-        uint32_t b = key_hash(key) & (nbits - 1);
+        size_t b = key_bit(key, nbits);
         if (twice[b / 8] & (1u << (b % 8)))
             k[nkeys++] = key;
     }

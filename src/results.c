@@ -112,9 +112,7 @@ void *kf_results_hold(kf_results *rs, size_t size, size_t align)
 const char *kf_results_text(kf_results *rs, const char *msg)
 {
     size_t len = strlen(msg);
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)msg[i]) * 16777619u;
+    uint64_t h = kf_hash_mem(KF_HASH_BASIS, msg, len);
     const char **slot = &rs->recent[h % (sizeof rs->recent / sizeof *rs->recent)];
     if (*slot && strcmp(*slot, msg) == 0)
         return *slot;
