@@ -51,6 +51,20 @@ void kf_strs_sort_unique(const char **v, size_t *n);
  * run whose leading uint32_t is key: returns its length, *first its start. */
 size_t kf_u32_run(const void *v, size_t n, size_t size, uint32_t key, size_t *first);
 
+/* Memory that never moves, given out piece after piece from blocks of
+ * about 64 KiB (a larger piece gets a block of its own) and freed all at
+ * once: texts and small records kept to the end of a run. */
+typedef struct kf_arena_block kf_arena_block;
+typedef struct kf_arena {
+    kf_arena_block *head;            /* the block being filled, then the
+                                      * earlier ones */
+} kf_arena;
+/* size bytes aligned to align (a power of two); NULL: out of memory. */
+void *kf_arena_alloc(kf_arena *a, size_t size, size_t align);
+/* A copy of s[0..n) and a NUL; NULL: out of memory. */
+char *kf_arena_strdup(kf_arena *a, const char *s, size_t n);
+void kf_arena_free(kf_arena *a);
+
 /* FNV-1a of h and string s (NULL: empty), ended by a 0xff step so that
  * the parts "a","bc" and "ab","c" hash apart; start from KF_HASH_BASIS. */
 #define KF_HASH_BASIS 0xcbf29ce484222325u

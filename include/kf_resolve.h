@@ -76,9 +76,6 @@ typedef struct kf_removed {
     const char *binding_ns, *binding_name; /* its labels, "" when absent */
 } kf_removed;
 
-/* Blocks of text that never move (resolve_refs.c). */
-typedef struct kf_texts kf_texts;
-
 typedef struct kf_plan {
     kf_binding *bindings;            /* sorted by (namespace, name) */
     size_t nbindings;
@@ -90,7 +87,7 @@ typedef struct kf_plan {
     kf_objective *models;            /* InferenceModels (GAIE <= 0.5), sorted
                                       * like objectives: named in messages */
     size_t nmodels;
-    kf_texts *texts;   /* owned: the bindings' SPIFFE IDs (each once) and
+    kf_arena texts;    /* owned: the bindings' SPIFFE IDs (each once) and
                         * ClusterSPIFFEID names */
     bool *drop;        /* per input item: an owned ClusterSPIFFEID */
     kf_removed *removed; /* the dropped ones, with the binding they name */

@@ -79,9 +79,8 @@ typedef struct kf_results {
     size_t n, cap;
     uint32_t norder;                /* the next result's order: n plus the
                                      * runs' other members */
-    char *block;                    /* the block being filled (kept):
-                                     * kf_results_hold() */
-    size_t block_used, block_cap;
+    kf_arena held;                  /* kf_results_hold(): records and
+                                     * texts results read when written */
     const char *recent[64];         /* a message stored lately, by hash:
                                      * equal messages are stored once */
     void **kept;                    /* owned: what lazy messages read */

@@ -181,3 +181,53 @@ uint64_t kf_hash_mem(uint64_t h, const void *p, size_t n)
         h = (h ^ s[i]) * 0x100000001b3u;
     return (h ^ 0xff) * 0x100000001b3u;
 }
+
+struct kf_arena_block {
+    kf_arena_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+/* Blocks of 64 KiB with their header and malloc's (under glibc's mmap
+ * threshold: from the heap). */
+#define ARENA_BLOCK (64 * 1024 - 64)
+
+void *kf_arena_alloc(kf_arena *a, size_t size, size_t align)
+{
+    kf_arena_block *b = a->head;
+    size_t at = 0;
+    if (b) { /* the next address in b aligned to align */
+        uintptr_t next = (uintptr_t)(b->data + b->used);
+        at = b->used + ((align - next % align) % align);
+    }
+    if (!b || at > b->cap || b->cap - at < size) {
+        size_t cap = size + align > ARENA_BLOCK ? size + align : ARENA_BLOCK;
+        if (!(b = malloc(sizeof *b + cap)))
+            return NULL;
+        *b = (kf_arena_block){a->head, 0, cap};
+        a->head = b;
+        uintptr_t first = (uintptr_t)b->data;
+        at = (align - first % align) % align;
+    }
+    b->used = at + size;
+    return b->data + at;
+}
+
+char *kf_arena_strdup(kf_arena *a, const char *s, size_t n)
+{
+    char *out = kf_arena_alloc(a, n + 1, 1);
+    if (out) {
+        memcpy(out, s, n);
+        out[n] = '\0';
+    }
+    return out;
+}
+
+void kf_arena_free(kf_arena *a)
+{
+    for (kf_arena_block *b = a->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    a->head = NULL;
+}

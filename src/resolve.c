@@ -563,7 +563,7 @@ void kf_plan_drop_fields(kf_plan *plan, kf_input *in)
 
 void kf_plan_free(kf_plan *plan)
 {
-    kf_texts_free(plan->texts);
+    kf_arena_free(&plan->texts);
     free(plan->labels);
     free(plan->bindings);
     free(plan->pools);

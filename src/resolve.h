@@ -47,8 +47,6 @@ void kf_resolve_pool(kf_check *c);
 void kf_resolve_objective(kf_check *c);
 /* The SPIFFE ID and ClusterSPIFFEID name. 0, or -1: out of memory. */
 int kf_build_identity(kf_check *c);
-/* The blocks of plan texts freed. */
-void kf_texts_free(kf_texts *t);
 
 /* resolve_pools.c */
 /* How many labels the pool's selector may give at most: what

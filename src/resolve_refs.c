@@ -12,43 +12,6 @@
 
 #include "resolve.h"
 
-/* A block of plan texts: strings that never move, one after another. */
-struct kf_texts {
-    kf_texts *next;
-    size_t used, cap;
-    char data[];
-};
-
-/* Blocks of about 64 KiB (a longer string gets a block of its own). */
-#define TEXTS_BLOCK (64 * 1024 - 64)
-
-/* A copy of s[0..n) and a NUL in plan's texts; NULL: out of memory. */
-static char *texts_add(kf_plan *plan, const char *s, size_t n)
-{
-    kf_texts *t = plan->texts;
-    if (!t || t->cap - t->used < n + 1) {
-        size_t cap = n + 1 > TEXTS_BLOCK ? n + 1 : TEXTS_BLOCK;
-        if (!(t = malloc(sizeof *t + cap)))
-            return NULL;
-        *t = (kf_texts){plan->texts, 0, cap};
-        plan->texts = t;
-    }
-    char *out = t->data + t->used;
-    memcpy(out, s, n);
-    out[n] = '\0';
-    t->used += n + 1;
-    return out;
-}
-
-void kf_texts_free(kf_texts *t)
-{
-    while (t) {
-        kf_texts *next = t->next;
-        free(t);
-        t = next;
-    }
-}
-
 /* SPIFFE ID id[0..n) of binding b in the plan's texts: the copy stored
  * already when its slot holds it, else a new one that takes the slot. */
 static const char *shared_id(kf_resolver *r, const kf_binding *b, const char *id,
@@ -59,7 +22,7 @@ static const char *shared_id(kf_resolver *r, const kf_binding *b, const char *id
     if (*slot && strcmp(all[*slot - 1].spiffe_id, id) == 0)
         return all[*slot - 1].spiffe_id;
     *slot = (uint32_t)(b - all) + 1;
-    return texts_add(r->plan, id, n);
+    return kf_arena_strdup(&r->plan->texts, id, n);
 }
 
 static kf_pool *find_pool(kf_plan *plan, const char *ns, const char *name, int group)
@@ -355,7 +318,7 @@ int kf_build_identity(kf_check *c)
     const char *sid = NULL, *csid = NULL;
     if (kf_identity_name(b->ref.namespace, b->ref.name, d->name_mode, id.data, name) == 0 &&
         (sid = shared_id(c->r, b, id.data, id.len)))
-        csid = texts_add(c->r->plan, name, strlen(name));
+        csid = kf_arena_strdup(&c->r->plan->texts, name, strlen(name));
     kf_buf_free(&id);
     b->spiffe_id = sid; /* the slot just taken names it */
     if (!csid)

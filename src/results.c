@@ -91,22 +91,9 @@ int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
     return 0;
 }
 
-#define TEXT_BLOCK (64 * 1024)
-
 void *kf_results_hold(kf_results *rs, size_t size, size_t align)
 {
-    size_t at = (rs->block_used + align - 1) / align * align;
-    if (!rs->block || at > rs->block_cap || rs->block_cap - at < size) {
-        size_t cap = size > TEXT_BLOCK ? size : TEXT_BLOCK;
-        char *block = malloc(cap);
-        if (!block || kf_results_keep(rs, block) < 0)
-            return NULL;
-        rs->block = block;
-        rs->block_cap = cap;
-        at = 0;
-    }
-    rs->block_used = at + size;
-    return rs->block + at;
+    return kf_arena_alloc(&rs->held, size, align);
 }
 
 const char *kf_results_text(kf_results *rs, const char *msg)
@@ -116,11 +103,8 @@ const char *kf_results_text(kf_results *rs, const char *msg)
     const char **slot = &rs->recent[h % (sizeof rs->recent / sizeof *rs->recent)];
     if (*slot && strcmp(*slot, msg) == 0)
         return *slot;
-    char *t = kf_results_hold(rs, len + 1, 1);
-    if (!t)
-        return NULL;
-    memcpy(t, msg, len + 1);
-    return *slot = t;
+    char *t = kf_arena_strdup(&rs->held, msg, len);
+    return t ? (*slot = t) : NULL;
 }
 
 int kf_results_add_shared(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
@@ -376,5 +360,6 @@ void kf_results_free(kf_results *rs)
     for (size_t i = 0; i < rs->nkept; i++)
         free(rs->kept[i]);
     free(rs->kept);
+    kf_arena_free(&rs->held);
     memset(rs, 0, sizeof *rs);
 }
