@@ -292,18 +292,56 @@ int kf_reader_event(kf_reader *r, struct fy_event *e)
  * key list and fy_parser_destroy() crashes (upstream libfyaml issue #57,
  * fixed after 0.7.12). That parser is deliberately leaked: fatal input ends
  * the run anyway, and a leak is better than a crash. */
-static bool parser_error(kf_reader *r)
+static bool parser_error(kf_reader *r, bool report)
 {
     struct fy_diag *diag = fy_parser_get_diag(r->parser);
     void *iter = NULL;
     struct fy_diag_error *err = diag ? fy_diag_errors_iterate(diag, &iter) : NULL;
     if (!err) {
-        kf_reader_fail(r, 0, 0, "invalid YAML%s", "");
+        if (report)
+            kf_reader_fail(r, 0, 0, "invalid YAML%s", "");
         return true;
     }
-    kf_reader_fail(r, r->ends.line_base + err->line, err->column, "invalid YAML: %s",
-                   err->msg); /* 1-based */
+    if (report)
+        kf_reader_fail(r, r->ends.line_base + err->line, err->column, "invalid YAML: %s",
+                       err->msg); /* 1-based */
     return !strstr(err->msg, "cannot use tab for indentation");
+}
+
+/* Free the batch's events that are still the reader's. */
+static void events_free(kf_reader *r)
+{
+    kf_events *q = &r->events;
+    for (uint32_t i = 0; i < q->n; i++)
+        if (q->ev[i])
+            fy_parser_event_free(r->parser, q->ev[i]);
+    q->n = q->next = 0;
+}
+
+struct fy_event *kf_reader_next(kf_reader *r)
+{
+    kf_events *q = &r->events;
+    if (q->next == q->n) {
+        events_free(r);
+        while (!q->ended && q->n < KF_EVENT_BATCH) {
+            q->ev[q->n] = fy_parser_parse(r->parser);
+            if (q->ev[q->n])
+                q->n++;
+            else
+                q->ended = true;
+        }
+        if (q->n == 0)
+            return NULL;
+    }
+    return q->ev[q->next++];
+}
+
+struct fy_event *kf_reader_take(kf_reader *r)
+{
+    kf_events *q = &r->events;
+    struct fy_event *e = q->ev[q->next - 1];
+    q->ev[q->next - 1] = NULL;
+    return e;
 }
 
 int kf_reader_open(kf_reader *r, uint32_t base, size_t n, int line_base)
@@ -339,9 +377,14 @@ int kf_reader_close(kf_reader *r, int rc)
 {
     if (!r->parser)
         return rc;
+    events_free(r);
+    r->events.ended = false;
+    /* The parser may have stopped at an error in events parsed ahead of
+     * a failure of the reader's own: that failure is the one reported, but
+     * the error still decides whether the parser may be destroyed. */
     bool destroy = true;
-    if (rc == 0 && fy_parser_get_stream_error(r->parser)) {
-        destroy = parser_error(r);
+    if (fy_parser_get_stream_error(r->parser)) {
+        destroy = parser_error(r, rc == 0);
         rc = -1;
     }
     if (destroy)
@@ -358,10 +401,8 @@ int kf_reader_drain(kf_reader *r)
 {
     struct fy_event *e;
     int rc = 0;
-    while (rc == 0 && (e = fy_parser_parse(r->parser)) != NULL) {
+    while (rc == 0 && (e = kf_reader_next(r)) != NULL)
         rc = kf_reader_event(r, e);
-        fy_parser_event_free(r->parser, e);
-    }
     return rc;
 }
 

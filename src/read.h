@@ -58,6 +58,21 @@ typedef struct kf_sinkstate {
     uint32_t pool_mark;   /* string pool size at its start */
 } kf_sinkstate;
 
+/* The open parser's events, parsed a batch at a time (kf_reader_next()):
+ * libfyaml's scanner and the reader each run for a whole batch, so the
+ * code of both stays in the instruction cache instead of the two taking
+ * turns at every event (the one-thread read of the 100k bench list: about
+ * 10% less time, see docs/design.md). An event stays valid until the
+ * batch after its own is parsed. */
+enum { KF_EVENT_BATCH = 128 };
+typedef struct kf_events {
+    struct fy_event *ev[KF_EVENT_BATCH]; /* parsed, not yet freed; NULL:
+                                          * taken (kf_reader_take()) */
+    uint32_t n, next;     /* ev[0..n) parsed; ev[next] comes next */
+    bool ended;           /* the parser gave NULL: its stream ended, or it
+                           * stopped at an error; it is not asked again */
+} kf_events;
+
 typedef struct kf_reader {
     kf_ends ends;         /* the input, and where content read ends */
     kf_input *in;
@@ -66,6 +81,7 @@ typedef struct kf_reader {
     kf_textpool pool;
     struct fy_parser *parser; /* the open parse (kf_reader_open()) */
     struct fy_diag *diag;     /* its diagnostics */
+    kf_events events;         /* its events, a batch at a time */
 
     kf_frame *stack;
     size_t depth, stack_cap;
@@ -115,6 +131,14 @@ int kf_reader_open(kf_reader *r, uint32_t base, size_t n, int line_base);
 /* Close the open parser. rc is the reading's result so far: when 0 and
  * the parser stopped at an error, that error is recorded and -1 returned. */
 int kf_reader_close(kf_reader *r, int rc);
+/* The open parser's next event, or NULL at the end of its stream or at a
+ * parse error (kf_reader_close() reports it). The reader frees it when it
+ * parses the batch after its own, or at kf_reader_close(). */
+struct fy_event *kf_reader_next(kf_reader *r);
+/* The event kf_reader_next() gave last, now the caller's to free with
+ * fy_parser_event_free() while the parser is open; the reader's next
+ * events are still parsed ahead of it. */
+struct fy_event *kf_reader_take(kf_reader *r);
 /* Read one event of the open parser. 0, or -1 with the failure recorded. */
 int kf_reader_event(kf_reader *r, struct fy_event *e);
 /* Read the open parser's remaining events, up to the first failure. 0, or

@@ -126,7 +126,7 @@ static const char *read_slice(kf_reader *r, const kf_split_plan *p, atomic_bool 
     const char *why = NULL;
     bool opened = false, closed = false;
     struct fy_event *e;
-    while (!why && (e = fy_parser_parse(r->parser)) != NULL) {
+    while (!why && (e = kf_reader_next(r)) != NULL) {
         if (atomic_load_explicit(stop, memory_order_relaxed))
             why = "stopped";
         else if (closed) {
@@ -146,7 +146,6 @@ static const char *read_slice(kf_reader *r, const kf_split_plan *p, atomic_bool 
         } else if (kf_reader_event(r, e) < 0) {
             why = r->fatal->msg;
         }
-        fy_parser_event_free(r->parser, e);
     }
     if (!why && !closed)
         why = "the slice did not end its item sequence";
@@ -188,14 +187,12 @@ static const char *read_head(kf_reader *r, struct fy_event **held)
 {
     struct fy_event *e;
     *held = NULL;
-    while ((e = fy_parser_parse(r->parser)) != NULL) {
+    while ((e = kf_reader_next(r)) != NULL) {
         if (closes_items(r, e)) {
-            *held = e;
+            *held = kf_reader_take(r);
             return NULL;
         }
-        int rc = kf_reader_event(r, e);
-        fy_parser_event_free(r->parser, e);
-        if (rc < 0)
+        if (kf_reader_event(r, e) < 0)
             return r->fatal->msg;
     }
     return "the head's item sequence did not end at the cut";
@@ -213,10 +210,9 @@ static const char *head_ends_at_cut(kf_reader *r)
     size_t n = 0;
     bool other = false;
     struct fy_event *e;
-    while ((e = fy_parser_parse(r->parser)) != NULL) {
+    while ((e = kf_reader_next(r)) != NULL) {
         other |= n >= sizeof ends / sizeof ends[0] || e->type != ends[n];
         n++;
-        fy_parser_event_free(r->parser, e);
     }
     if (other || n != sizeof ends / sizeof ends[0] || fy_parser_get_stream_error(r->parser))
         return "the head's item sequence ended before the cut";
@@ -232,7 +228,7 @@ static const char *read_tail(kf_reader *r, const kf_split_plan *p)
     const char *why = NULL;
     bool opened = false;
     struct fy_event *e;
-    while (!why && (e = fy_parser_parse(r->parser)) != NULL) {
+    while (!why && (e = kf_reader_next(r)) != NULL) {
         if (!opened) {
             if (e->type == FYET_MAPPING_START) {
                 opened = true;
@@ -245,7 +241,6 @@ static const char *read_tail(kf_reader *r, const kf_split_plan *p)
         } else if (kf_reader_event(r, e) < 0) {
             why = r->fatal->msg;
         }
-        fy_parser_event_free(r->parser, e);
     }
     if (kf_reader_close(r, why ? -1 : 0) < 0 && !why)
         why = r->fatal->msg;
