@@ -48,14 +48,22 @@ def environ(read):
     return env
 
 
-def run_once(argv, path, read=None):
-    """Wall seconds and exit status of one run with stdin from path."""
+def run_once(argv, path, read=None, cpu=None):
+    """Wall seconds and exit status of one run with stdin from path; its
+    CPU seconds (user + system, from wait4) are appended to cpu when given:
+    on a loaded machine the wall time of both sides of a ratio grows, the
+    CPU time much less."""
     env = environ(read)
     with open(path, "rb") as fin, open(os.devnull, "wb") as fout:
         t0 = time.perf_counter()
-        code = subprocess.call(argv, stdin=fin, stdout=fout,
-                               stderr=subprocess.DEVNULL, env=env)
-        return time.perf_counter() - t0, code
+        child = subprocess.Popen(argv, stdin=fin, stdout=fout,
+                                 stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - t0
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if cpu is not None:
+            cpu.append(usage.ru_utime + usage.ru_stime)
+        return wall, child.returncode
 
 
 def peak_rss_kib(argv, path, read=None):
@@ -92,19 +100,28 @@ def measure(argv, path, runs, read=None):
     return statistics.median(walls), peak_rss_kib(argv, path, read), codes
 
 
-def measure_interleaved(tools, path, runs):
+def measure_interleaved(tools, path, runs, cpu=None):
     """measure() of each tool (name, argv, KLEYM_FN_READ), their runs taken
     in turn so that a change in the machine's load falls on all of them
-    alike."""
+    alike. cpu, when given, gets each tool's median CPU seconds."""
     walls = {name: [] for name, _, _ in tools}
+    cpus = {name: [] for name, _, _ in tools}
     codes = {name: set() for name, _, _ in tools}
     for _ in range(runs):
         for name, argv, read in tools:
-            w, c = run_once(argv, path, read)
+            w, c = run_once(argv, path, read, cpus[name])
             walls[name].append(w)
             codes[name].add(c)
+    if cpu is not None:
+        cpu.update({name: statistics.median(v) for name, v in cpus.items()})
     return {name: (statistics.median(walls[name]), peak_rss_kib(argv, path, read), codes[name])
             for name, argv, read in tools}
+
+
+def loadavg():
+    """The 1, 5 and 15 minute load averages, for print."""
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 def x_input(rss_kib, path):
@@ -147,6 +164,7 @@ def main():
              ("libyaml", [a.parse_only_libyaml], None), ("kleym-fn", fn, None),
              ("kf serial", fn, "serial")]
 
+    load_before = loadavg()
     print(f"{'items':>8} {'MB':>6} {'tool':<11} {'median ms':>9} {'peak RSS MB':>11}"
           f" {'RSS/input':>9} {'x cat':>7} {'x parse':>7} {'x libyaml':>9} {'us/item':>8}")
     spec = None
@@ -155,7 +173,8 @@ def main():
         size = os.path.getsize(path)
         items = count_items(path)
         runs = a.runs if n < 100000 else max(3, a.runs // 2)
-        got = measure_interleaved(tools, path, runs)
+        cpu = {}
+        got = measure_interleaved(tools, path, runs, cpu)
         for name, _, _ in tools:
             wall, rss, codes = got[name]
             ratio_cat = wall / got["cat"][0]
@@ -166,8 +185,8 @@ def main():
                   f" {rss / 1024:>11.1f} {rss * 1024 / size:>9.2f}"
                   f" {ratio_cat:>7.2f} {ratio_parse:>7.2f} {ratio_libyaml:>9.2f}"
                   f" {wall * 1e6 / items:>8.2f}{note}")
-        spec = (n, got, size)
-    n, got, size = spec
+        spec = (n, got, size, cpu)
+    n, got, size, cpu = spec
     auto, _, _ = got["kleym-fn"]
     serial, _, _ = got["kf serial"]
     print(f"serial/parallel split, {n} items, same run: serial {ms(serial).strip()} ms,"
@@ -178,9 +197,9 @@ def main():
         print(f"SPEC 10, {n} items, same run, read {how}: kleym-fn {wall / got['libyaml'][0]:.2f}"
               f" x the libyaml parse (target <= {target}), {wall / got['parse_only'][0]:.2f}"
               f" x the libfyaml parse; peak RSS {rss * 1024 / size:.2f} x the input"
-              f" (target <= 1.50)")
-    with open("/proc/loadavg") as f:
-        print(f"load average (1, 5, 15 min) after the table: {' '.join(f.read().split()[:3])}")
+              f" (target <= 1.50); CPU time {cpu[name] / cpu['libyaml']:.2f} x the libyaml"
+              f" parse's ({cpu[name] * 1000:.0f} ms, {cpu['libyaml'] * 1000:.0f} ms)")
+    print(f"load average (1, 5, 15 min) before the table: {load_before}; after it: {loadavg()}")
 
     # SPIRE's side (SPEC section 15): the largest list with the chart's
     # controller-manager ConfigMap, its default ClusterSPIFFEID and 2000
@@ -231,7 +250,15 @@ def main():
 
     # The inputs that once made a step quadratic: the time at 4N over the
     # time at N is about 4 when the step is linear, 16 when it is not.
-    print("scaling (x4 input: linear ~4, quadratic ~16; peak RSS target <= 3.00 x input):")
+    # What any run holds whatever its input: the static binary's code
+    # and data (about 1.5 MB). Below a few MB of input it is most of the
+    # peak, so each row also says what the input itself costs above it.
+    empty = os.path.join(a.work, "rl-empty.yaml")
+    with open(empty, "w") as f:
+        f.write("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n")
+    floor = peak_rss_kib(fn, empty)
+    print("scaling (x4 input: linear ~4, quadratic ~16; peak RSS target <= 3.00 x input;"
+          f" an empty list peaks at {floor / 1024:.1f} MB, and 'above it' is (peak - that) / input):")
     # then the smallest inputs that each cost a result (gen-collisions.py):
     # their memory per byte of input at its worst
     for kind, n in (("variant-runs", 20000), ("duplicate-pools", 20000),
@@ -246,7 +273,8 @@ def main():
         print(f"  {kind:<20} N={n:<6} {ms(small_wall).strip():>8} ms,"
               f" 4N {ms(big_wall).strip():>8} ms: x{big_wall / small_wall:.1f};"
               f" 4N is {big_wall / pwall:.2f} x parse, peak RSS {big_rss / 1024:.1f} MB"
-              f" ({x_input(big_rss, big)} x input)")
+              f" ({x_input(big_rss, big)} x input; {x_input(big_rss - floor, big)} above an empty"
+              f" list's)")
 
     # The largest list: does every binding render?
     largest = os.path.join(a.work, f"rl-{max(int(x) for x in a.sizes.split(','))}.yaml")
