@@ -61,10 +61,10 @@ typedef struct kf_sinkstate {
 /* The open parser's events, parsed a batch at a time (kf_reader_next()):
  * libfyaml's scanner and the reader each run for a whole batch, so the
  * code of both stays in the instruction cache instead of the two taking
- * turns at every event (the one-thread read of the 100k bench list: about
- * 10% less time, see docs/design.md). An event stays valid until the
+ * turns at every event, while a batch's events still fit the data cache
+ * (the sizes measured: docs/design.md). An event stays valid until the
  * batch after its own is parsed. */
-enum { KF_EVENT_BATCH = 128 };
+enum { KF_EVENT_BATCH = 64 };
 typedef struct kf_events {
     struct fy_event *ev[KF_EVENT_BATCH]; /* parsed, not yet freed; NULL:
                                           * taken (kf_reader_take()) */
