@@ -111,12 +111,10 @@ int kf_receivers_text(const kf_workloads *w, size_t i, size_t max, kf_buf *out)
  * and its reason's text, shared where equal: not 330 of a message and a
  * ref's copy each); its message is made when written. The template is
  * named from its workload's ref (the same kind, namespace, name and place)
- * and which of the workload's templates it was when it was read: a
- * LeaderWorkerSet's worker template learns has_leader only when the
- * leaderTemplate after it is read. */
+ * and which of the workload's templates it is (template_part()). */
 typedef struct unreadable {
     kf_ref ref;
-    const char *part; /* static: template_part() when read */
+    const char *part; /* static: template_part() */
     const char *path; /* static */
     const char *why;
 } unreadable;

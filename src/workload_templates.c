@@ -194,23 +194,40 @@ static int32_t count_of(const kf_input *in, const kf_view *v, enum kf_fid id)
     return (int32_t)n;
 }
 
+/* The workload's template of slot, in *sv, and the path it is at ("":
+ * the item itself); NULL when its kind has none there, or when it is at a
+ * path and absent or null there. */
+static const char *template_at(const kf_input *in, const kf_view *all, const kf_kind *k,
+                               unsigned slot, kf_view *sv)
+{
+    const char *path = kf_template_path(k->cls, slot);
+    if (!path)
+        return NULL;
+    kf_view_init(sv, in, all->fields, all->nfields, slot);
+    const kf_field *tf = sv->f[KF_F_TEMPLATE];
+    if (path[0] && (!tf || kf_field_is_null(in, tf)))
+        return NULL;
+    return path;
+}
+
 /* The workload's templates, each read or reported unreadable. */
 static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
                          const kf_kind *k, const kf_view *all, kf_results *rs,
                          kf_namespaces *nss, kf_buf *why)
 {
     kf_ref ref = kf_view_ref(all, item);
+    kf_view sv;
+    /* A leaderTemplate, read or not, is the leader pod's: the worker
+     * template, read first, is then the workers' only, and its findings
+     * (an unreadable one is made at once) must say so. */
+    bool has_leader = template_at(in, all, k, 1, &sv) != NULL;
     for (unsigned slot = 0; slot < KF_SLOTS; slot++) {
-        const char *path = kf_template_path(k->cls, slot);
+        const char *path = template_at(in, all, k, slot, &sv);
         if (!path)
             continue;
-        kf_view sv;
-        kf_view_init(&sv, in, all->fields, all->nfields, slot);
         const kf_field *tf = sv.f[KF_F_TEMPLATE];
         why->len = 0;
-        if (path[0]) { /* a template at a path: absent or null is none */
-            if (!tf || kf_field_is_null(in, tf))
-                continue;
+        if (path[0]) {
             if ((tf->type != KF_V_MAP || sv.dup[KF_F_TEMPLATE]) &&
                 why_field(in, tf, sv.dup[KF_F_TEMPLATE], "the template", why) < 0)
                 return -1;
@@ -232,10 +249,7 @@ static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
         t->two_templates = kf_template_path(k->cls, 1) != NULL;
         t->replicas = count_of(in, all, KF_F_REPLICAS);
         t->size = count_of(in, all, KF_F_LWS_SIZE);
-        if (slot == 1) /* a leaderTemplate: the worker template's too */
-            for (size_t o = w->ntpls; o-- > 0 && w->tpls[o].item == item;)
-                w->tpls[o].has_leader = true;
-        t->has_leader = slot == 1;
+        t->has_leader = has_leader;
         if (read_template(w, in, all, slot, t, why) < 0)
             return -1;
         t->readable = why->len == 0;
