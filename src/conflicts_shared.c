@@ -293,7 +293,12 @@ int kf_check_shared_selectors(const kf_plan *plan, kf_results *rs)
 {
     state st = {0};
     int rc = -1;
-    st.nodes = malloc((plan->nbindings ? plan->nbindings : 1) * sizeof *st.nodes);
+    /* a node for each binding that renders, none for the others (an
+     * input of bindings that all fail holds no node) */
+    size_t nok = 0;
+    for (size_t i = 0; i < plan->nbindings; i++)
+        nok += plan->bindings[i].ok;
+    st.nodes = malloc((nok ? nok : 1) * sizeof *st.nodes);
     if (!st.nodes)
         goto out;
     for (size_t i = 0; i < plan->nbindings; i++)
