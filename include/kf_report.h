@@ -28,9 +28,17 @@ typedef struct kf_report {
     uint32_t *rendered;      /* indexes of the bindings that render, in order */
     size_t nrendered;
     uint32_t *order;         /* per slot: below rs->n, a stored result (a
-                              * run: its members); else the info result of
-                              * rendered[order - rs->n] */
-    size_t nslots;           /* rs->n + nrendered */
+                              * run: its members); then the info result of
+                              * rendered[order - rs->n]; then group
+                              * order - rs->n - nrendered of rs->groups
+                              * (its members); then a piece */
+    size_t nslots;
+    struct kf_report_piece {  /* some members of a group: when a stored
+                              * result comes between its members */
+        uint32_t group;
+        uint16_t first, count;
+    } *pieces;
+    size_t npieces, pieces_cap;
     size_t n;                /* the results: the runs' members counted */
     size_t at, at_slot;      /* where kf_report_get() was last: result at
                               * is member at_member of slot at_slot */

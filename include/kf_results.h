@@ -71,8 +71,28 @@ typedef struct kf_result {
     uint8_t run;                    /* stands for a run of results: arg is
                                      * a kf_result_run (text NULL) */
     uint8_t shared;                 /* message is in the results' text
-                                     * blocks (kf_results_add_shared) */
+                                     * blocks (a check failure's) */
 } kf_result;                        /* 40 bytes: one or two a binding */
+
+/* One check failure of a resource (kf_results_add_fail()), in a list of
+ * its resource's failures in report order: by reason, then as found. */
+typedef struct kf_fail {
+    const char *message;            /* in the results' text blocks */
+    const char *field;              /* static field path, or NULL */
+    uint16_t nth;                   /* its place among its resource's
+                                     * failures as they were found */
+    uint8_t reason;                 /* enum kf_reason */
+    uint8_t left;                   /* how many of its list follow it */
+} kf_fail;                          /* 24 bytes; equal lists stored once */
+
+/* The failures of one resource, held as one: no result of 40 bytes each
+ * (a binding with `spec: {}` fails five ways). */
+typedef struct kf_fail_group {
+    const kf_ref *ref;              /* borrowed */
+    uint32_t fail;                  /* its list: fails[fail ..] */
+    uint32_t order;                 /* its first failure's order; the
+                                     * failure found nth has order + nth */
+} kf_fail_group;                    /* 16 bytes a failing binding */
 
 typedef struct kf_results {
     kf_result *v;
@@ -85,6 +105,18 @@ typedef struct kf_results {
                                      * equal messages are stored once */
     void **kept;                    /* owned: what lazy messages read */
     size_t nkept, kept_cap;
+    /* Check failures (kf_results_add_fail()): groups sorted by their
+     * resource's (namespace, name), each name once, and their lists;
+     * the report and kf_results_expand() make their results. */
+    kf_fail_group *groups;
+    size_t ngroups, groups_cap;
+    kf_fail *fails;
+    size_t nfails, fails_cap;
+    uint32_t recent_fails[64];      /* 1 + a list stored lately, by hash */
+    kf_fail *pend;                  /* the open group's failures, as found */
+    size_t npend, pend_cap;
+    const kf_ref *pend_ref;
+    uint32_t pend_order;
 } kf_results;
 
 /* "<path>:<index>" from the file annotations, else "<stdin>:<position>";
@@ -110,12 +142,25 @@ void *kf_results_hold(kf_results *rs, size_t size, size_t align);
 /* A copy of s in the results' blocks, or an equal copy made lately (64
  * slots by hash); NULL: out of memory. */
 const char *kf_results_text(kf_results *rs, const char *s);
-/* A result whose message is msg, stored in the results' text blocks
- * (once for equal messages stored close together: each binding's "is
- * required" errors), with no allocation of its own. ref is borrowed, as
- * for kf_results_add_text(): a binding's. */
-int kf_results_add_shared(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
-                          enum kf_reason reason, const char *field, const char *msg);
+/* An error on ref's resource whose message is msg, stored in the results'
+ * text blocks (once for equal messages stored close together: each
+ * binding's "is required" errors). ref is borrowed, as for
+ * kf_results_add_text(): a binding's. The failures of one resource, added
+ * one after another (adding any other result, or another resource's
+ * failure, ends them; so does kf_results_end_fails()), are held as a group
+ * of 16 bytes whose list of failures is shared with the groups that fail
+ * the same way, when the group's (namespace, name) sorts after the last
+ * group's (a checker going through resources in that order); else as
+ * results of their own. Either way they are reported in the same order.
+ * 0, or -1: out of memory. */
+int kf_results_add_fail(kf_results *rs, const kf_ref *ref, enum kf_reason reason,
+                        const char *field, const char *msg);
+/* Ends the failures added last (kf_results_add_fail()). 0, or -1: out of
+ * memory. */
+int kf_results_end_fails(kf_results *rs);
+/* Group g's members: how many, and member m as a result (message text). */
+uint32_t kf_fail_group_count(const kf_results *rs, size_t g);
+void kf_fail_group_result(const kf_results *rs, size_t g, uint32_t m, kf_result *out);
 /* count results of one severity and reason on resources of one namespace
  * and name (ref's, which sorts them), one after another in the report (no
  * other result that sorts with them may come between them in order),
@@ -128,8 +173,9 @@ int kf_results_add_shared(kf_results *rs, const kf_ref *ref, enum kf_severity se
  * reader of rs->v. 0, or -1: out of memory. */
 int kf_results_add_run(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                        enum kf_reason reason, const char *field, kf_result_run *run);
-/* Every run of rs (sorted) replaced by its members, each a result whose
- * message is text, in place: rs stays sorted. 0, or -1: out of memory. */
+/* Every group of failures and every run of rs (sorted) replaced by its
+ * members, each a result whose message is text: rs stays sorted. 0, or
+ * -1: out of memory. */
 int kf_results_expand(kf_results *rs);
 /* The members a result stands for: a run's count, else 1. */
 static inline uint32_t kf_result_count(const kf_result *r)
@@ -144,6 +190,7 @@ int kf_results_keep(kf_results *rs, void *p);
 /* r's message: its text, or made in scratch (cleared first); NULL when
  * memory runs out. */
 char *kf_result_message(const kf_result *r, kf_buf *scratch);
+/* An error among the results, groups of failures included. */
 bool kf_results_has_error(const kf_results *rs);
 /* "error", "warning", "info" */
 const char *kf_severity_name(enum kf_severity s);

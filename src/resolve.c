@@ -29,7 +29,7 @@ void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (kf_results_add_shared(c->r->rs, &c->b->ref, KF_SEV_ERROR, reason, field, msg) < 0)
+    if (kf_results_add_fail(c->r->rs, &c->b->ref, reason, field, msg) < 0)
         c->r->failed = true;
     c->b->ok = false;
     c->errors++;
@@ -495,7 +495,9 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
             b->ok = false;
             continue;
         }
-        if (check_binding(&r, b, foreign, nforeign) < 0)
+        /* its failures held as one (bindings come in (namespace, name)
+         * order, as kf_results_add_fail() groups them) */
+        if (check_binding(&r, b, foreign, nforeign) < 0 || kf_results_end_fails(rs) < 0)
             goto out;
     }
     rc = r.failed ? -1 : 0;

@@ -8,6 +8,7 @@
 
 #include "kf_emit.h"
 #include "kf_sort.h"
+#include "results.h"
 
 _Static_assert(KF_R_COUNT <= UINT8_MAX + 1, "kf_result.reason is 8 bits");
 _Static_assert(sizeof(kf_result) <= 40, "a result is 40 bytes: one or two a binding");
@@ -35,12 +36,10 @@ static added *added_of(char *message)
     return (added *)(message - offsetof(added, message));
 }
 
-/* A new result with the fields every result has; NULL: out of memory. */
-static kf_result *result_new(kf_results *rs, const kf_ref *ref,
-                             enum kf_severity sev, enum kf_reason reason,
-                             const char *field)
+kf_result *kf_results_new(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
+                          enum kf_reason reason, const char *field)
 {
-    if (rs->norder >= UINT32_MAX - 1 ||
+    if (kf_results_end_fails(rs) < 0 || rs->norder >= UINT32_MAX - 1 ||
         kf_array_grow((void **)&rs->v, &rs->cap, rs->n + 1, sizeof *rs->v) < 0)
         return NULL;
     kf_result *r = &rs->v[rs->n];
@@ -56,7 +55,7 @@ static kf_result *result_new(kf_results *rs, const kf_ref *ref,
 int kf_results_add(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                    enum kf_reason reason, const char *field, const char *fmt, ...)
 {
-    kf_result *r = result_new(rs, ref, sev, reason, field);
+    kf_result *r = kf_results_new(rs, ref, sev, reason, field);
     if (!r)
         return -1;
     va_list ap;
@@ -81,7 +80,7 @@ int kf_results_add_text(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                         enum kf_reason reason, const char *field, kf_result_text_fn text,
                         const void *arg)
 {
-    kf_result *r = result_new(rs, ref, sev, reason, field);
+    kf_result *r = kf_results_new(rs, ref, sev, reason, field);
     if (!r)
         return -1;
     r->text = text;
@@ -107,25 +106,11 @@ const char *kf_results_text(kf_results *rs, const char *msg)
     return t ? (*slot = t) : NULL;
 }
 
-int kf_results_add_shared(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
-                          enum kf_reason reason, const char *field, const char *msg)
-{
-    kf_result *r = result_new(rs, ref, sev, reason, field);
-    const char *t = r ? kf_results_text(rs, msg) : NULL;
-    if (!t)
-        return -1;
-    r->shared = 1;
-    r->message = (char *)t; /* never freed through the result */
-    rs->n++;
-    rs->norder++;
-    return 0;
-}
-
 int kf_results_add_run(kf_results *rs, const kf_ref *ref, enum kf_severity sev,
                        enum kf_reason reason, const char *field, kf_result_run *run)
 {
     kf_result *r = run->count < UINT32_MAX - 1 - rs->norder
-                       ? result_new(rs, ref, sev, reason, field)
+                       ? kf_results_new(rs, ref, sev, reason, field)
                        : NULL;
     if (!r)
         return -1;
@@ -162,6 +147,8 @@ static int member_result(const kf_result *r, uint32_t m, kf_buf *scratch, kf_res
 
 int kf_results_expand(kf_results *rs)
 {
+    if (kf_results_ungroup(rs) < 0)
+        return -1;
     size_t total = 0;
     for (size_t i = 0; i < rs->n; i++)
         total += kf_result_count(&rs->v[i]);
@@ -233,6 +220,8 @@ char *kf_result_message(const kf_result *r, kf_buf *scratch)
 
 bool kf_results_has_error(const kf_results *rs)
 {
+    if (rs->ngroups || rs->npend) /* failures are errors */
+        return true;
     for (size_t i = 0; i < rs->n; i++)
         if (rs->v[i].severity == KF_SEV_ERROR)
             return true;
@@ -360,6 +349,7 @@ void kf_results_free(kf_results *rs)
     for (size_t i = 0; i < rs->nkept; i++)
         free(rs->kept[i]);
     free(rs->kept);
+    kf_results_free_fails(rs);
     kf_arena_free(&rs->held);
     memset(rs, 0, sizeof *rs);
 }

@@ -1,6 +1,7 @@
 /* main.c - the unit tests: every group in one cmocka run, and the
  * pipeline runs the decision tests ask questions of (unit.h). */
 #include "unit.h"
+#include "results.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ static void run(unit_run *u, const char *fc, const char *items, const char *td)
     if (rc == KF_PIPELINE_FATAL)
         fail_msg("fatal: %d:%d: %s", fatal.line, fatal.col, fatal.msg);
     assert_int_equal(rc, KF_PIPELINE_OK);
+    /* the bindings' failures as results, to be asked about */
+    assert_int_equal(kf_results_ungroup(&u->p.rs), 0);
 }
 
 void unit_run_items(unit_run *u, const char *fc, const char *items)

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "kf_report.h"
 #include "kf_results.h"
 #include "kf_sort.h"
 #include "offsets.h"
@@ -89,10 +90,15 @@ static void test_results_run_and_shared(void **state)
     assert_int_equal(kf_results_add_run(&rs, &a, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL,
                                         &run->head), 0);
     assert_int_equal(kf_results_add(&rs, &a, KF_SEV_WARNING, KF_R_UNKNOWN_KEY, NULL, "after"), 0);
-    assert_int_equal(kf_results_add_shared(&rs, &a, KF_SEV_ERROR, KF_R_INVALID_VALUE, "f", "same"), 0);
-    assert_int_equal(kf_results_add_shared(&rs, &b, KF_SEV_ERROR, KF_R_INVALID_VALUE, "f", "same"), 0);
-    assert_ptr_equal(rs.v[4].message, rs.v[5].message);
-    assert_int_equal(rs.n, 6);
+    assert_int_equal(kf_results_add_fail(&rs, &a, KF_R_INVALID_VALUE, "f", "same"), 0);
+    assert_int_equal(kf_results_add_fail(&rs, &b, KF_R_INVALID_VALUE, "f", "same"), 0);
+    assert_int_equal(kf_results_end_fails(&rs), 0);
+    /* a group each, sharing one list */
+    assert_int_equal(rs.ngroups, 2);
+    assert_int_equal(rs.nfails, 1);
+    assert_int_equal(rs.groups[0].fail, rs.groups[1].fail);
+    assert_true(kf_results_has_error(&rs));
+    assert_int_equal(rs.n, 4);
     assert_int_equal(rs.norder, 8);
     assert_int_equal(kf_result_count(&rs.v[2]), 3);
     double *held = kf_results_hold(&rs, sizeof *held, _Alignof(double));
@@ -107,6 +113,52 @@ static void test_results_run_and_shared(void **state)
     assert_string_equal(rs.v[3].field, "data.b");
     assert_null(rs.v[2].field);
     assert_false(rs.v[3].run);
+    kf_results_free(&rs);
+}
+
+/* A binding's failures held as a group come out in report order: a
+ * stored result on the same (namespace, name) between two of them splits
+ * the group, a second resource of that (namespace, name) gets results of
+ * its own, and inspect's expansion gives the same order. */
+static void test_results_fail_groups(void **state)
+{
+    (void)state;
+    kf_results rs = {0};
+    kf_ref a = {.api_version = "v", .kind = "K", .name = "a", .namespace = "ns",
+                .path = "", .index = ""};
+    kf_ref a2 = a, z = a;
+    a2.api_version = "v2";
+    z.name = "z";
+    assert_int_equal(kf_results_add_fail(&rs, &a, KF_R_MISSING_NAMESPACE, NULL, "a mn"), 0);
+    assert_int_equal(kf_results_add_fail(&rs, &a, KF_R_INVALID_POOL_REF, NULL, "a ipr"), 0);
+    assert_int_equal(kf_results_add_fail(&rs, &a2, KF_R_INVALID_POOL_REF, NULL, "a2 ipr"), 0);
+    assert_int_equal(kf_results_add_fail(&rs, &z, KF_R_MISSING_NAMESPACE, NULL, "z mn"), 0);
+    assert_int_equal(kf_results_add(&rs, &a, KF_SEV_ERROR, KF_R_INVALID_SERVICE_ACCOUNT_NAME,
+                                    NULL, "a isan"), 0);
+    assert_int_equal(rs.ngroups, 2); /* a's and z's; a2's are results */
+    assert_int_equal(rs.n, 2);
+    kf_results_sort(&rs);
+    kf_plan plan = {0};
+    kf_workloads w = {0};
+    kf_report rep;
+    assert_int_equal(kf_report_build(&rep, &rs, &plan, &w), 0);
+    const char *order[] = {"a ipr", "a2 ipr", "a isan", "a mn", "z mn"};
+    assert_int_equal(rep.n, 5);
+    assert_int_equal(rep.npieces, 2);
+    kf_result tmp;
+    for (size_t i = 0; i < 5; i++) {
+        const kf_result *r = kf_report_get(&rep, i, &tmp);
+        assert_non_null(r);
+        assert_string_equal(r->message, order[i]);
+        assert_int_equal(r->severity, KF_SEV_ERROR);
+    }
+    assert_ptr_equal(kf_report_get(&rep, 3, &tmp)->ref, &a);
+    kf_report_free(&rep);
+    assert_int_equal(kf_results_expand(&rs), 0);
+    assert_int_equal(rs.n, 5);
+    assert_int_equal(rs.ngroups, 0);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(rs.v[i].message, order[i]);
     kf_results_free(&rs);
 }
 
@@ -186,6 +238,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_results_sorted),
     cmocka_unit_test(test_results_made_when_written),
     cmocka_unit_test(test_results_run_and_shared),
+    cmocka_unit_test(test_results_fail_groups),
     cmocka_unit_test(test_offsets_round_trip),
 };
 const unit_group unit_results = {tests, sizeof tests / sizeof *tests};
