@@ -69,7 +69,8 @@ static int open_layout(kf_reader *r, kf_frame *f, struct fy_event *e, uint8_t *k
 {
     *kind = KF_LAYOUT_NONE;
     const kf_snode *n = snode(r, f->lit);
-    if (!n->layout || !(n->layout_mask & r->sinks[f->sink].kmask) ||
+    /* a List's entries are never edited: no layout (72 bytes a binding) */
+    if (r->as_list || !n->layout || !(n->layout_mask & r->sinks[f->sink].kmask) ||
         kf_event_tag(e) || f->tagged_key)
         return 0;
     kf_item *it = kf_sink_item(r, f->sink);
