@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "kf_identity.h"
-#include "kf_sort.h"
 #include "offsets.h"
 
 /* Every key: its name, its paths, and what --help says of it (its
@@ -184,98 +183,6 @@ static void set_namespace(loader *l, kf_config *cfg, const char *v, const char *
            "the namespace is invalid)", where, kf_config_shown(v, val, sizeof val));
 }
 
-static int cmp_key(const void *pa, const void *pb)
-{
-    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
-    int c = strcmp(a, b);
-    return c ? c : a < b ? -1 : a > b; /* the pool's order: the entries' */
-}
-
-static int cmp_addr(const void *pa, const void *pb)
-{
-    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
-    return a < b ? -1 : a > b;
-}
-
-/* The bit of key in a bitmap of nbits (a power of two). */
-static size_t key_bit(const char *key, size_t nbits)
-{
-    return (size_t)kf_hash_str(KF_HASH_BASIS, key) & (nbits - 1);
-}
-
-/* The keys of the entries that repeat an earlier entry's key, sorted by
- * address (their texts in the pool: one a key); *n of them. Only the keys
- * whose hash is shared are sorted: 8 bits an entry (a key's hash seen,
- * seen twice: 4 bits each), the first 4 given back before the shared
- * ones' pointers are made (8 bytes each, one key in five to eight when
- * all differ), not 8 bytes an entry. NULL and *n 0: none, or out of memory
- * when *oom. */
-static const char **find_repeats(const loader *l, enum kf_fid entry_id, size_t *n,
-                                 bool *oom)
-{
-    const kf_view *v = &l->view;
-    size_t nkeys = 0;
-    *n = 0;
-    for (size_t i = 0; i < v->nfields; i++)
-        nkeys += v->fields[i].id == entry_id;
-    if (nkeys < 2)
-        return NULL;
-    size_t nbits = 64;
-    while (nbits < nkeys * 4)
-        nbits *= 2;
-    uint8_t *seen = calloc(nbits / 8, 1), *twice = calloc(nbits / 8, 1);
-    if (!seen || !twice) {
-        free(seen);
-        free(twice);
-        *oom = true;
-        return NULL;
-    }
-    size_t shared = 0;
-    for (size_t pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < v->nfields; i++) {
-            if (v->fields[i].id != entry_id)
-                continue;
-            size_t b = key_bit(kf_field_key(l->in, &v->fields[i]), nbits);
-            uint8_t bit = (uint8_t)(1u << (b % 8));
-            if (pass == 0 && (seen[b / 8] & bit))
-                twice[b / 8] |= bit;
-            seen[b / 8] |= bit;
-            shared += pass == 1 && (twice[b / 8] & bit);
-        }
-    free(seen); /* before the shared keys' pointers are made */
-    const char **k = shared ? malloc(shared * sizeof *k) : NULL;
-    if (!k) {
-        *oom = shared != 0;
-        free(twice);
-        return NULL;
-    }
-    nkeys = 0;
-    for (size_t i = 0; i < v->nfields; i++) {
-        if (v->fields[i].id != entry_id)
-            continue;
-        const char *key = kf_field_key(l->in, &v->fields[i]);
-        size_t b = key_bit(key, nbits);
-        if (twice[b / 8] & (1u << (b % 8)))
-            k[nkeys++] = key;
-    }
-    free(twice);
-    kf_sort(k, nkeys, sizeof *k, cmp_key);
-    for (size_t i = 1; i < nkeys; i++) /* in place: *n <= i */
-        if (strcmp(k[i], k[i - 1]) == 0)
-            k[(*n)++] = k[i];
-    kf_sort(k, *n, sizeof *k, cmp_addr);
-    if (*n == 0) {
-        free(k);
-        return NULL;
-    }
-    return k;
-}
-
-static bool is_repeat(const char *const *repeats, size_t n, const char *key)
-{
-    return n && bsearch(&key, repeats, n, sizeof *repeats, cmp_addr);
-}
-
 /* A source's unknown or repeated keys, as one run of results: the pool
  * offsets of their keys (about a byte each: offsets.h), the messages made
  * when written. */
@@ -356,11 +263,9 @@ static void run_report(loader *l, enum kf_severity sev, enum kf_reason reason, k
 static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
 {
     const kf_view *v = &l->view;
-    size_t nrepeats;
-    bool oom = false;
-    const char **repeats = find_repeats(l, entry_id, &nrepeats, &oom);
+    kf_key_texts rp;
     key_run *unknown = NULL, *repeated = NULL;
-    if (oom) {
+    if (!kf_find_repeats(l->in, &l->view, entry_id, &rp)) {
         l->m->failed = true;
         return;
     }
@@ -374,7 +279,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
             continue;
         if (k < K_COUNT)
             l->m->given[k] = true;
-        bool dup = is_repeat(repeats, nrepeats, name);
+        bool dup = kf_is_repeat(&rp, l->in, f);
         const char *path = kf_config_field_path(l, k);
         if (dup && !run_add(l, &repeated, repeated_key_text, f))
             l->m->failed = true;
@@ -459,7 +364,7 @@ static void load_entries(loader *l, kf_config *cfg, enum kf_fid entry_id)
                 l->m->failed = true;
         }
     }
-    free(repeats);
+    kf_key_texts_free(&rp);
     /* one result each, made when written (80 000 unknown keys cost one
      * record and 4 bytes each, not 80 000 messages) */
     run_report(l, KF_SEV_ERROR, KF_R_CONFIG_DUPLICATE_KEY, repeated);

@@ -1,8 +1,9 @@
-/* config.h - the configuration loader's state, shared by its two parts.
+/* config.h - the configuration loader's state, shared by its parts.
  *
  * config.c reads each functionConfig source's keys (the one key table)
  * and merges the sources with the flags and the environment; config_svid.c
- * loads the SVID options' values: ttl and jwtTtl, federatesWith. Not an
+ * loads the SVID options' values: ttl and jwtTtl, federatesWith;
+ * config_repeats.c finds the keys given more than once. Not an
  * interface for the rest of the program: that is kf_config.h.
  */
 #ifndef KF_SRC_CONFIG_H
@@ -97,5 +98,22 @@ void kf_config_typed_federates(loader *l, kf_config *cfg);
 /* Check and set the federatesWith l took, once the effective trust domain
  * is known. */
 void kf_config_federates(loader *l, kf_config *cfg);
+
+/* config_repeats.c: the keys of a source's entries given more than once,
+ * as texts by hash (open addressing, grown as they come, at most 3/4
+ * full): each text given again, with the first key that gave it. */
+typedef struct kf_key_texts {
+    uint32_t *first;        /* 1 + the pool offset of its first key; 0 empty */
+    uint8_t *again;         /* a bit a slot: the text came again */
+    size_t nslots, ntexts;
+} kf_key_texts;
+
+/* The texts of v's entries entry_id given more than once into *rp;
+ * false: out of memory. */
+bool kf_find_repeats(const kf_input *in, const kf_view *v, enum kf_fid entry_id,
+                     kf_key_texts *rp);
+/* Whether entry f repeats an earlier entry's key. */
+bool kf_is_repeat(const kf_key_texts *rp, const kf_input *in, const kf_field *f);
+void kf_key_texts_free(kf_key_texts *rp);
 
 #endif
