@@ -5,8 +5,10 @@
  * items that would be 26 000 records holding nothing the binding does not
  * already hold): a report merges them, made from their binding when they
  * are written, into the order of the sorted stored results, as if they had
- * been added last (kf_result_cmp()). The report also lists the bindings
- * that render, which is the order of the generated items.
+ * been added last (kf_result_cmp()). The bindings' check failures, held
+ * as groups (kf_results_add_fail()), are merged in the same way. The
+ * report also lists the bindings that render, which is the order of the
+ * generated items.
  */
 #ifndef KF_REPORT_H
 #define KF_REPORT_H
