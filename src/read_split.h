@@ -26,7 +26,9 @@ const char *kf_split_plan_make(const char *buf, size_t len, size_t at, bool list
                                kf_split_plan *p);
 
 /* read_split_merge.c: append what the slice read (part) to what the head
- * read (in): items, fields, layouts, texts. 0, or -1: out of memory. */
-int kf_split_merge(kf_input *in, const kf_input *part);
+ * read (in): items, fields, layouts, texts, each of part's given back once
+ * copied (kf_input_free() still frees the rest of part). 0, or -1: out of
+ * memory (in is then to be freed). */
+int kf_split_merge(kf_input *in, kf_input *part);
 
 #endif

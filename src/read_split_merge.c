@@ -14,7 +14,7 @@
 #include "kf_buf.h"
 #include "read_split.h"
 
-int kf_split_merge(kf_input *in, const kf_input *part)
+int kf_split_merge(kf_input *in, kf_input *part)
 {
     size_t nitems = in->nitems, nfields = in->nfields, nlayouts = in->nlayouts;
     size_t pool = in->pool.len;
@@ -22,13 +22,14 @@ int kf_split_merge(kf_input *in, const kf_input *part)
     size_t ptext = part->pool.len > 0 ? part->pool.len - 1 : 0;
     if (pool + ptext >= UINT32_MAX)
         return -1;
+    /* Each of the slice's arrays is given back once copied: the peak holds
+     * the head's arrays grown and the largest of the slice's, not all of
+     * them (the 100k list's two-thread read peaked here). */
+    if (kf_buf_append(&in->pool, ptext ? part->pool.data + 1 : "", ptext) < 0)
+        return -1;
+    kf_buf_free(&part->pool);
     if (kf_array_grow((void **)&in->items, &in->items_cap, nitems + part->nitems,
-                      sizeof *in->items) < 0 ||
-        kf_array_grow((void **)&in->fields, &in->fields_cap, nfields + part->nfields,
-                      sizeof *in->fields) < 0 ||
-        kf_array_grow((void **)&in->layouts, &in->layouts_cap, nlayouts + part->nlayouts,
-                      sizeof *in->layouts) < 0 ||
-        kf_buf_append(&in->pool, ptext ? part->pool.data + 1 : "", ptext) < 0)
+                      sizeof *in->items) < 0)
         return -1;
     for (size_t i = 0; i < part->nitems; i++) {
         kf_item it = part->items[i];
@@ -37,19 +38,34 @@ int kf_split_merge(kf_input *in, const kf_input *part)
             it.layout += (uint32_t)nlayouts;
         in->items[nitems + i] = it;
     }
+    if (nitems > 0 && part->nitems > 0)
+        in->items[nitems - 1].slot_end = part->items[0].slot_start;
+    in->nitems += part->nitems;
+    free(part->items);
+    part->items = NULL;
+    part->nitems = part->items_cap = 0;
+    if (kf_array_grow((void **)&in->fields, &in->fields_cap, nfields + part->nfields,
+                      sizeof *in->fields) < 0)
+        return -1;
     for (size_t i = 0; i < part->nfields; i++) {
         kf_field f = part->fields[i];
         if (f.text)
             f.text = f.text - 1 + (uint32_t)pool;
         in->fields[nfields + i] = f;
     }
+    in->nfields += part->nfields;
+    free(part->fields);
+    part->fields = NULL;
+    part->nfields = part->fields_cap = 0;
+    if (kf_array_grow((void **)&in->layouts, &in->layouts_cap, nlayouts + part->nlayouts,
+                      sizeof *in->layouts) < 0)
+        return -1;
     if (part->nlayouts)
         memcpy(in->layouts + nlayouts, part->layouts,
                part->nlayouts * sizeof *part->layouts);
-    if (nitems > 0 && part->nitems > 0)
-        in->items[nitems - 1].slot_end = part->items[0].slot_start;
-    in->nitems += part->nitems;
-    in->nfields += part->nfields;
     in->nlayouts += part->nlayouts;
+    free(part->layouts);
+    part->layouts = NULL;
+    part->nlayouts = part->layouts_cap = 0;
     return 0;
 }
