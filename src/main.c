@@ -1,5 +1,6 @@
 /* main.c - the kleym-fn command: flags, stdin, and kf_run(); or
  * `kleym-fn inspect ...`, kf_inspect_main(). */
+#define _DEFAULT_SOURCE /* madvise() */
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
@@ -110,6 +111,15 @@ static char *map_stdin(size_t *len)
     return m;
 }
 
+/* The mapped input, read (kf_settings.input_read): its pages given back.
+ * A private mapping of a file that was never written reads the file's
+ * bytes again where a page is touched, so the checks between the read
+ * and the writer's copy do not hold the input resident. */
+static void give_back_input(const char *buf, size_t len)
+{
+    madvise((void *)buf, len, MADV_DONTNEED); /* only a hint: no error */
+}
+
 /* Close stdout and say when the output could not be written. */
 static int close_stdout(int rc)
 {
@@ -191,6 +201,8 @@ int main(int argc, char **argv)
     size_t len = 0;
     char *mapped = map_stdin(&len);
     char *buf = mapped ? mapped : read_all(stdin, &len);
+    if (mapped)
+        st.input_read = give_back_input;
     if (!buf) {
         fprintf(stderr, "kleym-fn: fatal: reading stdin: %s\n",
                 errno == EFBIG ? "input larger than 1 GiB" : strerror(errno));
