@@ -59,9 +59,12 @@ void kf_write_marks_free(kf_local_marks *m);
  * kf_write_items_json() asks for); res: the results (JSON when the input is
  * JSON), ignored for a plain stream. Returns 0, or -1 when the output could
  * not be written completely; *oom tells whether memory ran out (the output
- * may then stop part-way, like any failed write: the exit status says so). */
+ * may then stop part-way, like any failed write: the exit status says so).
+ * done, when not NULL, is told every MiB or so which of the input's bytes
+ * are copied (kf_settings.input_done). */
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
              const kf_local_marks *marks, const kf_write_list *gen,
-             const kf_write_list *res, bool *oom);
+             const kf_write_list *res, void (*done)(const char *, size_t, size_t),
+             bool *oom);
 
 #endif

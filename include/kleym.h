@@ -58,11 +58,11 @@ typedef struct kf_settings {
     const char *env_trust_domain, *env_class_name;
     const char *flag_namespace;     /* inspect -n: the functionConfig namespace */
     kf_read_opts read;              /* how the input is read */
-    /* Called with the input once it is read: from then until the output
-     * is written its bytes are read only where a page is touched again
-     * (the writer copies them). main() gives a mapped file's pages back
-     * (they come back from the file when read). NULL: nothing. */
-    void (*input_read)(const char *buf, size_t len);
+    /* The input's bytes buf[from, to) are not needed again until touched:
+     * all of them once it is read (the checks read its fields), then as
+     * the writer copies them. main() gives a mapped file's pages back (a
+     * page touched again is read from the file). NULL: nothing. */
+    void (*input_done)(const char *buf, size_t from, size_t to);
 } kf_settings;
 
 /* Run the function over buf[0..len). The output goes to out only when the

@@ -111,13 +111,19 @@ static char *map_stdin(size_t *len)
     return m;
 }
 
-/* The mapped input, read (kf_settings.input_read): its pages given back.
- * A private mapping of a file that was never written reads the file's
- * bytes again where a page is touched, so the checks between the read
- * and the writer's copy do not hold the input resident. */
-static void give_back_input(const char *buf, size_t len)
+/* The mapped input's pages in buf[from, to), whole pages from the one
+ * holding buf[from] (kf_settings.input_done): given back. A private
+ * mapping of a file that was never written reads the file's bytes again
+ * where a page is touched, so the checks between the read and the
+ * writer's copy, and the writer behind its copy, do not hold the input
+ * resident. buf is page-aligned (mmap()). */
+static void give_back_input(const char *buf, size_t from, size_t to)
 {
-    madvise((void *)buf, len, MADV_DONTNEED); /* only a hint: no error */
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    from -= from % page;
+    to -= to % page;
+    if (to > from) /* only a hint: no error */
+        madvise((void *)(buf + from), to - from, MADV_DONTNEED);
 }
 
 /* Close stdout and say when the output could not be written. */
@@ -202,7 +208,7 @@ int main(int argc, char **argv)
     char *mapped = map_stdin(&len);
     char *buf = mapped ? mapped : read_all(stdin, &len);
     if (mapped)
-        st.input_read = give_back_input;
+        st.input_done = give_back_input;
     if (!buf) {
         fprintf(stderr, "kleym-fn: fatal: reading stdin: %s\n",
                 errno == EFBIG ? "input larger than 1 GiB" : strerror(errno));

@@ -47,7 +47,12 @@ typedef struct writer {
     char last;           /* apply(): the last byte written, 0 before any */
     bool crlf;
     bool failed;         /* out of memory (sticky) */
+    void (*done)(const char *, size_t, size_t); /* kf_write()'s, or NULL */
+    size_t done_to;      /* the input copied up to here was told done */
 } writer;
+
+/* How much copied input the writer tells done at once. */
+#define DONE_STEP (1u << 20)
 
 
 /* Begin an edit replacing [pos, end); its text is what is appended to
@@ -497,7 +502,13 @@ static int copy_input(writer *w, FILE *out, size_t from, size_t to)
         fputc(' ', out) == EOF)
         return -1;
     w->last = buf[to - 1];
-    return fwrite(buf + from, 1, to - from, out) == to - from ? 0 : -1;
+    if (fwrite(buf + from, 1, to - from, out) != to - from)
+        return -1;
+    if (w->done && to - w->done_to >= DONE_STEP) { /* copied: not read again */
+        w->done(buf, w->done_to, to);
+        w->done_to = to;
+    }
+    return 0;
 }
 
 /* Does the next local-config annotation go before edit e? At one place,
@@ -553,12 +564,14 @@ static int apply(writer *w, FILE *out, bool *oom)
 
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
              const kf_local_marks *marks, const kf_write_list *gen,
-             const kf_write_list *res, bool *oom)
+             const kf_write_list *res, void (*done)(const char *, size_t, size_t),
+             bool *oom)
 {
     *oom = false;
     writer w;
     memset(&w, 0, sizeof w);
     w.in = in;
+    w.done = done;
     const char *nl = memchr(in->buf, '\n', in->len);
     w.crlf = nl && nl > in->buf && nl[-1] == '\r';
 
