@@ -14,6 +14,15 @@
 #include "kf_buf.h"
 #include "read_split.h"
 
+/* One of the slice's arrays, copied: given back. */
+static void give_back(void *array, size_t *n, size_t *cap)
+{
+    void **p = array;
+    free(*p);
+    *p = NULL;
+    *n = *cap = 0;
+}
+
 int kf_split_merge(kf_input *in, kf_input *part)
 {
     size_t nitems = in->nitems, nfields = in->nfields, nlayouts = in->nlayouts;
@@ -41,9 +50,7 @@ int kf_split_merge(kf_input *in, kf_input *part)
     if (nitems > 0 && part->nitems > 0)
         in->items[nitems - 1].slot_end = part->items[0].slot_start;
     in->nitems += part->nitems;
-    free(part->items);
-    part->items = NULL;
-    part->nitems = part->items_cap = 0;
+    give_back(&part->items, &part->nitems, &part->items_cap);
     if (kf_array_grow((void **)&in->fields, &in->fields_cap, nfields + part->nfields,
                       sizeof *in->fields) < 0)
         return -1;
@@ -54,9 +61,7 @@ int kf_split_merge(kf_input *in, kf_input *part)
         in->fields[nfields + i] = f;
     }
     in->nfields += part->nfields;
-    free(part->fields);
-    part->fields = NULL;
-    part->nfields = part->fields_cap = 0;
+    give_back(&part->fields, &part->nfields, &part->fields_cap);
     if (kf_array_grow((void **)&in->layouts, &in->layouts_cap, nlayouts + part->nlayouts,
                       sizeof *in->layouts) < 0)
         return -1;
@@ -64,8 +69,6 @@ int kf_split_merge(kf_input *in, kf_input *part)
         memcpy(in->layouts + nlayouts, part->layouts,
                part->nlayouts * sizeof *part->layouts);
     in->nlayouts += part->nlayouts;
-    free(part->layouts);
-    part->layouts = NULL;
-    part->nlayouts = part->layouts_cap = 0;
+    give_back(&part->layouts, &part->nlayouts, &part->layouts_cap);
     return 0;
 }
