@@ -11,11 +11,14 @@
  * labels (the pool's, plus a 0.12 binding's variant label) and, in
  * PerObjective mode, its container. So A's set is within B's when both
  * have the same namespace and service account and each element of A is
- * one of B's. Each binding adds one entry per non-empty subset of its
- * elements (its whole set marked full), keyed by a hash of namespace,
- * service account and the subset's elements; sorted by key, a run holds
- * the bindings whose set is that subset (full) and those whose set
- * contains it: O(n 2^e log n) for e elements a binding, never all pairs.
+ * one of B's. Each binding adds an entry for its whole set (marked full),
+ * keyed by a hash of namespace, service account and the set's elements;
+ * sorted, these keys say which subsets matter: then each binding adds one
+ * entry per other non-empty subset of its elements whose key is some full
+ * set's (a binary search; a subset that is nobody's set finds no peer).
+ * Sorted by key, a run holds the bindings whose set is that subset (full)
+ * and those whose set contains it: O(n 2^e log n) for e elements a
+ * binding, never all pairs.
  * A run's entries are confirmed element by element against its first full
  * one, so a hash collision can only hide a pair, never invent one. A set
  * of more than SUBSET_ELEMENTS_MAX elements adds only itself and the sets
@@ -82,6 +85,21 @@ static uint64_t elem_hash(const kf_label *e)
                       : kf_hash_str(KF_HASH_BASIS ^ 1, e->value));
 }
 
+/* The hash of node nd's namespace and service account (returned), of
+ * each of its first 64 elements (h) and of all of them (*all): a subset's
+ * key is mix(base + the sum of its elements' hashes). */
+static uint64_t set_hashes(const state *st, const node *nd, uint64_t h[64], uint64_t *all)
+{
+    *all = 0;
+    for (uint32_t i = 0; i < nd->n; i++) {
+        uint64_t hi = elem_hash(&st->elems[nd->first + i]);
+        *all += hi;
+        if (i < 64)
+            h[i] = hi;
+    }
+    return kf_hash_str(kf_hash_str(KF_HASH_BASIS, nd->b->ref.namespace), nd->b->sa);
+}
+
 static bool taken(const node *nd, uint32_t sel, uint32_t i)
 {
     return nd->n <= SUBSET_ELEMENTS_MAX ? (sel >> i) & 1u : i != sel;
@@ -101,7 +119,7 @@ static int add_entry(state *st, uint64_t key, uint32_t nd, uint32_t sel)
     return 0;
 }
 
-/* The node of binding b, its elements, and an entry per subset. */
+/* The node of binding b, its elements, and the entry of its whole set. */
 static int add_binding(state *st, const kf_plan *plan, const kf_binding *b)
 {
     const kf_pool *p = &plan->pools[b->pool];
@@ -124,33 +142,57 @@ static int add_binding(state *st, const kf_plan *plan, const kf_binding *b)
     node *nd = &st->nodes[st->nnodes++];
     *nd = (node){.b = b, .self = id, .first = (uint32_t)st->nelems, .n = (uint32_t)n};
     st->nelems += n;
-    uint64_t base = kf_hash_str(kf_hash_str(KF_HASH_BASIS, b->ref.namespace), b->sa),
-             h[64], all = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t hi = elem_hash(&own[i]);
-        all += hi;
-        if (i < 64)
-            h[i] = hi;
+    if (n == 0) /* no element: no subset, no entry */
+        return 0;
+    uint64_t h[64], all;
+    uint64_t base = set_hashes(st, nd, h, &all);
+    uint32_t full = n <= SUBSET_ELEMENTS_MAX ? (1u << n) - 1 : UINT32_MAX;
+    return add_entry(st, mix(base + all), id, full);
+}
+
+/* Whether key is the key of a full entry, among the sorted v[0..n): a
+ * binary search without a branch on the comparison (a subset's key is as
+ * likely to sort either way: a mispredicted branch a step). */
+static bool has_key(const entry *v, size_t n, uint64_t key)
+{
+    if (n == 0)
+        return false;
+    while (n > 1) { /* the last entry <= key, if any, is in v[0..n) */
+        size_t half = n / 2;
+        v = v[half].key <= key ? v + half : v;
+        n -= half;
     }
+    return v->key == key;
+}
+
+/* An entry for each other subset of node id's elements whose key is that
+ * of one of the sorted full entries entries[0..nfull). */
+static int add_subsets(state *st, uint32_t id, size_t nfull)
+{
+    const node *nd = &st->nodes[id];
+    uint32_t n = nd->n;
+    if (n > 64) /* more labels than anyone writes: its whole set only */
+        return 0;
+    uint64_t h[64], all;
+    uint64_t base = set_hashes(st, nd, h, &all);
     if (n <= SUBSET_ELEMENTS_MAX) {
         uint32_t full = (1u << n) - 1;
-        for (uint32_t sel = full; sel; sel = (sel - 1) & full) {
+        for (uint32_t sel = (full - 1) & full; sel; sel = (sel - 1) & full) {
             uint64_t sum = 0;
             for (uint32_t i = 0; i < n; i++)
                 if ((sel >> i) & 1u)
                     sum += h[i];
-            if (add_entry(st, mix(base + sum), id, sel) < 0)
+            uint64_t key = mix(base + sum);
+            if (has_key(st->entries, nfull, key) && add_entry(st, key, id, sel) < 0)
                 return -1;
         }
         return 0;
     }
-    if (add_entry(st, mix(base + all), id, UINT32_MAX) < 0)
-        return -1;
-    if (n > 64) /* more labels than anyone writes: its whole set only */
-        return 0;
-    for (uint32_t skip = 0; skip < n; skip++)
-        if (add_entry(st, mix(base + all - h[skip]), id, skip) < 0)
+    for (uint32_t skip = 0; skip < n; skip++) {
+        uint64_t key = mix(base + all - h[skip]);
+        if (has_key(st->entries, nfull, key) && add_entry(st, key, id, skip) < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -215,6 +257,8 @@ static void add_peer(node *nd, uint32_t peer, enum relation rel)
  * member's, the full ones. The first few of each, in binding order. */
 static void walk_run(state *st, const entry *v, size_t n)
 {
+    if (n < 2) /* one member: no peer */
+        return;
     const entry *f = NULL;
     for (size_t i = 0; i < n && !f; i++)
         if (is_full(&st->nodes[v[i].node], v[i].sel))
@@ -304,7 +348,16 @@ int kf_check_shared_selectors(const kf_plan *plan, kf_results *rs)
     for (size_t i = 0; i < plan->nbindings; i++)
         if (plan->bindings[i].ok && add_binding(&st, plan, &plan->bindings[i]) < 0)
             goto out;
-    if (st.nentries > 1)
+    /* Only a subset that is some binding's whole set can find a peer (a
+     * run without a full entry has none): the others are never stored.
+     * On the benchmark list that is 1 entry a binding, not 2^e - 1. */
+    size_t nfull = st.nentries;
+    if (nfull > 1)
+        kf_sort(st.entries, nfull, sizeof *st.entries, cmp_entry);
+    for (uint32_t id = 0; id < st.nnodes; id++)
+        if (add_subsets(&st, id, nfull) < 0)
+            goto out;
+    if (st.nentries > nfull)
         kf_sort(st.entries, st.nentries, sizeof *st.entries, cmp_entry);
     for (size_t i = 0; i < st.nentries;) {
         size_t j = i + 1;
