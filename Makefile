@@ -27,7 +27,7 @@ LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/rea
             src/read_capture.c src/read_event.c src/read_layout.c src/read_textpool.c \
             src/read_strict.c src/read_list.c src/read_split.c src/cpus.c src/read_split_plan.c \
             src/read_split_merge.c src/view.c src/config.c src/config_svid.c src/config_repeats.c src/offsets.c src/svid.c \
-            src/identity.c src/resolve.c src/resolve_pools.c src/resolve_binding.c \
+            src/identity.c src/resolve.c src/resolve_dups.c src/resolve_pools.c src/resolve_binding.c \
             src/resolve_refs.c src/notes.c src/conflicts.c src/conflicts_shared.c src/workload_templates.c src/workloads.c src/workload_multiple.c \
             src/workload_findings.c src/spire_read.c src/spire_selectors.c src/spire_regex.c src/spire_match.c \
             src/spire_check.c \

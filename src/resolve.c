@@ -1,15 +1,15 @@
 /* resolve.c - interpret, validate and resolve (kf_resolve.h).
  *
  * The steps: collect the items of the kinds read (schema.c says which, at
- * which apiVersions), report duplicate objects, sort pools and objectives
- * for binary search, class pools by label set, then check every binding:
- * its fields (resolve_binding.c), its references and identity
- * (resolve_refs.c), and whether a foreign ClusterSPIFFEID holds its name.
+ * which apiVersions), report duplicate objects (resolve_dups.c), sort
+ * pools and objectives for binary search, class pools by label set, then
+ * check every binding: its fields (resolve_binding.c), its references and
+ * identity (resolve_refs.c), and whether a foreign ClusterSPIFFEID holds
+ * its name.
  * Lookups are by sorting and binary search: O(n log n) for any input.
  */
 #include "kf_resolve.h"
 
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -104,188 +104,11 @@ int kf_binding_selectors(const kf_binding *b, const kf_pool *p, kf_buf *out)
     return rc;
 }
 
-/* ---- duplicates --------------------------------------------------------- */
-
-typedef struct idkey {
-    const char *api, *kind, *ns, *name;
-    size_t item;
-    uint64_t hash;   /* find_duplicates(): of the four texts */
-} idkey;
-
-/* The name first: it sets nearly every two items apart at its first
- * bytes, where most items share their apiVersion and kind. (Results are
- * sorted by namespace and name when written, ties kept in the order they
- * were added: within one namespace and name that is still by apiVersion,
- * kind and item.) */
-static int cmp_idkey(const void *pa, const void *pb)
-{
-    const idkey *a = pa, *b = pb;
-    int c = strcmp(a->name, b->name);
-    if (!c)
-        c = strcmp(a->ns, b->ns);
-    if (!c)
-        c = strcmp(a->api, b->api);
-    if (!c)
-        c = strcmp(a->kind, b->kind);
-    if (!c)
-        c = a->item < b->item ? -1 : a->item > b->item;
-    return c;
-}
-
 /* A ClusterSPIFFEID this function made: dropped, and regenerated if its
  * binding still renders. */
-static bool is_owned_csid(const kf_view *v)
+bool kf_is_owned_csid(const kf_view *v)
 {
     return strcmp(kf_view_str(v, KF_F_LBL_MANAGED), KF_MANAGED_BY) == 0;
-}
-
-/* Where a copy of a duplicate object is (its ref's place), in an array
- * the results keep: 32 bytes a copy, its message and ref made when
- * written (dupgroup). */
-typedef struct dupwhere {
-    const char *path, *index, *entry;
-    uint32_t position, top;
-} dupwhere;
-
-/* The copies of one object, one run of results (kf_results_add_run()):
- * the first copy's ref (the object's apiVersion, kind, namespace and
- * name: every copy's) and where each is. */
-typedef struct dupgroup {
-    kf_result_run head;    /* count: the copies */
-    kf_ref ref;
-    const dupwhere *where;
-} dupgroup;
-
-static void place(kf_ref *ref, const dupwhere *w)
-{
-    ref->path = w->path;
-    ref->index = w->index;
-    ref->entry = w->entry;
-    ref->position = w->position;
-    ref->top = w->top;
-}
-
-/* Copy m's message and ref (kf_result_member_fn): it names the first
- * copy, the first names the second. */
-static int duplicate_member(const void *arg, uint32_t m, kf_buf *out, const char **field,
-                            kf_ref *ref)
-{
-    const dupgroup *g = arg;
-    (void)field; /* the run's */
-    kf_ref other = g->ref;
-    place(&other, &g->where[m ? 0 : 1]);
-    place(ref, &g->where[m]);
-    char where[512];
-    kf_ref_where(&other, where, sizeof where);
-    return kf_buf_printf(out, "%s %s%s%s is defined %" PRIu32 " times (also at %s); "
-                         "keep exactly one", ref->kind, ref->namespace,
-                         ref->namespace[0] ? "/" : "", ref->name, g->head.count, where);
-}
-
-/* The hash first: two keys compared rarely reach the texts, which lie
- * wherever their items' fields are (a cache miss each). Equal objects
- * sort together, in cmp_idkey()'s order. */
-static int cmp_idkey_hash(const void *pa, const void *pb)
-{
-    const idkey *a = pa, *b = pb;
-    if (a->hash != b->hash)
-        return a->hash < b->hash ? -1 : 1;
-    return cmp_idkey(pa, pb);
-}
-
-/* The end of the run of keys[i..n) with the same object. */
-static size_t same_object(const idkey *keys, size_t i, size_t n)
-{
-    size_t j = i + 1;
-    while (j < n && keys[j].hash == keys[i].hash && strcmp(keys[j].api, keys[i].api) == 0 &&
-           strcmp(keys[j].kind, keys[i].kind) == 0 &&
-           strcmp(keys[j].ns, keys[i].ns) == 0 &&
-           strcmp(keys[j].name, keys[i].name) == 0)
-        j++;
-    return j;
-}
-
-/* Mark in dup[] every item whose (apiVersion, kind, namespace, name) is
- * shared with another item of a kind the function reads, and report it.
- * Owned ClusterSPIFFEIDs are left out: every copy is dropped anyway, so a
- * stale second copy is cleaned up rather than reported (and the output,
- * run again, gives the same result). The keys are freed before the
- * results grow: an input of many copies peaks here. */
-static int find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
-{
-    const kf_input *in = r->in;
-    idkey *keys = malloc((in->nitems ? in->nitems : 1) * sizeof *keys);
-    if (!keys)
-        return -1;
-    size_t n = 0;
-    for (size_t i = 0; i < in->nitems; i++) {
-        /* SPIRE's side is read, never owned: its copies are SCM's business
-         * (several SCM configurations are reported by the SPIRE check) */
-        if (!cls[i] || (cls[i] & (KF_KC_SCMCONFIG | KF_KC_CONFIGMAP | KF_KC_NAMESPACE)))
-            continue;
-        kf_view v;
-        kf_view_item(&v, in, i);
-        const char *name = kf_view_str(&v, KF_F_NAME);
-        if (!name[0] || (cls[i] == KF_KC_CSID && is_owned_csid(&v)))
-            continue;
-        idkey *k = &keys[n++];
-        *k = (idkey){kf_view_str(&v, KF_F_APIVERSION), kf_view_str(&v, KF_F_KIND),
-                     kf_view_namespace(&v), name, i, 0};
-        k->hash = kf_hash_str(kf_hash_str(kf_hash_str(kf_hash_str(KF_HASH_BASIS, k->api),
-                                                      k->kind), k->ns), k->name);
-    }
-    /* Sorted by hash, the copies of an object meet; only they are then
-     * sorted by their texts, the order their results are added in. Both
-     * orders are total: sorted in place (kf_sort(), no copy). */
-    kf_sort(keys, n, sizeof *keys, cmp_idkey_hash);
-    size_t ndups = 0, ngroups = 0;
-    for (size_t i = 0, j; i < n; i = j) {
-        j = same_object(keys, i, n);
-        ngroups += j - i > 1;
-        for (size_t k = i; j - i > 1 && k < j; k++)
-            keys[ndups++] = keys[k];
-    }
-    kf_sort(keys, ndups, sizeof *keys, cmp_idkey);
-    n = ndups;
-    dupwhere *dups = ndups ? malloc(ndups * sizeof *dups) : NULL;
-    dupgroup *groups = ngroups ? malloc(ngroups * sizeof *groups) : NULL;
-    if ((ndups && !dups) || (ngroups && !groups)) {
-        free(keys);
-        free(dups);
-        free(groups);
-        return -1;
-    }
-    size_t d = 0, g = 0;
-    for (size_t i = 0, j; i < n; i = j) {
-        j = same_object(keys, i, n);
-        for (size_t k = i; j - i > 1 && k < j; k++, d++) {
-            kf_view v;
-            kf_view_item(&v, in, keys[k].item);
-            kf_ref ref = kf_view_ref(&v, keys[k].item);
-            if (k == i)
-                groups[g++] = (dupgroup){{duplicate_member, (uint32_t)(j - i)}, ref, &dups[d]};
-            dups[d] = (dupwhere){ref.path, ref.index, ref.entry, ref.position, ref.top};
-            dup[keys[k].item] = true;
-        }
-    }
-    free(keys);
-    /* the results read dups and groups from now on */
-    if (ndups && kf_results_keep(r->rs, dups) < 0) {
-        free(groups);
-        r->failed = true;
-        return 0;
-    }
-    if (ngroups && kf_results_keep(r->rs, groups) < 0) {
-        r->failed = true;
-        return 0;
-    }
-    /* one result a copy, held as one a group: the copies of an object
-     * sort together (their namespace and name), in order */
-    for (g = 0; g < ngroups; g++)
-        if (kf_results_add_run(r->rs, &groups[g].ref, KF_SEV_ERROR, KF_R_DUPLICATE_OBJECT,
-                               "metadata.name", &groups[g].head) < 0)
-            r->failed = true;
-    return 0;
 }
 
 /* ---- collecting the kinds ----------------------------------------------- */
@@ -360,13 +183,19 @@ static int collect(kf_resolver *r, kf_kmask *cls)
 
 /* ---- bindings ------------------------------------------------------------ */
 
+/* A ClusterSPIFFEID kleym-fn does not own, by name. */
+typedef struct csidkey {
+    const char *name;
+    size_t item;
+} csidkey;
+
 static int cmp_csid(const void *pa, const void *pb)
 {
-    const idkey *a = pa, *b = pb;
+    const csidkey *a = pa, *b = pb;
     return strcmp(a->name, b->name);
 }
 
-static int check_binding(kf_resolver *r, kf_binding *b, const idkey *foreign,
+static int check_binding(kf_resolver *r, kf_binding *b, const csidkey *foreign,
                          size_t nforeign)
 {
     kf_view v;
@@ -390,8 +219,8 @@ static int check_binding(kf_resolver *r, kf_binding *b, const idkey *foreign,
         return -1;
     if (!b->ok)
         return 0;
-    idkey key = {.name = b->csid_name};
-    const idkey *f = bsearch(&key, foreign, nforeign, sizeof key, cmp_csid);
+    csidkey key = {.name = b->csid_name};
+    const csidkey *f = bsearch(&key, foreign, nforeign, sizeof key, cmp_csid);
     if (f) {
         kf_view fv;
         kf_view_item(&fv, r->in, f->item);
@@ -434,13 +263,13 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
     size_t n = in->nitems ? in->nitems : 1;
     kf_kmask *cls = calloc(n, sizeof *cls);
     bool *dup = calloc(n, sizeof *dup);
-    idkey *foreign = calloc(n, sizeof *foreign);
+    csidkey *foreign = calloc(n, sizeof *foreign);
     plan->drop = calloc(n, sizeof *plan->drop);
     plan->mark_local = calloc(n, sizeof *plan->mark_local);
     int rc = -1;
     if (!cls || !dup || !foreign || !plan->drop || !plan->mark_local)
         goto out;
-    if (collect(&r, cls) < 0 || find_duplicates(&r, cls, dup) < 0)
+    if (collect(&r, cls) < 0 || kf_find_duplicates(&r, cls, dup) < 0)
         goto out;
 
     size_t nforeign = 0;
@@ -457,7 +286,7 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
             /* kleym-fn edits top-level items only: not a List's entries */
             if (!cfg->keep_bindings && !v.f[KF_F_ANN_LOCAL] && i < in->ntop)
                 plan->mark_local[i] = true;
-        } else if (is_owned_csid(&v)) {
+        } else if (kf_is_owned_csid(&v)) {
             /* dropped and made again; one in a List (an earlier rendering
              * from the cluster) is never dropped, and ignored */
             plan->drop[i] = i < in->ntop;
@@ -467,7 +296,7 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
                     .binding_ns = kf_view_str(&v, KF_F_LBL_BINDING_NS),
                     .binding_name = kf_view_str(&v, KF_F_LBL_BINDING_NAME)};
         } else {
-            foreign[nforeign++] = (idkey){.name = kf_view_str(&v, KF_F_NAME), .item = i};
+            foreign[nforeign++] = (csidkey){.name = kf_view_str(&v, KF_F_NAME), .item = i};
         }
     }
     qsort(foreign, nforeign, sizeof *foreign, cmp_csid);

@@ -1,7 +1,7 @@
 /* resolve.h - the resolver's state, shared by its parts.
  *
- * resolve.c runs the steps (kf_resolve.h); resolve_pools.c reads pool
- * selectors; resolve_binding.c checks a binding's fields; resolve_refs.c
+ * resolve.c runs the steps (kf_resolve.h); resolve_dups.c finds duplicate
+ * objects; resolve_pools.c reads pool selectors; resolve_binding.c checks a binding's fields; resolve_refs.c
  * resolves its references and makes its identity. Not an interface for the
  * rest of the program: that is kf_resolve.h.
  */
@@ -38,6 +38,15 @@ typedef struct kf_check {
 /* The binding fails with reason: an error result naming field. */
 void kf_check_fail(kf_check *c, enum kf_reason reason, const char *field,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* resolve.c: a ClusterSPIFFEID this function made (dropped, and made again
+ * if its binding still renders). */
+bool kf_is_owned_csid(const kf_view *v);
+
+/* resolve_dups.c: mark in dup[] every item whose (apiVersion, kind,
+ * namespace, name) another item of a kind read shares (cls: the items'
+ * classes), and report it. 0, or -1: out of memory. */
+int kf_find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup);
 
 /* resolve_binding.c: every field of the binding, for its dialect. */
 void kf_check_fields(kf_check *c);
