@@ -27,7 +27,9 @@ typedef struct kf_emit_level {
 typedef struct kf_emit {
     kf_buf own;      /* the text, opened with kf_emit_open() */
     kf_buf *text;    /* where the text goes: &own, or kf_emit_open_into()'s */
-    size_t start;    /* text->len when opened */
+    size_t origin;   /* text->len when opened */
+    size_t start;    /* where the mapping starts (after an entry's "- ") */
+    size_t base;     /* columns before every line but the first */
     kf_emit_level levels[KF_EMIT_MAX_DEPTH];
     size_t depth;
     bool json;
@@ -38,6 +40,13 @@ int kf_emit_open(kf_emit *e, bool json);
 /* The same, the text written straight at the end of out (no copy): give
  * kf_emit_close() that out, which it leaves as it was if anything failed. */
 int kf_emit_open_into(kf_emit *e, bool json, kf_buf *out);
+/* Where a rendered mapping goes: as it is (KF_EMIT_AS_IS: block YAML at
+ * column 0, or one line of JSON), or, entry_col >= 0, as the entry of a
+ * block sequence whose dash is at that column: entry_col spaces and "- "
+ * first, every other line indented entry_col + 2 columns more. Written
+ * so from the start, the writer copies it to the output as it is. */
+#define KF_EMIT_AS_IS (-1)
+int kf_emit_open_at(kf_emit *e, bool json, kf_buf *out, long entry_col);
 void kf_emit_map_begin(kf_emit *e);
 void kf_emit_map_end(kf_emit *e);
 void kf_emit_seq_begin(kf_emit *e);

@@ -14,9 +14,10 @@
 #include "kf_resolve.h"
 
 /* Append the ClusterSPIFFEID of binding b (whose pool is p) to out, as a
- * YAML block mapping or one-line JSON, without a trailing newline. */
+ * YAML block mapping or one-line JSON, without a trailing newline, where
+ * entry_col says (kf_emit_open_at()). */
 int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cfg,
-                      bool json, kf_buf *out);
+                      bool json, long entry_col, kf_buf *out);
 
 /* The SVID options of cfg as keys of the open mapping, in this order and
  * only those given (SPEC section 14): ttl, jwtTtl, federatesWith,

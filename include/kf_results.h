@@ -197,9 +197,10 @@ const char *kf_severity_name(enum kf_severity s);
 /* The report order: namespace, name, severity, reason, then order. */
 int kf_result_cmp(const kf_result *a, const kf_result *b);
 void kf_results_sort(kf_results *rs);
-/* One result as a YAML block mapping or a one-line JSON object; r's
- * message is its text (kf_report_get() gives such results). */
-int kf_result_render(const kf_result *r, bool json, kf_buf *out);
+/* One result as a YAML block mapping or a one-line JSON object, where
+ * entry_col says (kf_emit_open_at()); r's message is its text
+ * (kf_report_get() gives such results). */
+int kf_result_render(const kf_result *r, bool json, long entry_col, kf_buf *out);
 /* The result's stderr line: one line, control characters escaped; r's
  * message is its text, as for kf_result_render(). */
 void kf_result_print(const kf_result *r, FILE *err);

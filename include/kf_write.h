@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "kf_buf.h"
+#include "kf_emit.h"
 #include "kf_read.h"
 #include "kf_resolve.h"
 
@@ -25,12 +26,13 @@ bool kf_write_items_json(const kf_input *in);
 bool kf_write_results_json(const kf_input *in);
 
 /* A list of n mappings the writer renders one at a time, when it writes
- * them: render(ctx, i, out) appends mapping i (at column 0, without a final
- * newline) to out and returns 0, or -1 when memory runs out. Nothing
- * generated is held in memory all at once. */
+ * them: render(ctx, i, entry_col, out) appends mapping i (without a final
+ * newline) to out where entry_col says (kf_emit_open_at(): as a block
+ * sequence's entry at that column, or KF_EMIT_AS_IS) and returns 0, or -1
+ * when memory runs out. Nothing generated is held in memory all at once. */
 typedef struct kf_write_list {
     size_t n;
-    int (*render)(void *ctx, size_t i, kf_buf *out);
+    int (*render)(void *ctx, size_t i, long entry_col, kf_buf *out);
     void *ctx;
 } kf_write_list;
 

@@ -60,6 +60,7 @@ static void newline(kf_emit *e, size_t indent)
     static const char line[] = "\n                                ";
     if (e->text->len == e->start)
         return;
+    indent += e->base;
     if (indent < sizeof line - 1) {
         put(e, line, indent + 1);
         return;
@@ -242,8 +243,19 @@ int kf_emit_open(kf_emit *e, bool json)
 
 int kf_emit_open_into(kf_emit *e, bool json, kf_buf *out)
 {
+    return kf_emit_open_at(e, json, out, KF_EMIT_AS_IS);
+}
+
+int kf_emit_open_at(kf_emit *e, bool json, kf_buf *out, long entry_col)
+{
     kf_emit_open(e, json);
     e->text = out;
+    e->origin = out->len;
+    if (entry_col >= 0) {
+        if (kf_buf_spaces(out, (size_t)entry_col) < 0 || kf_buf_append(out, "- ", 2) < 0)
+            e->failed = true;
+        e->base = (size_t)entry_col + 2;
+    }
     e->start = out->len;
     return 0;
 }
@@ -306,7 +318,7 @@ int kf_emit_close(kf_emit *e, kf_buf *out)
     if (e->text != &e->own) { /* written in out already */
         rc = whole ? 0 : -1;
         if (!whole) { /* out as it was */
-            out->len = e->start;
+            out->len = e->origin;
             if (out->data)
                 out->data[out->len] = '\0';
         }

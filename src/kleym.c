@@ -17,20 +17,21 @@ typedef struct run {
 } run;
 
 /* The writer's callbacks: generated item i, result i. */
-static int render_generated(void *ctx, size_t i, kf_buf *out)
+static int render_generated(void *ctx, size_t i, long entry_col, kf_buf *out)
 {
     const run *r = ctx;
     const kf_plan *plan = &r->p->plan;
     const kf_binding *b = &plan->bindings[r->p->report.rendered[i]];
-    return kf_render_binding(b, &plan->pools[b->pool], &r->p->cfg, r->items_json, out);
+    return kf_render_binding(b, &plan->pools[b->pool], &r->p->cfg, r->items_json, entry_col,
+                             out);
 }
 
-static int render_result(void *ctx, size_t i, kf_buf *out)
+static int render_result(void *ctx, size_t i, long entry_col, kf_buf *out)
 {
     run *r = ctx;
     kf_result tmp;
     const kf_result *res = kf_report_get(&r->p->report, i, &tmp);
-    return res ? kf_result_render(res, r->results_json, out) : -1;
+    return res ? kf_result_render(res, r->results_json, entry_col, out) : -1;
 }
 
 int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,

@@ -38,7 +38,7 @@ void kf_render_svid_options(kf_emit *e, const kf_config *cfg)
 }
 
 int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cfg,
-                      bool json, kf_buf *out)
+                      bool json, long entry_col, kf_buf *out)
 {
     kf_buf path = {0}, hint = {0}, sels = {0};
     kf_emit e;
@@ -48,7 +48,7 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     if (!pod || kf_render_path(b, &path) < 0 ||
         kf_buf_cat(&hint, b->ref.namespace, "/", b->ref.name, NULL) < 0 ||
         kf_binding_selectors_of(b, pod, npod, &sels) < 0 ||
-        kf_emit_open_into(&e, json, out) < 0)
+        kf_emit_open_at(&e, json, out, entry_col) < 0)
         goto out;
     /* podSelector: with namespaceSelector, the pod labels (a variant
      * binding's variant label too, so SPIRE Controller Manager only makes

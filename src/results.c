@@ -259,10 +259,10 @@ const char *kf_severity_name(enum kf_severity s)
     return s == KF_SEV_ERROR ? "error" : s == KF_SEV_WARNING ? "warning" : "info";
 }
 
-int kf_result_render(const kf_result *r, bool json, kf_buf *out)
+int kf_result_render(const kf_result *r, bool json, long entry_col, kf_buf *out)
 {
     kf_emit e;
-    if (kf_emit_open_into(&e, json, out) < 0)
+    if (kf_emit_open_at(&e, json, out, entry_col) < 0)
         return -1;
     kf_emit_map_begin(&e);
     kf_emit_kv(&e, "message", r->message);

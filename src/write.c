@@ -423,68 +423,45 @@ static int emit_text(writer *w, FILE *out, const char *s, size_t n)
     return 0;
 }
 
-/* Lay one rendered mapping out as the list's style asks, into w->line. */
+/* Lay one rendered mapping out as a flow entry or a document, into
+ * w->line (a block sequence's entry is rendered laid out:
+ * kf_emit_open_at()). */
 static int lay_out(writer *w, const edit *e, size_t i)
 {
     const char *s = w->item.data ? w->item.data : "";
     size_t n = w->item.len;
     kf_buf *b = &w->line;
     b->len = 0;
-    switch (e->style) {
-    case LIST_JSON:
+    if (e->style == LIST_JSON) {
         if (i > 0 && kf_buf_append(b, ", ", 2) < 0)
             return -1;
         if (i == 0 && e->lead_comma && kf_buf_puts(b, flow_comma(w->in, e->pos)) < 0)
             return -1;
         return kf_buf_append(b, s, n);
-    case LIST_DOCS:
-        if (kf_buf_append(b, "---\n", 4) < 0 || kf_buf_append(b, s, n) < 0)
-            return -1;
-        return kf_buf_putc(b, '\n');
-    default: {
-        /* "- " before the first line, every other line indented to match:
-         * room for the widest such text first (a line a byte), then written
-         * in place, a line at a time. */
-        size_t lines = 1;
-        for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
-            lines++;
-        if (kf_buf_reserve(b, e->col + 2 + n + 1 + (lines - 1) * (e->col + 2)) < 0)
-            return -1;
-        char *o = b->data + b->len;
-        memset(o, ' ', e->col);
-        o += e->col;
-        *o++ = '-';
-        *o++ = ' ';
-        for (size_t at = 0; at < n;) {
-            const char *nl = memchr(s + at, '\n', n - at);
-            size_t end = nl ? (size_t)(nl - s) : n;
-            memcpy(o, s + at, end - at);
-            o += end - at;
-            *o++ = '\n';
-            at = end + 1;
-            if (at < n) {
-                memset(o, ' ', e->col + 2);
-                o += e->col + 2;
-            }
-        }
-        b->len = (size_t)(o - b->data);
-        b->data[b->len] = '\0';
-        return 0;
     }
-    }
+    if (kf_buf_append(b, "---\n", 4) < 0 || kf_buf_append(b, s, n) < 0)
+        return -1;
+    return kf_buf_putc(b, '\n');
 }
 
-/* Render and write every mapping of a list edit, one at a time. */
+/* Render and write every mapping of a list edit, one at a time: a block
+ * sequence's entries rendered in place at their column, written as they
+ * are (no copy a line at a time to indent them). */
 static int write_list(writer *w, const edit *e, FILE *out, bool *oom)
 {
     const kf_write_list *list = e->list;
+    bool entry = e->style == LIST_BLOCK;
     for (size_t i = 0; i < list->n; i++) {
         w->item.len = 0;
-        if (list->render(list->ctx, i, &w->item) < 0 || lay_out(w, e, i) < 0) {
+        int rc = list->render(list->ctx, i, entry ? (long)e->col : KF_EMIT_AS_IS, &w->item);
+        if (rc == 0)
+            rc = entry ? kf_buf_putc(&w->item, '\n') : lay_out(w, e, i);
+        if (rc < 0) {
             *oom = true;
             return -1;
         }
-        if (emit_text(w, out, w->line.data, w->line.len) < 0)
+        const kf_buf *t = entry ? &w->item : &w->line;
+        if (emit_text(w, out, t->data, t->len) < 0)
             return -1;
     }
     return 0;
