@@ -137,7 +137,19 @@ void kf_strs_sort_unique(const char **v, size_t *n)
 {
     if (*n < 2)
         return;
-    qsort(v, *n, sizeof *v, kf_str_cmp);
+    if (*n <= 8) {
+        /* a binding's few selectors: an insertion sort, stable as
+         * qsort()'s merge sort is (no call a comparison, no setup) */
+        for (size_t i = 1; i < *n; i++) {
+            const char *s = v[i];
+            size_t j = i;
+            for (; j > 0 && strcmp(v[j - 1], s) > 0; j--)
+                v[j] = v[j - 1];
+            v[j] = s;
+        }
+    } else {
+        qsort(v, *n, sizeof *v, kf_str_cmp);
+    }
     size_t kept = 1;
     for (size_t i = 1; i < *n; i++)
         if (strcmp(v[i], v[kept - 1]) != 0)

@@ -21,6 +21,14 @@ static bool alnum(char c)
     return lower_alnum(c) || (c >= 'A' && c <= 'Z');
 }
 
+/* '.', '-' or '_': what a trust domain and a path segment take besides
+ * letters and digits (compared, not searched for with strchr(): a call
+ * a byte). */
+static bool dot_dash_underscore(char c)
+{
+    return c == '.' || c == '-' || c == '_';
+}
+
 bool kf_is_dns1123_label(const char *s, size_t n)
 {
     if (n == 0 || n > 63 || !lower_alnum(s[0]) || !lower_alnum(s[n - 1]))
@@ -87,7 +95,7 @@ bool kf_is_trust_domain(const char *s, size_t n)
     if (n == 0 || n > 255)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (!lower_alnum(s[i]) && !strchr(".-_", s[i]))
+        if (!lower_alnum(s[i]) && !dot_dash_underscore(s[i]))
             return false;
     return true;
 }
@@ -115,7 +123,7 @@ bool kf_is_spiffe_id(const char *s, size_t n)
             (len == 2 && seg[0] == '.' && seg[1] == '.'))
             return false;
         for (const char *c = seg; c < q; c++)
-            if (!alnum(*c) && !strchr(".-_", *c))
+            if (!alnum(*c) && !dot_dash_underscore(*c))
                 return false;
         p = q;
     }
@@ -156,7 +164,9 @@ int kf_identity_name(const char *ns, const char *binding, const char *mode,
 {
     kf_buf raw = {0}, base = {0};
     int rc = -1;
-    if (kf_buf_cat(&raw, "kleym-", ns, "-", binding, NULL) < 0)
+    /* sized once: no reallocation while it is made */
+    if (kf_buf_reserve(&raw, strlen(ns) + strlen(binding) + 7) < 0 ||
+        kf_buf_cat(&raw, "kleym-", ns, "-", binding, NULL) < 0)
         goto done;
     kf_sanitize(raw.data, raw.len, &base);
     if (!base.data)
@@ -209,8 +219,11 @@ int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
                 strlen(labels[i].value) + 1;
     if (container)
         need += strlen("k8s:container-name:") + strlen(container) + 1;
-    size_t *offs = malloc(n * sizeof *offs);
-    const char **sel = malloc(n * sizeof *sel);
+    /* on the stack for the few selectors of nearly every binding */
+    size_t offs_few[16];
+    const char *sel_few[16];
+    size_t *offs = n <= 16 ? offs_few : malloc(n * sizeof *offs);
+    const char **sel = n <= 16 ? sel_few : malloc(n * sizeof *sel);
     kf_buf text = {0};
     int rc = -1;
     if (!offs || !sel || kf_buf_reserve(&text, need) < 0)
@@ -245,8 +258,10 @@ int kf_selectors(const char *ns, const char *sa, const kf_label *labels,
     out->data[out->len] = '\0';
     rc = 0;
 out:
-    free(offs);
-    free(sel);
+    if (offs != offs_few)
+        free(offs);
+    if (sel != sel_few)
+        free((void *)sel);
     kf_buf_free(&text);
     return rc;
 }

@@ -43,7 +43,8 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_buf path = {0}, hint = {0}, sels = {0};
     kf_emit e;
     int rc = -1;
-    kf_label *pod = malloc((p->nlabels + 1) * sizeof *pod);
+    kf_label pod_few[16]; /* on the stack for nearly every pool */
+    kf_label *pod = p->nlabels < 16 ? pod_few : malloc((p->nlabels + 1) * sizeof *pod);
     size_t npod = pod ? kf_binding_pod_labels(b, p, pod) : 0;
     if (!pod || kf_render_path(b, &path) < 0 ||
         kf_buf_cat(&hint, b->ref.namespace, "/", b->ref.name, NULL) < 0 ||
@@ -113,7 +114,8 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_emit_map_end(&e); /* the ClusterSPIFFEID */
     rc = kf_emit_close(&e, out);
 out:
-    free(pod);
+    if (pod != pod_few)
+        free(pod);
     kf_buf_free(&path);
     kf_buf_free(&hint);
     kf_buf_free(&sels);

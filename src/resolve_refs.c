@@ -298,7 +298,10 @@ int kf_build_identity(kf_check *c)
     kf_binding *b = c->b;
     const kf_dialect *d = kf_dialect_of(b);
     kf_buf id = {0};
-    int rc = kf_buf_cat(&id, "spiffe://", c->r->cfg->trust_domain, NULL);
+    /* room for the usual ID at once: no reallocation while it is made */
+    int rc = kf_buf_reserve(&id, 256);
+    if (rc == 0)
+        rc = kf_buf_cat(&id, "spiffe://", c->r->cfg->trust_domain, NULL);
     for (size_t i = 0; rc == 0 && i < KF_ID_PARTS && d->id[i].segment; i++)
         rc = kf_buf_cat(&id, "/", d->id[i].segment, "/", id_value(b, d->id[i].value), NULL);
     if (rc < 0) {
