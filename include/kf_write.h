@@ -63,10 +63,10 @@ void kf_write_marks_free(kf_local_marks *m);
  * not be written completely; *oom tells whether memory ran out (the output
  * may then stop part-way, like any failed write: the exit status says so).
  * done, when not NULL, is told every MiB or so which of the input's bytes
- * are copied (kf_settings.input_done). */
+ * are copied (kf_read_opts.input_done). */
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
              const kf_local_marks *marks, const kf_write_list *gen,
-             const kf_write_list *res, void (*done)(const char *, size_t, size_t),
+             const kf_write_list *res, kf_input_done_fn done,
              bool *oom);
 
 #endif

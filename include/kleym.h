@@ -41,11 +41,21 @@ enum kf_read_mode {
                        * whatever its size */
 };
 
+/* The input's bytes buf[from, to) are not needed again until touched. */
+typedef void (*kf_input_done_fn)(const char *buf, size_t from, size_t to);
+
 typedef struct kf_read_opts {
     enum kf_read_mode mode;
     size_t split_at;  /* KF_READ_SPLIT: at the first item boundary at or
                        * after this byte; 0: the one nearest the middle */
     FILE *trace;      /* not NULL: which read ran, and why, one line */
+    /* Called with the input kf_run() was given, never another text: all
+     * of it once the two-thread read has read both halves (before they
+     * are merged) and once the input is read (the checks read its
+     * fields), then as the writer copies it. main() gives a mapped file's
+     * pages back (a page touched again is read from the file). NULL:
+     * nothing. */
+    kf_input_done_fn input_done;
 } kf_read_opts;
 
 /* Parse a KLEYM_FN_READ value (NULL: auto) into *o. Returns 0, or -1 when
@@ -58,11 +68,6 @@ typedef struct kf_settings {
     const char *env_trust_domain, *env_class_name;
     const char *flag_namespace;     /* inspect -n: the functionConfig namespace */
     kf_read_opts read;              /* how the input is read */
-    /* The input's bytes buf[from, to) are not needed again until touched:
-     * all of them once it is read (the checks read its fields), then as
-     * the writer copies them. main() gives a mapped file's pages back (a
-     * page touched again is read from the file). NULL: nothing. */
-    void (*input_done)(const char *buf, size_t from, size_t to);
 } kf_settings;
 
 /* Run the function over buf[0..len). The output goes to out only when the

@@ -53,7 +53,7 @@ int kf_run(const char *buf, size_t len, const kf_settings *settings, FILE *out,
     kf_write_list res = {p.in.rlist ? p.report.n : 0, render_result, &r};
     bool oom = false;
     if (kf_write(out, &p.in, &p.plan, &p.marks, &gen, &res,
-                 settings ? settings->input_done : NULL, &oom) < 0 || fflush(out) != 0) {
+                 settings ? settings->read.input_done : NULL, &oom) < 0 || fflush(out) != 0) {
         if (oom)
             goto oom;
         fprintf(err, "kleym-fn: fatal: writing the output failed\n");

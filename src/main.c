@@ -112,7 +112,7 @@ static char *map_stdin(size_t *len)
 }
 
 /* The mapped input's pages in buf[from, to), whole pages from the one
- * holding buf[from] (kf_settings.input_done): given back. A private
+ * holding buf[from] (kf_read_opts.input_done): given back. A private
  * mapping of a file that was never written reads the file's bytes again
  * where a page is touched, so the checks between the read and the
  * writer's copy, and the writer behind its copy, do not hold the input
@@ -208,7 +208,7 @@ int main(int argc, char **argv)
     char *mapped = map_stdin(&len);
     char *buf = mapped ? mapped : read_all(stdin, &len);
     if (mapped)
-        st.input_done = give_back_input;
+        st.read.input_done = give_back_input;
     if (!buf) {
         fprintf(stderr, "kleym-fn: fatal: reading stdin: %s\n",
                 errno == EFBIG ? "input larger than 1 GiB" : strerror(errno));

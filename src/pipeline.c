@@ -121,8 +121,8 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
     /* the writer reads the marks: the layouts (80 bytes a binding) go
      * before the checks grow */
     kf_input_drop_layouts(&p->in);
-    if (src->settings && src->settings->input_done)
-        src->settings->input_done(buf, 0, len);
+    if (src->settings && src->settings->read.input_done)
+        src->settings->read.input_done(buf, 0, len);
     int rc = load_config(p, src, fatal);
     if (rc < 0)
         return rc;

@@ -250,8 +250,8 @@ static const char *read_tail(kf_reader *r, const kf_split_plan *p)
 /* The two-thread read. 0, or -1 with why it was given up in lost (*in and
  * *fatal then hold nothing of use). */
 static int read_two(const char *buf, size_t len, const kf_split_plan *p,
-                    enum kf_read_as as, kf_input *in, kf_fatal *fatal, char *lost,
-                    size_t lost_size)
+                    enum kf_read_as as, kf_input_done_fn done, kf_input *in,
+                    kf_fatal *fatal, char *lost, size_t lost_size)
 {
     atomic_bool stop;
     atomic_init(&stop, false);
@@ -274,6 +274,11 @@ static int read_two(const char *buf, size_t len, const kf_split_plan *p,
     pthread_join(tid, NULL);
     if (!why && !job.ok)
         why = job.why;
+    /* Both halves are read: the merge below is the read's peak, and
+     * nothing reads the input's bytes again but the few at the cut and
+     * after the items, the local-config marks and the writer. */
+    if (!why && done)
+        done(buf, 0, len);
     if (!why && kf_split_merge(in, &job.in) < 0)
         why = "out of memory";
     if (!why) {
@@ -353,7 +358,10 @@ int kf_read_input(const char *buf, size_t len, const kf_read_opts *opts,
                                  as == KF_AS_LIST, &plan);
     if (!why) {
         char lost[sizeof fatal->msg + 64];
-        if (read_two(buf, len, &plan, as, in, fatal, lost, sizeof lost) == 0) {
+        /* only the input kf_run() was given, never a List's text (which
+         * may be a copy) */
+        kf_input_done_fn done = as == KF_AS_INPUT ? opts->input_done : NULL;
+        if (read_two(buf, len, &plan, as, done, in, fatal, lost, sizeof lost) == 0) {
             if (t)
                 trace_plan(t, &plan, len, as);
             return 0;

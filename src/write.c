@@ -47,7 +47,7 @@ typedef struct writer {
     char last;           /* apply(): the last byte written, 0 before any */
     bool crlf;
     bool failed;         /* out of memory (sticky) */
-    void (*done)(const char *, size_t, size_t); /* kf_write()'s, or NULL */
+    kf_input_done_fn done; /* kf_write()'s, or NULL */
     size_t done_to;      /* the input copied up to here was told done */
 } writer;
 
@@ -541,7 +541,7 @@ static int apply(writer *w, FILE *out, bool *oom)
 
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
              const kf_local_marks *marks, const kf_write_list *gen,
-             const kf_write_list *res, void (*done)(const char *, size_t, size_t),
+             const kf_write_list *res, kf_input_done_fn done,
              bool *oom)
 {
     *oom = false;
