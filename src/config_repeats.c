@@ -45,8 +45,8 @@ static bool add_text(kf_key_texts *t, const char *pool, uint32_t off)
                 continue;
             size_t k = text_slot(&grown, pool, pool + t->first[i] - 1);
             grown.first[k] = t->first[i];
-            grown.again[k / 8] |= (uint8_t)(t->again[i / 8] & (1u << (i % 8))) >> (i % 8)
-                                                                               << (k % 8);
+            if (t->again[i / 8] & (1u << (i % 8)))
+                grown.again[k / 8] |= (uint8_t)(1u << (k % 8));
         }
         kf_key_texts_free(t);
         *t = grown;

@@ -25,9 +25,8 @@ typedef struct idkey {
  * sorted by namespace and name when written, ties kept in the order they
  * were added: within one namespace and name that is still by apiVersion,
  * kind and item.) */
-static int cmp_idkey(const void *pa, const void *pb)
+static int cmp_texts(const idkey *a, const idkey *b)
 {
-    const idkey *a = pa, *b = pb;
     int c = strcmp(a->name, b->name);
     if (!c)
         c = strcmp(a->ns, b->ns);
@@ -35,9 +34,15 @@ static int cmp_idkey(const void *pa, const void *pb)
         c = strcmp(a->api, b->api);
     if (!c)
         c = strcmp(a->kind, b->kind);
-    if (!c)
-        c = a->item < b->item ? -1 : a->item > b->item;
     return c;
+}
+
+/* The texts, then the item: a total order. */
+static int cmp_idkey(const void *pa, const void *pb)
+{
+    const idkey *a = pa, *b = pb;
+    int c = cmp_texts(a, b);
+    return c ? c : a->item < b->item ? -1 : a->item > b->item;
 }
 
 /* Where a copy of a duplicate object is (its ref's place), in an array
@@ -98,10 +103,7 @@ static int cmp_idkey_hash(const void *pa, const void *pb)
 static size_t same_object(const idkey *keys, size_t i, size_t n)
 {
     size_t j = i + 1;
-    while (j < n && keys[j].hash == keys[i].hash && strcmp(keys[j].api, keys[i].api) == 0 &&
-           strcmp(keys[j].kind, keys[i].kind) == 0 &&
-           strcmp(keys[j].ns, keys[i].ns) == 0 &&
-           strcmp(keys[j].name, keys[i].name) == 0)
+    while (j < n && keys[j].hash == keys[i].hash && cmp_texts(&keys[j], &keys[i]) == 0)
         j++;
     return j;
 }

@@ -54,7 +54,6 @@ typedef struct writer {
 /* How much copied input the writer tells done at once. */
 #define DONE_STEP (1u << 20)
 
-
 /* Begin an edit replacing [pos, end); its text is what is appended to
  * w->text until the next edit begins. */
 static void edit_begin(writer *w, uint32_t pos, uint32_t end)
