@@ -268,9 +268,29 @@ bench: static $(BUILD)/parse_only $(BUILD)/parse_only_libyaml
 # ---- packaging ------------------------------------------------------------
 
 # A fully static binary (glibc, libfyaml and nettle linked in), what the
-# container image ships.
-static:
-	$(MAKE) BUILD=build-static CFLAGS="-O2" LDFLAGS="-static -s" build-static/kleym-fn
+# container image ships. It is compiled twice: instrumented, then run over
+# the repository's own inputs (fn/pgo-train.sh: the golden cases and the
+# examples, never the bench's generator), then again with that profile
+# (-fprofile-use) and link-time optimization: about 6% less CPU time on
+# the one-thread read (docs/design.md, Performance). Our code only:
+# libfyaml comes as Debian built it.
+STATIC_CFLAGS := -O2 -flto=auto
+STATIC_OBJ := build-static/obj
+static: build-static/kleym-fn
+
+# Both compiles use one object directory: GCC names a profile after its
+# object file, and a copied one does not match.
+build-static/kleym-fn: $(LIB_SRCS) src/main.c $(HEADERS) fn/pgo-train.sh
+	rm -rf $(STATIC_OBJ)
+	$(MAKE) --no-print-directory BUILD=$(STATIC_OBJ) AR=gcc-ar \
+	    CFLAGS="$(STATIC_CFLAGS) -fprofile-generate -fprofile-update=atomic" \
+	    LDFLAGS="-static -flto=auto -fprofile-generate" $(STATIC_OBJ)/kleym-fn
+	fn/pgo-train.sh $(STATIC_OBJ)/kleym-fn
+	rm -f $(STATIC_OBJ)/*.o $(STATIC_OBJ)/*.a $(STATIC_OBJ)/kleym-fn
+	$(MAKE) --no-print-directory BUILD=$(STATIC_OBJ) AR=gcc-ar \
+	    CFLAGS="$(STATIC_CFLAGS) -fprofile-use -fprofile-partial-training -Wno-missing-profile" \
+	    LDFLAGS="-static -s -flto=auto" $(STATIC_OBJ)/kleym-fn
+	cp $(STATIC_OBJ)/kleym-fn $@
 
 # The image, FROM scratch (fn/Containerfile): the static binary and fn/passwd,
 # fn/group, laid out with their modes in build-static/rootfs, the build

@@ -4,8 +4,8 @@
 # passed, N failed" (cmocka's own summary for the unit part); this script
 # adds them up and closes with one "N passed, N failed" line.
 # Usage: tests/run-all.sh BUILD_DIR [parts...]
-#        (parts: unit golden split hazards schema hostile inspect e2e container
-#        install docs; default all)
+#        (parts: unit golden golden-static split hazards schema hostile inspect
+#        e2e container install docs; default all)
 # HOSTILE_ARGS (optional) is passed to tests/hostile.py, e.g. --no-rss;
 # SPLIT_ARGS to tests/read_split.py and HAZARDS_ARGS to
 # tests/split_hazards.py, e.g. --max-cuts 60 and --window 3 --no-walk.
@@ -13,7 +13,7 @@
 set -u
 build=$1
 shift
-parts=${*:-unit golden split hazards schema hostile inspect e2e container install docs}
+parts=${*:-unit golden golden-static split hazards schema hostile inspect e2e container install docs}
 here=$(cd "$(dirname "$0")" && pwd)
 runner=${RUNNER:-}
 total_pass=0 total_fail=0
@@ -51,6 +51,15 @@ for part in $parts; do
     golden)
         "$here/golden.sh" "$runner $build/kleym-fn" > "$log" 2>&1
         cat "$log"; tally golden ;;
+    golden-static)
+        # The golden cases again on the binary that ships (make static: a
+        # second, profile-guided compile of the same code).
+        if [ -n "${STATIC_BIN:-}" ]; then
+            "$here/golden.sh" "$STATIC_BIN" 2>&1 | sed 's/^golden:/golden-static:/' > "$log"
+        else
+            echo "golden-static: 0 passed, 0 failed (STATIC_BIN not set: make test sets it)" > "$log"
+        fi
+        cat "$log"; tally golden-static ;;
     split)
         ${PYTHON:-python3} "$here/read_split.py" "$build/kleym-fn" ${SPLIT_ARGS:-} > "$log" 2>&1
         cat "$log"; tally split ;;
