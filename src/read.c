@@ -318,22 +318,26 @@ static void events_free(kf_reader *r)
     q->n = q->next = 0;
 }
 
-struct fy_event *kf_reader_next(kf_reader *r)
+struct fy_event *kf_reader_refill(kf_reader *r)
 {
     kf_events *q = &r->events;
-    if (q->next == q->n) {
-        events_free(r);
-        while (!q->ended && q->n < KF_EVENT_BATCH) {
-            q->ev[q->n] = fy_parser_parse(r->parser);
-            if (q->ev[q->n])
-                q->n++;
-            else
-                q->ended = true;
-        }
-        if (q->n == 0)
-            return NULL;
+    /* Each old event is freed just before its slot's next one is parsed,
+     * so libfyaml's recycling hands its memory straight back. */
+    uint32_t old = q->n, i = 0;
+    q->n = q->next = 0;
+    for (; i < KF_EVENT_BATCH && !q->ended; i++) {
+        if (i < old && q->ev[i])
+            fy_parser_event_free(r->parser, q->ev[i]);
+        q->ev[i] = fy_parser_parse(r->parser);
+        if (q->ev[i])
+            q->n++;
+        else
+            q->ended = true;
     }
-    return q->ev[q->next++];
+    for (; i < old; i++) /* the old events no slot reached */
+        if (q->ev[i])
+            fy_parser_event_free(r->parser, q->ev[i]);
+    return q->n ? q->ev[q->next++] : NULL;
 }
 
 struct fy_event *kf_reader_take(kf_reader *r)

@@ -133,8 +133,14 @@ int kf_reader_open(kf_reader *r, uint32_t base, size_t n, int line_base);
 int kf_reader_close(kf_reader *r, int rc);
 /* The open parser's next event, or NULL at the end of its stream or at a
  * parse error (kf_reader_close() reports it). The reader frees it when it
- * parses the batch after its own, or at kf_reader_close(). */
-struct fy_event *kf_reader_next(kf_reader *r);
+ * parses the batch after its own, or at kf_reader_close(). Inline: it runs
+ * for every event, and most of the time only takes the batch's next. */
+struct fy_event *kf_reader_refill(kf_reader *r);
+static inline struct fy_event *kf_reader_next(kf_reader *r)
+{
+    kf_events *q = &r->events;
+    return q->next < q->n ? q->ev[q->next++] : kf_reader_refill(r);
+}
 /* The event kf_reader_next() gave last, now the caller's to free with
  * fy_parser_event_free() while the parser is open; the reader's next
  * events are still parsed ahead of it. */
