@@ -121,6 +121,13 @@ typedef struct kf_input {
      * document index. */
     const char **origin_path, **origin_index;
     char *origin_text;   /* the index texts */
+    /* The top-level items the function drops (the ClusterSPIFFEIDs it
+     * owns, SPEC section 7), by position, ascending: set by
+     * kf_find_dropped() once the input is read. Another top-level item's
+     * place in the output is its position less the dropped items before
+     * it: what messages print for an item no file names. */
+    uint32_t *dropped;
+    size_t ndropped;
     /* Where namespace-less items are applied (the functionConfig
      * namespace; borrowed), or NULL: set once the configuration is read. */
     const char *default_ns;
@@ -149,6 +156,9 @@ typedef struct kf_origin {
 /* Locate every item by the file it falls in (origins[0..n), by first
  * byte) and its document's index there. 0, or -1: out of memory. */
 int kf_input_set_origins(kf_input *in, const kf_origin *origins, size_t n);
+/* Top-level item top's place among the output's items: its position less
+ * the dropped items before it (kf_input.dropped). */
+uint32_t kf_input_out_place(const kf_input *in, size_t top);
 /* Give back the captured fields once they have been interpreted (after
  * kf_resolve()): the writer needs the items, their layouts and the pool of
  * texts, which resolved strings point into. Items then have no fields. */

@@ -89,12 +89,20 @@ typedef struct kf_plan {
     size_t nmodels;
     kf_arena texts;    /* owned: the bindings' SPIFFE IDs (each once) and
                         * ClusterSPIFFEID names */
-    bool *drop;        /* per input item: an owned ClusterSPIFFEID */
+    bool *drop;        /* per input item: dropped (kf_input.dropped) */
     kf_removed *removed; /* the dropped ones, with the binding they name */
     size_t nremoved;
     bool *mark_local;  /* per input item: add the local-config annotation */
 } kf_plan;
 
+/* The top-level items the function drops, into in->dropped: the
+ * ClusterSPIFFEIDs it owns (SPEC section 7; one in a List is never
+ * dropped). Known as soon as the input is read, before any item is named
+ * (kf_view_ref()): a message names an item no file names by its place in
+ * the output, so that the function run on its own output says the same.
+ * 0, or -1: out of memory. */
+int kf_find_dropped(kf_input *in);
+/* After kf_find_dropped(): plan->drop is in->dropped's. */
 int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
                kf_results *rs);
 /* Give back the captured fields of the items plan holds all it needs of

@@ -27,9 +27,12 @@ typedef struct kf_ref {
     const char *entry;        /* an entry of a List: where in it
                                * ("items[2]"); NULL or "" otherwise */
     uint32_t position;        /* the item's position in the input (items
-                               * are counted in 32 bits) */
-    uint32_t top;             /* an entry of a List: 1 + the position of
-                               * the top-level List; 0 otherwise */
+                               * are counted in 32 bits): its identity */
+    uint32_t shown;           /* 1 + the index "<stdin>:N" prints when no
+                               * file names it: the place among the
+                               * output's items of the top-level item it
+                               * is or is in (the dropped items before it
+                               * do not count); 0: position is printed */
 } kf_ref;                     /* 64 bytes: in every binding */
 
 /* Appends a result's message made when it is written, from arg; 0 or -1
@@ -119,8 +122,9 @@ typedef struct kf_results {
     uint32_t pend_order;
 } kf_results;
 
-/* "<path>:<index>" from the file annotations, else "<stdin>:<position>";
- * an entry of a List: the List's, then " items[2]". */
+/* "<path>:<index>" from the file annotations, else "<stdin>:<N>", N the
+ * item's place in the output (kf_ref.shown; position when unset); an
+ * entry of a List: the List's, then " items[2]". */
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap);
 
 /* A result whose message is fmt formatted; ref is copied, with the message

@@ -38,7 +38,9 @@ const char *kf_view_namespace(const kf_view *v);
  * not one given twice; an unquoted null is a typing error, not absent). */
 bool kf_view_namespace_less(const kf_view *v);
 /* The item's identity and file, for results; a namespaced kind read gets
- * its namespace by kf_view_namespace(). */
+ * its namespace by kf_view_namespace(). Without a file, the place it is
+ * named by is its (or its List's) place in the output: kf_find_dropped()
+ * must have run on the input. */
 kf_ref kf_view_ref(const kf_view *v, size_t position);
 /* Whether a field is present and null: an empty plain value, ~ or null. */
 bool kf_field_is_null(const kf_input *in, const kf_field *f);

@@ -43,7 +43,7 @@ typedef struct kf_template {
     const char *path, *index;       /* its workload's file and index ("" when
                                      * none: then position is the item's) */
     const char *entry;              /* in a List: its place there, else NULL */
-    uint32_t top;                   /* in a List: 1 + the List's item */
+    uint32_t shown;                 /* its workload's kf_ref.shown */
     const char *sa;                 /* "default" when none is set */
     const char *variant;            /* its identity.kleym.sonda.red/variant
                                      * label, or NULL */

@@ -1,8 +1,10 @@
 /* input.c - what the input holds, given back (kf_input.h).
  *
  * The reader (read*.c) fills a kf_input; this file is where the input's
- * own arrays are made after reading (the items' origins) and released,
- * all of them, in one place.
+ * own arrays are made after reading (the items' origins; the dropped
+ * items' are found by kf_find_dropped(), which knows what is dropped),
+ * read (an item's place in the output) and released, all of them, in one
+ * place.
  */
 #include "kf_input.h"
 
@@ -40,6 +42,19 @@ int kf_input_set_origins(kf_input *in, const kf_origin *origins, size_t n)
     return 0;
 }
 
+uint32_t kf_input_out_place(const kf_input *in, size_t top)
+{
+    size_t lo = 0, hi = in->ndropped; /* the dropped items before top: lo */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (in->dropped[mid] < top)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (uint32_t)(top - lo);
+}
+
 void kf_input_drop_fields(kf_input *in)
 {
     free(in->fields);
@@ -68,6 +83,7 @@ void kf_input_free(kf_input *in)
     free(in->origin_path);
     free(in->origin_index);
     free(in->origin_text);
+    free(in->dropped);
     kf_buf_free(&in->pool);
     memset(in, 0, sizeof *in);
 }

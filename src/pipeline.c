@@ -116,7 +116,7 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
                 fatal) < 0)
         return KF_PIPELINE_FATAL;
     if (kf_input_set_origins(&p->in, src->origins, src->norigins) < 0 ||
-        kf_write_marks(&p->in, &p->marks) < 0)
+        kf_find_dropped(&p->in) < 0 || kf_write_marks(&p->in, &p->marks) < 0)
         return KF_PIPELINE_OOM;
     /* the writer reads the marks: the layouts (80 bytes a binding) go
      * before the checks grow */

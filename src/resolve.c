@@ -111,6 +111,25 @@ bool kf_is_owned_csid(const kf_view *v)
     return strcmp(kf_view_str(v, KF_F_LBL_MANAGED), KF_MANAGED_BY) == 0;
 }
 
+int kf_find_dropped(kf_input *in)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < in->ntop; i++) {
+        if (!(in->items[i].kind_cls & KF_KC_CSID))
+            continue; /* not named ClusterSPIFFEID: no view needed to tell */
+        kf_view v;
+        kf_view_item(&v, in, i);
+        const kf_kind *k = kf_view_kind(&v, NULL);
+        if (!k || k->cls != KF_KC_CSID || !kf_is_owned_csid(&v))
+            continue;
+        if (kf_array_grow((void **)&in->dropped, &cap, in->ndropped + 1,
+                          sizeof *in->dropped) < 0)
+            return -1;
+        in->dropped[in->ndropped++] = (uint32_t)i;
+    }
+    return 0;
+}
+
 /* ---- collecting the kinds ----------------------------------------------- */
 
 /* The class of an item when it is read: its kind, at an apiVersion the
@@ -271,6 +290,8 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
         goto out;
     if (collect(&r, cls) < 0 || kf_find_duplicates(&r, cls, dup) < 0)
         goto out;
+    for (size_t k = 0; k < in->ndropped; k++)
+        plan->drop[in->dropped[k]] = true;
 
     size_t nforeign = 0;
     for (size_t i = 0; i < in->nitems; i++) {
@@ -287,9 +308,9 @@ int kf_resolve(const kf_input *in, const kf_config *cfg, kf_plan *plan,
             if (!cfg->keep_bindings && !v.f[KF_F_ANN_LOCAL] && i < in->ntop)
                 plan->mark_local[i] = true;
         } else if (kf_is_owned_csid(&v)) {
-            /* dropped and made again; one in a List (an earlier rendering
-             * from the cluster) is never dropped, and ignored */
-            plan->drop[i] = i < in->ntop;
+            /* dropped and made again (kf_find_dropped()); one in a List
+             * (an earlier rendering from the cluster) is never dropped,
+             * and ignored */
             if (plan->drop[i])
                 plan->removed[plan->nremoved++] = (kf_removed){
                     .ref = kf_view_ref(&v, i),

@@ -50,7 +50,7 @@ static int cmp_idkey(const void *pa, const void *pb)
  * written (dupgroup). */
 typedef struct dupwhere {
     const char *path, *index, *entry;
-    uint32_t position, top;
+    uint32_t position, shown;
 } dupwhere;
 
 /* The copies of one object, one run of results (kf_results_add_run()):
@@ -68,7 +68,7 @@ static void place(kf_ref *ref, const dupwhere *w)
     ref->index = w->index;
     ref->entry = w->entry;
     ref->position = w->position;
-    ref->top = w->top;
+    ref->shown = w->shown;
 }
 
 /* Copy m's message and ref (kf_result_member_fn): it names the first
@@ -230,7 +230,7 @@ int kf_find_duplicates(kf_resolver *r, const kf_kmask *cls, bool *dup)
             kf_ref ref = kf_view_ref(&v, keys[k].item);
             if (k == i)
                 groups[g++] = (dupgroup){{duplicate_member, (uint32_t)(j - i)}, ref, &dups[d]};
-            dups[d] = (dupwhere){ref.path, ref.index, ref.entry, ref.position, ref.top};
+            dups[d] = (dupwhere){ref.path, ref.index, ref.entry, ref.position, ref.shown};
             dup[keys[k].item] = true;
         }
     }

@@ -12,6 +12,7 @@
 
 _Static_assert(KF_R_COUNT <= UINT8_MAX + 1, "kf_result.reason is 8 bits");
 _Static_assert(sizeof(kf_result) <= 40, "a result is 40 bytes: one or two a binding");
+_Static_assert(sizeof(kf_ref) <= 64, "a ref is 64 bytes: in every binding");
 
 void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
 {
@@ -20,7 +21,7 @@ void kf_ref_where(const kf_ref *ref, char *buf, size_t cap)
         snprintf(buf, cap, "%s:%s%s%s", ref->path, ref->index[0] ? ref->index : "0",
                  entry ? " " : "", entry ? entry : "");
     else
-        snprintf(buf, cap, "<stdin>:%" PRIu32 "%s%s", ref->top ? ref->top - 1 : ref->position,
+        snprintf(buf, cap, "<stdin>:%" PRIu32 "%s%s", ref->shown ? ref->shown - 1 : ref->position,
                  entry ? " " : "", entry ? entry : "");
 }
 

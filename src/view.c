@@ -98,7 +98,7 @@ kf_ref kf_view_ref(const kf_view *v, size_t position)
     }
     r.position = position;
     r.entry = NULL;
-    r.top = 0;
+    r.shown = position < v->in->ntop ? kf_input_out_place(v->in, position) + 1 : 0;
     /* An entry of a List is where its List is, then its place in it. */
     const kf_entry *it = kf_item_entry(v->in, position);
     if (it && (!v->nfields ||
@@ -108,7 +108,7 @@ kf_ref kf_view_ref(const kf_view *v, size_t position)
         kf_ref lr = kf_view_ref(&lv, it->top - 1);
         r.path = lr.path;
         r.index = lr.index;
-        r.top = it->top;
+        r.shown = lr.shown;
         r.entry = v->in->pool.data ? v->in->pool.data + it->entry : "";
     }
     return r;

@@ -31,7 +31,7 @@ static int template_text(const char *kind, const char *ns, const char *name,
 }
 
 /* The same, then " (<file>:<index>)" from where (its path, index,
- * position and List place). */
+ * position, List place and place in the output). */
 static int template_where(const char *kind, const char *ns, const char *name,
                           const char *part, const kf_ref *where, kf_buf *out)
 {
@@ -50,7 +50,7 @@ int kf_template_text(const kf_template *t, kf_buf *out)
 int kf_template_where(const kf_template *t, kf_buf *out)
 {
     kf_ref ref = {.path = t->path, .index = t->index, .position = t->item,
-                  .entry = t->entry, .top = t->top};
+                  .entry = t->entry, .shown = t->shown};
     return template_where(t->kind, t->ns, t->name, template_part(t), &ref, out);
 }
 

@@ -243,7 +243,7 @@ static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
         t->path = ref.path;
         t->index = ref.index;
         t->entry = ref.entry;
-        t->top = (uint32_t)ref.top;
+        t->shown = ref.shown;
         t->item = (uint32_t)item;
         t->slot = (uint8_t)slot;
         t->two_templates = kf_template_path(k->cls, 1) != NULL;

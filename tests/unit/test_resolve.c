@@ -291,6 +291,51 @@ static void test_resolve_renders(void **state)
     unit_run_free(&u);
 }
 
+/* An owned ClusterSPIFFEID named name, stale: no binding renders it. */
+#define STALE(name)                                                           \
+    "- apiVersion: spire.spiffe.io/v1alpha1\n  kind: ClusterSPIFFEID\n"     \
+    "  metadata: {name: " name ", labels: {kleym.sonda.red/managed-by: kleym}}\n" \
+    "  spec: {spiffeIDTemplate: spiffe://example.org/old}\n"
+
+/* The owned ClusterSPIFFEIDs at the top level are dropped, known before
+ * anything is named: a ref names an item by its place in the output, the
+ * dropped ones before it not counted (a List's entry by its List's); one
+ * in a List is never dropped. The position stays the item's identity. */
+static void test_resolve_dropped_places(void **state)
+{
+    (void)state;
+    unit_run u;
+    unit_run_items(&u, NULL,
+                   STALE("s0") POOL("p", "{app: p}") STALE("s2") STALE("s3")
+                   "- apiVersion: v1\n  kind: List\n  items:\n"
+                   "  - {apiVersion: spire.spiffe.io/v1alpha1, kind: ClusterSPIFFEID, "
+                   "metadata: {name: in-list, labels: {kleym.sonda.red/managed-by: kleym}}}\n"
+                   "  - {apiVersion: kleym.sonda.red/v1alpha1, kind: InferenceIdentityBinding, "
+                   "metadata: {name: listed, namespace: ns}, spec: {poolRef: {name: p}, "
+                   "serviceAccountName: sa, mode: PoolOnly}}\n"
+                   BINDING("b", SPEC_POOL_ONLY("gone", "sa")) STALE("s6"));
+    const kf_input *in = &u.p.in;
+    assert_int_equal(in->ndropped, 4);
+    assert_int_equal(in->dropped[0], 0);
+    assert_int_equal(in->dropped[1], 2);
+    assert_int_equal(in->dropped[2], 3);
+    assert_int_equal(in->dropped[3], 6);
+    for (size_t i = 0; i < in->nitems; i++)
+        assert_int_equal(u.p.plan.drop[i], i == 0 || i == 2 || i == 3 || i == 6);
+    assert_int_equal(kf_input_out_place(in, 1), 0);
+    assert_int_equal(kf_input_out_place(in, 4), 1);
+    assert_int_equal(kf_input_out_place(in, 5), 2);
+    char where[64];
+    const kf_binding *b = unit_binding(&u, "b");
+    assert_int_equal(b->ref.position, 5);
+    kf_ref_where(&b->ref, where, sizeof where);
+    assert_string_equal(where, "<stdin>:2");
+    b = unit_binding(&u, "listed");
+    kf_ref_where(&b->ref, where, sizeof where);
+    assert_string_equal(where, "<stdin>:1 items[1]");
+    unit_run_free(&u);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_resolve_default_mode),
     cmocka_unit_test(test_resolve_missing_objective_in_mode),
@@ -309,5 +354,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_resolve_foreign_csid),
     cmocka_unit_test(test_resolve_duplicate_binding),
     cmocka_unit_test(test_resolve_renders),
+    cmocka_unit_test(test_resolve_dropped_places),
 };
 const unit_group unit_resolve = {tests, sizeof tests / sizeof *tests};
