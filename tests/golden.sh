@@ -7,8 +7,12 @@
 #   args                      optional: command-line arguments, one line
 #   env                       optional: VAR=value lines for the environment
 # Each case also checks determinism (two runs, same bytes) and, when the
-# function wrote a list, idempotence (its output run again gives the same
-# bytes), unless the case holds a file named not-idempotent.
+# function wrote a list, idempotence (SPEC section 7: its output run again
+# gives the same bytes, and the same results on stderr, where a plain
+# stream's results go), unless the case holds a file named not-idempotent.
+# Every example (examples/<name>/: its YAML files, in name order, as one
+# plain stream) is checked the same way: no file names its documents, so
+# messages name them <stdin>:N, N their place in the output.
 # Usage: tests/golden.sh BINARY [--update]
 set -u
 bin=$1  # may carry a runner prefix, e.g. "valgrind -q build/kleym-fn"
@@ -23,6 +27,23 @@ run_case() { # dir input -> $tmp/out $tmp/err, returns exit status
     [ -f "$dir/env" ] && mapfile -t envs < "$dir/env"
     timeout 300 env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME ${envs[@]+"${envs[@]}"} \
         $bin "${args[@]}" < "$input" > "$tmp/out" 2> "$tmp/err"
+}
+
+# The results a run printed on stderr (its notes aside: a note says what
+# the run changed, such as an owned ClusterSPIFFEID dropped).
+results_of() { grep -E '^kleym-fn: (error|warning|info): ' "$1"; }
+
+# $tmp/first and $tmp/first-err, run again (run_case DIR INPUT): what
+# differs, if anything, added to problems.
+check_again() {
+    local dir=$1
+    cp "$tmp/first" "$tmp/again-in"
+    run_case "$dir" "$tmp/again-in"
+    cmp -s "$tmp/out" "$tmp/first" || problems+=("not idempotent")
+    if ! cmp -s <(results_of "$tmp/err") <(results_of "$tmp/first-err"); then
+        problems+=("results on stderr not idempotent")
+        diff <(results_of "$tmp/first-err") <(results_of "$tmp/err") | head -5
+    fi
 }
 
 for dir in "$here"/cases/*/; do
@@ -44,14 +65,32 @@ for dir in "$here"/cases/*/; do
         diff "$dir/expected.err" "$tmp/err" | head -5
     fi
     cp "$tmp/out" "$tmp/first"
+    cp "$tmp/err" "$tmp/first-err"
     run_case "$dir" "$input"
     cmp -s "$tmp/out" "$tmp/first" || problems+=("not deterministic")
     if [ -s "$tmp/first" ] && [ ! -f "$dir/not-idempotent" ]; then
-        cp "$tmp/first" "$tmp/again-in"
-        run_case "$dir" "$tmp/again-in"
-        cmp -s "$tmp/out" "$tmp/first" || problems+=("not idempotent")
+        check_again "$dir"
     fi
     tally "$name" ${problems[@]+"${problems[@]}"}
     [ ${#problems[@]} -gt 0 ] && [ -n "${VERBOSE:-}" ] && diff "$dir/expected.out" "$tmp/first" | head -20
+done
+
+# The examples, each as one plain stream with a trust domain (args).
+echo "--trust-domain example.org" > "$tmp/args"
+for ex in "$here"/../examples/*/; do
+    name=example-$(basename "$ex")
+    : > "$tmp/stream"
+    while IFS= read -r -d '' f; do
+        printf -- '---\n' >> "$tmp/stream"
+        cat "$f" >> "$tmp/stream"
+        printf '\n' >> "$tmp/stream"
+    done < <(find "$ex" \( -name '*.yaml' -o -name '*.yml' \) -print0 | LC_ALL=C sort -z)
+    problems=()
+    run_case "$tmp" "$tmp/stream"; code=$?
+    [ -s "$tmp/out" ] || problems+=("no output (exit $code)")
+    cp "$tmp/out" "$tmp/first"
+    cp "$tmp/err" "$tmp/first-err"
+    [ -s "$tmp/first" ] && check_again "$tmp"
+    tally "$name" ${problems[@]+"${problems[@]}"}
 done
 finish
