@@ -43,6 +43,9 @@ enum kf_read_mode {
 
 /* The input's bytes buf[from, to) are not needed again until touched. */
 typedef void (*kf_input_done_fn)(const char *buf, size_t from, size_t to);
+/* May the input's bytes buf[from, to) be written for a moment? 0: yes,
+ * they are writable now. */
+typedef int (*kf_input_writable_fn)(const char *buf, size_t from, size_t to);
 
 typedef struct kf_read_opts {
     enum kf_read_mode mode;
@@ -52,10 +55,18 @@ typedef struct kf_read_opts {
     /* Called with the input kf_run() was given, never another text: all
      * of it once the two-thread read has read both halves (before they
      * are merged) and once the input is read (the checks read its
-     * fields), then as the writer copies it. main() gives a mapped file's
-     * pages back (a page touched again is read from the file). NULL:
-     * nothing. */
+     * fields), the bytes of each List once its entries are read, then as
+     * the writer copies it. main() gives a mapped file's pages back (a
+     * page touched again is read from the file). NULL: nothing. */
     kf_input_done_fn input_done;
+    /* Asked with the input kf_run() was given, never another text: the
+     * reader blanks what precedes a List on its first line (`- `) while
+     * it reads the List's bytes again on their own (read_list.c), and
+     * puts them back before it reads on. main() says yes: its input is
+     * its own heap memory, or a private mapping whose pages it makes
+     * writable (the file is never written). NULL, or not 0: the List's
+     * bytes are copied instead. */
+    kf_input_writable_fn input_writable;
 } kf_read_opts;
 
 /* Parse a KLEYM_FN_READ value (NULL: auto) into *o. Returns 0, or -1 when

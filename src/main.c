@@ -126,6 +126,27 @@ static void give_back_input(const char *buf, size_t from, size_t to)
         madvise((void *)(buf + from), to - from, MADV_DONTNEED);
 }
 
+/* The input's bytes buf[from, to) made writable for the reader
+ * (kf_read_opts.input_writable): a mapped file's pages are read-only, and
+ * a private mapping's page written is the process's own copy (the file
+ * is never written). buf is page-aligned (mmap()). */
+static int mapped_writable(const char *buf, size_t from, size_t to)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    from -= from % page;
+    to += (page - to % page) % page;
+    return mprotect((void *)(buf + from), to - from, PROT_READ | PROT_WRITE);
+}
+
+/* Input read from a pipe is main()'s own heap memory: writable. */
+static int heap_writable(const char *buf, size_t from, size_t to)
+{
+    (void)buf;
+    (void)from;
+    (void)to;
+    return 0;
+}
+
 /* Close stdout and say when the output could not be written. */
 static int close_stdout(int rc)
 {
@@ -209,6 +230,7 @@ int main(int argc, char **argv)
     char *buf = mapped ? mapped : read_all(stdin, &len);
     if (mapped)
         st.read.input_done = give_back_input;
+    st.read.input_writable = mapped ? mapped_writable : heap_writable;
     if (!buf) {
         fprintf(stderr, "kleym-fn: fatal: reading stdin: %s\n",
                 errno == EFBIG ? "input larger than 1 GiB" : strerror(errno));

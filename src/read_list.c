@@ -108,21 +108,35 @@ int kf_read_list(kf_input *in, size_t item, const kf_read_opts *opts, kf_fatal *
         return -1;
     }
     /* The List's bytes from the start of its first line, what precedes it
-     * on that line ("  - ") blanked in a copy, so columns stay the input's.
-     * A List at column 0 (kubectl get -o yaml) is read where it is. */
+     * on that line ("  - ") blanked, so columns stay the input's: in the
+     * input itself for the moment of the read when its owner allows it
+     * (kf_read_opts.input_writable), put back after; else in a copy. A
+     * List at column 0 (kubectl get -o yaml) is read where it is. */
     uint32_t base = kf_line_start(in->buf, it->start);
-    size_t n = it->end - base;
-    char *text = NULL;
-    if (it->start > base) {
-        text = malloc(n + 1);
-        if (!text)
+    size_t n = it->end - base, lead = it->start - base;
+    char *text = NULL, *saved = NULL, *blanked = NULL;
+    if (lead && opts && opts->input_writable &&
+        opts->input_writable(in->buf, base, it->start) == 0) {
+        if (!(saved = malloc(lead)))
+            goto oom;
+        blanked = (char *)in->buf + base; /* its owner said it may be written */
+        memcpy(saved, blanked, lead);
+        memset(blanked, ' ', lead);
+    } else if (lead) {
+        if (!(text = malloc(n + 1)))
             goto oom;
         memcpy(text, in->buf + base, n);
-        memset(text, ' ', it->start - base);
+        memset(text, ' ', lead);
         text[n] = 0;
     }
     kf_input sub;
     int rc = kf_read_list_text(text ? text : in->buf + base, n, opts, &sub, fatal);
+    if (blanked)
+        memcpy(blanked, saved, lead);
+    /* nothing reads the List's bytes again but a nested List and the
+     * writer's copy */
+    if (opts && opts->input_done)
+        opts->input_done(in->buf, base, it->end);
     if (rc < 0) {
         if (fatal->line > 0)
             fatal->line += line_of(in->buf, base);
@@ -135,6 +149,7 @@ int kf_read_list(kf_input *in, size_t item, const kf_read_opts *opts, kf_fatal *
     }
     kf_input_free(&sub);
     free(text);
+    free(saved);
     return rc < 0 ? -1 : 0;
 oom:
     memset(fatal, 0, sizeof *fatal);
