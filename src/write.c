@@ -478,11 +478,16 @@ static int copy_input(writer *w, FILE *out, size_t from, size_t to)
         fputc(' ', out) == EOF)
         return -1;
     w->last = buf[to - 1];
-    if (fwrite(buf + from, 1, to - from, out) != to - from)
-        return -1;
-    if (w->done && to - w->done_to >= DONE_STEP) { /* copied: not read again */
-        w->done(buf, w->done_to, to);
-        w->done_to = to;
+    /* a step at a time when told done: a long run of input without an
+     * edit (a List) is not resident all at once */
+    for (size_t at = from, end; at < to; at = end) {
+        end = w->done && to - at > DONE_STEP ? at + DONE_STEP : to;
+        if (fwrite(buf + at, 1, end - at, out) != end - at)
+            return -1;
+        if (w->done && end - w->done_to >= DONE_STEP) { /* copied: not read again */
+            w->done(buf, w->done_to, end);
+            w->done_to = end;
+        }
     }
     return 0;
 }
