@@ -39,18 +39,22 @@
 
 /* One pod template. Strings are borrowed from the input's string pool. */
 typedef struct kf_template {
-    const char *kind, *ns, *name;   /* of its workload */
-    const char *path, *index;       /* its workload's file and index ("" when
-                                     * none: then position is the item's) */
-    const char *entry;              /* in a List: its place there, else NULL */
-    uint32_t shown;                 /* its workload's kf_ref.shown */
+    kf_ref ref;                     /* its workload's: apiVersion, kind,
+                                     * namespace, name, file and index (""
+                                     * when none: then shown, its place in
+                                     * the output, says where), List place,
+                                     * position (its input item); an
+                                     * UnreadableTemplate finding borrows it */
     const char *sa;                 /* "default" when none is set */
-    const char *variant;            /* its identity.kleym.sonda.red/variant
-                                     * label, or NULL */
+    union {
+        const char *variant;        /* readable: its identity.kleym.sonda.red/
+                                     * variant label, or NULL */
+        const char *why;            /* unreadable: what is not a plain string
+                                     * (its labels are not kept) */
+    };
     uint32_t first_label;           /* into kf_workloads.labels, sorted by key */
     uint32_t first_name;            /* into kf_workloads.names: containers,
                                      * then init containers */
-    uint32_t item;                  /* the workload's input item */
     uint16_t nlabels, ncontainers, ninit;
     uint8_t slot;                   /* 1: a LeaderWorkerSet's leader */
     bool two_templates;             /* its workload has two (LeaderWorkerSet) */
@@ -91,6 +95,13 @@ typedef struct kf_workloads {
  * both cases. Call before the input's fields are given back. */
 int kf_check_workloads(const kf_input *in, const kf_config *cfg,
                        const kf_plan *plan, kf_workloads *w, kf_results *rs);
+/* Then UnreadableTemplate (a warning) on the workload of each template
+ * whose labels, service account or container names are not plain
+ * strings (none under workloadCheck: off). Needs none of the input's
+ * fields: called after they are given back, so that these findings of a
+ * large input never coexist with them. Each result borrows its template:
+ * w must outlive rs's use. 0, or -1: out of memory. */
+int kf_workloads_unreadable(const kf_workloads *w, kf_results *rs);
 void kf_workloads_free(kf_workloads *w);
 
 /* Which template, for people: "Deployment llm-d/qwen3", or

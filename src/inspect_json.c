@@ -82,9 +82,9 @@ static void receivers(kf_emit *e, const kf_workloads *w, size_t i)
         const kf_receiver *rv = &w->recv[w->recv_first[i] + r];
         const kf_template *t = &w->tpls[rv->tpl];
         kf_emit_map_begin(e);
-        kf_emit_kv(e, "kind", t->kind);
-        kf_emit_kv(e, "namespace", t->ns);
-        kf_emit_kv(e, "name", t->name);
+        kf_emit_kv(e, "kind", t->ref.kind);
+        kf_emit_kv(e, "namespace", t->ref.namespace);
+        kf_emit_kv(e, "name", t->ref.name);
         if (t->two_templates)
             kf_emit_kv(e, "template", t->slot ? "leader" : "workers");
         kf_emit_str(e, "containers");

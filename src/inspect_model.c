@@ -180,8 +180,8 @@ int kf_inspection_build(kf_inspection *x, const kf_pipeline *p)
         if (count(&x->objectives, plan->objectives[i].api_version) < 0)
             goto out;
     for (size_t t = 0; t < p->w.ntpls; t++)
-        if ((t == 0 || p->w.tpls[t].item != p->w.tpls[t - 1].item) &&
-            count(&x->workloads, p->w.tpls[t].kind) < 0)
+        if ((t == 0 || p->w.tpls[t].ref.position != p->w.tpls[t - 1].ref.position) &&
+            count(&x->workloads, p->w.tpls[t].ref.kind) < 0)
             goto out;
     kf_counts *all[] = {&x->pools, &x->objectives, &x->dialects, &x->workloads,
                         &x->findings, &x->spire_findings};

@@ -43,11 +43,11 @@ typedef struct wview {
 static int cmp_tpl(const void *pa, const void *pb, const kf_workloads *w)
 {
     const kf_template *a = &w->tpls[*(const uint32_t *)pa], *b = &w->tpls[*(const uint32_t *)pb];
-    int c = strcmp(a->ns, b->ns);
+    int c = strcmp(a->ref.namespace, b->ref.namespace);
     if (!c)
-        c = strcmp(a->name, b->name);
+        c = strcmp(a->ref.name, b->ref.name);
     if (!c)
-        c = strcmp(a->kind, b->kind);
+        c = strcmp(a->ref.kind, b->ref.kind);
     if (!c)
         c = a->slot - b->slot;
     return c;
@@ -278,9 +278,9 @@ static void json(const wview *v, kf_emit *e, kf_buf *b)
     for (size_t k = 0; k < w->ntpls; k++) {
         const kf_template *t = &w->tpls[v->order[k]];
         kf_emit_map_begin(e);
-        kf_emit_kv(e, "kind", t->kind);
-        kf_emit_kv(e, "namespace", t->ns);
-        kf_emit_kv(e, "name", t->name);
+        kf_emit_kv(e, "kind", t->ref.kind);
+        kf_emit_kv(e, "namespace", t->ref.namespace);
+        kf_emit_kv(e, "name", t->ref.name);
         if (t->two_templates)
             kf_emit_kv(e, "template", t->slot == 1 ? "leader" : "workers");
         kf_buf_clear(b);

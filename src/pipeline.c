@@ -142,7 +142,8 @@ int kf_pipeline_run(kf_pipeline *p, const char *buf, size_t len,
     kf_input_drop_fields(&p->in);
     kf_input_drop_fields(&p->config_in);
     kf_input_drop_fields(&p->kpt_in);
-    if (kf_spire_findings(&p->spire, &p->rs) < 0)
+    if (kf_workloads_unreadable(&p->w, &p->rs) < 0 ||
+        kf_spire_findings(&p->spire, &p->rs) < 0)
         return KF_PIPELINE_OOM;
     kf_results_sort(&p->rs);
     if (kf_report_build(&p->report, &p->rs, &p->plan, &p->w) < 0)

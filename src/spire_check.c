@@ -156,7 +156,7 @@ static int other_identity(const kf_spire *sp, const kf_note *n, kf_buf *out)
     if (g->assumed && kf_buf_printf(out,
                                     " (the input holds no Namespace %s: its "
                                     "namespaceSelector was evaluated on "
-                                    "kubernetes.io/metadata.name alone)", t->ns) < 0)
+                                    "kubernetes.io/metadata.name alone)", t->ref.namespace) < 0)
         return -1;
     if (n->more && kf_buf_printf(out, "; and %u more such %s", (unsigned)n->more,
                                  n->more == 1 ? "pair" : "pairs") < 0)
@@ -273,8 +273,8 @@ static int unseen(kf_spire *sp, kf_results *rs, const kf_foreign *f,
                           "namespace %s, and the input holds no Namespace %s: evaluated on "
                           NS_NAME_LABEL " alone it does not select %s, so whether it also "
                           "selects ",
-                      f->ref.name, nkeys == 1 ? "" : "s", keys.data, t->ns, t->ns,
-                      t->ns) < 0 ||
+                      f->ref.name, nkeys == 1 ? "" : "s", keys.data, t->ref.namespace,
+                      t->ref.namespace, t->ref.namespace) < 0 ||
         kf_template_where(t, &m) < 0 ||
         kf_buf_printf(&m, ", which receives %s (ClusterSPIFFEID %s), was not checked",
                       b->spiffe_id, b->csid_name) < 0 ||

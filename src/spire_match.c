@@ -261,7 +261,7 @@ static int candidates(const anchors *a, const kf_workloads *w, const kf_template
         if (lookup(a, labels[l].key, labels[l].value, out, n, cap) < 0 ||
             lookup(a, labels[l].key, NULL, out, n, cap) < 0)
             return -1;
-    if (lookup(a, NULL, t->ns, out, n, cap) < 0 ||
+    if (lookup(a, NULL, t->ref.namespace, out, n, cap) < 0 ||
         kf_array_grow((void **)out, cap, *n + a->nglobal + 1, sizeof **out) < 0)
         return -1;
     memcpy(*out + *n, a->global, a->nglobal * sizeof **out);
@@ -281,7 +281,8 @@ int kf_spire_match(kf_spire *sp, const kf_workloads *w, const uint32_t *kleym_tp
         goto out;
     for (size_t t = 0; t < w->ntpls; t++) {
         const kf_template *tp = &w->tpls[t];
-        if (!tp->readable || !tp->ns[0] || kf_spire_ignoring(sp->st, tp->ns) >= 0)
+        if (!tp->readable || !tp->ref.namespace[0] ||
+            kf_spire_ignoring(sp->st, tp->ref.namespace) >= 0)
             continue;
         if (candidates(&a, w, tp, &cand, &ncand, &cand_cap) < 0)
             goto out;
@@ -293,9 +294,9 @@ int kf_spire_match(kf_spire *sp, const kf_workloads *w, const uint32_t *kleym_tp
             if (!kf_selector_matches(sp->st, pod_reqs(sp->st, f), f->npod,
                                      tpl_labels(w, tp), tp->nlabels))
                 continue;
-            if (!selects_namespace(sp, f, tp->ns, &assumed)) {
+            if (!selects_namespace(sp, f, tp->ref.namespace, &assumed)) {
                 /* not checked for want of a Namespace: said once (spire_check.c) */
-                if (kleym_tpl && kleym_tpl[t] && unseen_namespace(sp, f, tp->ns) &&
+                if (kleym_tpl && kleym_tpl[t] && unseen_namespace(sp, f, tp->ref.namespace) &&
                     !f->nunseen++)
                     f->unseen_tpl = (uint32_t)t;
                 continue;

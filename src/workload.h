@@ -43,11 +43,6 @@ typedef struct kf_finding_ctx {
     size_t nby_ns;
 } kf_finding_ctx;
 
-/* UnreadableTemplate (a warning) on the workload ref: the template t at
- * path, and why it cannot be read. t is named from ref (its kind,
- * namespace, name and place are its workload's). */
-int kf_finding_unreadable(kf_results *rs, const kf_ref *ref, const kf_template *t,
-                          const char *path, const char *why);
 /* The templates without a namespace that carry the pool's labels: the
  * first n of total, for NoMatchingWorkload. */
 typedef struct kf_nsless_carriers {

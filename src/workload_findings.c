@@ -31,7 +31,7 @@ static int template_text(const char *kind, const char *ns, const char *name,
 }
 
 /* The same, then " (<file>:<index>)" from where (its path, index,
- * position, List place and place in the output). */
+ * position and List place). */
 static int template_where(const char *kind, const char *ns, const char *name,
                           const char *part, const kf_ref *where, kf_buf *out)
 {
@@ -44,14 +44,13 @@ static int template_where(const char *kind, const char *ns, const char *name,
 
 int kf_template_text(const kf_template *t, kf_buf *out)
 {
-    return template_text(t->kind, t->ns, t->name, template_part(t), out);
+    return template_text(t->ref.kind, t->ref.namespace, t->ref.name, template_part(t), out);
 }
 
 int kf_template_where(const kf_template *t, kf_buf *out)
 {
-    kf_ref ref = {.path = t->path, .index = t->index, .position = t->item,
-                  .entry = t->entry, .shown = t->shown};
-    return template_where(t->kind, t->ns, t->name, template_part(t), &ref, out);
+    return template_where(t->ref.kind, t->ref.namespace, t->ref.name, template_part(t),
+                          &t->ref, out);
 }
 
 /* A template's container names, the first few: "vllm, proxy (init)". */
@@ -107,42 +106,34 @@ int kf_receivers_text(const kf_workloads *w, size_t i, size_t max, kf_buf *out)
     return out->data || kf_buf_puts(out, "") == 0 ? 0 : -1;
 }
 
-/* An UnreadableTemplate finding, held in the results' blocks (88 bytes
- * and its reason's text, shared where equal: not 330 of a message and a
- * ref's copy each); its message is made when written. The template is
- * named from its workload's ref (the same kind, namespace, name and place)
- * and which of the workload's templates it is (template_part()). */
-typedef struct unreadable {
-    kf_ref ref;
-    const char *part; /* static: template_part() */
-    const char *path; /* static */
-    const char *why;
-} unreadable;
-
+/* An UnreadableTemplate finding: its result borrows the template's ref
+ * and makes its message from the template when written (its path from
+ * its kind and slot, why it cannot be read kept in it): no record of its
+ * own (88 bytes before, a ref's copy among them). */
 static int unreadable_text(const void *arg, kf_buf *out)
 {
-    const unreadable *u = arg;
-    const kf_ref *r = &u->ref;
-    if (template_where(r->kind, r->namespace, r->name, u->part, r, out) < 0)
+    const kf_template *t = arg;
+    const kf_ref *r = &t->ref;
+    const char *path = kf_template_path(kf_kind_class(r->kind), t->slot);
+    if (template_where(r->kind, r->namespace, r->name, template_part(t), r, out) < 0)
         return -1;
-    return kf_buf_cat(out, ": its pod template", u->path[0] ? " at " : "", u->path,
+    return kf_buf_cat(out, ": its pod template", path[0] ? " at " : "", path,
                       " is left out of the workload check (labels, the service account "
-                      "and container names must be plain strings): ", u->why, NULL);
+                      "and container names must be plain strings): ", t->why, NULL);
 }
 
-/* t is named from ref: its workload's (t's kind, namespace, name, file,
- * index, List place and position are ref's). */
-int kf_finding_unreadable(kf_results *rs, const kf_ref *ref, const kf_template *t,
-                          const char *path, const char *why)
+int kf_workloads_unreadable(const kf_workloads *w, kf_results *rs)
 {
-    unreadable *u = kf_results_hold(rs, sizeof *u, _Alignof(unreadable));
-    if (!u)
-        return -1;
-    *u = (unreadable){*ref, template_part(t), path, kf_results_text(rs, why)};
-    if (!u->why)
-        return -1;
-    return kf_results_add_text(rs, &u->ref, KF_SEV_WARNING, KF_R_UNREADABLE_TEMPLATE,
-                               path[0] ? path : NULL, unreadable_text, u);
+    for (size_t i = 0; i < w->ntpls; i++) {
+        const kf_template *t = &w->tpls[i];
+        if (t->readable)
+            continue;
+        const char *path = kf_template_path(kf_kind_class(t->ref.kind), t->slot);
+        if (kf_results_add_text(rs, &t->ref, KF_SEV_WARNING, KF_R_UNREADABLE_TEMPLATE,
+                                path[0] ? path : NULL, unreadable_text, t) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* What a ServiceAccountMismatch says of template t besides its service
@@ -232,13 +223,13 @@ static int namespace_templates(const kf_finding_ctx *fc, const char *ns, kf_buf 
     size_t lo = 0, hi = fc->nby_ns;
     while (lo < hi) { /* the first of ns */
         size_t m = lo + (hi - lo) / 2;
-        if (strcmp(fc->w->tpls[fc->by_ns[m]].ns, ns) < 0)
+        if (strcmp(fc->w->tpls[fc->by_ns[m]].ref.namespace, ns) < 0)
             lo = m + 1;
         else
             hi = m;
     }
     size_t n = 0, k = lo;
-    for (; k < fc->nby_ns && strcmp(fc->w->tpls[fc->by_ns[k]].ns, ns) == 0; k++) {
+    for (; k < fc->nby_ns && strcmp(fc->w->tpls[fc->by_ns[k]].ref.namespace, ns) == 0; k++) {
         if (n == KF_WORKLOADS_NAMED)
             continue;
         const kf_template *t = &fc->w->tpls[fc->by_ns[k]];

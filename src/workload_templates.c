@@ -7,8 +7,9 @@
  * deprecated serviceAccount, else default; null or "" count as unset), its
  * variant label, and its container names, init containers last. A template
  * whose labels, service account or container names are not plain strings
- * is kept but marked unreadable: it is left out of matching and reported
- * once (UnreadableTemplate, a warning).
+ * is kept but marked unreadable (its labels dropped, why kept instead):
+ * it is left out of matching and reported once (UnreadableTemplate, a
+ * warning: kf_workloads_unreadable()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -210,7 +211,7 @@ static const char *template_at(const kf_input *in, const kf_view *all, const kf_
     return path;
 }
 
-/* The workload's templates, each read or reported unreadable. */
+/* The workload's templates, each read or marked unreadable. */
 static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
                          const kf_kind *k, const kf_view *all, kf_results *rs,
                          kf_namespaces *nss, kf_buf *why)
@@ -219,7 +220,7 @@ static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
     kf_view sv;
     /* A leaderTemplate, read or not, is the leader pod's: the worker
      * template, read first, is then the workers' only, and its findings
-     * (an unreadable one is made at once) must say so. */
+     * (an UnreadableTemplate one too) must say so. */
     bool has_leader = template_at(in, all, k, 1, &sv) != NULL;
     for (unsigned slot = 0; slot < KF_SLOTS; slot++) {
         const char *path = template_at(in, all, k, slot, &sv);
@@ -237,14 +238,7 @@ static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
             return -1;
         kf_template *t = &w->tpls[w->ntpls];
         memset(t, 0, sizeof *t);
-        t->kind = ref.kind;
-        t->ns = ref.namespace;
-        t->name = ref.name;
-        t->path = ref.path;
-        t->index = ref.index;
-        t->entry = ref.entry;
-        t->shown = ref.shown;
-        t->item = (uint32_t)item;
+        t->ref = ref;
         t->slot = (uint8_t)slot;
         t->two_templates = kf_template_path(k->cls, 1) != NULL;
         t->replicas = count_of(in, all, KF_F_REPLICAS);
@@ -254,10 +248,16 @@ static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
             return -1;
         t->readable = why->len == 0;
         w->ntpls++;
-        if (!t->readable &&
-            (add_namespace(&nss->unreadable, &nss->nunreadable, &nss->unreadable_cap,
-                           t->ns) < 0 ||
-             (!w->off && kf_finding_unreadable(rs, &ref, t, path, why->data) < 0)))
+        if (t->readable)
+            continue;
+        /* left out of matching: its labels are not kept; why is kept for
+         * its finding, made once the input's fields are given back
+         * (kf_workloads_unreadable()) */
+        w->nlabels = t->first_label;
+        t->nlabels = 0;
+        t->why = kf_results_text(rs, why->data);
+        if (!t->why || add_namespace(&nss->unreadable, &nss->nunreadable,
+                                     &nss->unreadable_cap, t->ref.namespace) < 0)
             return -1;
     }
     return 0;

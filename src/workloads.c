@@ -14,6 +14,7 @@
  *      closest near miss.
  * Then MultipleIdentities (workload_multiple.c).
  */
+#include "/tmp/m5/hwm.h"
 #include "kf_workloads.h"
 
 #include <stdlib.h>
@@ -110,7 +111,7 @@ static const char CTRL_VALUE[] = "\x01";
 
 static kf_ctrl_workload ctrl_workload(const kf_template *t)
 {
-    return (kf_ctrl_workload){t->kind, t->name, t->slot, t->has_leader, t->replicas,
+    return (kf_ctrl_workload){t->ref.kind, t->ref.name, t->slot, t->has_leader, t->replicas,
                               t->size};
 }
 
@@ -122,7 +123,7 @@ static bool carries(const kf_workloads *w, const kf_template *t, const kf_label 
     const kf_label *own = label_of(w, t, l);
     if (own) /* its own value, even of a key a controller sets */
         return strcmp(own->value, l->value) == 0;
-    const kf_ctrl_label *row = kf_ctrl_find(t->kind, l->key);
+    const kf_ctrl_label *row = kf_ctrl_find(t->ref.kind, l->key);
     if (!row)
         return false;
     kf_ctrl_workload wl = ctrl_workload(t);
@@ -480,8 +481,8 @@ static uint32_t *templates_by_ns(const kf_workloads *w, size_t *n)
         return NULL;
     }
     for (size_t t = 0; t < w->ntpls; t++)
-        if (w->tpls[t].readable && w->tpls[t].ns[0])
-            v[(*n)++] = (nskey){w->tpls[t].ns, (uint32_t)t};
+        if (w->tpls[t].readable && w->tpls[t].ref.namespace[0])
+            v[(*n)++] = (nskey){w->tpls[t].ref.namespace, (uint32_t)t};
     kf_sort(v, *n, sizeof *v, cmp_nskey); /* in place; templates are unique */
     for (size_t i = 0; i < *n; i++)
         out[i] = v[i].tpl;
@@ -516,6 +517,7 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
     uint32_t *by_ns = NULL;
     const char **ctrl_keys = NULL;
     int rc = -1;
+    kf_hwm("wl start");
     if (!use || kf_read_templates(w, in, rs, &nss) < 0)
         goto out;
     /* the (namespace, label) index of the readable templates */
@@ -540,7 +542,7 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
     for (size_t t = 0; nkeys && t < w->ntpls; t++) {
         size_t r = 0;
         const kf_ctrl_label *row;
-        while (w->tpls[t].readable && (row = kf_ctrl_row(w->tpls[t].kind, &r)))
+        while (w->tpls[t].readable && (row = kf_ctrl_row(w->tpls[t].ref.kind, &r)))
             nctrl += kf_namespaces_has(ctrl_keys, nkeys, row->key);
     }
     idx = malloc((w->nlabels + nctrl ? w->nlabels + nctrl : 1) * sizeof *idx);
@@ -555,17 +557,18 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
         const kf_template *tp = &w->tpls[t];
         for (uint16_t l = 0; tp->readable && l < tp->nlabels; l++) {
             const kf_label *lb = &w->labels[tp->first_label + l];
-            idx[nidx++] = label_key(tp->ns, lb->key, lb->value, (uint32_t)t);
+            idx[nidx++] = label_key(tp->ref.namespace, lb->key, lb->value, (uint32_t)t);
         }
         kf_ctrl_workload wl = ctrl_workload(tp);
         size_t r = 0;
         const kf_ctrl_label *row;
-        while (nkeys && tp->readable && (row = kf_ctrl_row(tp->kind, &r))) {
+        while (nkeys && tp->readable && (row = kf_ctrl_row(tp->ref.kind, &r))) {
             kf_label own = {row->key, ""};
             if (!kf_namespaces_has(ctrl_keys, nkeys, row->key) || label_of(w, tp, &own))
                 continue; /* not selected, or the template's own value is indexed */
             const char *exact = kf_ctrl_exact(row, &wl);
-            idx[nidx++] = label_key(tp->ns, row->key, exact ? exact : CTRL_VALUE, (uint32_t)t);
+            idx[nidx++] = label_key(tp->ref.namespace, row->key, exact ? exact : CTRL_VALUE,
+                                    (uint32_t)t);
         }
     }
     if (nidx > 1) /* in place (qsort() copies it): (key, template) is unique */

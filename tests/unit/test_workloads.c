@@ -13,7 +13,7 @@ static const kf_receiver *receiver(const unit_run *u, const char *name, size_t k
 
 static const char *receiver_name(const unit_run *u, const char *name, size_t k)
 {
-    return u->p.w.tpls[receiver(u, name, k)->tpl].name;
+    return u->p.w.tpls[receiver(u, name, k)->tpl].ref.name;
 }
 
 static void assert_miss(const unit_run *u, const char *name, enum kf_reason r,
