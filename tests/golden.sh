@@ -6,10 +6,12 @@
 #   expected.err              optional: the whole expected stderr
 #   args                      optional: command-line arguments, one line
 #   env                       optional: VAR=value lines for the environment
-# Each case also checks determinism (two runs, same bytes) and, when the
-# function wrote a list, idempotence (SPEC section 7: its output run again
-# gives the same bytes, and the same results on stderr, where a plain
-# stream's results go), unless the case holds a file named not-idempotent.
+# Each case also checks determinism (two runs, same bytes; the second with
+# stdin a pipe, not the file: kleym-fn maps a file and reads a pipe into
+# memory, and the two must not differ) and, when the function wrote a
+# list, idempotence (SPEC section 7: its output run again gives the same
+# bytes, and the same results on stderr, where a plain stream's results
+# go), unless the case holds a file named not-idempotent.
 # Every example (examples/<name>/: its YAML files, in name order, as one
 # plain stream) is checked the same way: no file names its documents, so
 # messages name them <stdin>:N, N their place in the output.
@@ -21,10 +23,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 suite=golden
 . "$here/lib.sh"
 
-run_case() { # dir input -> $tmp/out $tmp/err, returns exit status
-    local dir=$1 input=$2 args=() envs=()
+run_case() { # dir input [pipe] -> $tmp/out $tmp/err, returns exit status
+    local dir=$1 input=$2 via=${3:-file} args=() envs=()
     [ -f "$dir/args" ] && read -r -a args < "$dir/args"
     [ -f "$dir/env" ] && mapfile -t envs < "$dir/env"
+    if [ "$via" = pipe ]; then
+        cat "$input" | timeout 300 env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME \
+            ${envs[@]+"${envs[@]}"} $bin "${args[@]}" > "$tmp/out" 2> "$tmp/err"
+        return "${PIPESTATUS[1]}"
+    fi
     timeout 300 env -u KLEYM_TRUST_DOMAIN -u KLEYM_CLUSTERSPIFFEID_CLASS_NAME ${envs[@]+"${envs[@]}"} \
         $bin "${args[@]}" < "$input" > "$tmp/out" 2> "$tmp/err"
 }
@@ -66,8 +73,9 @@ for dir in "$here"/cases/*/; do
     fi
     cp "$tmp/out" "$tmp/first"
     cp "$tmp/err" "$tmp/first-err"
-    run_case "$dir" "$input"
-    cmp -s "$tmp/out" "$tmp/first" || problems+=("not deterministic")
+    run_case "$dir" "$input" pipe; again=$?
+    { [ "$again" = "$code" ] && cmp -s "$tmp/out" "$tmp/first" &&
+      cmp -s "$tmp/err" "$tmp/first-err"; } || problems+=("not deterministic (stdin a pipe)")
     if [ -s "$tmp/first" ] && [ ! -f "$dir/not-idempotent" ]; then
         check_again "$dir"
     fi
