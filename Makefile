@@ -33,7 +33,7 @@ LIB_SRCS := src/buf.c src/scalar.c src/schema.c src/dialect.c src/read.c src/rea
             src/spire_check.c \
             src/sort.c \
             src/input.c src/ctrl_labels.c src/emit.c src/render.c src/reasons.c src/results.c src/results_fails.c src/report.c src/pipeline.c \
-            src/write.c src/kleym.c src/inspect.c src/inspect_open.c src/inspect_source.c \
+            src/write.c src/write_out.c src/kleym.c src/inspect.c src/inspect_open.c src/inspect_source.c \
             src/inspect_model.c src/inspect_text.c src/inspect_json.c src/kptfile.c \
             src/inspect_workloads.c
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)

@@ -236,22 +236,12 @@ int main(int argc, char **argv)
                 errno == EFBIG ? "input larger than 1 GiB" : strerror(errno));
         return KF_EXIT_ERRORS;
     }
-    /* The output in blocks of 256 KiB: stdio's own 4 KiB buffer made one
-     * write() per 4 KiB (22 000 of them for the 100k bench list). glibc
-     * sizes a buffer it allocates itself by the file, so it is given one;
-     * it must outlive fclose(). Without it, stdio's default serves. */
-    enum { OUT_BUF = 256 * 1024 };
-    char *out_buf = malloc(OUT_BUF);
-    if (out_buf && setvbuf(stdout, out_buf, _IOFBF, OUT_BUF) != 0) {
-        free(out_buf);
-        out_buf = NULL;
-    }
+    /* The list goes to stdout's descriptor with writev(), in pieces of
+     * about 256 KiB (write_out.c), not through stdio's buffer. */
     int rc = kf_run(buf, len, &st, stdout, stderr);
     if (mapped)
         munmap(mapped, len);
     else
         free(buf);
-    rc = close_stdout(rc);
-    free(out_buf);
-    return rc;
+    return close_stdout(rc);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kf_sort.h"
+#include "write_out.h"
 
 #define LOCAL_KEY "config.kubernetes.io/local-config"
 #define LOCAL_JSON "\"" LOCAL_KEY "\": \"true\""
@@ -43,16 +44,11 @@ typedef struct writer {
     uint32_t mark_pos, mark_end;
     kf_buf local;
     kf_buf text;
-    kf_buf item, line;   /* apply(): one rendered mapping, laid out */
-    char last;           /* apply(): the last byte written, 0 before any */
+    kf_buf item;         /* apply(), CRLF input: one rendered mapping */
     bool crlf;
     bool failed;         /* out of memory (sticky) */
-    kf_input_done_fn done; /* kf_write()'s, or NULL */
-    size_t done_to;      /* the input copied up to here was told done */
+    kf_out out;          /* apply(): where the output goes */
 } writer;
-
-/* How much copied input the writer tells done at once. */
-#define DONE_STEP (1u << 20)
 
 /* Begin an edit replacing [pos, end); its text is what is appended to
  * w->text until the next edit begins. */
@@ -407,60 +403,51 @@ static int cmp_edit(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int emit_text(writer *w, FILE *out, const char *s, size_t n)
+/* The writer's text s[0..n) put out, each '\n' as "\r\n" when the
+ * input's lines end so. */
+static int emit_text(writer *w, const char *s, size_t n)
 {
-    if (n > 0)
-        w->last = s[n - 1];
+    kf_buf *t = kf_out_text(&w->out);
+    int rc = 0;
     if (!w->crlf)
-        return fwrite(s, 1, n, out) == n ? 0 : -1;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n' && fputc('\r', out) == EOF)
-            return -1;
-        if (fputc(s[i], out) == EOF)
-            return -1;
-    }
-    return 0;
-}
-
-/* Lay one rendered mapping out as a flow entry or a document, into
- * w->line (a block sequence's entry is rendered laid out:
- * kf_emit_open_at()). */
-static int lay_out(writer *w, const edit *e, size_t i)
-{
-    const char *s = w->item.data ? w->item.data : "";
-    size_t n = w->item.len;
-    kf_buf *b = &w->line;
-    b->len = 0;
-    if (e->style == LIST_JSON) {
-        if (i > 0 && kf_buf_append(b, ", ", 2) < 0)
-            return -1;
-        if (i == 0 && e->lead_comma && kf_buf_puts(b, flow_comma(w->in, e->pos)) < 0)
-            return -1;
-        return kf_buf_append(b, s, n);
-    }
-    if (kf_buf_append(b, "---\n", 4) < 0 || kf_buf_append(b, s, n) < 0)
+        rc = kf_buf_append(t, s, n);
+    for (size_t i = 0; w->crlf && i < n && rc == 0; i++)
+        rc = (s[i] == '\n' ? kf_buf_putc(t, '\r') : 0) | kf_buf_putc(t, s[i]);
+    if (rc < 0) {
+        w->failed = true; /* out of memory */
         return -1;
-    return kf_buf_putc(b, '\n');
+    }
+    return kf_out_text_done(&w->out);
 }
 
-/* Render and write every mapping of a list edit, one at a time: a block
- * sequence's entries rendered in place at their column, written as they
- * are (no copy a line at a time to indent them). */
-static int write_list(writer *w, const edit *e, FILE *out, bool *oom)
+/* Render every mapping of a list edit, one at a time, straight into the
+ * output's text (a CRLF input's through w->item): a block sequence's
+ * entries rendered in place at their column (kf_emit_open_at()), a flow
+ * entry after its comma, a document after its "---". */
+static int write_list(writer *w, const edit *e, bool *oom)
 {
     const kf_write_list *list = e->list;
     bool entry = e->style == LIST_BLOCK;
     for (size_t i = 0; i < list->n; i++) {
-        w->item.len = 0;
-        int rc = list->render(list->ctx, i, entry ? (long)e->col : KF_EMIT_AS_IS, &w->item);
+        kf_buf *t = w->crlf ? &w->item : kf_out_text(&w->out);
+        if (w->crlf)
+            t->len = 0;
+        int rc = 0;
+        if (e->style == LIST_JSON && i > 0)
+            rc = kf_buf_append(t, ", ", 2);
+        else if (e->style == LIST_JSON && e->lead_comma)
+            rc = kf_buf_puts(t, flow_comma(w->in, e->pos));
+        else if (e->style == LIST_DOCS)
+            rc = kf_buf_append(t, "---\n", 4);
         if (rc == 0)
-            rc = entry ? kf_buf_putc(&w->item, '\n') : lay_out(w, e, i);
+            rc = list->render(list->ctx, i, entry ? (long)e->col : KF_EMIT_AS_IS, t);
+        if (rc == 0 && e->style != LIST_JSON)
+            rc = kf_buf_putc(t, '\n');
         if (rc < 0) {
             *oom = true;
             return -1;
         }
-        const kf_buf *t = entry ? &w->item : &w->line;
-        if (emit_text(w, out, t->data, t->len) < 0)
+        if ((w->crlf ? emit_text(w, t->data, t->len) : kf_out_text_done(&w->out)) < 0)
             return -1;
     }
     return 0;
@@ -469,27 +456,15 @@ static int write_list(writer *w, const edit *e, FILE *out, bool *oom)
 /* Copy input[from, to). libfyaml reads a '#' right after a value as a
  * comment; once an edit puts something else before it, a '#' must be
  * preceded by a space to stay one. */
-static int copy_input(writer *w, FILE *out, size_t from, size_t to)
+static int copy_input(writer *w, size_t from, size_t to)
 {
-    const char *buf = w->in->buf;
+    char last = w->out.last;
     if (from >= to)
         return 0;
-    if (buf[from] == '#' && w->last && !strchr(" \t\r\n", w->last) &&
-        fputc(' ', out) == EOF)
+    if (w->in->buf[from] == '#' && last && !strchr(" \t\r\n", last) &&
+        emit_text(w, " ", 1) < 0)
         return -1;
-    w->last = buf[to - 1];
-    /* a step at a time when told done: a long run of input without an
-     * edit (a List) is not resident all at once */
-    for (size_t at = from, end; at < to; at = end) {
-        end = w->done && to - at > DONE_STEP ? at + DONE_STEP : to;
-        if (fwrite(buf + at, 1, end - at, out) != end - at)
-            return -1;
-        if (w->done && end - w->done_to >= DONE_STEP) { /* copied: not read again */
-            w->done(buf, w->done_to, end);
-            w->done_to = end;
-        }
-    }
-    return 0;
+    return kf_out_input(&w->out, from, to);
 }
 
 /* Does the next local-config annotation go before edit e? At one place,
@@ -500,7 +475,7 @@ static bool local_first(const writer *w, const edit *e)
            (!e || w->mark_pos < e->pos || (w->mark_pos == e->pos && e->seq >= w->ndrop));
 }
 
-static int apply(writer *w, FILE *out, bool *oom)
+static int apply(writer *w, bool *oom)
 {
     const kf_input *in = w->in;
     if (w->nedits > 1) /* in place: drops can be many */
@@ -513,11 +488,11 @@ static int apply(writer *w, FILE *out, bool *oom)
     for (size_t i = 0; i < w->nedits || w->have_mark;) {
         if (local_first(w, i < w->nedits ? &w->edits[i] : NULL)) {
             if (w->mark_pos > cur) {
-                if (copy_input(w, out, cur, w->mark_pos) < 0)
+                if (copy_input(w, cur, w->mark_pos) < 0)
                     return -1;
                 cur = w->mark_pos;
             }
-            if (emit_text(w, out, w->local.data, w->local.len) < 0)
+            if (emit_text(w, w->local.data, w->local.len) < 0)
                 return -1;
             if (w->mark_end > cur)
                 cur = w->mark_end;
@@ -529,18 +504,20 @@ static int apply(writer *w, FILE *out, bool *oom)
         }
         const edit *e = &w->edits[i++];
         if (e->pos > cur) {
-            if (copy_input(w, out, cur, e->pos) < 0)
+            if (copy_input(w, cur, e->pos) < 0)
                 return -1;
             cur = e->pos;
         }
-        if (e->len && emit_text(w, out, w->text.data + e->off, e->len) < 0)
+        if (e->len && emit_text(w, w->text.data + e->off, e->len) < 0)
             return -1;
-        if (e->list && write_list(w, e, out, oom) < 0)
+        if (e->list && write_list(w, e, oom) < 0)
             return -1;
         if (e->end > cur)
             cur = e->end;
     }
-    return copy_input(w, out, cur, in->len);
+    if (copy_input(w, cur, in->len) < 0)
+        return -1;
+    return kf_out_flush(&w->out);
 }
 
 int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
@@ -552,7 +529,6 @@ int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
     writer w;
     memset(&w, 0, sizeof w);
     w.in = in;
-    w.done = done;
     const char *nl = memchr(in->buf, '\n', in->len);
     w.crlf = nl && nl > in->buf && nl[-1] == '\r';
 
@@ -570,12 +546,16 @@ int kf_write(FILE *out, const kf_input *in, const kf_plan *plan,
     int rc = -1;
     if (w.failed)
         *oom = true;
-    else
-        rc = apply(&w, out, oom);
+    else {
+        kf_out_open(&w.out, out, in->buf, done);
+        rc = apply(&w, oom);
+        kf_out_free(&w.out);
+        if (w.failed)
+            *oom = true;
+    }
     free(w.edits);
     kf_buf_free(&w.text);
     kf_buf_free(&w.item);
-    kf_buf_free(&w.line);
     kf_buf_free(&w.local);
     return rc;
 }
