@@ -324,10 +324,37 @@ void kf_emit_number(kf_emit *e, const char *s)
     scalar(e, s, n, true);
 }
 
+/* A key and its string value: what scalar() writes for the two, in one
+ * step where a mapping wants a key (nearly every pair generated), without
+ * the separators worked out for each. */
 void kf_emit_kv(kf_emit *e, const char *key, const char *value)
 {
-    kf_emit_str(e, key);
-    kf_emit_str(e, value);
+    size_t kn = strlen(key), vn = strlen(value);
+    kf_emit_level *lv = e->depth ? &e->levels[e->depth - 1] : NULL;
+    if (lv && lv->kind == LV_MAP && lv->want_key) {
+        if (e->json) {
+            if (lv->count > 0)
+                put(e, ", ", 2);
+            quoted(e, key, kn);
+            put(e, ": ", 2);
+            quoted(e, value, vn);
+            lv->count++;
+            return;
+        }
+        if (kf_plain_is_safe(key, kn)) {
+            newline(e, lv->indent);
+            put(e, key, kn);
+            put(e, ": ", 2);
+            if (kf_plain_is_safe(value, vn))
+                put(e, value, vn);
+            else
+                quoted(e, value, vn);
+            lv->count++;
+            return;
+        }
+    }
+    kf_emit_strn(e, key, kn);
+    kf_emit_strn(e, value, vn);
 }
 
 int kf_emit_close(kf_emit *e, kf_buf *out)
