@@ -3,6 +3,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static bool in_list(const char *s, size_t n, const char *const *words)
 {
@@ -198,20 +201,57 @@ static bool plain_safe_word(uint64_t w)
     return (w & highs) == 0 && (in & highs) == highs;
 }
 
+static bool plain_safe_at(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return plain_safe_word(w);
+}
+
+#if defined(__SSE2__)
+/* Whether the sixteen bytes at s are plain-safe. The compares are of
+ * signed bytes: one with its high bit set is below every range. */
+static bool plain_safe_16(const char *s)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+#define IN(lo, hi) _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((lo) - 1)), \
+                                 _mm_cmplt_epi8(v, _mm_set1_epi8((hi) + 1)))
+    __m128i in = _mm_or_si128(_mm_or_si128(IN('-', ':'), IN('A', 'Z')), IN('a', 'z'));
+#undef IN
+    return _mm_movemask_epi8(in) == 0xffff;
+}
+#endif
+
+/* Whether s[0..n) is all plain-safe: every key and value written is
+ * looked at, sixteen or eight bytes a step, the last step's bytes taken
+ * from the end (overlapping the step before) rather than one by one. */
+static bool plain_safe_span(const char *s, size_t n)
+{
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (!plain_safe_byte((unsigned char)s[i]))
+                return false;
+        return true;
+    }
+    size_t i = 0;
+#if defined(__SSE2__)
+    if (n >= 16) {
+        for (; i + 16 <= n; i += 16)
+            if (!plain_safe_16(s + i))
+                return false;
+        return i == n || plain_safe_16(s + n - 16);
+    }
+#endif
+    for (; i + 8 <= n; i += 8)
+        if (!plain_safe_at(s + i))
+            return false;
+    return i == n || plain_safe_at(s + n - 8);
+}
+
 bool kf_plain_is_safe(const char *s, size_t n)
 {
-    if (n == 0)
+    if (n == 0 || !plain_safe_span(s, n))
         return false;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) { /* eight bytes a step (every key and value) */
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (!plain_safe_word(w))
-            return false;
-    }
-    for (; i < n; i++)
-        if (!plain_safe_byte((unsigned char)s[i]))
-            return false;
     char c = s[0];
     bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     if (!letter && c != '/')
