@@ -7,43 +7,53 @@
 #include <emmintrin.h>
 #endif
 
-static bool in_list(const char *s, size_t n, const char *const *words)
-{
-    for (; *words; words++) /* the first byte first: most differ there */
-        if ((*words)[0] == s[0] && strlen(*words) == n && memcmp(*words, s, n) == 0)
-            return true;
-    return false;
-}
-
-/* null words, and bool words of YAML 1.1 (a superset of YAML 1.2 core's). */
-static const char *const null_words[] = {"~", "null", "Null", "NULL", NULL};
-static const char *const bool_words[] = {
-    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-    "true", "True", "TRUE", "false", "False", "FALSE",
-    "on", "On", "ON", "off", "Off", "OFF",
-    NULL,
-};
+/* The null and bool words of YAML 1.1 (a superset of YAML 1.2 core's),
+ * each read as one number: its bytes, first byte highest, and its length
+ * above them (five bytes at most). A switch on it finds a word in a few
+ * compares where a list took one per word. */
+#define W1(a) (((uint64_t)1 << 40) | (uint64_t)(a))
+#define W2(a, b) (((uint64_t)2 << 40) | (uint64_t)(a) << 8 | (uint64_t)(b))
+#define W3(a, b, c) (((uint64_t)3 << 40) | (uint64_t)(a) << 16 | (uint64_t)(b) << 8 | (uint64_t)(c))
+#define W4(a, b, c, d) (((uint64_t)4 << 40) | (uint64_t)(a) << 24 | (uint64_t)(b) << 16 | \
+                        (uint64_t)(c) << 8 | (uint64_t)(d))
+#define W5(a, b, c, d, e) (((uint64_t)5 << 40) | (uint64_t)(a) << 32 | (uint64_t)(b) << 24 | \
+                           (uint64_t)(c) << 16 | (uint64_t)(d) << 8 | (uint64_t)(e))
 
 /* The null and bool words are at most this long: a longer scalar is
- * neither, without a look at the lists (most scalars written are). */
+ * neither, without a look at the words (most scalars written are). */
 #define TYPED_WORD_MAX 5
 
-/* Whether a null or bool word can start with c: every plain scalar the
- * reader captures is typed, and most start with none of these. */
-static bool word_start(char c)
+enum word { WORD_NONE, WORD_NULL, WORD_BOOL };
+
+static enum word typed_word(const char *s, size_t n)
 {
-    switch (c) {
-    case '~': case 'n': case 'N': case 'y': case 'Y': case 't': case 'T':
-    case 'f': case 'F': case 'o': case 'O':
-        return true;
+    if (n == 0 || n > TYPED_WORD_MAX)
+        return WORD_NONE;
+    uint64_t w = (uint64_t)n << 40;
+    for (size_t i = 0; i < n; i++)
+        w |= (uint64_t)(unsigned char)s[i] << (8 * (n - 1 - i));
+    switch (w) {
+    case W1('~'):
+    case W4('n', 'u', 'l', 'l'): case W4('N', 'u', 'l', 'l'): case W4('N', 'U', 'L', 'L'):
+        return WORD_NULL;
+    case W1('y'): case W1('Y'):
+    case W3('y', 'e', 's'): case W3('Y', 'e', 's'): case W3('Y', 'E', 'S'):
+    case W1('n'): case W1('N'):
+    case W2('n', 'o'): case W2('N', 'o'): case W2('N', 'O'):
+    case W4('t', 'r', 'u', 'e'): case W4('T', 'r', 'u', 'e'): case W4('T', 'R', 'U', 'E'):
+    case W5('f', 'a', 'l', 's', 'e'): case W5('F', 'a', 'l', 's', 'e'):
+    case W5('F', 'A', 'L', 'S', 'E'):
+    case W2('o', 'n'): case W2('O', 'n'): case W2('O', 'N'):
+    case W3('o', 'f', 'f'): case W3('O', 'f', 'f'): case W3('O', 'F', 'F'):
+        return WORD_BOOL;
     default:
-        return false;
+        return WORD_NONE;
     }
 }
 
 bool kf_plain_is_null(const char *s, size_t n)
 {
-    return n == 0 || (n <= TYPED_WORD_MAX && word_start(s[0]) && in_list(s, n, null_words));
+    return n == 0 || typed_word(s, n) == WORD_NULL;
 }
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -133,8 +143,7 @@ static bool is_timestamp(const char *s, size_t n)
 
 bool kf_plain_is_nonstring(const char *s, size_t n)
 {
-    if (kf_plain_is_null(s, n) ||
-        (n <= TYPED_WORD_MAX && word_start(s[0]) && in_list(s, n, bool_words)))
+    if (n == 0 || typed_word(s, n) != WORD_NONE)
         return true;
     if (s[0] != '+' && s[0] != '-' && s[0] != '.' && !is_digit(s[0]))
         return false;
