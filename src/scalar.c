@@ -29,6 +29,13 @@ static enum word typed_word(const char *s, size_t n)
 {
     if (n == 0 || n > TYPED_WORD_MAX)
         return WORD_NONE;
+    switch (s[0]) { /* the letters the words start with: most keys differ */
+    case '~': case 'n': case 'N': case 'y': case 'Y': case 't': case 'T':
+    case 'f': case 'F': case 'o': case 'O':
+        break;
+    default:
+        return WORD_NONE;
+    }
     uint64_t w = (uint64_t)n << 40;
     for (size_t i = 0; i < n; i++)
         w |= (uint64_t)(unsigned char)s[i] << (8 * (n - 1 - i));
@@ -268,7 +275,7 @@ bool kf_plain_is_safe(const char *s, size_t n)
     if (s[n - 1] == ':')
         return false;
     /* Starting with a letter or '/', only the null and bool words type. */
-    return n > TYPED_WORD_MAX || !kf_plain_is_nonstring(s, n);
+    return typed_word(s, n) == WORD_NONE;
 }
 
 bool kf_is_bool_word(const char *s, size_t n, bool *value)
