@@ -26,6 +26,9 @@ void kf_view_item(kf_view *v, const kf_input *in, size_t item);
 /* The kind the viewed item is, when kleym-fn reads that kind at the item's
  * apiVersion (*rank: the apiVersion's rank), else NULL. */
 const kf_kind *kf_view_kind(const kf_view *v, int *rank);
+/* kf_view_kind() of item `item`'s view, without making the view: its
+ * apiVersion and kind are nearly always its first fields. */
+const kf_kind *kf_item_kind(const kf_input *in, size_t item, int *rank);
 /* The field's text when it is a string, else "". */
 const char *kf_view_str(const kf_view *v, enum kf_fid id);
 /* The field's type (KF_V_ABSENT when missing). */

@@ -132,11 +132,11 @@ int kf_find_dropped(kf_input *in)
 
 /* ---- collecting the kinds ----------------------------------------------- */
 
-/* The class of an item when it is read: its kind, at an apiVersion the
+/* The class of item i when it is read: its kind, at an apiVersion the
  * kind is read at (0 otherwise). */
-static kf_kmask item_class(const kf_view *v, int *rank)
+static kf_kmask item_class(const kf_input *in, size_t i, int *rank)
 {
-    const kf_kind *k = kf_view_kind(v, rank);
+    const kf_kind *k = kf_item_kind(in, i, rank);
     return k && k->cls != KF_KC_RLIST ? k->cls : 0;
 }
 
@@ -149,15 +149,17 @@ static int collect(kf_resolver *r, kf_kmask *cls)
         cls[i] = 0;
         if (!in->items[i].kind_cls)
             continue; /* a kind not read: no view needed to tell */
-        kf_view v;
-        kf_view_item(&v, in, i);
         int rank;
-        cls[i] = item_class(&v, &rank);
+        cls[i] = item_class(in, i, &rank);
         nb += cls[i] == KF_KC_BINDING;
         np += cls[i] == KF_KC_POOL;
         no += cls[i] == KF_KC_OBJECTIVE || cls[i] == KF_KC_MODEL;
         nc += cls[i] == KF_KC_CSID;
-        nlabels += cls[i] == KF_KC_POOL ? kf_pool_selector_room(&v) : 0;
+        if (cls[i] == KF_KC_POOL) { /* the only class whose view is needed here */
+            kf_view v;
+            kf_view_item(&v, in, i);
+            nlabels += kf_pool_selector_room(&v);
+        }
     }
     plan->bindings = calloc(nb ? nb : 1, sizeof *plan->bindings);
     plan->pools = calloc(np ? np : 1, sizeof *plan->pools);
@@ -176,7 +178,7 @@ static int collect(kf_resolver *r, kf_kmask *cls)
         kf_view v;
         kf_view_item(&v, in, i);
         int rank;
-        item_class(&v, &rank);
+        item_class(in, i, &rank);
         if (cls[i] == KF_KC_POOL) {
             kf_pool *p = &plan->pools[plan->npools++];
             p->item = (uint32_t)i;

@@ -32,13 +32,40 @@ void kf_view_item(kf_view *v, const kf_input *in, size_t item)
                  it->nfields, 0);
 }
 
-const kf_kind *kf_view_kind(const kf_view *v, int *rank)
+/* The kind read at apiVersion api, or NULL (*rank: the apiVersion's). */
+static const kf_kind *kind_at(const char *kind, const char *api, int *rank)
 {
-    const kf_kind *k = kf_kind_named(kf_view_str(v, KF_F_KIND));
-    int r = k ? kf_kind_rank(k, kf_view_str(v, KF_F_APIVERSION)) : -1;
+    const kf_kind *k = kf_kind_named(kind);
+    int r = k ? kf_kind_rank(k, api) : -1;
     if (rank)
         *rank = r;
     return r >= 0 ? k : NULL;
+}
+
+const kf_kind *kf_view_kind(const kf_view *v, int *rank)
+{
+    return kind_at(kf_view_str(v, KF_F_KIND), kf_view_str(v, KF_F_APIVERSION), rank);
+}
+
+/* The text of an item's own single field id, as kf_view_str() gives it:
+ * the first such field (fields of slot 0 only), "" when it is not a
+ * string. The item's fields are searched until it is found, where a view
+ * indexes all of them. */
+static const char *item_str(const kf_input *in, const kf_item *it, enum kf_fid id)
+{
+    if (!it->nfields) /* no field array to point into */
+        return "";
+    const kf_field *f = in->fields + it->first_field;
+    for (size_t i = 0; i < it->nfields; i++)
+        if (f[i].id == id && f[i].slot == 0)
+            return f[i].type == KF_V_STR ? kf_field_text(in, &f[i]) : "";
+    return "";
+}
+
+const kf_kind *kf_item_kind(const kf_input *in, size_t item, int *rank)
+{
+    const kf_item *it = &in->items[item];
+    return kind_at(item_str(in, it, KF_F_KIND), item_str(in, it, KF_F_APIVERSION), rank);
 }
 
 const char *kf_view_str(const kf_view *v, enum kf_fid id)
