@@ -37,7 +37,8 @@ int kf_buf_reserve(kf_buf *b, size_t extra)
 
 int kf_buf_append(kf_buf *b, const void *p, size_t n)
 {
-    if (kf_buf_reserve(b, n) < 0)
+    /* room already (nearly always): no reserve to ask */
+    if (b->cap - b->len <= n && kf_buf_reserve(b, n) < 0)
         return -1;
     if (n)
         memcpy(b->data + b->len, p, n);
