@@ -195,13 +195,29 @@ static int32_t count_of(const kf_input *in, const kf_view *v, enum kf_fid id)
     return (int32_t)n;
 }
 
+/* A kind class's template paths (kf_template_path() of each slot),
+ * looked up once for a run of workloads of that class. */
+typedef struct tpl_paths {
+    kf_kmask cls; /* 0: none looked up yet */
+    const char *at[KF_SLOTS];
+} tpl_paths;
+
+static const tpl_paths *paths_of(tpl_paths *p, kf_kmask cls)
+{
+    if (p->cls != cls) {
+        p->cls = cls;
+        for (unsigned slot = 0; slot < KF_SLOTS; slot++)
+            p->at[slot] = kf_template_path(cls, slot);
+    }
+    return p;
+}
+
 /* The workload's template of slot, in *sv, and the path it is at ("":
- * the item itself); NULL when its kind has none there, or when it is at a
- * path and absent or null there. */
-static const char *template_at(const kf_input *in, const kf_view *all, const kf_kind *k,
+ * the item itself); NULL when its kind has none there (path, its kind's
+ * path of slot, NULL), or when it is at a path and absent or null there. */
+static const char *template_at(const kf_input *in, const kf_view *all, const char *path,
                                unsigned slot, kf_view *sv)
 {
-    const char *path = kf_template_path(k->cls, slot);
     if (!path)
         return NULL;
     kf_view_init(sv, in, all->fields, all->nfields, slot);
@@ -213,7 +229,7 @@ static const char *template_at(const kf_input *in, const kf_view *all, const kf_
 
 /* The workload's templates, each read or marked unreadable. */
 static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
-                         const kf_kind *k, const kf_view *all, kf_results *rs,
+                         const tpl_paths *paths, const kf_view *all, kf_results *rs,
                          kf_namespaces *nss, kf_buf *why)
 {
     kf_ref ref = kf_view_ref(all, item);
@@ -221,9 +237,9 @@ static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
     /* A leaderTemplate, read or not, is the leader pod's: the worker
      * template, read first, is then the workers' only, and its findings
      * (an UnreadableTemplate one too) must say so. */
-    bool has_leader = template_at(in, all, k, 1, &sv) != NULL;
+    bool has_leader = template_at(in, all, paths->at[1], 1, &sv) != NULL;
     for (unsigned slot = 0; slot < KF_SLOTS; slot++) {
-        const char *path = template_at(in, all, k, slot, &sv);
+        const char *path = template_at(in, all, paths->at[slot], slot, &sv);
         if (!path)
             continue;
         const kf_field *tf = sv.f[KF_F_TEMPLATE];
@@ -240,7 +256,7 @@ static int read_workload(kf_workloads *w, const kf_input *in, size_t item,
         memset(t, 0, sizeof *t);
         t->ref = ref;
         t->slot = (uint8_t)slot;
-        t->two_templates = kf_template_path(k->cls, 1) != NULL;
+        t->two_templates = paths->at[1] != NULL;
         t->replicas = count_of(in, all, KF_F_REPLICAS);
         t->size = count_of(in, all, KF_F_LWS_SIZE);
         t->has_leader = has_leader;
@@ -267,6 +283,7 @@ int kf_read_templates(kf_workloads *w, const kf_input *in, kf_results *rs,
                       kf_namespaces *nss)
 {
     kf_buf why = {0};
+    tpl_paths paths = {0};
     int rc = -1;
     for (size_t i = 0; i < in->nitems; i++) {
         if (!(in->items[i].kind_cls & KF_KC_WORKLOADS))
@@ -291,7 +308,7 @@ int kf_read_templates(kf_workloads *w, const kf_input *in, kf_results *rs,
         } else if (add_namespace(&nss->all, &nss->nall, &nss->all_cap, ns) < 0) {
             goto out;
         }
-        if (read_workload(w, in, i, k, &all, rs, nss, &why) < 0)
+        if (read_workload(w, in, i, paths_of(&paths, k->cls), &all, rs, nss, &why) < 0)
             goto out;
     }
     kf_strs_sort_unique(nss->all, &nss->nall);
