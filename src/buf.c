@@ -184,7 +184,10 @@ size_t kf_u32_run(const void *v, size_t n, size_t size, uint32_t key, size_t *fi
 
 uint64_t kf_hash_str(uint64_t h, const char *s)
 {
-    return kf_hash_mem(h, s, s ? strlen(s) : 0);
+    /* kf_hash_mem()'s steps, to the NUL: no strlen() first */
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        h = (h ^ *p) * 0x100000001b3u;
+    return (h ^ 0xff) * 0x100000001b3u;
 }
 
 uint64_t kf_hash_mem(uint64_t h, const void *p, size_t n)
