@@ -113,8 +113,8 @@ const kf_ctrl_label *kf_ctrl_row(const char *kind, size_t *i)
 
 bool kf_ctrl_is_key(const char *key)
 {
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        if (strcmp(rows[i].key, key) == 0)
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) /* the first byte first */
+        if (rows[i].key[0] == key[0] && strcmp(rows[i].key, key) == 0)
             return true;
     return false;
 }
