@@ -458,11 +458,16 @@ static int write_list(writer *w, const edit *e, bool *oom)
  * preceded by a space to stay one. */
 static int copy_input(writer *w, size_t from, size_t to)
 {
-    char last = w->out.last;
     if (from >= to)
         return 0;
-    if (w->in->buf[from] == '#' && last && !strchr(" \t\r\n", last) &&
-        emit_text(w, " ", 1) < 0)
+    /* The input read only when it can matter: after the writer's text,
+     * which nearly always ends a line, no '#' needs a space (a span handed
+     * to writev() is not touched here: /dev/null never pages it in). */
+    const kf_out *o = &w->out;
+    bool blank = !o->last_is_in && (!o->last_text || strchr(" \t\r\n", o->last_text));
+    char last;
+    if (!blank && w->in->buf[from] == '#' && (last = kf_out_last(o)) &&
+        !strchr(" \t\r\n", last) && emit_text(w, " ", 1) < 0)
         return -1;
     return kf_out_input(&w->out, from, to);
 }

@@ -106,9 +106,15 @@ int kf_out_input(kf_out *o, size_t from, size_t to)
         return -1;
     if (from >= to)
         return 0;
-    o->last = o->input[to - 1];
+    o->last_is_in = true;
+    o->last_in = to - 1;
     o->written_to = to;
     return add(o, o->input + from, 0, to - from);
+}
+
+char kf_out_last(const kf_out *o)
+{
+    return o->last_is_in ? o->input[o->last_in] : o->last_text;
 }
 
 kf_buf *kf_out_text(kf_out *o)
@@ -124,7 +130,8 @@ int kf_out_text_done(kf_out *o)
     if (to <= from)
         return 0;
     o->text_from = to;
-    o->last = o->text.data[to - 1];
+    o->last_is_in = false;
+    o->last_text = o->text.data[to - 1];
     return add(o, NULL, from, to - from);
 }
 

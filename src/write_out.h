@@ -30,7 +30,11 @@ typedef struct kf_out {
     kf_out_piece v[KF_OUT_PIECES];
     size_t n;
     size_t held;            /* bytes the pieces hold */
-    char last;              /* the last byte put, 0 before any */
+    /* The last byte put: the input's at last_in when last_is_in (read
+     * only when asked: kf_out_last()), else last_text (0 before any). */
+    bool last_is_in;
+    char last_text;
+    size_t last_in;
     bool failed;            /* a write failed (sticky) */
     /* The input's spans written are told done (kf_read_opts.input_done)
      * every MiB or so, once written. */
@@ -52,6 +56,9 @@ kf_buf *kf_out_text(kf_out *o);
 /* 0, or -1 when the output could not be written (the buffer's own
  * failure to grow is the caller's to see in its appends). */
 int kf_out_text_done(kf_out *o);
+/* The last byte put, 0 before any. The input's pages are given back
+ * after the read: the writer reads them only where it must. */
+char kf_out_last(const kf_out *o);
 /* Everything held written: 0, or -1. */
 int kf_out_flush(kf_out *o);
 void kf_out_free(kf_out *o);
