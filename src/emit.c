@@ -18,29 +18,33 @@
 
 enum { LV_MAP, LV_SEQ };
 
+/* s[0..n) moved to d. Most pieces are a few bytes (a key, a separator,
+ * an indentation): two fixed-size moves that may overlap, not a call to
+ * memcpy(); reads and writes stay within s[0..n), d[0..n). */
+static inline void move(char *d, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n > 0 && n < 4) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    } else {
+        memcpy(d, s, n);
+    }
+}
+
 /* Append s[0..n): in place while the buffer has room (nearly always: it
  * is the caller's, reused item after item), else through kf_buf_append. */
 static void put(kf_emit *e, const char *s, size_t n)
 {
     kf_buf *t = e->text;
     if (t->cap - t->len > n) {
-        char *d = t->data + t->len;
-        /* Most pieces are a few bytes (a key, a separator, an
-         * indentation): two fixed-size moves that may overlap, not a call
-         * to memcpy(); reads and writes stay within s[0..n), d[0..n). */
-        if (n >= 8 && n <= 16) {
-            memcpy(d, s, 8);
-            memcpy(d + n - 8, s + n - 8, 8);
-        } else if (n >= 4 && n < 8) {
-            memcpy(d, s, 4);
-            memcpy(d + n - 4, s + n - 4, 4);
-        } else if (n > 0 && n < 4) {
-            d[0] = s[0];
-            d[n / 2] = s[n / 2];
-            d[n - 1] = s[n - 1];
-        } else {
-            memcpy(d, s, n);
-        }
+        move(t->data + t->len, s, n);
         t->len += n;
         t->data[t->len] = '\0';
         return;
@@ -54,10 +58,12 @@ static void puts_(kf_emit *e, const char *s)
     put(e, s, strlen(s));
 }
 
+/* A line break and up to 32 spaces: the start of a line at an indentation. */
+static const char line[] = "\n                                ";
+
 /* A new line at the current level's indentation (none before the first). */
 static void newline(kf_emit *e, size_t indent)
 {
-    static const char line[] = "\n                                ";
     if (e->text->len == e->start)
         return;
     indent += e->base;
@@ -342,10 +348,28 @@ void kf_emit_kv(kf_emit *e, const char *key, const char *value)
             return;
         }
         if (kf_plain_is_safe(key, kn)) {
+            /* a plain value: the line made in one piece, when it fits */
+            kf_buf *t = e->text;
+            size_t indent = lv->indent + e->base;
+            size_t lead = t->len == e->start ? 0 : indent + 1; /* none first */
+            size_t need = lead + kn + 2 + vn;
+            bool plain = kf_plain_is_safe(value, vn);
+            if (plain && indent < sizeof line - 1 && t->cap - t->len > need) {
+                char *d = t->data + t->len;
+                move(d, line, lead);
+                move(d + lead, key, kn);
+                d[lead + kn] = ':';
+                d[lead + kn + 1] = ' ';
+                move(d + lead + kn + 2, value, vn);
+                t->len += need;
+                t->data[t->len] = '\0';
+                lv->count++;
+                return;
+            }
             newline(e, lv->indent);
             put(e, key, kn);
             put(e, ": ", 2);
-            if (kf_plain_is_safe(value, vn))
+            if (plain)
                 put(e, value, vn);
             else
                 quoted(e, value, vn);
