@@ -12,7 +12,11 @@ int kf_render_path(const kf_binding *b, kf_buf *out)
     if (!path[0])
         return 0;
     const char *slash = strrchr(path, '/');
-    if (slash && kf_buf_append(out, path, (size_t)(slash - path + 1)) < 0)
+    size_t dir = slash ? (size_t)(slash - path + 1) : 0;
+    /* room made once: a new buffer grew three times for the path */
+    if (kf_buf_reserve(out, dir + strlen("clusterspiffeid-") + strlen(b->csid_name) +
+                                strlen(".yaml")) < 0 ||
+        kf_buf_append(out, path, dir) < 0)
         return -1;
     return kf_buf_cat(out, "clusterspiffeid-", b->csid_name, ".yaml", NULL);
 }
@@ -47,6 +51,7 @@ int kf_render_binding(const kf_binding *b, const kf_pool *p, const kf_config *cf
     kf_label *pod = p->nlabels < 16 ? pod_few : malloc((p->nlabels + 1) * sizeof *pod);
     size_t npod = pod ? kf_binding_pod_labels(b, p, pod) : 0;
     if (!pod || kf_render_path(b, &path) < 0 ||
+        kf_buf_reserve(&hint, strlen(b->ref.namespace) + 1 + strlen(b->ref.name)) < 0 ||
         kf_buf_cat(&hint, b->ref.namespace, "/", b->ref.name, NULL) < 0 ||
         kf_binding_selectors_of(b, pod, npod, &sels) < 0 ||
         kf_emit_open_at(&e, json, out, entry_col) < 0)
