@@ -23,18 +23,18 @@ enum { LV_MAP, LV_SEQ };
  * memcpy(); reads and writes stay within s[0..n), d[0..n). */
 static inline void move(char *d, const char *s, size_t n)
 {
-    if (n >= 8 && n <= 16) {
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
         memcpy(d, s, 8);
         memcpy(d + n - 8, s + n - 8, 8);
-    } else if (n >= 4 && n < 8) {
+    } else if (n >= 4) {
         memcpy(d, s, 4);
         memcpy(d + n - 4, s + n - 4, 4);
-    } else if (n > 0 && n < 4) {
+    } else if (n > 0) {
         d[0] = s[0];
         d[n / 2] = s[n / 2];
         d[n - 1] = s[n - 1];
-    } else {
-        memcpy(d, s, n);
     }
 }
 
@@ -74,6 +74,28 @@ static void newline(kf_emit *e, size_t indent)
     put(e, "\n", 1);
     if (!e->failed && kf_buf_spaces(e->text, indent) < 0)
         e->failed = true;
+}
+
+/* A block line's start at the level's indentation (none before the
+ * first), then a, b and c, moved in at once: false, with nothing
+ * written, when it does not fit (the caller writes it piece by piece). */
+static inline bool put_line(kf_emit *e, size_t indent, const char *a, size_t an,
+                            const char *b, size_t bn, const char *c, size_t cn)
+{
+    kf_buf *t = e->text;
+    indent += e->base;
+    size_t lead = t->len == e->start ? 0 : indent + 1;
+    size_t need = lead + an + bn + cn;
+    if (indent >= sizeof line - 1 || t->cap - t->len <= need)
+        return false;
+    char *d = t->data + t->len;
+    move(d, line, lead);
+    move(d + lead, a, an);
+    move(d + lead + an, b, bn);
+    move(d + lead + an + bn, c, cn);
+    t->len += need;
+    t->data[t->len] = '\0';
+    return true;
 }
 
 /* A byte a double-quoted scalar holds as it is: printable ASCII but the
@@ -307,7 +329,22 @@ void kf_emit_seq_end(kf_emit *e)
 
 void kf_emit_strn(kf_emit *e, const char *s, size_t n)
 {
-    scalar(e, s, n, !e->json && kf_plain_is_safe(s, n));
+    bool plain = !e->json && kf_plain_is_safe(s, n);
+    kf_emit_level *lv = e->depth ? &e->levels[e->depth - 1] : NULL;
+    /* what scalar() writes for a block mapping's plain key (its line and
+     * ':') or a block sequence's plain entry (its line and "- "), in one
+     * move when it fits */
+    if (plain && lv && lv->kind == LV_MAP && lv->want_key &&
+        put_line(e, lv->indent, s, n, ":", 1, "", 0)) {
+        lv->want_key = false;
+        return;
+    }
+    if (plain && lv && lv->kind == LV_SEQ && put_line(e, lv->indent, "- ", 2, s, n, "", 0)) {
+        lv->want_key = true;
+        lv->count++;
+        return;
+    }
+    scalar(e, s, n, plain);
 }
 
 void kf_emit_str(kf_emit *e, const char *s)
@@ -349,20 +386,8 @@ void kf_emit_kv(kf_emit *e, const char *key, const char *value)
         }
         if (kf_plain_is_safe(key, kn)) {
             /* a plain value: the line made in one piece, when it fits */
-            kf_buf *t = e->text;
-            size_t indent = lv->indent + e->base;
-            size_t lead = t->len == e->start ? 0 : indent + 1; /* none first */
-            size_t need = lead + kn + 2 + vn;
             bool plain = kf_plain_is_safe(value, vn);
-            if (plain && indent < sizeof line - 1 && t->cap - t->len > need) {
-                char *d = t->data + t->len;
-                move(d, line, lead);
-                move(d + lead, key, kn);
-                d[lead + kn] = ':';
-                d[lead + kn + 1] = ' ';
-                move(d + lead + kn + 2, value, vn);
-                t->len += need;
-                t->data[t->len] = '\0';
+            if (plain && put_line(e, lv->indent, key, kn, ": ", 2, value, vn)) {
                 lv->count++;
                 return;
             }
