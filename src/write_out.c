@@ -85,8 +85,9 @@ static int write_held(kf_out *o)
     return 0;
 }
 
-/* One more piece (text: at NULL); what is held written when it is much. */
-static int add(kf_out *o, const char *at, size_t off, size_t len)
+/* One more piece (text: at NULL), after what is held is written when
+ * there is no room for it. */
+static int push(kf_out *o, const char *at, size_t off, size_t len)
 {
     kf_out_piece *last = o->n ? &o->v[o->n - 1] : NULL;
     if (!at && last && !last->at && last->off + last->len == off) {
@@ -97,6 +98,12 @@ static int add(kf_out *o, const char *at, size_t off, size_t len)
         o->v[o->n++] = (kf_out_piece){at, off, len};
     }
     o->held += len;
+    return 0;
+}
+
+/* What is held written when it is much. */
+static int enough(kf_out *o)
+{
     return o->held >= HOLD_MAX ? write_held(o) : 0;
 }
 
@@ -108,8 +115,18 @@ int kf_out_input(kf_out *o, size_t from, size_t to)
         return 0;
     o->last_is_in = true;
     o->last_in = to - 1;
-    o->written_to = to;
-    return add(o, o->input + from, 0, to - from);
+    /* A long span (a List, never edited) a step at a time, each written
+     * and told done before the next: not resident all at once where the
+     * kernel reads it (stdout a file or a pipe). */
+    for (size_t at = from, end; at < to; at = end) {
+        end = to - at > DONE_STEP ? at + DONE_STEP : to;
+        if (push(o, o->input + at, 0, end - at) < 0)
+            return -1;
+        o->written_to = end;
+        if (enough(o) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 char kf_out_last(const kf_out *o)
@@ -132,7 +149,7 @@ int kf_out_text_done(kf_out *o)
     o->text_from = to;
     o->last_is_in = false;
     o->last_text = o->text.data[to - 1];
-    return add(o, NULL, from, to - from);
+    return push(o, NULL, from, to - from) < 0 ? -1 : enough(o);
 }
 
 int kf_out_flush(kf_out *o)
