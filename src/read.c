@@ -425,6 +425,7 @@ int kf_reader_begin(kf_reader *r, const char *buf, size_t len, kf_input *in,
     memset(r, 0, sizeof *r);
     r->as_config = as == KF_AS_CONFIG;
     r->as_list = as == KF_AS_LIST;
+    r->strict.aliases_checked = r->as_list; /* by the input's own read */
     memset(in, 0, sizeof *in);
     memset(fatal, 0, sizeof *fatal);
     r->ends.buf = buf;

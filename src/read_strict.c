@@ -242,7 +242,8 @@ int kf_strict_event(kf_strict *s, const kf_ends *en, struct fy_event *e,
     struct fy_token *anchor = defined_anchor(e);
     if (anchor && define_anchor(s, anchor) < 0)
         return KF_STRICT_OOM;
-    if (e->type == FYET_ALIAS && !anchor_defined(s, e->alias.anchor)) {
+    if (e->type == FYET_ALIAS && !s->aliases_checked &&
+        !anchor_defined(s, e->alias.anchor)) {
         const struct fy_mark *m = kf_event_start_mark(en, e);
         *line = m ? kf_mark_line(en, m) + 1 : 0;
         *col = m ? m->column + 1 : 0;

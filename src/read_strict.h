@@ -30,6 +30,7 @@
 #ifndef KF_SRC_READ_STRICT_H
 #define KF_SRC_READ_STRICT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,10 @@ typedef struct kf_strict {
     kf_anchor *anchors;         /* open addressing, a power of two slots */
     size_t nanchors, anchors_cap;
     kf_buf names;
+    /* The text read is part of a document whose aliases an earlier read
+     * has checked: a List's own read (read_list.c) starts mid-document,
+     * where an alias may rightly name an anchor defined before the List. */
+    bool aliases_checked;
 } kf_strict;
 
 /* NULL when buf[0..len) may be parsed; else why not, with the 1-based line
