@@ -182,20 +182,33 @@ size_t kf_u32_run(const void *v, size_t n, size_t size, uint32_t key, size_t *fi
     return end - lo;
 }
 
+/* FNV-1a's step for one byte, and the byte that ends a text (so that
+ * hashing "a" then "b" differs from "ab" then ""): kf_hash_str() and
+ * kf_hash_mem() give one text the same hash. */
+static inline uint64_t fnv_step(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * 0x100000001b3u;
+}
+
+static inline uint64_t fnv_end(uint64_t h)
+{
+    return fnv_step(h, 0xff);
+}
+
 uint64_t kf_hash_str(uint64_t h, const char *s)
 {
-    /* kf_hash_mem()'s steps, to the NUL: no strlen() first */
+    /* to the NUL: no strlen() first */
     for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-        h = (h ^ *p) * 0x100000001b3u;
-    return (h ^ 0xff) * 0x100000001b3u;
+        h = fnv_step(h, *p);
+    return fnv_end(h);
 }
 
 uint64_t kf_hash_mem(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *s = p;
     for (size_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 0x100000001b3u;
-    return (h ^ 0xff) * 0x100000001b3u;
+        h = fnv_step(h, s[i]);
+    return fnv_end(h);
 }
 
 struct kf_arena_block {
