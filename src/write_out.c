@@ -73,7 +73,12 @@ static int write_held(kf_out *o)
     }
     o->n = 0;
     o->held = 0;
-    o->text.len = 0;
+    /* the text not yet a piece (kf_out_text_done() makes room before it
+     * makes one) moves to the front; the rest was written */
+    size_t keep = o->text.len - o->text_from;
+    if (keep)
+        memmove(o->text.data, o->text.data + o->text_from, keep);
+    o->text.len = keep;
     o->text_from = 0;
     if (o->failed)
         return -1;
@@ -85,20 +90,23 @@ static int write_held(kf_out *o)
     return 0;
 }
 
-/* One more piece (text: at NULL), after what is held is written when
- * there is no room for it. */
-static int push(kf_out *o, const char *at, size_t off, size_t len)
+/* Room for one more piece: what is held written when the pieces are
+ * full. Asked before a text piece's offsets are taken, since writing
+ * moves the text. */
+static int room(kf_out *o)
+{
+    return o->n == KF_OUT_PIECES ? write_held(o) : 0;
+}
+
+/* One more piece (text: at NULL); room() has been asked. */
+static void push(kf_out *o, const char *at, size_t off, size_t len)
 {
     kf_out_piece *last = o->n ? &o->v[o->n - 1] : NULL;
-    if (!at && last && !last->at && last->off + last->len == off) {
+    if (!at && last && !last->at && last->off + last->len == off)
         last->len += len; /* text after text: one piece */
-    } else {
-        if (o->n == KF_OUT_PIECES && write_held(o) < 0)
-            return -1;
+    else
         o->v[o->n++] = (kf_out_piece){at, off, len};
-    }
     o->held += len;
-    return 0;
 }
 
 /* What is held written when it is much. */
@@ -120,8 +128,9 @@ int kf_out_input(kf_out *o, size_t from, size_t to)
      * kernel reads it (stdout a file or a pipe). */
     for (size_t at = from, end; at < to; at = end) {
         end = to - at > DONE_STEP ? at + DONE_STEP : to;
-        if (push(o, o->input + at, 0, end - at) < 0)
+        if (room(o) < 0)
             return -1;
+        push(o, o->input + at, 0, end - at);
         o->written_to = end;
         if (enough(o) < 0)
             return -1;
@@ -143,13 +152,16 @@ int kf_out_text_done(kf_out *o)
 {
     if (o->failed)
         return -1;
-    size_t from = o->text_from, to = o->text.len;
-    if (to <= from)
+    if (o->text.len <= o->text_from)
         return 0;
+    if (room(o) < 0)
+        return -1;
+    size_t from = o->text_from, to = o->text.len;
     o->text_from = to;
     o->last_is_in = false;
     o->last_text = o->text.data[to - 1];
-    return push(o, NULL, from, to - from) < 0 ? -1 : enough(o);
+    push(o, NULL, from, to - from);
+    return enough(o);
 }
 
 int kf_out_flush(kf_out *o)

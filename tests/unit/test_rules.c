@@ -1,6 +1,6 @@
 /* test_rules.c - unit tests for the leaves: validators, identity strings,
  * YAML scalar typing and quoting, emitted text, the capture schema, Lists,
- * controller-set labels. */
+ * controller-set labels, the writer's pieces. */
 #include "unit.h"
 
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "kf_schema.h"
 #include "kf_ctrl_labels.h"
 #include "kf_view.h"
+#include "write_out.h"
 
 #define S(x) x, strlen(x)
 
@@ -482,7 +483,49 @@ static void test_schema_federates_with(void **state)
     kf_schema_free(&s);
 }
 
+/* The writer's pieces: spans of the input and its own text, written in
+ * order whatever held them. A span over 1 MiB is several pieces (written a
+ * MiB at a time), so a text piece can be the one that finds the pieces
+ * full; the text written before it must not move under it. */
+static void test_write_out_pieces(void **state)
+{
+    (void)state;
+    enum { INPUT = 3u << 20, TEXTS = 3000 };
+    char *input = malloc(INPUT);
+    assert_non_null(input);
+    for (size_t i = 0; i < INPUT; i++)
+        input[i] = (char)('a' + i % 26);
+    char *got = NULL;
+    size_t got_len = 0;
+    FILE *f = open_memstream(&got, &got_len); /* no descriptor: through stdio */
+    assert_non_null(f);
+    kf_buf want = {0};
+    kf_out o;
+    kf_out_open(&o, f, input, NULL);
+    size_t at = 0;
+    for (int i = 0; i < TEXTS; i++) {
+        size_t n = i == 100 ? (3u << 19) : 10; /* one span of 1.5 MiB */
+        assert_int_equal(kf_out_input(&o, at, at + n), 0);
+        assert_int_equal(kf_buf_append(&want, input + at, n), 0);
+        at += n;
+        char text[32];
+        int tn = snprintf(text, sizeof text, "<%d>", i);
+        assert_int_equal(kf_buf_append(kf_out_text(&o), text, (size_t)tn), 0);
+        assert_int_equal(kf_out_text_done(&o), 0);
+        assert_int_equal(kf_buf_append(&want, text, (size_t)tn), 0);
+    }
+    assert_int_equal(kf_out_flush(&o), 0);
+    kf_out_free(&o);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(got_len, want.len);
+    assert_memory_equal(got, want.data, want.len);
+    free(got);
+    kf_buf_free(&want);
+    free(input);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_write_out_pieces),
     cmocka_unit_test(test_name_vectors),
     cmocka_unit_test(test_name_truncation),
     cmocka_unit_test(test_variant),

@@ -4,7 +4,7 @@
  *
  *   test_rules.c      the leaves: name and SPIFFE rules, scalar typing and
  *                     quoting, emitted text, the capture schema, Lists,
- *                     controller-set labels
+ *                     controller-set labels, the writer's pieces
  *   test_results.c    results order, messages made when written, offsets held
  *                     as deltas
  *   test_config.c     SVID option values, configuration merge
