@@ -78,6 +78,26 @@ def generated(kind, n):
                            str(n)], stdout=subprocess.PIPE, check=True).stdout
 
 
+def long_span_then_edits(n):
+    """A List of 1.3 MB (copied in steps of 1 MiB, so several of the
+    writer's pieces), then n bindings at varied indentation, each given
+    the local-config annotation: many edits with texts that differ."""
+    out = [RL_HEAD, "- apiVersion: v1\n  kind: List\n  items:\n"]
+    for i in range(12000):
+        out.append(f"  - {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c{i}, "
+                   f"namespace: other}}, data: {{k: v{i}{'x' * 40}}}}}\n")
+    out.append(POOL)
+    for i in range(n):
+        pad = " " * (1 + i % 7)
+        out.append(f"-{pad}apiVersion: kleym.sonda.red/v1alpha1\n"
+                   f" {pad}kind: InferenceIdentityBinding\n"
+                   f" {pad}metadata:\n {pad}  name: b-{i}\n {pad}  namespace: llm-d\n"
+                   f" {pad}spec:\n {pad}  poolRef: {{name: qwen3}}\n"
+                   f" {pad}  serviceAccountName: sa-{i}\n {pad}  mode: PoolOnly\n")
+    out.append(FC)
+    return "".join(out).encode()
+
+
 # name -> (input bytes, expected exit, stdout: "list"|"empty", stderr regex)
 def cases():
     big = "x" * (64 * 1024 * 1024)
@@ -267,6 +287,22 @@ def main():
         verdict("stdout-closed-pipe", [] if rc != 0 else [f"exit {rc}"])
     except BrokenPipeError:
         verdict("stdout-closed-pipe", ["the test itself broke"])
+
+    # Edits after a span over 1 MiB: every edit's text arrives whole
+    # (write_out.c once wrote later edits' text over an earlier one's when
+    # a text piece found the pieces full).
+    n = 600
+    rc, out, err, _, _ = run(binary, long_span_then_edits(n), rss=False)
+    try:
+        items = (yaml.safe_load(out) or {}).get("items") or []
+        marked = sum(1 for it in items if isinstance(it, dict)
+                     and it.get("kind") == "InferenceIdentityBinding"
+                     and ((it.get("metadata") or {}).get("annotations") or {})
+                     .get("config.kubernetes.io/local-config") == "true")
+        problems = [] if marked == n else [f"{marked} of {n} bindings annotated"]
+    except yaml.YAMLError as e:
+        problems = [f"the output is not YAML: {str(e)[:200]}"]
+    verdict("edits-after-long-span", problems)
 
     # The property over the golden cases as well.
     cases_dir = os.path.join(HERE, "cases")
