@@ -14,7 +14,6 @@
  *      closest near miss.
  * Then MultipleIdentities (workload_multiple.c).
  */
-#include "/tmp/m5/hwm.h"
 #include "kf_workloads.h"
 
 #include <stdlib.h>
@@ -517,7 +516,6 @@ int kf_check_workloads(const kf_input *in, const kf_config *cfg,
     uint32_t *by_ns = NULL;
     const char **ctrl_keys = NULL;
     int rc = -1;
-    kf_hwm("wl start");
     if (!use || kf_read_templates(w, in, rs, &nss) < 0)
         goto out;
     /* the (namespace, label) index of the readable templates */
